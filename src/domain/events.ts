@@ -1,0 +1,89 @@
+/**
+ * Event names and payloads of lnkit's typed bus. Pure types.
+ * Payloads never carry a preimage, a macaroon or a secret.
+ */
+import type { Invoice } from './invoice.js';
+import type { Payment, PaymentFailureReason } from './payment.js';
+
+/** Payload of `invoice.*` events. */
+export interface InvoiceEvent {
+  readonly invoice: Invoice;
+}
+
+/** Payload of `payment.received`: the incoming payment and its invoice (null for external payments). */
+export interface PaymentReceivedEvent {
+  readonly payment: Payment;
+  readonly invoice: Invoice | null;
+}
+
+/** Payload of `payment.sent`. */
+export interface PaymentSentEvent {
+  readonly payment: Payment;
+}
+
+/** Payload of `payment.failed`. */
+export interface PaymentFailedEvent {
+  readonly payment: Payment;
+  readonly reason: PaymentFailureReason;
+}
+
+/** Payload of `lnd.connected` / `lnd.disconnected`. */
+export interface LndConnectionEvent {
+  readonly at: Date;
+  /** Why the connection was lost (disconnected only). */
+  readonly reason?: string;
+}
+
+/** Payload of `rate.fallback_used`. */
+export interface RateFallbackEvent {
+  readonly rate: string;
+  readonly reason: string;
+  readonly at: Date;
+}
+
+/** Payload of `webhook.endpoint_disabled`. */
+export interface WebhookEndpointDisabledEvent {
+  readonly endpointId: string;
+  readonly url: string;
+  readonly reason: string;
+}
+
+/** Payload of `listener.error`: a listener threw; the bus and the watcher went on. */
+export interface ListenerErrorEvent {
+  readonly event: string;
+  readonly error: unknown;
+}
+
+/** Every event lnkit emits, by name. */
+export interface LightningEvents {
+  'invoice.created': InvoiceEvent;
+  'invoice.settled': InvoiceEvent;
+  'invoice.expired': InvoiceEvent;
+  'invoice.cancelled': InvoiceEvent;
+  'invoice.accepted': InvoiceEvent;
+  'payment.received': PaymentReceivedEvent;
+  'payment.sent': PaymentSentEvent;
+  'payment.failed': PaymentFailedEvent;
+  'lnd.connected': LndConnectionEvent;
+  'lnd.disconnected': LndConnectionEvent;
+  'rate.fallback_used': RateFallbackEvent;
+  'webhook.endpoint_disabled': WebhookEndpointDisabledEvent;
+}
+
+/** Name of an lnkit event. */
+export type LightningEventName = keyof LightningEvents;
+
+/** Events that are also delivered as webhooks. */
+export const WEBHOOK_EVENT_TYPES = [
+  'invoice.created',
+  'invoice.settled',
+  'invoice.expired',
+  'invoice.cancelled',
+  'invoice.accepted',
+  'payment.received',
+  'payment.sent',
+  'payment.failed',
+] as const satisfies readonly LightningEventName[];
+
+/** An event type delivered as a webhook. */
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -1,0 +1,170 @@
+/**
+ * lnkit's error classes. Every error thrown across the public API is a {@link LightningError}
+ * subclass with a literal `code`.
+ */
+import { LightningError, type LightningErrorOptions } from './lightning-error.js';
+
+export { LightningError, isLightningError, type LightningErrorOptions } from './lightning-error.js';
+
+/** Input to a public method was rejected before anything was changed. */
+export class ValidationError extends LightningError<'INVALID_INPUT'> {
+  /** The input field that was rejected, e.g. `'amountEur'`. */
+  readonly field: string;
+  constructor(field: string, message: string, options?: LightningErrorOptions) {
+    super('INVALID_INPUT', `${field}: ${message}`, options);
+    this.field = field;
+  }
+}
+
+/** No invoice with that id or payment hash. */
+export class InvoiceNotFoundError extends LightningError<'INVOICE_NOT_FOUND'> {
+  constructor(message = 'invoice not found', options?: LightningErrorOptions) {
+    super('INVOICE_NOT_FOUND', message, options);
+  }
+}
+
+/** An invoice with that payment hash already exists (LND: "invoice with payment hash already exists"). */
+export class InvoiceAlreadyExistsError extends LightningError<'INVOICE_ALREADY_EXISTS'> {
+  constructor(message = 'invoice with payment hash already exists', options?: LightningErrorOptions) {
+    super('INVOICE_ALREADY_EXISTS', message, options);
+  }
+}
+
+/** A state change that the invoice or payment state machine does not allow. */
+export class InvalidStateTransitionError extends LightningError<'INVALID_STATE_TRANSITION'> {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    message = `cannot move from ${from} to ${to}`,
+  ) {
+    super('INVALID_STATE_TRANSITION', message);
+  }
+}
+
+/** No payment with that id or payment hash. */
+export class PaymentNotFoundError extends LightningError<'PAYMENT_NOT_FOUND'> {
+  constructor(message = 'payment not found', options?: LightningErrorOptions) {
+    super('PAYMENT_NOT_FOUND', message, options);
+  }
+}
+
+/** A payment was refused before it was sent (wrong network, expired, own invoice, over the maximum…). */
+export class PaymentRejectedError extends LightningError<'PAYMENT_REJECTED'> {
+  constructor(
+    readonly reason: string,
+    message: string,
+    options?: LightningErrorOptions,
+  ) {
+    super('PAYMENT_REJECTED', message, options);
+  }
+}
+
+/** No fresh BTC/EUR rate could be had and no fallback is configured. */
+export class RateUnavailableError extends LightningError<'RATE_UNAVAILABLE'> {
+  constructor(message = 'no fresh BTC/EUR rate is available', options?: LightningErrorOptions) {
+    super('RATE_UNAVAILABLE', message, options);
+  }
+}
+
+/** One rate source failed or answered something unusable. */
+export class RateSourceError extends LightningError<'RATE_SOURCE_ERROR'> {
+  constructor(
+    readonly source: string,
+    readonly reason: string,
+    options?: LightningErrorOptions,
+  ) {
+    super('RATE_SOURCE_ERROR', `${source}: ${reason}`, options);
+  }
+}
+
+/** The store failed (constraint, I/O, a custom adapter's error). */
+export class StoreError extends LightningError<'STORE_ERROR'> {
+  constructor(message: string, options?: LightningErrorOptions) {
+    super('STORE_ERROR', message, options);
+  }
+}
+
+/** A unique constraint was violated in the store (duplicate id, payment hash or idempotency key). */
+export class StoreConflictError extends LightningError<'STORE_CONFLICT'> {
+  constructor(message: string, options?: LightningErrorOptions) {
+    super('STORE_CONFLICT', message, options);
+  }
+}
+
+/** A BOLT11 payment request could not be decoded; `reason` names why. */
+export class Bolt11Error extends LightningError<'BOLT11_INVALID'> {
+  constructor(
+    readonly reason: string,
+    message: string,
+    options?: LightningErrorOptions,
+  ) {
+    super('BOLT11_INVALID', message, options);
+  }
+}
+
+/** LND answered with an error that has no more specific class. `grpcCode` is the gRPC status. */
+export class LndError extends LightningError<string> {
+  constructor(
+    message: string,
+    readonly grpcCode?: number,
+    options?: LightningErrorOptions & { code?: string },
+  ) {
+    super(options?.code ?? 'LND_ERROR', message, options);
+  }
+}
+
+/** LND cannot be reached (gRPC UNAVAILABLE). */
+export class LndUnavailableError extends LightningError<'LND_UNAVAILABLE'> {
+  constructor(message = 'LND is unavailable', options?: LightningErrorOptions) {
+    super('LND_UNAVAILABLE', message, options);
+  }
+}
+
+/** The connection to LND could not be set up (TLS, address). */
+export class LndConnectionError extends LightningError<'LND_CONNECTION'> {
+  constructor(message: string, options?: LightningErrorOptions) {
+    super('LND_CONNECTION', message, options);
+  }
+}
+
+/** LND refused the macaroon (missing, forged, from another node). */
+export class LndAuthenticationError extends LightningError<'LND_AUTHENTICATION'> {
+  constructor(message = 'LND refused the macaroon', options?: LightningErrorOptions) {
+    super('LND_AUTHENTICATION', message, options);
+  }
+}
+
+/** The macaroon lacks the permission for this call. */
+export class LndPermissionError extends LightningError<'LND_PERMISSION'> {
+  constructor(message = 'permission denied', options?: LightningErrorOptions) {
+    super('LND_PERMISSION', message, options);
+  }
+}
+
+/** A call to LND passed its deadline. */
+export class LndTimeoutError extends LightningError<'LND_TIMEOUT'> {
+  constructor(message = 'LND call timed out', options?: LightningErrorOptions) {
+    super('LND_TIMEOUT', message, options);
+  }
+}
+
+/** The circuit breaker in front of LND is open: calls fail fast until it half-opens. */
+export class CircuitOpenError extends LightningError<'CIRCUIT_OPEN'> {
+  constructor(message = 'circuit breaker is open: LND calls fail fast', options?: LightningErrorOptions) {
+    super('CIRCUIT_OPEN', message, options);
+  }
+}
+
+/** A call was made before `start()` or after `stop()`. */
+export class LifecycleError extends LightningError<'NOT_STARTED' | 'STOPPED'> {
+  constructor(code: 'NOT_STARTED' | 'STOPPED', message: string) {
+    super(code, message);
+  }
+}
+
+/** Webhook endpoint or delivery not found. */
+export class WebhookNotFoundError extends LightningError<'WEBHOOK_NOT_FOUND'> {
+  constructor(message = 'webhook endpoint or delivery not found', options?: LightningErrorOptions) {
+    super('WEBHOOK_NOT_FOUND', message, options);
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * @module lnkit
+ * Accept and send Lightning payments priced in EUR through LND: `createLightning`, the domain
+ * types, events, errors and the port types that adapters implement. Loads no gRPC and no SQLite.
+ */
+export { createLightning } from './create-lightning.js';
+export type { Lightning, LightningConfig, StopOptions } from './create-lightning.js';
+export * from './errors.js';
+export {
+  MAX_MSAT,
+  decimal,
+  eurToMsat,
+  msatToEur,
+  msatToSat,
+  parseEur,
+  parseRate,
+  parseSat,
+  satToMsat,
+} from './domain/amount.js';
+export type { Decimal, DecimalInput } from './domain/amount.js';
+export { INVOICE_STATUSES, canTransitionInvoice, isFinalInvoiceStatus, transitionInvoice } from './domain/invoice.js';
+export type { Invoice, InvoiceStatus, JsonValue } from './domain/invoice.js';
+export { canTransitionPayment, transitionPayment } from './domain/payment.js';
+export type { Payment, PaymentDirection, PaymentFailureReason, PaymentStatus } from './domain/payment.js';
+export { localRatio } from './domain/channel.js';
+export type { Channel } from './domain/channel.js';
+export { WEBHOOK_EVENT_TYPES } from './domain/events.js';
+export type * from './domain/events.js';
+export { systemClock } from './domain/clock.js';
+export type { Clock, TimerHandle } from './domain/clock.js';
+export { silentLogger } from './logger.js';
+export type { LogFields, Logger } from './logger.js';
+export type { LightningEventBus, Listener } from './events/event-bus.js';
+export type { InvoiceService, ListInvoicesInput } from './invoices/invoice-service.js';
+export type { CreateInvoiceInput } from './invoices/validate-invoice-input.js';
+export type * from './lnd/lnd-client.js';
+export type * from './store/store.js';
+export type * from './rates/rate-provider.js';
+export type { SettlementWatcherConfig } from './settlement/settlement-watcher.js';

@@ -1,0 +1,78 @@
+/**
+ * The resilience policies in front of LND (cockatiel 3): a circuit breaker shared by every call and
+ * stream, plus a retry with exponential backoff and jitter used only for idempotent calls.
+ * The functions they run throw lnkit errors already, so the filters test lnkit classes.
+ */
+import {
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  wrap,
+  type CircuitBreakerPolicy,
+  type IPolicy,
+} from 'cockatiel';
+import { isConnectivityFailure, isRetryable } from './map-grpc-error.js';
+
+/** Settings of {@link createLndPolicies}. */
+export interface LndPolicyConfig {
+  /** Retries after the first attempt for idempotent calls. */
+  readonly maxRetries: number;
+  readonly consecutiveFailures: number;
+  readonly halfOpenAfterMs: number;
+  /** First retry delay. Default is 128 ms. */
+  readonly initialRetryDelayMs?: number;
+  /** Longest retry delay. Default is 5000 ms. */
+  readonly maxRetryDelayMs?: number;
+}
+
+/** The breaker's state as lnkit reports it. */
+export type CircuitStateName = 'closed' | 'open' | 'half-open';
+
+/** The policies one client uses. */
+export interface LndPolicies {
+  readonly breaker: CircuitBreakerPolicy;
+  /** Runs `fn` through the breaker, and through retry first when `idempotent`. */
+  execute<T>(idempotent: boolean, fn: () => Promise<T>): Promise<T>;
+  /** Records a failure seen outside `execute` (a stream that errored after it opened). */
+  recordFailure(error: unknown): void;
+  readonly state: CircuitStateName;
+}
+
+/** Builds the breaker and retry policies for one LND client. */
+export function createLndPolicies(config: LndPolicyConfig): LndPolicies {
+  const breaker = circuitBreaker(handleWhen(isConnectivityFailure), {
+    halfOpenAfter: config.halfOpenAfterMs,
+    breaker: new ConsecutiveBreaker(config.consecutiveFailures),
+  });
+  // Never retry a broken-circuit rejection (it would burn the budget instantly): only the
+  // connectivity errors of real attempts match.
+  const retryPolicy = retry(handleWhen(isRetryable), {
+    maxAttempts: config.maxRetries,
+    backoff: new ExponentialBackoff({
+      initialDelay: config.initialRetryDelayMs ?? 128,
+      maxDelay: config.maxRetryDelayMs ?? 5_000,
+    }),
+  });
+  const withRetry: IPolicy = wrap(retryPolicy, breaker);
+  return {
+    breaker,
+    execute: (idempotent, fn) => (idempotent ? withRetry.execute(() => fn()) : breaker.execute(() => fn())),
+    recordFailure(error) {
+      if (!isConnectivityFailure(error) || breaker.state !== CircuitState.Closed) return;
+      breaker.execute(() => Promise.reject(error)).catch(() => undefined);
+    },
+    get state(): CircuitStateName {
+      switch (breaker.state) {
+        case CircuitState.Closed:
+          return 'closed';
+        case CircuitState.HalfOpen:
+          return 'half-open';
+        default:
+          return 'open';
+      }
+    },
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * lnkit's metrics: the original design's counters, gauges read at collection time, and a histogram
+ * of LND call latency. `snapshot()` for JSON, `prometheus()` for the text exposition format, or
+ * registration into a host's prom-client registry.
+ */
+import type { CounterName, MetricsRecorder } from '../metrics-recorder.js';
+
+/** Help text of every counter. */
+const COUNTERS: Readonly<Record<CounterName, string>> = {
+  invoices_created: 'Invoices created',
+  payments_received: 'Incoming payments recorded',
+  payments_sent: 'Outgoing payments that succeeded',
+  payments_failed: 'Outgoing payments that failed',
+  lnd_connection_errors: 'Times the connection to LND was lost',
+  rate_provider_errors: 'Rate source failures',
+  webhook_delivery_attempts: 'Webhook HTTP attempts',
+  webhook_delivery_success: 'Webhook deliveries answered 2xx',
+};
+
+/** The gauges lnkit reports, read at collection time. */
+export const GAUGES = {
+  circuit_state: 'LND circuit breaker: 0 closed, 1 half-open, 2 open',
+  outbox_backlog: 'Webhook deliveries waiting to be sent',
+  settlement_lag_seconds: 'Age of the oldest settlement received but not yet committed',
+  channel_local_ratio: 'Local balance / capacity per channel',
+  lnd_connected: '1 while the invoice stream is connected',
+} as const;
+
+/** Latency buckets in seconds. */
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** One gauge sample. */
+export interface GaugeSample {
+  readonly name: string;
+  readonly help: string;
+  readonly value: number;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** A point-in-time copy of every metric. */
+export interface MetricsSnapshot {
+  readonly counters: Readonly<Record<CounterName, number>>;
+  readonly gauges: readonly GaugeSample[];
+  readonly lndCallDurationSeconds: {
+    readonly buckets: readonly { readonly le: number; readonly count: number }[];
+    readonly sum: number;
+    readonly count: number;
+  };
+}
+
+/** The `lightning.metrics` API. */
+export interface Metrics {
+  /** Every metric now (gauges are read from LND, the store and the watcher). */
+  snapshot(): Promise<MetricsSnapshot>;
+  /** The Prometheus text exposition format (version 0.0.4). */
+  prometheus(): Promise<string>;
+}
+
+/** Minimal shape of a prom-client Registry that lnkit registers into. */
+export interface PromRegistryLike {
+  registerMetric(metric: unknown): void;
+}
+
+/** Creates the metrics store; `readGauges` is called at each collection. */
+export function createMetrics(options: { prefix?: string; readGauges: () => Promise<readonly GaugeSample[]> }): Metrics & MetricsRecorder & {
+  registerInto(registry: PromRegistryLike): void;
+} {
+  const prefix = options.prefix ?? 'lnkit_';
+  const counters = Object.fromEntries(Object.keys(COUNTERS).map((k) => [k, 0])) as Record<CounterName, number>;
+  const bucketCounts = BUCKETS.map(() => 0);
+  let sum = 0;
+  let count = 0;
+  const staticGauges = new Map<string, GaugeSample>();
+
+  async function snapshot(): Promise<MetricsSnapshot> {
+    const read = await options.readGauges().catch(() => []);
+    return {
+      counters: { ...counters },
+      gauges: [...read, ...staticGauges.values()],
+      lndCallDurationSeconds: { buckets: BUCKETS.map((le, i) => ({ le, count: bucketCounts[i]! })), sum, count },
+    };
+  }
+
+  const labelText = (labels?: Readonly<Record<string, string>>): string => {
+    const entries = Object.entries(labels ?? {});
+    if (entries.length === 0) return '';
+    return `{${entries.map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`;
+  };
+
+  async function prometheus(): Promise<string> {
+    const snap = await snapshot();
+    const lines: string[] = [];
+    for (const [name, help] of Object.entries(COUNTERS)) {
+      lines.push(`# HELP ${prefix}${name}_total ${help}`, `# TYPE ${prefix}${name}_total counter`);
+      lines.push(`${prefix}${name}_total ${snap.counters[name as CounterName]}`);
+    }
+    const byName = new Map<string, GaugeSample[]>();
+    for (const g of snap.gauges) byName.set(g.name, [...(byName.get(g.name) ?? []), g]);
+    for (const [name, samples] of byName) {
+      lines.push(`# HELP ${prefix}${name} ${samples[0]!.help}`, `# TYPE ${prefix}${name} gauge`);
+      for (const s of samples) lines.push(`${prefix}${name}${labelText(s.labels)} ${s.value}`);
+    }
+    const h = `${prefix}lnd_call_duration_seconds`;
+    lines.push(`# HELP ${h} Latency of calls to LND`, `# TYPE ${h} histogram`);
+    for (const b of snap.lndCallDurationSeconds.buckets) lines.push(`${h}_bucket{le="${b.le}"} ${b.count}`);
+    lines.push(`${h}_bucket{le="+Inf"} ${count}`, `${h}_sum ${sum}`, `${h}_count ${count}`);
+    return `${lines.join('\n')}\n`;
+  }
+
+  return {
+    snapshot,
+    prometheus,
+    increment(name, by = 1) {
+      counters[name] += by;
+    },
+    observeLndCall(_method, seconds) {
+      sum += seconds;
+      count++;
+      // Cumulative buckets: each bucket counts observations ≤ its bound.
+      for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) bucketCounts[i]!++;
+    },
+    setGauge(name, value, labels) {
+      staticGauges.set(`${name}${labelText(labels)}`, { name, help: name.replace(/_/g, ' '), value, ...(labels ? { labels } : {}) });
+    },
+    registerInto(registry) {
+      // prom-client calls `get()` on registered metrics at scrape time; lnkit answers from its own state.
+      for (const [name, help] of Object.entries(COUNTERS)) {
+        registry.registerMetric({
+          name: `${prefix}${name}_total`,
+          help,
+          type: 'counter',
+          aggregator: 'sum',
+          reset() {},
+          get: async () => ({ name: `${prefix}${name}_total`, help, type: 'counter', aggregator: 'sum', values: [{ value: counters[name as CounterName], labels: {} }] }),
+        });
+      }
+      for (const [name, help] of Object.entries(GAUGES)) {
+        const full = `${prefix}${name}`;
+        registry.registerMetric({
+          name: full,
+          help,
+          type: 'gauge',
+          aggregator: 'omit',
+          reset() {},
+          get: async () => {
+            const samples = (await snapshot()).gauges.filter((g) => g.name === name);
+            return { name: full, help, type: 'gauge', aggregator: 'omit', values: samples.map((g) => ({ value: g.value, labels: { ...(g.labels ?? {}) } })) };
+          },
+        });
+      }
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * What every service receives from createLightning: the ports, the bus, the clock, and the
+ * lifecycle guard. Internal.
+ */
+import type { Clock } from './domain/clock.js';
+import type { LightningEvents, WebhookEventType } from './domain/events.js';
+import type { InternalEventBus } from './events/event-bus.js';
+import type { LndClient } from './lnd/lnd-client.js';
+import type { Logger } from './logger.js';
+import type { RateProvider } from './rates/rate-provider.js';
+import type { Repositories, Store } from './store/store.js';
+import type { MetricsRecorder } from './metrics-recorder.js';
+
+/** Writes the webhook outbox rows for an event inside the caller's transaction. */
+export type RecordEvent = <K extends WebhookEventType>(tx: Repositories, type: K, payload: LightningEvents[K]) => Promise<void>;
+
+/** Shared dependencies of lnkit's services. */
+export interface ServiceContext {
+  readonly lnd: LndClient;
+  readonly rates: RateProvider;
+  readonly store: Store;
+  readonly bus: InternalEventBus;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: MetricsRecorder;
+  readonly recordEvent: RecordEvent;
+  /** Runs a public operation: throws LifecycleError unless started, and counts it for draining. */
+  run<T>(operation: () => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,46 @@
+/**
+ * Reconciliation with ListInvoices, run on every (re)connect. Scans LND's invoices after the
+ * reconcile checkpoint R (every invoice at or below R is final and recorded), records every
+ * settlement not yet recorded, then moves R up to just below the oldest invoice still open.
+ * This is what makes a settlement impossible to miss: the stream is the fast path, this is the net.
+ */
+import type { LndInvoice } from '../lnd/lnd-client.js';
+import type { ServiceContext } from '../service-context.js';
+import { RECONCILE_INDEX, recordSettlements, type RecordedSettlement } from './record-settlements.js';
+
+const PAGE = 500;
+
+/** Runs one reconcile pass; returns what it newly recorded (the caller emits the events). */
+export async function reconcile(ctx: ServiceContext, signal?: AbortSignal): Promise<RecordedSettlement[]> {
+  let from = await ctx.store.checkpoints.get(RECONCILE_INDEX);
+  if (from === undefined) {
+    const known = await ctx.store.invoices.list({ limit: 1 });
+    if (known.items.length === 0) {
+      // Cold start on a node with history: what was settled before lnkit existed is not ours.
+      const last = await ctx.lnd.listInvoices({ reversed: true, maxInvoices: 1 });
+      await ctx.store.checkpoints.advance(RECONCILE_INDEX, last.lastIndexOffset);
+      return [];
+    }
+    from = 0n;
+  }
+  const recorded: RecordedSettlement[] = [];
+  let offset = from;
+  let firstOpen: bigint | null = null;
+  let lastSeen = from;
+  for (;;) {
+    if (signal?.aborted) return recorded;
+    const page = await ctx.lnd.listInvoices({ indexOffset: offset, maxInvoices: PAGE });
+    const settled: LndInvoice[] = [];
+    for (const invoice of page.invoices) {
+      if (invoice.addIndex > lastSeen) lastSeen = invoice.addIndex;
+      if (invoice.state === 'SETTLED') settled.push(invoice);
+      else if ((invoice.state === 'OPEN' || invoice.state === 'ACCEPTED') && firstOpen === null) firstOpen = invoice.addIndex;
+    }
+    if (settled.length > 0) recorded.push(...(await recordSettlements(ctx, settled)));
+    if (page.invoices.length < PAGE || page.lastIndexOffset <= offset) break;
+    offset = page.lastIndexOffset;
+  }
+  const next = firstOpen !== null ? firstOpen - 1n : lastSeen;
+  if (next > from) await ctx.store.checkpoints.advance(RECONCILE_INDEX, next);
+  return recorded;
+}

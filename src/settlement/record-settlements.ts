@@ -1,0 +1,100 @@
+/**
+ * Commits a batch of LND settlements in one transaction: each invoice → settled, one incoming
+ * Payment row, the outbox rows, and the new checkpoints. Returns what to emit after the commit.
+ * Idempotent: a settlement whose payment row exists is skipped, so replays are harmless.
+ */
+import type { Invoice } from '../domain/invoice.js';
+import type { Payment } from '../domain/payment.js';
+import { newId } from '../ids.js';
+import { toInvoice } from '../invoices/to-invoice.js';
+import type { LndInvoice } from '../lnd/lnd-client.js';
+import type { ServiceContext } from '../service-context.js';
+
+/** Checkpoint names: LND's add and settle indices, tracked separately, only increasing. */
+export const ADD_INDEX = 'lnd.add_index';
+/** See {@link ADD_INDEX}. */
+export const SETTLE_INDEX = 'lnd.settle_index';
+/** Every invoice at or below this add_index is final and recorded (reconcile starts after it). */
+export const RECONCILE_INDEX = 'lnd.reconcile_add_index';
+
+/** A settlement that was newly recorded. */
+export interface RecordedSettlement {
+  readonly payment: Payment;
+  readonly invoice: Invoice | null;
+}
+
+/** Records `items` (any mix of states; only SETTLED ones count) and advances the checkpoints. */
+export async function recordSettlements(
+  ctx: ServiceContext,
+  items: readonly LndInvoice[],
+): Promise<RecordedSettlement[]> {
+  let maxAdd = 0n;
+  let maxSettle = 0n;
+  const settled = new Map<string, LndInvoice>();
+  for (const item of items) {
+    if (item.state === 'OPEN' && item.addIndex > maxAdd) maxAdd = item.addIndex;
+    if (item.state !== 'SETTLED') continue;
+    if (item.settleIndex > maxSettle) maxSettle = item.settleIndex;
+    settled.set(item.paymentHash, item);
+  }
+  if (settled.size === 0 && maxAdd === 0n) return [];
+  const now = new Date(ctx.clock.now());
+  return ctx.store.transaction(async (tx) => {
+    const recorded: RecordedSettlement[] = [];
+    for (const item of settled.values()) {
+      if (await tx.payments.getByPaymentHash(item.paymentHash, 'in')) continue;
+      const record = await tx.invoices.getByPaymentHash(item.paymentHash);
+      let invoice: Invoice | null = null;
+      if (record) {
+        const settledAt = item.settleDate ?? now;
+        const updated = await tx.invoices.update(
+          record.id,
+          { status: 'settled', settleIndex: item.settleIndex, amountPaidMsat: item.amountPaidMsat, settledAt },
+          { fromStatus: ['open', 'accepted', 'expired'] },
+        );
+        if (!updated) {
+          ctx.logger.warn({ invoice_id: record.id, payment_hash: record.paymentHash, status: record.status }, 'LND settled an invoice that is not open locally; recording the payment');
+        }
+        invoice = toInvoice(updated ?? record);
+      }
+      const payment: Payment = {
+        id: newId('pay', now.getTime()),
+        direction: 'in',
+        status: 'succeeded',
+        paymentHash: item.paymentHash,
+        paymentRequest: item.paymentRequest || null,
+        amountMsat: item.amountPaidMsat,
+        feeMsat: 0n,
+        invoiceId: record?.id ?? null,
+        preimage: null,
+        failureReason: null,
+        idempotencyKey: null,
+        settleIndex: item.settleIndex,
+        feeLimitMsat: null,
+        createdAt: now,
+        updatedAt: now,
+        completedAt: item.settleDate ?? now,
+      };
+      await tx.payments.insert(payment);
+      if (invoice) await ctx.recordEvent(tx, 'invoice.settled', { invoice });
+      await ctx.recordEvent(tx, 'payment.received', { payment, invoice });
+      recorded.push({ payment, invoice });
+    }
+    if (maxSettle > 0n) await tx.checkpoints.advance(SETTLE_INDEX, maxSettle);
+    if (maxAdd > 0n) await tx.checkpoints.advance(ADD_INDEX, maxAdd);
+    return recorded;
+  });
+}
+
+/** Emits the events of committed settlements and logs them. */
+export function announceSettlements(ctx: ServiceContext, recorded: readonly RecordedSettlement[]): void {
+  for (const { payment, invoice } of recorded) {
+    ctx.metrics.increment('payments_received');
+    ctx.logger.info(
+      { invoice_id: invoice?.id ?? null, payment_hash: payment.paymentHash, amount_sat: (payment.amountMsat / 1000n).toString(), external: invoice === null },
+      'payment received',
+    );
+    if (invoice) ctx.bus.emit('invoice.settled', { invoice });
+    ctx.bus.emit('payment.received', { payment, invoice });
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The settlement watcher: LND's invoice stream → store → events, resumable by LND's indices.
+ * Supervises the stream (reconnect with backoff, reset after a healthy period), reconciles on every
+ * connect, and commits settlements in batches (group commit).
+ */
+import { sleep } from '../domain/clock.js';
+import type { LndInvoice } from '../lnd/lnd-client.js';
+import type { ServiceContext } from '../service-context.js';
+import { ADD_INDEX, SETTLE_INDEX, announceSettlements, recordSettlements } from './record-settlements.js';
+import { reconcile } from './reconcile.js';
+
+/** Tuning of the watcher. */
+export interface SettlementWatcherConfig {
+  /** Settlements committed per transaction at most. Default is 500. */
+  readonly batchSize?: number;
+  /** First reconnect delay. Default is 250 ms. */
+  readonly minBackoffMs?: number;
+  /** Longest reconnect delay. Default is 30 s. */
+  readonly maxBackoffMs?: number;
+  /** A stream up this long resets the backoff. Default is 60 s. */
+  readonly healthyAfterMs?: number;
+}
+
+/** Running state of the watcher. */
+export interface SettlementWatcher {
+  start(): void;
+  /** Stops the stream and waits for the batch in progress to commit. */
+  stop(): Promise<void>;
+  readonly isConnected: boolean;
+  /** Seconds since the last settlement was seen unprocessed (0 when caught up). */
+  lagSeconds(): number;
+  /** Resolves when everything received so far is committed. */
+  idle(): Promise<void>;
+}
+
+/** Creates the watcher. Internal: createLightning starts it. */
+export function createSettlementWatcher(ctx: ServiceContext, config: SettlementWatcherConfig = {}): SettlementWatcher {
+  const batchSize = config.batchSize ?? 500;
+  const minBackoff = config.minBackoffMs ?? 250;
+  const maxBackoff = config.maxBackoffMs ?? 30_000;
+  const healthyAfter = config.healthyAfterMs ?? 60_000;
+  let controller: AbortController | null = null;
+  let loop: Promise<void> | null = null;
+  let connected = false;
+  let oldestPendingAt: number | null = null;
+  let draining: Promise<void> = Promise.resolve();
+
+  function setConnected(next: boolean, reason?: string): void {
+    if (next === connected) return;
+    connected = next;
+    const at = new Date(ctx.clock.now());
+    if (next) ctx.bus.emit('lnd.connected', { at });
+    else {
+      ctx.metrics.increment('lnd_connection_errors');
+      ctx.bus.emit('lnd.disconnected', { at, ...(reason ? { reason } : {}) });
+    }
+  }
+
+  async function commit(items: LndInvoice[]): Promise<void> {
+    for (let i = 0; i < items.length; i += batchSize) {
+      announceSettlements(ctx, await recordSettlements(ctx, items.slice(i, i + batchSize)));
+    }
+  }
+
+  async function consume(signal: AbortSignal): Promise<void> {
+    announceSettlements(ctx, await reconcile(ctx, signal));
+    setConnected(true);
+    const addIndex = (await ctx.store.checkpoints.get(ADD_INDEX)) ?? 0n;
+    const settleIndex = (await ctx.store.checkpoints.get(SETTLE_INDEX)) ?? 0n;
+    const buffer: LndInvoice[] = [];
+    let failure: unknown = null;
+    let worker: Promise<void> | null = null;
+    const inner = new AbortController();
+    const onAbort = (): void => inner.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const drain = async (): Promise<void> => {
+      while (buffer.length > 0 && failure === null) {
+        const batch = buffer.splice(0, batchSize);
+        try {
+          await commit(batch);
+        } catch (error) {
+          // Nothing of this batch was committed: drop the stream and start over from the checkpoints.
+          failure = error;
+          inner.abort(error);
+        }
+      }
+      oldestPendingAt = null;
+      worker = null;
+    };
+    try {
+      for await (const invoice of ctx.lnd.subscribeInvoices({ addIndex, settleIndex, signal: inner.signal })) {
+        if (invoice.state !== 'SETTLED' && invoice.state !== 'OPEN') continue;
+        buffer.push(invoice);
+        oldestPendingAt ??= ctx.clock.now();
+        worker ??= drain();
+        draining = worker;
+        if (buffer.length >= batchSize * 4) await worker;
+        if (failure !== null) break;
+      }
+      if (worker) await worker;
+    } catch (error) {
+      if (failure === null) throw error;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      inner.abort();
+      if (worker) await worker;
+    }
+    if (failure !== null) throw failure;
+  }
+
+  async function supervise(signal: AbortSignal): Promise<void> {
+    let attempt = 0;
+    while (!signal.aborted) {
+      const startedAt = ctx.clock.now();
+      let reason = 'stream ended';
+      try {
+        await consume(signal);
+      } catch (error) {
+        if (signal.aborted) break;
+        reason = error instanceof Error ? error.message : String(error);
+        ctx.logger.warn({ err: error }, 'invoice stream failed; reconnecting');
+      }
+      if (signal.aborted) break;
+      setConnected(false, reason);
+      if (ctx.clock.now() - startedAt >= healthyAfter) attempt = 0;
+      const ceiling = Math.min(maxBackoff, minBackoff * 2 ** attempt);
+      attempt = Math.min(attempt + 1, 20);
+      await sleep(ctx.clock, ceiling / 2 + Math.random() * (ceiling / 2), signal).catch(() => undefined);
+    }
+  }
+
+  return {
+    start() {
+      if (loop) return;
+      controller = new AbortController();
+      loop = supervise(controller.signal);
+    },
+    async stop() {
+      controller?.abort(new Error('stopped'));
+      await loop;
+      loop = null;
+      controller = null;
+      connected = false;
+    },
+    get isConnected() {
+      return connected;
+    },
+    lagSeconds: () => (oldestPendingAt === null ? 0 : (ctx.clock.now() - oldestPendingAt) / 1000),
+    idle: () => draining,
+  };
+}

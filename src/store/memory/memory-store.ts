@@ -1,0 +1,120 @@
+/**
+ * An in-memory Store for tests, examples and the simulator. Same semantics as the SQLite store:
+ * writes are serialized, a transaction works on a copy-on-write overlay that is committed at once
+ * or dropped on throw (real rollback), and values are copied in and out.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { StoreError, isLightningError } from '../../errors.js';
+import type { Repositories, Store } from '../store.js';
+import { createMemoryInvoiceRepository } from './invoice-repository.js';
+import { createMemoryCheckpointRepository, createMemoryPaymentRepository } from './payment-repository.js';
+import { createTables, overlay, type Tables } from './tables.js';
+import { createMemoryEndpointRepository, createMemoryOutboxRepository } from './webhook-repository.js';
+
+type AnyFn = (...args: never[]) => Promise<unknown>;
+
+/** Methods that write; outside a transaction each runs as its own one-statement transaction. */
+const WRITES: { readonly [K in keyof Repositories]: readonly (keyof Repositories[K])[] } = {
+  invoices: ['insert', 'update'],
+  payments: ['insert', 'update'],
+  checkpoints: ['advance'],
+  webhookEndpoints: ['insert', 'update', 'remove'],
+  webhookOutbox: ['enqueue', 'updateDelivery', 'insertDelivery', 'recordAttempt'],
+};
+
+function createRepositories(tables: Tables): Repositories {
+  return {
+    invoices: createMemoryInvoiceRepository(tables),
+    payments: createMemoryPaymentRepository(tables),
+    checkpoints: createMemoryCheckpointRepository(tables),
+    webhookEndpoints: createMemoryEndpointRepository(tables),
+    webhookOutbox: createMemoryOutboxRepository(tables),
+  };
+}
+
+/** Wraps driver-level failures (e.g. metadata JSON cannot hold) in StoreError; lnkit errors pass through. */
+function toStoreError(error: unknown): unknown {
+  if (isLightningError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new StoreError(`memory store: ${message}`, { cause: error });
+}
+
+/**
+ * Creates an empty in-memory store. Data lives as long as the object; `migrate()` is a no-op.
+ * Calling the outer store (not `tx`) from inside a `transaction` callback throws StoreError
+ * instead of waiting forever.
+ * @example
+ * const store = createMemoryStore();
+ * await store.transaction(async (tx) => tx.checkpoints.advance('lnd.settle_index', 1n));
+ */
+export function createMemoryStore(): Store {
+  const committed = createTables();
+  const insideTransaction = new AsyncLocalStorage<true>();
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  function assertUsable(what: string): void {
+    if (closed) throw new StoreError(`memory store is closed: cannot ${what}`);
+    if (insideTransaction.getStore()) {
+      throw new StoreError(`memory store: ${what} was called on the store inside transaction(); use the tx argument (nesting is not supported)`);
+    }
+  }
+
+  function transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
+    try {
+      assertUsable('transaction');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const run = async (): Promise<T> => {
+      const { views, commit } = overlay(committed);
+      const tx = guardRepositories(createRepositories(views), false);
+      const result = await insideTransaction.run(true, () => fn(tx));
+      commit();
+      return result;
+    };
+    const next = queue.then(run, run);
+    queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Wraps every method: closed / nesting checks and error mapping; writes go through `transaction`. */
+  function guardRepositories(repos: Repositories, isOuter: boolean): Repositories {
+    const out: Record<string, Record<string, AnyFn>> = {};
+    for (const [name, repo] of Object.entries(repos) as [keyof Repositories, Record<string, AnyFn>][]) {
+      const wrapped: Record<string, AnyFn> = {};
+      for (const [method, impl] of Object.entries(repo)) {
+        const isWrite = (WRITES[name] as readonly string[]).includes(method);
+        wrapped[method] = async (...args: never[]) => {
+          if (isOuter) assertUsable(`${name}.${method}`);
+          else if (closed) throw new StoreError(`memory store is closed: cannot ${name}.${method}`);
+          if (isOuter && isWrite) {
+            return transaction((tx) => (tx[name] as unknown as Record<string, AnyFn>)[method]!(...args));
+          }
+          try {
+            return await impl(...args);
+          } catch (error) {
+            throw toStoreError(error);
+          }
+        };
+      }
+      out[name] = wrapped;
+    }
+    return out as unknown as Repositories;
+  }
+
+  const outer = guardRepositories(createRepositories(committed), true);
+  return {
+    ...outer,
+    async migrate() {
+      assertUsable('migrate');
+    },
+    transaction,
+    async ping() {
+      assertUsable('ping');
+    },
+    async close() {
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,7 @@
+/**
+ * The SQLite Store (Kysely + better-sqlite3): `createSqliteStore({ filename })` or
+ * `createSqliteStore({ database })`.
+ * @module lnkit/store-sqlite
+ */
+export { createSqliteStore, type SqliteStoreConfig } from './sqlite-store.js';
+export { sqliteMigrations } from './migrations/index.js';

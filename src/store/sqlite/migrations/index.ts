@@ -1,0 +1,19 @@
+/**
+ * The SQLite store's migrations, in order. Names sort lexicographically, so keep the
+ * zero-padded prefix. To evolve the schema (e.g. `003_rebalances`), add a file and one entry
+ * here; never edit or reorder a released migration.
+ */
+import type { Migration } from 'kysely';
+import { migration001Core } from './001-core.js';
+import { migration002Webhooks } from './002-webhooks.js';
+
+/** Every migration by name, applied in name order by `store.migrate()`. */
+export const sqliteMigrations: Readonly<Record<string, Migration>> = Object.freeze({
+  '001_core': migration001Core,
+  '002_webhooks': migration002Webhooks,
+});
+
+/** The table Kysely's Migrator records applied migrations in. */
+export const MIGRATION_TABLE = 'lnkit_migration';
+/** The Migrator's lock table. */
+export const MIGRATION_LOCK_TABLE = 'lnkit_migration_lock';

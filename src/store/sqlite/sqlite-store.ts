@@ -1,0 +1,180 @@
+/**
+ * The SQLite Store on Kysely + better-sqlite3: WAL, versioned migrations, exact bigint msat,
+ * serialized `BEGIN IMMEDIATE` transactions, driver errors mapped to StoreError/StoreConflictError.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { StoreError, ValidationError } from '../../errors.js';
+import type { Repositories, Store } from '../store.js';
+import { rootContext, runImmediate, transactionContext, type SqliteContext } from './context.js';
+import { toKyselyDatabase } from './database-adapter.js';
+import { mapSqliteError } from './errors.js';
+import { createSqliteInvoiceRepository } from './invoice-repository.js';
+import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, sqliteMigrations } from './migrations/index.js';
+import { createSqliteCheckpointRepository, createSqlitePaymentRepository } from './payment-repository.js';
+import type { SqliteSchema } from './schema.js';
+import { createSqliteEndpointRepository } from './webhook-endpoint-repository.js';
+import { createSqliteOutboxRepository } from './webhook-outbox-repository.js';
+
+/** How to reach the database: a file lnkit opens (and closes), or a handle you own. */
+export type SqliteStoreConfig =
+  | {
+      /** Path of the database file (created when missing), or `':memory:'`. */
+      readonly filename: string;
+      /** How long a write waits for another process's lock. Default is 5000. */
+      readonly busyTimeoutMs?: number;
+    }
+  | {
+      /**
+       * An open better-sqlite3 handle. lnkit sets WAL, synchronous, busy_timeout and
+       * foreign_keys on it, and `close()` leaves it open: you close it.
+       */
+      readonly database: Database.Database;
+      /** Default is 5000. */
+      readonly busyTimeoutMs?: number;
+    };
+
+type AnyFn = (...args: never[]) => Promise<unknown>;
+
+function openDatabase(config: SqliteStoreConfig): { database: Database.Database; owns: boolean } {
+  if (config === null || typeof config !== 'object') throw new ValidationError('config', `expected { filename } or { database }, got ${String(config)}`);
+  if ('database' in config && config.database !== undefined) {
+    const db = config.database as Partial<Database.Database> | null;
+    if (db === null || typeof db !== 'object' || typeof db.prepare !== 'function' || typeof db.pragma !== 'function') {
+      throw new ValidationError('database', 'expected an open better-sqlite3 Database');
+    }
+    if (!config.database.open) throw new ValidationError('database', 'expected an open better-sqlite3 Database, got a closed one');
+    return { database: config.database, owns: false };
+  }
+  const filename = (config as { filename?: unknown }).filename;
+  if (typeof filename !== 'string' || filename.length === 0) {
+    throw new ValidationError('filename', `expected a file path or ':memory:', got ${typeof filename === 'string' ? '""' : typeof filename}`);
+  }
+  try {
+    return { database: new Database(filename), owns: true };
+  } catch (error) {
+    throw new StoreError(`sqlite: cannot open database: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+function createRepositories(ctx: SqliteContext): Repositories {
+  return {
+    invoices: createSqliteInvoiceRepository(ctx),
+    payments: createSqlitePaymentRepository(ctx),
+    checkpoints: createSqliteCheckpointRepository(ctx),
+    webhookEndpoints: createSqliteEndpointRepository(ctx),
+    webhookOutbox: createSqliteOutboxRepository(ctx),
+  };
+}
+
+/**
+ * Creates a SQLite store. Opens the database now (synchronously); call `migrate()` before use.
+ * With `{ database }`, your handle stays open after `close()`.
+ * @throws {ValidationError} on a bad config
+ * @throws {StoreError} when the file cannot be opened
+ * @example
+ * const store = createSqliteStore({ filename: './lnkit.db' });
+ * await store.migrate();
+ */
+export function createSqliteStore(config: SqliteStoreConfig): Store {
+  const { database, owns } = openDatabase(config);
+  const busyTimeoutMs = config.busyTimeoutMs ?? 5000;
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new ValidationError('busyTimeoutMs', `expected a non-negative integer, got ${String(busyTimeoutMs)}`);
+  try {
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    database.pragma('foreign_keys = ON');
+  } catch (error) {
+    if (owns) database.close();
+    throw mapSqliteError(error, 'open');
+  }
+
+  const db = new Kysely<SqliteSchema>({ dialect: new SqliteDialect({ database: toKyselyDatabase(database, owns) }) });
+  const insideTransaction = new AsyncLocalStorage<true>();
+  let closing: Promise<void> | undefined;
+
+  function assertUsable(what: string): void {
+    if (closing) throw new StoreError(`sqlite store is closed: cannot ${what}`);
+    if (insideTransaction.getStore()) {
+      throw new StoreError(`sqlite store: ${what} was called on the store inside transaction(); use the tx argument (nesting is not supported)`);
+    }
+  }
+
+  function guard(repos: Repositories, isOuter: boolean): Repositories {
+    const out: Record<string, Record<string, AnyFn>> = {};
+    for (const [name, repo] of Object.entries(repos) as [string, Record<string, AnyFn>][]) {
+      const wrapped: Record<string, AnyFn> = {};
+      for (const [method, impl] of Object.entries(repo)) {
+        const label = `${name}.${method}`;
+        wrapped[method] = async (...args: never[]) => {
+          if (isOuter) assertUsable(label);
+          else if (closing) throw new StoreError(`sqlite store is closed: cannot ${label}`);
+          try {
+            return await impl.apply(repo, args);
+          } catch (error) {
+            throw mapSqliteError(error, label);
+          }
+        };
+      }
+      out[name] = wrapped;
+    }
+    return out as unknown as Repositories;
+  }
+
+  const outer = guard(createRepositories(rootContext(db)), true);
+
+  return {
+    ...outer,
+    async migrate() {
+      assertUsable('migrate');
+      const migrator = new Migrator({
+        db,
+        provider: { getMigrations: async () => ({ ...sqliteMigrations }) },
+        migrationTableName: MIGRATION_TABLE,
+        migrationLockTableName: MIGRATION_LOCK_TABLE,
+      });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error !== undefined) {
+        const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'migrations';
+        throw new StoreError(`sqlite migrate: ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+    },
+    async transaction(fn) {
+      assertUsable('transaction');
+      let failedInside = false;
+      let userError: unknown;
+      try {
+        return await runImmediate(db, async (conn) => {
+          const tx = guard(createRepositories(transactionContext(conn)), false);
+          try {
+            return await insideTransaction.run(true, () => fn(tx));
+          } catch (error) {
+            failedInside = true;
+            userError = error;
+            throw error;
+          }
+        });
+      } catch (error) {
+        // The callback's own error (rolled back) is rethrown as is; begin/commit failures are mapped.
+        if (failedInside && error === userError) throw error;
+        throw mapSqliteError(error, 'transaction');
+      }
+    },
+    async ping() {
+      assertUsable('ping');
+      try {
+        await sql`select 1`.execute(db);
+      } catch (error) {
+        throw mapSqliteError(error, 'ping');
+      }
+    },
+    close() {
+      closing ??= db.destroy().catch((error: unknown) => {
+        throw mapSqliteError(error, 'close');
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The simulator's default network: alice (the merchant, lnkit's node), bob (a payer), carol
+ * (a router) and dave (reachable through carol), with liquidity on both sides of every channel
+ * and distinct fee policies.
+ */
+import type { AddChannelSpec, AddNodeSpec } from '../network/types.js';
+
+/** The default nodes. */
+export const DEFAULT_NODES: readonly AddNodeSpec[] = [
+  { name: 'alice', alias: 'alice (merchant)' },
+  { name: 'bob', alias: 'bob (payer)' },
+  { name: 'carol', alias: 'carol (router)' },
+  { name: 'dave', alias: 'dave' },
+];
+
+const CAROL = { baseMsat: 1000n, feeRatePpm: 100n, cltvDelta: 40 } as const;
+
+/**
+ * The default channels. bob → carol → alice lets bob pay alice; alice → carol → dave lets alice
+ * pay dave. Chan ids are real-looking SCIDs (block 797,640+), all above 2^53.
+ */
+export const DEFAULT_CHANNELS: readonly AddChannelSpec[] = [
+  {
+    a: 'alice',
+    b: 'carol',
+    capacitySat: 5_000_000n,
+    localSatA: 2_500_000n,
+    chanId: '877008154718978049',
+    policyA: { baseMsat: 500n, feeRatePpm: 50n, cltvDelta: 80 },
+    policyB: CAROL,
+  },
+  {
+    a: 'bob',
+    b: 'carol',
+    capacitySat: 4_000_000n,
+    localSatA: 3_000_000n,
+    chanId: '877009253230542849',
+    policyA: { baseMsat: 1000n, feeRatePpm: 1n, cltvDelta: 80 },
+    policyB: CAROL,
+  },
+  {
+    a: 'carol',
+    b: 'dave',
+    capacitySat: 2_000_000n,
+    localSatA: 1_200_000n,
+    chanId: '877010352742170625',
+    policyA: CAROL,
+    policyB: { baseMsat: 2000n, feeRatePpm: 250n, cltvDelta: 144 },
+  },
+];

@@ -1,0 +1,71 @@
+/**
+ * The `lnkit sim` command: starts the default simulated network, writes each node's credentials
+ * (LND's file layout) into a folder and prints how to connect, then runs until aborted.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startLndSimulator, type LndSimulatorOptions } from './simulator.js';
+
+/** Options of {@link runSimCommand}. */
+export interface SimCommandOptions {
+  /** Folder for the credentials. Default is a new temporary folder. */
+  readonly dir?: string;
+  /** Print one JSON document instead of one line per node. */
+  readonly json?: boolean;
+  /** Output sink. Default writes to stdout. */
+  readonly out?: (line: string) => void;
+  /** Stops the simulator when aborted. Without it, SIGINT/SIGTERM stop it. */
+  readonly signal?: AbortSignal;
+  /** Passed to `startLndSimulator` (tests use it for a custom network). */
+  readonly simulator?: LndSimulatorOptions;
+}
+
+function waitForStop(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolveStop) => {
+    if (signal) {
+      if (signal.aborted) return resolveStop();
+      signal.addEventListener('abort', () => resolveStop(), { once: true });
+      return;
+    }
+    const onSignal = (): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolveStop();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+/**
+ * Runs the simulator until `signal` aborts (or SIGINT/SIGTERM when no signal is given).
+ * @example await runSimCommand({ dir: './.lnkit-sim', signal: controller.signal });
+ */
+export async function runSimCommand(options: SimCommandOptions = {}): Promise<void> {
+  const out = options.out ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const dir = resolve(options.dir ?? (await mkdtemp(join(tmpdir(), 'lnkit-sim-'))));
+  const sim = await startLndSimulator(options.simulator);
+  try {
+    const paths = await sim.writeCredentials(dir);
+    const nodes = sim.nodes().map((node) => ({
+      name: node.name,
+      pubkey: node.pubkey,
+      socket: node.socket,
+      lndconnect: node.lndconnect,
+      ...paths[node.name],
+    }));
+    if (options.json) {
+      out(JSON.stringify({ dir, network: sim.network.network, nodes }, null, 2));
+    } else {
+      out(`lnkit sim: ${nodes.length} simulated LND nodes (${sim.network.network}); credentials in ${dir}`);
+      for (const node of nodes) {
+        out(`${node.name.padEnd(6)} ${node.socket} pubkey=${node.pubkey} cert=${node.tlsCert ?? ''} macaroon=${node.adminMacaroon ?? ''} ${node.lndconnect}`);
+      }
+      out('Press Ctrl+C to stop.');
+    }
+    await waitForStop(options.signal);
+  } finally {
+    await sim.stop();
+  }
+}
