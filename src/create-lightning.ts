@@ -9,13 +9,22 @@ import { LifecycleError, LndError } from './errors.js';
 import { createExpirySweeper } from './invoices/expiry-sweeper.js';
 import { createInvoiceService, type InvoiceService } from './invoices/invoice-service.js';
 import { createRedactingLogger, silentLogger, type Logger } from './logger.js';
-import { noopMetrics } from './metrics-recorder.js';
+import { checkHealth, type HealthConfig, type HealthReport } from './operations/health.js';
+import { instrumentLnd } from './operations/instrument-lnd.js';
+import { createMetrics, type GaugeSample, type Metrics, type PromRegistryLike } from './operations/metrics.js';
+import { localRatio } from './domain/channel.js';
 import type { RateProvider } from './rates/rate-provider.js';
 import type { RecordEvent, ServiceContext } from './service-context.js';
 import { createSettlementWatcher, type SettlementWatcherConfig } from './settlement/settlement-watcher.js';
 import type { Store } from './store/store.js';
+import { WEBHOOK_EVENT_TYPES } from './domain/events.js';
+import type { Decimal } from './domain/amount.js';
+import { createPaymentService, type PaymentService } from './payments/payment-service.js';
+import { createHoldInvoiceService, type HoldInvoiceMethods, type HoldInvoiceServiceConfig } from './invoices/hold-invoice-service.js';
+import { createWebhookDispatcher, type WebhookDispatcherConfig } from './webhooks/outbox/dispatcher.js';
 import { enqueueWebhookEvent } from './webhooks/outbox/enqueue.js';
 import { webhookData } from './webhooks/outbox/payloads.js';
+import { createWebhookService, type WebhookEndpointInput, type WebhooksApi } from './webhooks/outbox/webhook-service.js';
 
 /** Configuration of {@link createLightning}. */
 export interface LightningConfig {
@@ -37,6 +46,24 @@ export interface LightningConfig {
   readonly settlement?: SettlementWatcherConfig;
   /** How often open invoices are checked for expiry. Default is 15 s. */
   readonly expirySweepIntervalMs?: number;
+  /** Outgoing payments: the largest amount `pay` sends. Default is 1,000,000 sat. */
+  readonly payments?: { readonly maxPaymentSat?: bigint };
+  /** HODL invoices: safety margin (blocks) before HTLC expiry, block-height poll interval. */
+  readonly holdInvoices?: HoldInvoiceServiceConfig;
+  /** Signed webhook delivery from the durable outbox: endpoints (upserted by URL at start) and delivery tuning. */
+  readonly webhooks?: WebhooksConfig;
+  /** Health check thresholds. */
+  readonly health?: HealthConfig;
+  /** Metrics options: a name prefix (default `lnkit_`) and a prom-client Registry to register into. */
+  readonly metrics?: { readonly prefix?: string; readonly registry?: PromRegistryLike };
+}
+
+/** The `webhooks` option of {@link createLightning}. */
+export interface WebhooksConfig {
+  /** Endpoints kept in the store, matched by URL; each needs `secret` or `secrets`. */
+  readonly endpoints?: readonly WebhookEndpointInput[];
+  /** Dispatcher tuning: concurrency (8), timeoutMs (15 s), retrySchedule (≈ 3 days), disableAfterMs, pollIntervalMs. */
+  readonly delivery?: Omit<WebhookDispatcherConfig, 'store' | 'clock' | 'logger' | 'onEndpointDisabled' | 'onAttempt'>;
 }
 
 /** Options of {@link Lightning.stop}. */
@@ -47,8 +74,17 @@ export interface StopOptions {
 
 /** What {@link createLightning} returns. */
 export interface Lightning {
-  readonly invoices: InvoiceService;
+  /** Invoices priced in EUR or sats, HODL invoices included. */
+  readonly invoices: InvoiceService & HoldInvoiceMethods;
+  /** Outgoing payments that never pay twice. */
+  readonly payments: Pick<PaymentService, 'pay' | 'get' | 'list' | 'decode'>;
+  /** Webhook endpoints and the delivery log. */
+  readonly webhooks: WebhooksApi;
   readonly events: LightningEventBus;
+  /** Counters, gauges and the LND latency histogram. */
+  readonly metrics: Metrics;
+  /** Probes LND, the store, rates, the webhook backlog and the settlement lag. */
+  health(): Promise<HealthReport>;
   /** GetInfo of the node, known after `start()`. */
   readonly node: LndNodeInfo | null;
   /** Applies migrations, checks LND, starts the settlement watcher and the expiry sweeper. Idempotent. */
@@ -78,18 +114,47 @@ export function createLightning(config: LightningConfig): Lightning {
   let starting: Promise<void> | null = null;
   let stopping: Promise<void> | null = null;
 
+  const circuitCodes: Record<string, number> = { closed: 0, 'half-open': 1, open: 2 };
+  const readGauges = async (): Promise<GaugeSample[]> => {
+    const gauges: GaugeSample[] = [];
+    const circuit = (config.lnd as { circuitState?: string }).circuitState;
+    if (circuit !== undefined) gauges.push({ name: 'circuit_state', help: 'LND circuit breaker: 0 closed, 1 half-open, 2 open', value: circuitCodes[circuit] ?? 0 });
+    gauges.push({ name: 'settlement_lag_seconds', help: 'Age of the oldest settlement received but not yet committed', value: watcher.lagSeconds() });
+    gauges.push({ name: 'lnd_connected', help: '1 while the invoice stream is connected', value: watcher.isConnected ? 1 : 0 });
+    const backlog = await config.store.webhookOutbox.countPending().catch(() => null);
+    if (backlog !== null) gauges.push({ name: 'outbox_backlog', help: 'Webhook deliveries waiting to be sent', value: backlog });
+    const channels = await config.lnd.listChannels().catch(() => []);
+    for (const channel of channels) {
+      gauges.push({ name: 'channel_local_ratio', help: 'Local balance / capacity per channel', value: localRatio(channel), labels: { chan_id: channel.chanId } });
+    }
+    return gauges;
+  };
+  const metrics = createMetrics({ ...(config.metrics?.prefix ? { prefix: config.metrics.prefix } : {}), readGauges });
+  if (config.metrics?.registry) metrics.registerInto(config.metrics.registry);
+  const lnd = instrumentLnd(config.lnd, metrics);
+
+  // The last rate seen prices fee_eur / amount_eur of outgoing payments in webhook bodies.
+  let lastRate: Decimal | null = null;
+  const rates = {
+    async getRate(base: 'BTC', quote: 'EUR') {
+      const result = await config.rates.getRate(base, quote);
+      lastRate = result.rate;
+      return result;
+    },
+  };
+
   const recordEvent: RecordEvent = async (tx, type, payload) => {
-    await enqueueWebhookEvent(tx, { type, data: webhookData(type, payload), occurredAt: new Date(clock.now()) });
+    await enqueueWebhookEvent(tx, { type, data: webhookData(type, payload, { rate: lastRate }), occurredAt: new Date(clock.now()) });
   };
 
   const ctx: ServiceContext = {
-    lnd: config.lnd,
-    rates: config.rates,
+    lnd,
+    rates,
     store: config.store,
     bus,
     clock,
     logger,
-    metrics: noopMetrics,
+    metrics,
     recordEvent,
     async run(operation) {
       if (state !== 'started') {
@@ -108,12 +173,54 @@ export function createLightning(config: LightningConfig): Lightning {
   };
 
   const invoices = createInvoiceService(ctx);
+  const payments = createPaymentService(ctx, {
+    getNode: () => node,
+    ...(config.payments?.maxPaymentSat !== undefined ? { maxPaymentSat: config.payments.maxPaymentSat } : {}),
+  });
+  const holdInvoices = createHoldInvoiceService(ctx, config.holdInvoices);
+  const dispatcher = createWebhookDispatcher({
+    ...config.webhooks?.delivery,
+    store: config.store,
+    clock,
+    logger,
+    onEndpointDisabled: (report) => bus.emit('webhook.endpoint_disabled', report),
+    onAttempt: (report) => {
+      metrics.increment('webhook_delivery_attempts');
+      if (report.ok) metrics.increment('webhook_delivery_success');
+    },
+  });
+  const webhookService = createWebhookService({ store: config.store, clock, dispatcher });
+  let dispatching = false;
+  const startDispatcher = (): void => {
+    if (dispatching) return;
+    dispatching = true;
+    dispatcher.start();
+  };
+  // Committed events wake the dispatcher at once instead of at its next poll.
+  for (const type of WEBHOOK_EVENT_TYPES) bus.on(type, () => dispatcher.notify());
+  const webhooks: WebhooksApi = {
+    ...webhookService,
+    addEndpoint: (input) =>
+      ctx.run(async () => {
+        const created = await webhookService.addEndpoint(input);
+        startDispatcher();
+        return created;
+      }),
+    removeEndpoint: (id) => ctx.run(() => webhookService.removeEndpoint(id)),
+    listEndpoints: () => ctx.run(() => webhookService.listEndpoints()),
+    enableEndpoint: (id) => ctx.run(() => webhookService.enableEndpoint(id)),
+    deliveries: (filter) => ctx.run(() => webhookService.deliveries(filter)),
+    redeliver: (id) => ctx.run(() => webhookService.redeliver(id)),
+    rotateSecret: (id, input) => ctx.run(() => webhookService.rotateSecret(id, input)),
+    removeOldSecrets: (id) => ctx.run(() => webhookService.removeOldSecrets(id)),
+    syncConfiguredEndpoints: (endpoints) => ctx.run(() => webhookService.syncConfiguredEndpoints(endpoints)),
+  };
   const watcher = createSettlementWatcher(ctx, config.settlement);
   const sweeper = createExpirySweeper(ctx, config.expirySweepIntervalMs);
 
   async function doStart(): Promise<void> {
     await config.store.migrate();
-    const info = await config.lnd.getInfo();
+    const info = await lnd.getInfo();
     if (config.network && info.network !== config.network) {
       throw new LndError(`LND is on ${info.network}, expected ${config.network}`, undefined, { code: 'LND_WRONG_NETWORK' });
     }
@@ -122,6 +229,10 @@ export function createLightning(config: LightningConfig): Lightning {
       logger.warn({ block_height: info.blockHeight }, 'LND is not synced to chain');
     }
     node = info;
+    if (config.webhooks?.endpoints) await webhookService.syncConfiguredEndpoints(config.webhooks.endpoints);
+    if (config.webhooks || (await config.store.webhookEndpoints.list()).length > 0) startDispatcher();
+    await payments.retrackInFlight();
+    await holdInvoices.watchAll();
     watcher.start();
     sweeper.start();
     state = 'started';
@@ -142,15 +253,33 @@ export function createLightning(config: LightningConfig): Lightning {
       });
     }
     await sweeper.stop();
+    await payments.stop();
+    await holdInvoices.stop();
     await watcher.stop();
+    if (dispatching) await dispatcher.stop();
     await config.store.close();
     state = 'stopped';
     if (wasStarted) logger.info({}, 'lnkit stopped');
   }
 
   const lightning: Lightning = {
-    invoices,
+    invoices: { ...invoices, createHold: holdInvoices.createHold, settleHold: holdInvoices.settleHold },
+    payments: { pay: payments.pay, get: payments.get, list: payments.list, decode: payments.decode },
+    webhooks,
     events: bus,
+    metrics: { snapshot: () => metrics.snapshot(), prometheus: () => metrics.prometheus() },
+    health: () =>
+      checkHealth(
+        {
+          lnd,
+          store: config.store,
+          rates: config.rates,
+          clock,
+          settlementLagSeconds: () => watcher.lagSeconds(),
+          isStreamConnected: () => watcher.isConnected,
+        },
+        config.health,
+      ),
     get node() {
       return node;
     },
@@ -164,6 +293,10 @@ export function createLightning(config: LightningConfig): Lightning {
           starting = null;
           await watcher.stop();
           await sweeper.stop();
+          await payments.stop();
+          await holdInvoices.stop();
+          if (dispatching) await dispatcher.stop();
+          dispatching = false;
           throw error;
         });
       }

@@ -94,11 +94,12 @@ function toFraction(value: Big): { num: bigint; den: bigint } {
  * EUR → msat at `rate` EUR/BTC, rounded up to the whole sat (the payer never pays less).
  * Exact: computed on integers, never through a float.
  * @example eurToMsat('19.99', '87654.32') // 22806000n  (22,806 sat)
- * @throws {ValidationError} when the result exceeds 21 million BTC
+ * @throws {ValidationError} on a non-positive or over-2-decimal EUR amount, a non-positive rate, or a result above 21 million BTC
  */
 export function eurToMsat(eur: DecimalInput, rate: DecimalInput): bigint {
-  const e = toFraction(eur instanceof Object ? (eur as Big) : parseEur(eur));
-  const r = toFraction(rate instanceof Object ? (rate as Big) : parseRate(rate));
+  // Big inputs are validated too: a zero, negative or 3-decimal Big must not price an invoice.
+  const e = toFraction(parseEur(eur));
+  const r = toFraction(parseRate(rate));
   if (r.num === 0n) throw new ValidationError('rate', 'expected a positive rate, got 0');
   // sats = ceil( (e.num/e.den) * 1e8 / (r.num/r.den) ) = ceil(e.num * 1e8 * r.den / (e.den * r.num))
   const n = e.num * 100_000_000n * r.den;

@@ -61,7 +61,10 @@ export function createInvoiceService(ctx: ServiceContext): InvoiceService {
 
   async function priceInMsat(input: ReturnType<typeof validateCreateInvoiceInput>): Promise<{ msat: bigint; quote: RateQuote | null }> {
     if (input.amountSat !== null) return { msat: satToMsat(input.amountSat), quote: null };
-    const quote = await ctx.rates.getRate('BTC', 'EUR');
+    const quote = await ctx.rates.getRate('BTC', 'EUR').catch((error: unknown) => {
+      ctx.metrics.increment('rate_provider_errors');
+      throw error;
+    });
     if (quote.source === 'fallback') {
       ctx.bus.emit('rate.fallback_used', { rate: quote.rate.toFixed(), reason: 'no fresh rate from any source', at: new Date(ctx.clock.now()) });
     }

@@ -8,7 +8,6 @@ import {
   ConsecutiveBreaker,
   handleAll,
   isBrokenCircuitError,
-  isTaskCancelledError,
   timeout,
   TimeoutStrategy,
   wrap,
@@ -27,6 +26,14 @@ export type { FallbackUsedEvent, RateProviderConfig, SourceErrorEvent } from './
 interface Member {
   readonly source: RateSource;
   readonly policy: IPolicy;
+}
+
+/**
+ * cockatiel 3.2.1's `isTaskCancelledError` tests the wrong marker ('isBulkheadRejectedError'),
+ * so the timeout's error is recognised by its own marker here.
+ */
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error as { isTaskCancelledError?: unknown }).isTaskCancelledError === true;
 }
 
 type Outcome = { readonly quote: RateSourceQuote } | { readonly error: RateSourceError };
@@ -74,7 +81,7 @@ export function createRateProvider(config: RateProviderConfig): RateProvider {
   }
 
   function toSourceError(name: string, error: unknown): RateSourceError {
-    if (isTaskCancelledError(error)) return new RateSourceError(name, `timed out after ${c.timeoutMs} ms`, { cause: error });
+    if (isTimeout(error)) return new RateSourceError(name, `timed out after ${c.timeoutMs} ms`, { cause: error });
     if (isBrokenCircuitError(error)) {
       return new RateSourceError(name, `skipped: circuit open after ${c.breakerThreshold} consecutive failures`, { cause: error });
     }
@@ -116,7 +123,8 @@ export function createRateProvider(config: RateProviderConfig): RateProvider {
     const sources = kept.map((q) => q.source);
     const quotedTimes = kept.flatMap((q) => (q.quotedAt ? [q.quotedAt.getTime()] : []));
     const result: RateQuote = {
-      rate: median(kept.map((q) => q.rate)),
+      // exact mean for an even count; rounded only past the 30th decimal, the most parseRate accepts
+      rate: median(kept.map((q) => q.rate)).round(30),
       source: sources.join(','),
       sources: Object.freeze(sources),
       fetchedAt: new Date(clock.now()),

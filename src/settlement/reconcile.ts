@@ -14,14 +14,13 @@ const PAGE = 500;
 export async function reconcile(ctx: ServiceContext, signal?: AbortSignal): Promise<RecordedSettlement[]> {
   let from = await ctx.store.checkpoints.get(RECONCILE_INDEX);
   if (from === undefined) {
+    // Cold start on a node with history: what was settled before lnkit existed is not ours.
+    // LND first, then the store: an invoice lnkit creates in between is either above `last`
+    // (so it is scanned) or already in the store (so the whole history is scanned).
+    const last = await ctx.lnd.listInvoices({ reversed: true, maxInvoices: 1 });
     const known = await ctx.store.invoices.list({ limit: 1 });
-    if (known.items.length === 0) {
-      // Cold start on a node with history: what was settled before lnkit existed is not ours.
-      const last = await ctx.lnd.listInvoices({ reversed: true, maxInvoices: 1 });
-      await ctx.store.checkpoints.advance(RECONCILE_INDEX, last.lastIndexOffset);
-      return [];
-    }
-    from = 0n;
+    from = known.items.length === 0 ? last.lastIndexOffset : 0n;
+    await ctx.store.checkpoints.advance(RECONCILE_INDEX, from);
   }
   const recorded: RecordedSettlement[] = [];
   let offset = from;

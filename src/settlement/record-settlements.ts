@@ -23,10 +23,15 @@ export interface RecordedSettlement {
   readonly invoice: Invoice | null;
 }
 
-/** Records `items` (any mix of states; only SETTLED ones count) and advances the checkpoints. */
+/**
+ * Records `items` (any mix of states; only SETTLED ones count). With `fromStream` (items in the
+ * order SubscribeInvoices delivers them) it also advances the add and settle checkpoints; other
+ * callers (reconcile, HODL watchers) see settlements out of order and must not move them.
+ */
 export async function recordSettlements(
   ctx: ServiceContext,
   items: readonly LndInvoice[],
+  options: { readonly fromStream?: boolean } = {},
 ): Promise<RecordedSettlement[]> {
   let maxAdd = 0n;
   let maxSettle = 0n;
@@ -37,7 +42,7 @@ export async function recordSettlements(
     if (item.settleIndex > maxSettle) maxSettle = item.settleIndex;
     settled.set(item.paymentHash, item);
   }
-  if (settled.size === 0 && maxAdd === 0n) return [];
+  if (settled.size === 0 && (maxAdd === 0n || !options.fromStream)) return [];
   const now = new Date(ctx.clock.now());
   return ctx.store.transaction(async (tx) => {
     const recorded: RecordedSettlement[] = [];
@@ -80,8 +85,8 @@ export async function recordSettlements(
       await ctx.recordEvent(tx, 'payment.received', { payment, invoice });
       recorded.push({ payment, invoice });
     }
-    if (maxSettle > 0n) await tx.checkpoints.advance(SETTLE_INDEX, maxSettle);
-    if (maxAdd > 0n) await tx.checkpoints.advance(ADD_INDEX, maxAdd);
+    if (options.fromStream && maxSettle > 0n) await tx.checkpoints.advance(SETTLE_INDEX, maxSettle);
+    if (options.fromStream && maxAdd > 0n) await tx.checkpoints.advance(ADD_INDEX, maxAdd);
     return recorded;
   });
 }

@@ -19,6 +19,8 @@ export interface SettlementWatcherConfig {
   readonly maxBackoffMs?: number;
   /** A stream up this long resets the backoff. Default is 60 s. */
   readonly healthyAfterMs?: number;
+  /** Reconcile with ListInvoices this often while connected (besides every connect). Default is 5 min. */
+  readonly reconcileIntervalMs?: number;
 }
 
 /** Running state of the watcher. */
@@ -39,6 +41,7 @@ export function createSettlementWatcher(ctx: ServiceContext, config: SettlementW
   const minBackoff = config.minBackoffMs ?? 250;
   const maxBackoff = config.maxBackoffMs ?? 30_000;
   const healthyAfter = config.healthyAfterMs ?? 60_000;
+  const reconcileInterval = config.reconcileIntervalMs ?? 300_000;
   let controller: AbortController | null = null;
   let loop: Promise<void> | null = null;
   let connected = false;
@@ -58,12 +61,30 @@ export function createSettlementWatcher(ctx: ServiceContext, config: SettlementW
 
   async function commit(items: LndInvoice[]): Promise<void> {
     for (let i = 0; i < items.length; i += batchSize) {
-      announceSettlements(ctx, await recordSettlements(ctx, items.slice(i, i + batchSize)));
+      announceSettlements(ctx, await recordSettlements(ctx, items.slice(i, i + batchSize), { fromStream: true }));
+    }
+  }
+
+  /**
+   * Reconciles again once the stream is open (a settlement between the first pass and the
+   * subscription is caught by one or the other), then every `reconcileInterval` as a safety net.
+   */
+  async function reconcileWhileOpen(signal: AbortSignal): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    while (!signal.aborted) {
+      try {
+        announceSettlements(ctx, await reconcile(ctx, signal));
+      } catch (error) {
+        if (signal.aborted) return;
+        ctx.logger.warn({ err: error }, 'reconcile failed; the stream goes on');
+      }
+      await sleep(ctx.clock, reconcileInterval, signal).catch(() => undefined);
     }
   }
 
   async function consume(signal: AbortSignal): Promise<void> {
     announceSettlements(ctx, await reconcile(ctx, signal));
+    if (signal.aborted) return;
     setConnected(true);
     const addIndex = (await ctx.store.checkpoints.get(ADD_INDEX)) ?? 0n;
     const settleIndex = (await ctx.store.checkpoints.get(SETTLE_INDEX)) ?? 0n;
@@ -73,6 +94,7 @@ export function createSettlementWatcher(ctx: ServiceContext, config: SettlementW
     const inner = new AbortController();
     const onAbort = (): void => inner.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) inner.abort(signal.reason); // aborted before we listened: the event is gone
     const drain = async (): Promise<void> => {
       while (buffer.length > 0 && failure === null) {
         const batch = buffer.splice(0, batchSize);
@@ -87,8 +109,12 @@ export function createSettlementWatcher(ctx: ServiceContext, config: SettlementW
       oldestPendingAt = null;
       worker = null;
     };
+    let background: Promise<void> = Promise.resolve();
     try {
-      for await (const invoice of ctx.lnd.subscribeInvoices({ addIndex, settleIndex, signal: inner.signal })) {
+      const stream = ctx.lnd.subscribeInvoices({ addIndex, settleIndex, signal: inner.signal });
+      // Started now, it runs after the loop below has opened the stream.
+      background = reconcileWhileOpen(inner.signal);
+      for await (const invoice of stream) {
         if (invoice.state !== 'SETTLED' && invoice.state !== 'OPEN') continue;
         buffer.push(invoice);
         oldestPendingAt ??= ctx.clock.now();
@@ -104,6 +130,7 @@ export function createSettlementWatcher(ctx: ServiceContext, config: SettlementW
       signal.removeEventListener('abort', onAbort);
       inner.abort();
       if (worker) await worker;
+      await background;
     }
     if (failure !== null) throw failure;
   }

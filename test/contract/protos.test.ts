@@ -59,6 +59,8 @@ describe('vendored LND protos', () => {
     ['a changed field type', (t: string) => t.replace('uint32 num_peers = 5;', 'uint64 num_peers = 5;'), /GetInfoResponse\.num_peers/],
     ['a dropped repeated label', (t: string) => t.replace('repeated Hop hops = 4;', 'Hop hops = 4;'), /lnrpc\.Route\.hops/],
     ['a changed enum value', (t: string) => t.replace('SETTLED = 1;', 'SETTLED = 7;'), /enum lnrpc\.Invoice\.InvoiceState/],
+    ['a dropped field', (t: string) => t.replace('bool is_keysend = 25;', ''), /lnrpc\.Invoice\.is_keysend: missing in ours/],
+    ['a renamed field', (t: string) => t.replace('uint64 add_index = 16;', 'uint64 addIndex = 16;'), /lnrpc\.Invoice\.addIndex: not upstream/],
     ['a streaming RPC made unary', (t: string) => t.replace('returns (stream Invoice)', 'returns (Invoice)'), /SubscribeInvoices/],
   ])('detects %s', (_label, mutate, expected) => {
     const original = ourSources.get('lightning.proto')!;

@@ -212,7 +212,12 @@ describe('LND simulator faults', () => {
     const { socket, cert } = carol;
     const first = clientsFor(carol);
     await unary(first.lightning, 'GetInfo');
+    const sub = stream(first.lightning, 'SubscribeInvoices', { add_index: '0', settle_index: '0' });
+    await unary(first.lightning, 'AddInvoice', { value: '1' });
+    await sub.next(1);
     await carol.faults.stop();
+    // LND ends invoice subscriptions normally when it shuts down.
+    expect(await sub.done).toEqual({ code: 0, details: 'OK' });
     expect((await unaryError(first.lightning, 'GetInfo')).code).toBe(14);
     expect(carol.model.isOnline).toBe(false);
     await carol.faults.start();
@@ -223,6 +228,23 @@ describe('LND simulator faults', () => {
     expect(carol.model.isOnline).toBe(true);
     // The call made while stopped never reached a server.
     expect(carol.callLog().filter((c) => c.method === 'GetInfo')).toHaveLength(2);
+  });
+
+  it('stop() fails in-flight payment streams as LND does on shutdown', async () => {
+    const alice = clientsFor(sim.node('alice'));
+    const daveNode = sim.node('dave');
+    const dave = clientsFor(daveNode);
+    const hash = createHash('sha256').update(randomBytes(32)).digest();
+    const hold = await unary(alice.invoices, 'AddHoldInvoice', { hash, value: '1000' });
+    const single = stream(alice.invoices, 'SubscribeSingleInvoice', { r_hash: hash });
+    const payment = stream(dave.router, 'SendPaymentV2', { payment_request: hold.payment_request, fee_limit_sat: '10' });
+    await single.next(2); // OPEN, then ACCEPTED: the HTLC is held at alice
+    await daveNode.faults.stop();
+    expect(await payment.done).toEqual({ code: 2, details: 'routerrpc server shutting down' });
+    await daveNode.faults.start();
+    await unary(alice.invoices, 'CancelInvoice', { payment_hash: hash });
+    expect(await single.done).toEqual({ code: 0, details: 'OK' });
+    expect((single.messages.at(-1) as Msg).state).toBe('CANCELED');
   });
 });
 

@@ -161,7 +161,7 @@ describe('toChannelList / toChannelBalance / toPayReq', () => {
   });
   it.each([
     ['channel point without index', { channel_point: 'ef'.repeat(32) }, /channel_point/],
-    ['chan id as a number', { chan_id: 877008154718978049 }, /chan_id/],
+    ['chan id as a number', { chan_id: Number('877008154718978049') }, /chan_id/],
     ['negative capacity', { capacity: '-1' }, /capacity/],
   ])('rejects a channel with %s', (_label, overrides, field) => expectInvalid(() => toChannelList({ channels: [channelMessage(overrides)] }), field));
 

@@ -142,7 +142,7 @@ describe('retry, deadline and connection events', () => {
   it('never retries addInvoice, addHoldInvoice or sendPayment', async () => {
     handlers['AddInvoice'] = (_call, cb) => cb(unavailable);
     handlers['AddHoldInvoice'] = (_call, cb) => cb(unavailable);
-    handlers['SendPaymentV2'] = (call: grpc.ServerWritableStream<Record<string, unknown>, unknown>) => call.destroy(Object.assign(new Error('x'), unavailable));
+    handlers['SendPaymentV2'] = (call: grpc.ServerWritableStream<Record<string, unknown>, unknown>) => call.emit('error', unavailable);
     const client = connect();
     await expect(client.addInvoice({ valueMsat: 1000n, memo: '' })).rejects.toBeInstanceOf(LndUnavailableError);
     await expect(client.addHoldInvoice({ paymentHash: 'ab'.repeat(32), valueMsat: 1000n, memo: '' })).rejects.toBeInstanceOf(LndUnavailableError);
@@ -202,7 +202,7 @@ describe('circuit breaker', () => {
 
   it('counts stream errors and fails fast when opening a stream on an open circuit', async () => {
     handlers['SubscribeInvoices'] = (call: grpc.ServerWritableStream<Record<string, unknown>, unknown>) =>
-      call.destroy(Object.assign(new Error('x'), unavailable));
+      call.emit('error', unavailable);
     const client = connect({ breaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 } });
     const consume = async (): Promise<void> => {
       for await (const _ of client.subscribeInvoices({ addIndex: 0n, settleIndex: 0n })) void _;
@@ -248,7 +248,7 @@ describe('streams', () => {
 
   it('ends after a terminal state and throws mapped errors', async () => {
     handlers['TrackPaymentV2'] = (call: grpc.ServerWritableStream<Record<string, unknown>, unknown>) =>
-      call.destroy(Object.assign(new Error('x'), { code: grpc.status.NOT_FOUND, details: "payment isn't initiated" }));
+      call.emit('error', { code: grpc.status.NOT_FOUND, details: "payment isn't initiated" });
     const client = connect();
     const track = async (): Promise<void> => {
       for await (const _ of client.trackPayment({ paymentHash: 'ab'.repeat(32) })) void _;

@@ -127,14 +127,17 @@ function createTransport(config: ResolvedLndConfig, internals: LndClientInternal
         open: async () => {
           ensureOpen();
           try {
-            return await policies.breaker.execute(async () =>
+            return await policies.admit(() =>
               client.makeServerStreamRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, callMetadata()),
             );
           } catch (error) {
             throw toLightningError(error);
           }
         },
-        onMessage: noteSuccess,
+        onFirstMessage: () => {
+          noteSuccess();
+          policies.recordSuccess();
+        },
         onError: (error) => {
           noteFailure(error);
           policies.recordFailure(error);

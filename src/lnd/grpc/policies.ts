@@ -36,8 +36,15 @@ export interface LndPolicies {
   readonly breaker: CircuitBreakerPolicy;
   /** Runs `fn` through the breaker, and through retry first when `idempotent`. */
   execute<T>(idempotent: boolean, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Admits a stream: directly while the circuit is closed (opening proves nothing yet), through
+   * the breaker otherwise (fails fast when open; the open is the probe when half-open).
+   */
+  admit<T>(open: () => T): Promise<T>;
   /** Records a failure seen outside `execute` (a stream that errored after it opened). */
   recordFailure(error: unknown): void;
+  /** Records a success seen outside `execute` (a stream's first message). */
+  recordSuccess(): void;
   readonly state: CircuitStateName;
 }
 
@@ -60,6 +67,10 @@ export function createLndPolicies(config: LndPolicyConfig): LndPolicies {
   return {
     breaker,
     execute: (idempotent, fn) => (idempotent ? withRetry.execute(() => fn()) : breaker.execute(() => fn())),
+    admit: async (open) => (breaker.state === CircuitState.Closed ? open() : breaker.execute(async () => open())),
+    recordSuccess() {
+      if (breaker.state === CircuitState.Closed) breaker.execute(() => Promise.resolve()).catch(() => undefined);
+    },
     recordFailure(error) {
       if (!isConnectivityFailure(error) || breaker.state !== CircuitState.Closed) return;
       breaker.execute(() => Promise.reject(error)).catch(() => undefined);

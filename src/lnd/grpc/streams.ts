@@ -21,8 +21,8 @@ export interface StreamOptions<T> {
   /** When true for an item, the iteration ends after yielding it (a terminal state). */
   readonly isFinal?: (item: T) => boolean;
   readonly signal?: AbortSignal;
-  /** Called with each message received (the connection works). */
-  readonly onMessage?: () => void;
+  /** Called when the first message arrives (the connection works). */
+  readonly onFirstMessage?: () => void;
   /** Called with the mapped error of a stream that failed after it opened. */
   readonly onError?: (error: unknown) => void;
   /** Registers the call's cancel function so that `close()` can end it; returns the unregister function. */
@@ -55,6 +55,7 @@ async function* iterate<T>(options: StreamOptions<T>): AsyncGenerator<T, void, u
   call.on('end', () => push({ kind: 'end' }));
   let finished = false;
   let cancelledByUs = false;
+  let sawMessage = false;
   const cancel = (): void => {
     if (finished) return;
     cancelledByUs = true;
@@ -81,7 +82,10 @@ async function* iterate<T>(options: StreamOptions<T>): AsyncGenerator<T, void, u
         options.onError?.(mapped);
         throw mapped;
       }
-      options.onMessage?.();
+      if (!sawMessage) {
+        sawMessage = true;
+        options.onFirstMessage?.();
+      }
       const value = options.convert(item.value);
       yield value;
       if (options.isFinal?.(value)) return;

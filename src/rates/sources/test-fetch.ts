@@ -16,7 +16,11 @@ export function fakeFetch(respond: (url: string) => Response | Promise<Response>
   const calls: FetchCall[] = [];
   const fn = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = String(input);
-    calls.push({ url, headers: Object.fromEntries(new Headers(init?.headers).entries()) });
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers).forEach((value, key) => {
+      headers[key] = value;
+    });
+    calls.push({ url, headers });
     return respond(url);
   };
   return Object.assign(fn as typeof globalThis.fetch, { calls });

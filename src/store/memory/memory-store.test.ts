@@ -40,3 +40,15 @@ describe('createMemoryStore', () => {
     expect(await store.checkpoints.get('k')).toBe(5n);
   });
 });
+
+describe('createMemoryStore transaction handles', () => {
+  it('rejects writes through a tx after its transaction ended', async () => {
+    const store = createMemoryStore();
+    let leaked: Parameters<Parameters<typeof store.transaction>[0]>[0] | undefined;
+    await store.transaction(async (tx) => {
+      leaked = tx;
+    });
+    await expect(leaked!.checkpoints.advance('late', 1n)).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    expect(await store.checkpoints.get('late')).toBeUndefined();
+  });
+});

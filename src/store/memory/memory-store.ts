@@ -68,10 +68,15 @@ export function createMemoryStore(): Store {
     }
     const run = async (): Promise<T> => {
       const { views, commit } = overlay(committed);
-      const tx = guardRepositories(createRepositories(views), false);
-      const result = await insideTransaction.run(true, () => fn(tx));
-      commit();
-      return result;
+      let active = true;
+      const tx = guardRepositories(createRepositories(views), false, () => active);
+      try {
+        const result = await insideTransaction.run(true, () => fn(tx));
+        commit();
+        return result;
+      } finally {
+        active = false;
+      }
     };
     const next = queue.then(run, run);
     queue = next.catch(() => undefined);
@@ -79,7 +84,7 @@ export function createMemoryStore(): Store {
   }
 
   /** Wraps every method: closed / nesting checks and error mapping; writes go through `transaction`. */
-  function guardRepositories(repos: Repositories, isOuter: boolean): Repositories {
+  function guardRepositories(repos: Repositories, isOuter: boolean, isActive: () => boolean = () => true): Repositories {
     const out: Record<string, Record<string, AnyFn>> = {};
     for (const [name, repo] of Object.entries(repos) as [keyof Repositories, Record<string, AnyFn>][]) {
       const wrapped: Record<string, AnyFn> = {};
@@ -88,6 +93,7 @@ export function createMemoryStore(): Store {
         wrapped[method] = async (...args: never[]) => {
           if (isOuter) assertUsable(`${name}.${method}`);
           else if (closed) throw new StoreError(`memory store is closed: cannot ${name}.${method}`);
+          else if (!isActive()) throw new StoreError(`memory store: ${name}.${method} was called after its transaction ended`);
           if (isOuter && isWrite) {
             return transaction((tx) => (tx[name] as unknown as Record<string, AnyFn>)[method]!(...args));
           }

@@ -1,22 +1,20 @@
 /**
- * The better-sqlite3 handle as Kysely's `SqliteDatabase`: every statement is prepared once
- * (a bounded cache keyed by SQL text) and reads integers as bigint (`safeIntegers`), without
- * changing the defaults of a handle the caller owns.
+ * The better-sqlite3 handle as Kysely's `SqliteDatabase`, sharing one statement cache with the
+ * repositories: every statement is prepared once (bounded cache keyed by SQL text) and reads
+ * integers as bigint (`safeIntegers`), without changing the defaults of a handle the caller owns.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import type { PrepareCached } from './context.js';
 
-/** Statements kept prepared; the SQL of the repositories is a small fixed set. */
-const MAX_CACHED_STATEMENTS = 256;
+/** Statements kept prepared; the repositories use a small fixed set plus list variants. */
+const MAX_CACHED_STATEMENTS = 512;
 
-/**
- * Adapts `database` for Kysely's SqliteDialect.
- * @param ownsDatabase when false, `close()` leaves the caller's handle open
- */
-export function toKyselyDatabase(database: BetterSqlite3.Database, ownsDatabase: boolean): SqliteDatabase {
+/** A statement cache over `database`. */
+export function createStatementCache(database: BetterSqlite3.Database): { readonly prepare: PrepareCached; clear(): void } {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
-    prepare(sqlText: string): SqliteStatement {
+    prepare(sqlText) {
       let statement = cache.get(sqlText);
       if (statement === undefined) {
         statement = database.prepare(sqlText);
@@ -24,10 +22,21 @@ export function toKyselyDatabase(database: BetterSqlite3.Database, ownsDatabase:
         if (cache.size >= MAX_CACHED_STATEMENTS) cache.delete(cache.keys().next().value as string);
         cache.set(sqlText, statement);
       }
-      return statement as unknown as SqliteStatement;
+      return statement;
     },
+    clear: () => cache.clear(),
+  };
+}
+
+/**
+ * Adapts `database` for Kysely's SqliteDialect.
+ * @param ownsDatabase when false, `close()` leaves the caller's handle open
+ */
+export function toKyselyDatabase(database: BetterSqlite3.Database, statements: ReturnType<typeof createStatementCache>, ownsDatabase: boolean): SqliteDatabase {
+  return {
+    prepare: (sqlText: string): SqliteStatement => statements.prepare(sqlText) as unknown as SqliteStatement,
     close(): void {
-      cache.clear();
+      statements.clear();
       if (ownsDatabase && database.open) database.close();
     },
   };

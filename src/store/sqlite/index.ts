@@ -4,4 +4,3 @@
  * @module lnkit/store-sqlite
  */
 export { createSqliteStore, type SqliteStoreConfig } from './sqlite-store.js';
-export { sqliteMigrations } from './migrations/index.js';

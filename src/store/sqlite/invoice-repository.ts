@@ -1,14 +1,15 @@
 /**
  * The SQLite invoice repository.
  */
-import type { Insertable, Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { InvoiceListQuery, InvoicePatch, InvoiceRecord, InvoiceRepository } from '../store.js';
 import { decodeCursor, resolveBatchLimit, resolvePageLimit, statusList, toPage } from '../paging.js';
-import type { SqliteContext } from './context.js';
+import { insertSql, updateSql, type SqliteContext } from './context.js';
 import { decimalText, jsonText, maybeMs, ms, toInvoice, msKey } from './rows.js';
 import type { InvoicesTable } from './schema.js';
 
-function toRow(r: InvoiceRecord): Insertable<InvoicesTable> {
+/** Maps a record to its row (column → value). */
+export function toRow(r: InvoiceRecord): Insertable<InvoicesTable> {
   return {
     id: r.id,
     payment_hash: r.paymentHash,
@@ -45,25 +46,34 @@ function toSet(patch: InvoicePatch): Updateable<InvoicesTable> {
   return set;
 }
 
+type Row = Selectable<InvoicesTable>;
+
+/** Every column, in insert order (the keys of `toRow`). */
+export const INVOICE_COLUMNS = [
+  'id', 'payment_hash', 'payment_request', 'amount_msat', 'amount_eur', 'rate', 'rate_source', 'rate_fetched_at',
+  'description', 'metadata', 'status', 'is_hold', 'add_index', 'settle_index', 'amount_paid_msat', 'idempotency_key',
+  'preimage', 'created_at', 'expires_at', 'settled_at', 'closed_at',
+] as const;
+const INSERT = insertSql('invoices', INVOICE_COLUMNS);
+const BY_ID = 'SELECT * FROM invoices WHERE id = ?';
+const BY_HASH = 'SELECT * FROM invoices WHERE payment_hash = ?';
+const BY_KEY = 'SELECT * FROM invoices WHERE idempotency_key = ?';
+
 /** Creates the invoice repository on `ctx`. */
 export function createSqliteInvoiceRepository(ctx: SqliteContext): InvoiceRepository {
   const { db } = ctx;
+  const one = async (text: string, value: string): Promise<InvoiceRecord | undefined> => {
+    const row = await ctx.hold(() => ctx.statement(text).get(value) as Row | undefined);
+    return row && toInvoice(row);
+  };
   return {
     async insert(invoice) {
-      await db.insertInto('invoices').values(toRow(invoice)).execute();
+      const row = toRow(invoice);
+      await ctx.hold(() => ctx.statement(INSERT).run(row));
     },
-    async get(id) {
-      const row = await db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && toInvoice(row);
-    },
-    async getByPaymentHash(paymentHash) {
-      const row = await db.selectFrom('invoices').selectAll().where('payment_hash', '=', paymentHash).executeTakeFirst();
-      return row && toInvoice(row);
-    },
-    async getByIdempotencyKey(key) {
-      const row = await db.selectFrom('invoices').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
-      return row && toInvoice(row);
-    },
+    get: (id) => one(BY_ID, id),
+    getByPaymentHash: (paymentHash) => one(BY_HASH, paymentHash),
+    getByIdempotencyKey: (key) => one(BY_KEY, key),
     async list(query: InvoiceListQuery = {}) {
       const limit = resolvePageLimit(query.limit);
       const after = decodeCursor(query.cursor);
@@ -81,16 +91,8 @@ export function createSqliteInvoiceRepository(ctx: SqliteContext): InvoiceReposi
     async update(id, patch, options) {
       const from = options?.fromStatus;
       if (from?.length === 0) return undefined;
-      const set = toSet(patch);
-      if (Object.keys(set).length === 0) {
-        let q = db.selectFrom('invoices').selectAll().where('id', '=', id);
-        if (from) q = q.where('status', 'in', from);
-        const row = await q.executeTakeFirst();
-        return row && toInvoice(row);
-      }
-      let q = db.updateTable('invoices').set(set).where('id', '=', id);
-      if (from) q = q.where('status', 'in', from);
-      const row = await q.returningAll().executeTakeFirst();
+      const { sql, params } = updateSql('invoices', toSet(patch), from);
+      const row = await ctx.hold(() => ctx.statement(sql).get({ ...params, id }) as Row | undefined);
       return row && toInvoice(row);
     },
     async listExpired(now, limit) {

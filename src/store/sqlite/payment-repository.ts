@@ -1,15 +1,16 @@
 /**
  * The SQLite payment and checkpoint repositories.
  */
-import { sql, type Insertable, type Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Payment } from '../../domain/payment.js';
 import type { CheckpointRepository, PaymentListQuery, PaymentPatch, PaymentRepository } from '../store.js';
 import { decodeCursor, resolvePageLimit, statusList, toPage } from '../paging.js';
-import type { SqliteContext } from './context.js';
+import { insertSql, updateSql, type SqliteContext } from './context.js';
 import { big, maybeMs, ms, toPayment, msKey } from './rows.js';
 import type { PaymentsTable } from './schema.js';
 
-function toRow(p: Payment): Insertable<PaymentsTable> {
+/** Maps a payment to its row (column → value). */
+export function toRow(p: Payment): Insertable<PaymentsTable> {
   return {
     id: p.id,
     direction: p.direction,
@@ -43,25 +44,36 @@ function toSet(patch: PaymentPatch): Updateable<PaymentsTable> {
   return set;
 }
 
+type Row = Selectable<PaymentsTable>;
+
+/** Every column, in insert order (the keys of `toRow`). */
+export const PAYMENT_COLUMNS = [
+  'id', 'direction', 'status', 'payment_hash', 'payment_request', 'amount_msat', 'fee_msat', 'invoice_id', 'preimage',
+  'failure_reason', 'idempotency_key', 'settle_index', 'fee_limit_msat', 'created_at', 'updated_at', 'completed_at',
+] as const;
+const INSERT = insertSql('payments', PAYMENT_COLUMNS);
+const BY_ID = 'SELECT * FROM payments WHERE id = ?';
+const BY_HASH = 'SELECT * FROM payments WHERE direction = ? AND payment_hash = ?';
+const BY_KEY = 'SELECT * FROM payments WHERE idempotency_key = ?';
+const CHECKPOINT_GET = 'SELECT value FROM checkpoints WHERE name = ?';
+const CHECKPOINT_ADVANCE =
+  'INSERT INTO checkpoints (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = max(checkpoints.value, excluded.value) RETURNING value';
+
 /** Creates the payment repository on `ctx`. */
 export function createSqlitePaymentRepository(ctx: SqliteContext): PaymentRepository {
   const { db } = ctx;
+  const one = async (text: string, ...values: string[]): Promise<Payment | undefined> => {
+    const row = await ctx.hold(() => ctx.statement(text).get(...values) as Row | undefined);
+    return row && toPayment(row);
+  };
   return {
     async insert(payment) {
-      await db.insertInto('payments').values(toRow(payment)).execute();
+      const row = toRow(payment);
+      await ctx.hold(() => ctx.statement(INSERT).run(row));
     },
-    async get(id) {
-      const row = await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && toPayment(row);
-    },
-    async getByPaymentHash(paymentHash, direction) {
-      const row = await db.selectFrom('payments').selectAll().where('direction', '=', direction).where('payment_hash', '=', paymentHash).executeTakeFirst();
-      return row && toPayment(row);
-    },
-    async getByIdempotencyKey(key) {
-      const row = await db.selectFrom('payments').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
-      return row && toPayment(row);
-    },
+    get: (id) => one(BY_ID, id),
+    getByPaymentHash: (paymentHash, direction) => one(BY_HASH, direction, paymentHash),
+    getByIdempotencyKey: (key) => one(BY_KEY, key),
     async list(query: PaymentListQuery = {}) {
       const limit = resolvePageLimit(query.limit);
       const after = decodeCursor(query.cursor);
@@ -77,16 +89,8 @@ export function createSqlitePaymentRepository(ctx: SqliteContext): PaymentReposi
     async update(id, patch, options) {
       const from = options?.fromStatus;
       if (from?.length === 0) return undefined;
-      const set = toSet(patch);
-      if (Object.keys(set).length === 0) {
-        let q = db.selectFrom('payments').selectAll().where('id', '=', id);
-        if (from) q = q.where('status', 'in', from);
-        const row = await q.executeTakeFirst();
-        return row && toPayment(row);
-      }
-      let q = db.updateTable('payments').set(set).where('id', '=', id);
-      if (from) q = q.where('status', 'in', from);
-      const row = await q.returningAll().executeTakeFirst();
+      const { sql, params } = updateSql('payments', toSet(patch), from);
+      const row = await ctx.hold(() => ctx.statement(sql).get({ ...params, id }) as Row | undefined);
       return row && toPayment(row);
     },
   };
@@ -94,19 +98,13 @@ export function createSqlitePaymentRepository(ctx: SqliteContext): PaymentReposi
 
 /** Creates the checkpoint repository on `ctx`: one upsert keeps max(current, value). */
 export function createSqliteCheckpointRepository(ctx: SqliteContext): CheckpointRepository {
-  const { db } = ctx;
   return {
     async get(name) {
-      const row = await db.selectFrom('checkpoints').select('value').where('name', '=', name).executeTakeFirst();
+      const row = await ctx.hold(() => ctx.statement(CHECKPOINT_GET).get(name) as { value: bigint } | undefined);
       return row && big(row.value);
     },
     async advance(name, value) {
-      const row = await db
-        .insertInto('checkpoints')
-        .values({ name, value })
-        .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql<bigint>`max(checkpoints.value, excluded.value)` }))
-        .returning('value')
-        .executeTakeFirstOrThrow();
+      const row = await ctx.hold(() => ctx.statement(CHECKPOINT_ADVANCE).get(name, value) as { value: bigint });
       return big(row.value);
     },
   };

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { storeConformanceCases } from '../conformance.js';
 import { BIG_MSAT, makeInvoice, makePayment } from '../conformance/fixtures.js';
 import { createSqliteStore } from './sqlite-store.js';
@@ -102,9 +102,30 @@ describe('createSqliteStore', () => {
     const invoice = makeInvoice();
     await store.invoices.insert(invoice);
     const conflict = await store.invoices.insert(invoice).catch((e: unknown) => e);
-    expect(conflict).toMatchObject({ code: 'STORE_CONFLICT', cause: { code: 'SQLITE_CONSTRAINT_PRIMARYKEY' } });
+    expect(conflict).toMatchObject({ code: 'STORE_CONFLICT', cause: { code: expect.stringMatching(/^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/) } });
     await expect(store.transaction(() => store.invoices.get(invoice.id))).rejects.toMatchObject({ code: 'STORE_ERROR' });
     await store.close();
+  });
+
+  it('rejects calls through a tx after its transaction ended, and closes a never-used file', async () => {
+    const store = createSqliteStore({ filename: ':memory:' });
+    await store.migrate();
+    let leaked: Parameters<Parameters<typeof store.transaction>[0]>[0] | undefined;
+    await store.transaction(async (tx) => {
+      leaked = tx;
+    });
+    await expect(leaked!.checkpoints.advance('late', 1n)).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    expect(await store.checkpoints.get('late')).toBeUndefined();
+    await store.close();
+    const closeSpy = vi.spyOn(Database.prototype, 'close');
+    try {
+      const unused = createSqliteStore({ filename: nextFile() });
+      await unused.close();
+      await unused.close();
+      expect(closeSpy).toHaveBeenCalledTimes(1);
+    } finally {
+      closeSpy.mockRestore();
+    }
   });
 
   it('rejects a bad config with INVALID_INPUT', () => {

@@ -8,7 +8,7 @@ import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { StoreError, ValidationError } from '../../errors.js';
 import type { Repositories, Store } from '../store.js';
 import { rootContext, runImmediate, transactionContext, type SqliteContext } from './context.js';
-import { toKyselyDatabase } from './database-adapter.js';
+import { createStatementCache, toKyselyDatabase } from './database-adapter.js';
 import { mapSqliteError } from './errors.js';
 import { createSqliteInvoiceRepository } from './invoice-repository.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, sqliteMigrations } from './migrations/index.js';
@@ -91,7 +91,8 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
     throw mapSqliteError(error, 'open');
   }
 
-  const db = new Kysely<SqliteSchema>({ dialect: new SqliteDialect({ database: toKyselyDatabase(database, owns) }) });
+  const statements = createStatementCache(database);
+  const db = new Kysely<SqliteSchema>({ dialect: new SqliteDialect({ database: toKyselyDatabase(database, statements, owns) }) });
   const insideTransaction = new AsyncLocalStorage<true>();
   let closing: Promise<void> | undefined;
 
@@ -102,7 +103,8 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
     }
   }
 
-  function guard(repos: Repositories, isOuter: boolean): Repositories {
+  /** `isActive` (transaction repositories): false once the transaction has committed or rolled back. */
+  function guard(repos: Repositories, isOuter: boolean, isActive: () => boolean = () => true): Repositories {
     const out: Record<string, Record<string, AnyFn>> = {};
     for (const [name, repo] of Object.entries(repos) as [string, Record<string, AnyFn>][]) {
       const wrapped: Record<string, AnyFn> = {};
@@ -111,6 +113,7 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
         wrapped[method] = async (...args: never[]) => {
           if (isOuter) assertUsable(label);
           else if (closing) throw new StoreError(`sqlite store is closed: cannot ${label}`);
+          else if (!isActive()) throw new StoreError(`sqlite store: ${label} was called after its transaction ended`);
           try {
             return await impl.apply(repo, args);
           } catch (error) {
@@ -123,7 +126,7 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
     return out as unknown as Repositories;
   }
 
-  const outer = guard(createRepositories(rootContext(db)), true);
+  const outer = guard(createRepositories(rootContext(db, statements.prepare)), true);
 
   return {
     ...outer,
@@ -147,13 +150,16 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
       let userError: unknown;
       try {
         return await runImmediate(db, async (conn) => {
-          const tx = guard(createRepositories(transactionContext(conn)), false);
+          let active = true;
+          const tx = guard(createRepositories(transactionContext(conn, statements.prepare)), false, () => active);
           try {
             return await insideTransaction.run(true, () => fn(tx));
           } catch (error) {
             failedInside = true;
             userError = error;
             throw error;
+          } finally {
+            active = false;
           }
         });
       } catch (error) {
@@ -171,9 +177,15 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
       }
     },
     close() {
-      closing ??= db.destroy().catch((error: unknown) => {
-        throw mapSqliteError(error, 'close');
-      });
+      closing ??= db
+        .destroy()
+        .then(() => {
+          // Kysely closes the handle only if it ever ran a query; close ours in any case.
+          if (owns && database.open) database.close();
+        })
+        .catch((error: unknown) => {
+          throw mapSqliteError(error, 'close');
+        });
       return closing;
     },
   };

@@ -1,9 +1,9 @@
 /**
  * The SQLite webhook endpoint repository. Secrets and event lists are JSON arrays in TEXT.
  */
-import type { Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { WebhookEndpointRecord, WebhookEndpointRepository } from '../store.js';
-import type { SqliteContext } from './context.js';
+import { insertSql, updateSql, type SqliteContext } from './context.js';
 import { ms, toEndpoint } from './rows.js';
 import type { WebhookEndpointsTable } from './schema.js';
 
@@ -22,44 +22,53 @@ function toSet(patch: EndpointPatch): Updateable<WebhookEndpointsTable> {
   return set;
 }
 
+type Row = Selectable<WebhookEndpointsTable>;
+
+const INSERT = insertSql('webhook_endpoints', [
+  'id', 'url', 'secrets', 'events', 'allow_insecure', 'allow_private_network', 'is_enabled', 'disabled_reason', 'created_at', 'updated_at',
+]);
+const BY_ID = 'SELECT * FROM webhook_endpoints WHERE id = ?';
+const ALL = 'SELECT * FROM webhook_endpoints ORDER BY created_at ASC, id ASC';
+const REMOVE = 'DELETE FROM webhook_endpoints WHERE id = ?';
+
+function toRow(e: WebhookEndpointRecord): Insertable<WebhookEndpointsTable> {
+  return {
+    id: e.id,
+    url: e.url,
+    secrets: JSON.stringify(e.secrets),
+    events: e.events === null ? null : JSON.stringify(e.events),
+    allow_insecure: e.allowInsecure ? 1 : 0,
+    allow_private_network: e.allowPrivateNetwork ? 1 : 0,
+    is_enabled: e.isEnabled ? 1 : 0,
+    disabled_reason: e.disabledReason,
+    created_at: ms(e.createdAt),
+    updated_at: ms(e.updatedAt),
+  };
+}
+
 /** Creates the webhook endpoint repository on `ctx`. */
 export function createSqliteEndpointRepository(ctx: SqliteContext): WebhookEndpointRepository {
-  const { db } = ctx;
   return {
-    async insert(e) {
-      await db
-        .insertInto('webhook_endpoints')
-        .values({
-          id: e.id,
-          url: e.url,
-          secrets: JSON.stringify(e.secrets),
-          events: e.events === null ? null : JSON.stringify(e.events),
-          allow_insecure: e.allowInsecure ? 1 : 0,
-          allow_private_network: e.allowPrivateNetwork ? 1 : 0,
-          is_enabled: e.isEnabled ? 1 : 0,
-          disabled_reason: e.disabledReason,
-          created_at: ms(e.createdAt),
-          updated_at: ms(e.updatedAt),
-        })
-        .execute();
+    async insert(endpoint) {
+      const row = toRow(endpoint);
+      await ctx.hold(() => ctx.statement(INSERT).run(row));
     },
     async get(id) {
-      const row = await db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await ctx.hold(() => ctx.statement(BY_ID).get(id) as Row | undefined);
       return row && toEndpoint(row);
     },
     async list() {
-      const rows = await db.selectFrom('webhook_endpoints').selectAll().orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
+      const rows = await ctx.hold(() => ctx.statement(ALL).all() as Row[]);
       return rows.map(toEndpoint);
     },
     async update(id, patch) {
-      const set = toSet(patch);
-      if (Object.keys(set).length === 0) return this.get(id);
-      const row = await db.updateTable('webhook_endpoints').set(set).where('id', '=', id).returningAll().executeTakeFirst();
+      const { sql, params } = updateSql('webhook_endpoints', toSet(patch), undefined);
+      const row = await ctx.hold(() => ctx.statement(sql).get({ ...params, id }) as Row | undefined);
       return row && toEndpoint(row);
     },
     async remove(id) {
-      const result = await db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      const result = await ctx.hold(() => ctx.statement(REMOVE).run(id));
+      return result.changes > 0;
     },
   };
 }

@@ -1,18 +1,28 @@
 /**
  * The SQLite webhook outbox repository: events, deliveries and the attempt log.
  */
-import { sql, type Insertable, type Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import { StoreError } from '../../errors.js';
 import type { WebhookDeliveryQuery, WebhookDeliveryRecord, WebhookOutboxRepository } from '../store.js';
 import { decodeCursor, resolveBatchLimit, resolvePageLimit, statusList, toPage } from '../paging.js';
-import type { SqliteContext } from './context.js';
+import { insertSql, updateSql, type SqliteContext } from './context.js';
 import { maybeMs, ms, num, toAttempt, toDelivery, toEvent, msKey } from './rows.js';
-import type { WebhookDeliveriesTable } from './schema.js';
+import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEventsTable } from './schema.js';
 
 type DeliveryPatch = Partial<Omit<WebhookDeliveryRecord, 'id' | 'eventId' | 'endpointId' | 'createdAt'>>;
 
-/** Rows per multi-row INSERT, well under SQLite's bound-parameter limit. */
-const INSERT_CHUNK = 200;
+type DeliveryRow = Selectable<WebhookDeliveriesTable>;
+
+const DELIVERY_COLUMNS = ['id', 'event_id', 'endpoint_id', 'status', 'attempts', 'next_attempt_at', 'last_status_code', 'last_error', 'created_at', 'updated_at'] as const;
+const INSERT_EVENT = insertSql('webhook_events', ['id', 'type', 'body', 'created_at']);
+const INSERT_DELIVERY = insertSql('webhook_deliveries', DELIVERY_COLUMNS);
+const INSERT_ATTEMPT = insertSql('webhook_attempts', ['id', 'delivery_id', 'attempt', 'status_code', 'latency_ms', 'error', 'at']);
+const EVENT_BY_ID = 'SELECT * FROM webhook_events WHERE id = ?';
+const DELIVERY_BY_ID = 'SELECT * FROM webhook_deliveries WHERE id = ?';
+const DUE =
+  "SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at ASC, id ASC LIMIT ?";
+const ATTEMPTS = 'SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY at ASC, attempt ASC, id ASC';
+const COUNT_PENDING = "SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'pending'";
 
 function toRow(d: WebhookDeliveryRecord): Insertable<WebhookDeliveriesTable> {
   return {
@@ -44,35 +54,29 @@ function toSet(patch: DeliveryPatch): Updateable<WebhookDeliveriesTable> {
 export function createSqliteOutboxRepository(ctx: SqliteContext): WebhookOutboxRepository {
   const { db } = ctx;
   const getDelivery = async (id: string) => {
-    const row = await db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await ctx.hold(() => ctx.statement(DELIVERY_BY_ID).get(id) as DeliveryRow | undefined);
     return row && toDelivery(row);
   };
   return {
     async enqueue(event, deliveries) {
       const stranger = deliveries.find((d) => d.eventId !== event.id);
       if (stranger) throw new StoreError(`webhook_deliveries: delivery ${stranger.id} belongs to event ${stranger.eventId}, not ${event.id}`);
-      await ctx.atomic(async (conn) => {
-        await conn.insertInto('webhook_events').values({ id: event.id, type: event.type, body: event.body, created_at: ms(event.createdAt) }).execute();
-        for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
-          await conn.insertInto('webhook_deliveries').values(deliveries.slice(i, i + INSERT_CHUNK).map(toRow)).execute();
-        }
+      const eventRow = { id: event.id, type: event.type, body: event.body, created_at: ms(event.createdAt) };
+      const rows = deliveries.map(toRow);
+      await ctx.atomic(() => {
+        ctx.statement(INSERT_EVENT).run(eventRow);
+        const insert = ctx.statement(INSERT_DELIVERY);
+        for (const row of rows) insert.run(row);
       });
     },
     async getEvent(id) {
-      const row = await db.selectFrom('webhook_events').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await ctx.hold(() => ctx.statement(EVENT_BY_ID).get(id) as Selectable<WebhookEventsTable> | undefined);
       return row && toEvent(row);
     },
     getDelivery,
     async listDue(now, limit) {
-      const rows = await db
-        .selectFrom('webhook_deliveries')
-        .selectAll()
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', msKey(now))
-        .orderBy('next_attempt_at', 'asc')
-        .orderBy('id', 'asc')
-        .limit(resolveBatchLimit(limit))
-        .execute();
+      const max = resolveBatchLimit(limit);
+      const rows = await ctx.hold(() => ctx.statement(DUE).all(ms(now), max) as DeliveryRow[]);
       return rows.map(toDelivery);
     },
     async listDeliveries(query: WebhookDeliveryQuery = {}) {
@@ -89,33 +93,24 @@ export function createSqliteOutboxRepository(ctx: SqliteContext): WebhookOutboxR
       return toPage(rows.map(toDelivery), limit);
     },
     async updateDelivery(id, patch) {
-      const set = toSet(patch);
-      if (Object.keys(set).length === 0) return getDelivery(id);
-      const row = await db.updateTable('webhook_deliveries').set(set).where('id', '=', id).returningAll().executeTakeFirst();
+      const { sql, params } = updateSql('webhook_deliveries', toSet(patch), undefined);
+      const row = await ctx.hold(() => ctx.statement(sql).get({ ...params, id }) as DeliveryRow | undefined);
       return row && toDelivery(row);
     },
     async insertDelivery(delivery) {
-      await db.insertInto('webhook_deliveries').values(toRow(delivery)).execute();
+      const row = toRow(delivery);
+      await ctx.hold(() => ctx.statement(INSERT_DELIVERY).run(row));
     },
     async recordAttempt(a) {
-      await db
-        .insertInto('webhook_attempts')
-        .values({ id: a.id, delivery_id: a.deliveryId, attempt: a.attempt, status_code: a.statusCode, latency_ms: a.latencyMs, error: a.error, at: ms(a.at) })
-        .execute();
+      const row = { id: a.id, delivery_id: a.deliveryId, attempt: a.attempt, status_code: a.statusCode, latency_ms: a.latencyMs, error: a.error, at: ms(a.at) };
+      await ctx.hold(() => ctx.statement(INSERT_ATTEMPT).run(row));
     },
     async listAttempts(deliveryId) {
-      const rows = await db
-        .selectFrom('webhook_attempts')
-        .selectAll()
-        .where('delivery_id', '=', deliveryId)
-        .orderBy('at', 'asc')
-        .orderBy('attempt', 'asc')
-        .orderBy('id', 'asc')
-        .execute();
+      const rows = await ctx.hold(() => ctx.statement(ATTEMPTS).all(deliveryId) as Selectable<WebhookAttemptsTable>[]);
       return rows.map(toAttempt);
     },
     async countPending() {
-      const row = await db.selectFrom('webhook_deliveries').select(sql<bigint>`count(*)`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+      const row = await ctx.hold(() => ctx.statement(COUNT_PENDING).get() as { n: bigint });
       return num(row.n);
     },
   };

@@ -34,7 +34,6 @@ class NetworkImpl implements SimNetwork {
     this.startHeight = config.startHeight ?? 800_000;
     if (!(this.blockTimeMs > 0)) throw new Error(`blockTimeMs: expected a positive number, got ${this.blockTimeMs}`);
     this.startMs = this.clock.now();
-    const self = this;
     this.ctx = {
       clock: this.clock,
       networkName: this.network,
@@ -44,7 +43,7 @@ class NetworkImpl implements SimNetwork {
       nodeRef: (name) => this.byName.get(name),
       nodeRefByPubkey: (pubkey) => this.byPubkey.get(pubkey.toLowerCase()),
       channelsOf: (name) => this.channelList.filter((c) => c.has(name)),
-      deliverHtlc: (name, htlc) => self.deliver(name, htlc),
+      deliverHtlc: (name, htlc) => this.deliver(name, htlc),
       reschedule: () => this.reschedule(),
     };
   }

@@ -76,62 +76,62 @@ export class NodeImpl implements SimNode, NodeRef {
   }
 
   getInfo(): SimNodeInfo {
-    this.enter('GetInfo');
+    this.enter('getInfo');
     return nodeInfo(this.ctx, this);
   }
 
   addInvoice(input: SimAddInvoiceInput): LndAddInvoiceResult {
-    this.enter('AddInvoice');
+    this.enter('addInvoice');
     return this.invoices.add(input);
   }
 
   addHoldInvoice(input: SimAddHoldInvoiceInput): LndAddHoldInvoiceResult {
-    this.enter('AddHoldInvoice');
+    this.enter('addHoldInvoice');
     return this.invoices.addHold(input);
   }
 
   settleInvoice(preimage: string): void {
-    this.enter('SettleInvoice');
+    this.enter('settleInvoice');
     this.invoices.settle(preimage);
   }
 
   cancelInvoice(paymentHash: string): void {
-    this.enter('CancelInvoice');
+    this.enter('cancelInvoice');
     this.invoices.cancel(paymentHash);
   }
 
   lookupInvoice(paymentHash: string): SimInvoice {
-    this.enter('LookupInvoice');
+    this.enter('lookupInvoice');
     return this.invoices.lookup(paymentHash);
   }
 
   listInvoices(input?: SimListInvoicesInput): SimInvoicePage {
-    this.enter('ListInvoices');
+    this.enter('listInvoices');
     return this.invoices.list(input);
   }
 
   subscribeInvoices(input: { readonly addIndex: bigint; readonly settleIndex: bigint }): SimStream<SimInvoice> {
-    this.enter('SubscribeInvoices');
+    this.enter('subscribeInvoices');
     return this.invoices.subscribe(input.addIndex, input.settleIndex);
   }
 
   subscribeSingleInvoice(paymentHash: string): SimStream<SimInvoice> {
-    this.enter('SubscribeSingleInvoice');
+    this.enter('subscribeSingleInvoice');
     return this.invoices.subscribeSingle(paymentHash);
   }
 
   listChannels(): SimChannelInfo[] {
-    this.enter('ListChannels');
+    this.enter('listChannels');
     return listChannels(this.ctx, this);
   }
 
   channelBalance(): LndChannelBalance {
-    this.enter('ChannelBalance');
+    this.enter('channelBalance');
     return channelBalance(this.ctx, this);
   }
 
   decodePayReq(paymentRequest: string): SimPayReq {
-    this.enter('DecodePayReq');
+    this.enter('decodePayReq');
     const d = decodeForNetwork(this.ctx, paymentRequest);
     return {
       destination: d.payeeNodeKey,
@@ -148,22 +148,22 @@ export class NodeImpl implements SimNode, NodeRef {
   }
 
   sendPayment(input: SimSendPaymentInput): SimStream<SimPayment> {
-    this.enter('SendPaymentV2');
+    this.enter('sendPayment');
     return sendPayment(this.ctx, this, this.payments, input);
   }
 
   trackPayment(paymentHash: string): SimStream<SimPayment> {
-    this.enter('TrackPaymentV2');
+    this.enter('trackPayment');
     return this.payments.track(paymentHash);
   }
 
   listPayments(input?: SimListPaymentsInput): SimPaymentPage {
-    this.enter('ListPayments');
+    this.enter('listPayments');
     return this.payments.list(input);
   }
 
   queryRoutes(input: SimQueryRoutesInput): LndRoute[] {
-    this.enter('QueryRoutes');
+    this.enter('queryRoutes');
     return queryRoutes(this.ctx, this, input);
   }
 

@@ -267,7 +267,7 @@ export interface SimChannelInfo extends Channel {
   readonly unsettledBalanceSat: bigint;
 }
 
-/** Log entry of an RPC call on a node (LND method names: `'AddInvoice'`, `'SendPaymentV2'`…). */
+/** Log entry of an RPC call on a node; `method` is the {@link SimNode} method name (`'addInvoice'`, `'sendPayment'`…). */
 export interface SimCall {
   readonly method: string;
   /** clock.now() at the call. */

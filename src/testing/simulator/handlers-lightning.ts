@@ -5,7 +5,6 @@ import { unknownError } from '../network/rpc-error.js';
 import { serverStream, unary, type RpcHandler } from './handler.js';
 import {
   bigField,
-  bigListField,
   boolField,
   bytesField,
   intField,

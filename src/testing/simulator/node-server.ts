@@ -16,6 +16,7 @@ import { MACAROON_OPS, RPC_PERMISSIONS, type MacaroonKind } from './permissions.
 import { generateTlsCertificate, type TlsCertificate } from './tls-cert.js';
 
 const UNAVAILABLE = grpc.status.UNAVAILABLE;
+const SHUTDOWN_GRACE_MS = 1_000;
 
 /** Fault injection on one simulated node. */
 export interface NodeFaults {
@@ -25,7 +26,10 @@ export interface NodeFaults {
   unavailable(ms: number): void;
   /** Delays every call by `ms` on the simulator's clock; 0 clears it. */
   latency(ms: number): void;
-  /** Shuts the server down and takes the node offline: clients see UNAVAILABLE. Idempotent. */
+  /**
+   * Shuts the server down as LND does and takes the node offline: invoice streams end with OK,
+   * payment streams fail with `routerrpc server shutting down`, then calls see UNAVAILABLE. Idempotent.
+   */
   stop(): Promise<void>;
   /** Starts the server again on the same port with the same certificate and macaroons. Idempotent. */
   start(): Promise<void>;
@@ -88,7 +92,9 @@ export async function startNodeServer(options: {
     if (clock.now() < unavailableUntil) throw new LndRpcError(UNAVAILABLE, 'simulated outage: the node is unavailable');
     if (latencyMs > 0) await sleep(clock, latencyMs);
     // Node's HTTP/2 joins repeated headers with ', '; grpc-go (LND) sees separate values.
-    const values = metadata.get('macaroon').flatMap((value) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()) : [value]));
+    const values = metadata
+      .get('macaroon')
+      .flatMap((value): (string | Buffer)[] => (typeof value === 'string' ? value.split(',').map((v) => v.trim()) : [value]));
     verifyMacaroon(values, rootKey, RPC_PERMISSIONS[path] ?? [{ entity: 'uri', actions: [path] }], clock.now());
   }
 
@@ -147,11 +153,20 @@ export async function startNodeServer(options: {
     return impl;
   }
 
-  function endOpenCalls(details: string): void {
+  /** Ends every open stream: as a dropped connection (UNAVAILABLE), or as LND does on shutdown. */
+  function endOpenCalls(how: 'drop' | 'shutdown'): void {
     for (const entry of [...openCalls]) {
       openCalls.delete(entry);
       entry.stream.close();
-      entry.call.emit('error', { code: UNAVAILABLE, details, message: details });
+      const path = entry.call.getPath();
+      if (how === 'drop') {
+        entry.call.emit('error', { code: UNAVAILABLE, details: 'connection dropped (simulated)', message: 'connection dropped' });
+      } else if (path.startsWith('/routerrpc.')) {
+        entry.call.emit('error', { code: grpc.status.UNKNOWN, details: 'routerrpc server shutting down', message: 'shutting down' });
+      } else {
+        // LND ends invoice subscriptions with OK when it shuts down (`case <-r.quit: return nil`).
+        entry.call.end();
+      }
     }
   }
 
@@ -173,9 +188,20 @@ export async function startNodeServer(options: {
     const current = server;
     if (!current) return;
     server = null;
-    endOpenCalls('simulated node stopped');
+    endOpenCalls('shutdown');
     if (node.isOnline) node.setOnline(false);
-    current.forceShutdown();
+    // Let the final statuses go out, but never wait long on a client (a real timer: this is I/O).
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        current.forceShutdown();
+        resolve();
+      }, SHUTDOWN_GRACE_MS);
+      timer.unref();
+      current.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   await start();
@@ -186,7 +212,7 @@ export async function startNodeServer(options: {
     tls,
     macaroons,
     faults: {
-      dropStreams: () => endOpenCalls('simulated stream drop: connection lost'),
+      dropStreams: () => endOpenCalls('drop'),
       unavailable(ms) {
         unavailableUntil = clock.now() + ms;
       },

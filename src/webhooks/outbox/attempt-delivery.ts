@@ -7,6 +7,7 @@ import { newId } from '../../ids.js';
 import { redactText, type Logger } from '../../logger.js';
 import type { Store, WebhookDeliveryRecord, WebhookEndpointRecord } from '../../store/store.js';
 import { signWebhook } from '../sign-webhook.js';
+import type { GroupCommit } from './group-commit.js';
 import type { HttpAgents, HttpPostRequest, HttpPostResult } from './http-post.js';
 import { parseRetryAfter, retryDelay } from './retry-schedule.js';
 
@@ -42,6 +43,8 @@ export interface AttemptContext {
   readonly userAgent: string;
   readonly onEndpointDisabled: (report: WebhookEndpointDisabledReport) => void;
   readonly onAttempt: (report: WebhookAttemptReport) => void;
+  /** Commits the attempt and the delivery's new state (shared transactions). */
+  readonly commit: GroupCommit;
   /** Endpoints seen in this run; updated when one is disabled. */
   readonly endpoints: Map<string, Promise<WebhookEndpointRecord | undefined>>;
   /** Last success per endpoint in this process (ms). */
@@ -94,13 +97,22 @@ async function close(ctx: AttemptContext, delivery: WebhookDeliveryRecord, statu
   await ctx.store.webhookOutbox.updateDelivery(delivery.id, { status, nextAttemptAt: null, lastError, updatedAt: new Date(ctx.clock.now()) });
 }
 
-/** Makes one attempt of `delivery`. Store errors propagate; HTTP errors are recorded, never thrown. */
-export async function attemptDelivery(ctx: AttemptContext, delivery: WebhookDeliveryRecord): Promise<void> {
+/** Result of {@link attemptDelivery}: the request is done; its record commits in the background. */
+export interface AttemptOutcome {
+  /** Resolves once the attempt and the delivery's new state are stored (and listeners ran). */
+  readonly recorded: Promise<void>;
+}
+
+/**
+ * Makes one attempt of `delivery`: resolves when the HTTP exchange is over, with `recorded` for the
+ * store writes (grouped with other deliveries' writes). HTTP errors are recorded, never thrown.
+ */
+export async function attemptDelivery(ctx: AttemptContext, delivery: WebhookDeliveryRecord): Promise<AttemptOutcome> {
   const endpoint = await endpointOf(ctx, delivery.endpointId);
-  if (!endpoint) return close(ctx, delivery, 'cancelled', 'endpoint removed');
-  if (!endpoint.isEnabled) return close(ctx, delivery, 'cancelled', `endpoint disabled: ${endpoint.disabledReason ?? 'disabled'}`);
+  if (!endpoint) return { recorded: close(ctx, delivery, 'cancelled', 'endpoint removed') };
+  if (!endpoint.isEnabled) return { recorded: close(ctx, delivery, 'cancelled', `endpoint disabled: ${endpoint.disabledReason ?? 'disabled'}`) };
   const event = await ctx.store.webhookOutbox.getEvent(delivery.eventId);
-  if (!event) return close(ctx, delivery, 'failed', 'event not found in the outbox');
+  if (!event) return { recorded: close(ctx, delivery, 'failed', 'event not found in the outbox') };
 
   const secrets = endpoint.secrets;
   const attempt = delivery.attempts + 1;
@@ -124,9 +136,19 @@ export async function attemptDelivery(ctx: AttemptContext, delivery: WebhookDeli
   } catch (error) {
     result = { statusCode: null, headers: {}, body: '', truncated: false, latencyMs: 0, error: (error as Error).message };
   }
+  return { recorded: record(ctx, delivery, endpoint, event, attempt, result) };
+}
 
+async function record(
+  ctx: AttemptContext,
+  delivery: WebhookDeliveryRecord,
+  endpoint: WebhookEndpointRecord,
+  event: { readonly id: string; readonly type: string },
+  attempt: number,
+  result: HttpPostResult,
+): Promise<void> {
   const now = ctx.clock.now();
-  const error = describeOutcome(result, secrets);
+  const error = describeOutcome(result, endpoint.secrets);
   const ok = error === null;
   let patch: Parameters<Store['webhookOutbox']['updateDelivery']>[1];
   let disableReason: string | undefined;
@@ -146,8 +168,13 @@ export async function attemptDelivery(ctx: AttemptContext, delivery: WebhookDeli
       patch = { status: 'failed', nextAttemptAt: null };
     }
   }
+  if (disableReason) {
+    // Before the next delivery to this endpoint is picked up, not after the group commit.
+    const disabledReason = disableReason;
+    ctx.endpoints.set(endpoint.id, Promise.resolve({ ...endpoint, isEnabled: false, disabledReason }));
+  }
   const at = new Date(now);
-  await ctx.store.transaction(async (tx) => {
+  await ctx.commit(async (tx) => {
     await tx.webhookOutbox.recordAttempt({ id: newId('wha', now), deliveryId: delivery.id, attempt, statusCode: result.statusCode, latencyMs: result.latencyMs, error, at });
     await tx.webhookOutbox.updateDelivery(delivery.id, { ...patch, attempts: attempt, lastStatusCode: result.statusCode, lastError: error, updatedAt: at });
   });

@@ -8,6 +8,7 @@ import { ValidationError } from '../../errors.js';
 import { createRedactingLogger, silentLogger, type Logger } from '../../logger.js';
 import type { Store, WebhookDeliveryRecord } from '../../store/store.js';
 import { attemptDelivery, type AttemptContext, type WebhookAttemptReport, type WebhookEndpointDisabledReport } from './attempt-delivery.js';
+import { createGroupCommit } from './group-commit.js';
 import { createHttpAgents, httpPost, type HttpPostRequest, type HttpPostResult } from './http-post.js';
 import { DEFAULT_RETRY_SCHEDULE, isValidSchedule } from './retry-schedule.js';
 
@@ -92,6 +93,7 @@ export function createWebhookDispatcher(config: WebhookDispatcherConfig): Webhoo
     onEndpointDisabled: config.onEndpointDisabled ?? (() => undefined),
     onAttempt: config.onAttempt ?? (() => undefined),
     lastSuccessAt: new Map<string, number>(),
+    commit: createGroupCommit(store),
   };
   const inFlight = new Set<string>();
   let chain: Promise<unknown> = Promise.resolve();
@@ -126,20 +128,34 @@ export function createWebhookDispatcher(config: WebhookDispatcherConfig): Webhoo
       }
       return undefined;
     };
+    // Records commit in the background (grouped), so a worker sends its next request meanwhile;
+    // the delivery stays in `inFlight` until its record is stored, so it is never picked twice.
+    const recording = new Set<Promise<void>>();
     const worker = async (): Promise<void> => {
       for (let delivery = await next(); delivery; delivery = await next()) {
-        inFlight.add(delivery.id);
+        const id = delivery.id;
+        inFlight.add(id);
+        let recorded: Promise<void>;
         try {
-          await attemptDelivery(ctx, delivery);
-          count++;
+          recorded = (await attemptDelivery(ctx, delivery)).recorded;
         } catch (error) {
-          ctx.logger.error({ delivery_id: delivery.id, error }, 'webhook delivery failed to record');
-        } finally {
-          inFlight.delete(delivery.id);
+          recorded = Promise.reject(error);
         }
+        const tracked: Promise<void> = recorded
+          .then(
+            () => void count++,
+            (error: unknown) => ctx.logger.error({ delivery_id: id, error }, 'webhook delivery failed to record'),
+          )
+          .finally(() => {
+            inFlight.delete(id);
+            recording.delete(tracked);
+          });
+        recording.add(tracked);
+        if (recording.size >= concurrency * 4) await Promise.race(recording);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
+    await Promise.all(recording);
     return count;
   }
 

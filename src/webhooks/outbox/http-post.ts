@@ -64,12 +64,12 @@ export function httpPost(request: HttpPostRequest): Promise<HttpPostResult> {
   const latency = (): number => Math.round(performance.now() - started);
   const { url } = request;
   return new Promise<HttpPostResult>((resolve) => {
-    let settled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The timer is armed after the request exists; `finish` may run before that (refused address).
+    const state: { settled: boolean; timer?: ReturnType<typeof setTimeout> } = { settled: false };
     const finish = (result: Omit<HttpPostResult, 'latencyMs'>): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
+      if (state.settled) return;
+      state.settled = true;
+      clearTimeout(state.timer);
       resolve({ ...result, latencyMs: latency() });
     };
     const failed = (error: string): void => finish({ statusCode: null, headers: {}, body: '', truncated: false, error });
@@ -89,7 +89,7 @@ export function httpPost(request: HttpPostRequest): Promise<HttpPostResult> {
       ...(request.agents ? { agent: request.agents.get(protocol, request.allowPrivateNetwork) } : { agent: false }),
     });
     // A real-time bound on the whole exchange: connect, send, status line and the capped body.
-    timer = setTimeout(() => {
+    state.timer = setTimeout(() => {
       req.destroy();
       failed(`timed out after ${request.timeoutMs} ms`);
     }, request.timeoutMs);
@@ -119,6 +119,7 @@ export function httpPost(request: HttpPostRequest): Promise<HttpPostResult> {
       res.on('error', () => done());
       res.on('close', done);
     });
+    req.setNoDelay(true);
     req.end(request.body);
   });
 }

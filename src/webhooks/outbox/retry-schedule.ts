@@ -37,7 +37,8 @@ export function parseRetryAfter(value: string | readonly string[] | undefined, n
   let ms: number;
   if (/^\d+$/.test(text)) ms = Number(text) * 1000;
   else {
-    const at = Date.parse(text);
+    // An HTTP date names its weekday and month; Date.parse alone would take "-5" as a year.
+    const at = /[a-z]{3}/i.test(text) ? Date.parse(text) : NaN;
     if (Number.isNaN(at)) return undefined;
     ms = at - nowMs;
   }

@@ -106,9 +106,9 @@ describe('webhook service', () => {
     await webhooks.syncConfiguredEndpoints([{ url: 'https://a.example/h', secret: S1 }]);
     await webhooks.syncConfiguredEndpoints([{ url: 'https://a.example/h', secrets: [S2, S1], events: ['payment.received'] }]);
     const endpoints = await store.webhookEndpoints.list();
-    expect(endpoints.map((e) => e.url)).toEqual(['https://runtime.example/', 'https://a.example/h']);
-    expect(endpoints[1]).toMatchObject({ secrets: [S2, S1], events: ['payment.received'] });
-    expect(endpoints[0]!.id).toBe(runtime.id);
+    expect(endpoints.map((e) => e.url).sort()).toEqual(['https://a.example/h', 'https://runtime.example/']);
+    expect(endpoints.find((e) => e.url === 'https://a.example/h')).toMatchObject({ secrets: [S2, S1], events: ['payment.received'] });
+    expect(endpoints.find((e) => e.url === 'https://runtime.example/')!.id).toBe(runtime.id);
     await expect(webhooks.syncConfiguredEndpoints([{ url: 'https://b.example' }])).rejects.toMatchObject({ field: 'webhooks.endpoints[0].secret' });
     await expect(
       webhooks.syncConfiguredEndpoints([

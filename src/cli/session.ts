@@ -1,0 +1,105 @@
+/**
+ * One CLI run's resources, opened lazily and closed once: the LND client, the SQLite store, the rate
+ * provider and a started `createLightning`. Heavy modules are imported on first use so that
+ * `--help` and usage errors stay instant.
+ */
+import type { Lightning } from '../create-lightning.js';
+import type { LndClient } from '../lnd/lnd-client.js';
+import type { RateProvider } from '../rates/rate-provider.js';
+import type { Store } from '../store/store.js';
+import { resolveConnection, resolveDbPath, resolveFixedRate, type CliEnv, type ConnectionSettings, type GlobalOptions } from './config.js';
+import { createPrinter, type Printer, type TextSink } from './output.js';
+
+/** What the CLI talks to: output streams, environment, and an abort signal (SIGINT). */
+export interface CliIo {
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+  readonly env: CliEnv;
+  /** Aborted on SIGINT/SIGTERM: long waits stop and resources close. */
+  readonly signal?: AbortSignal;
+}
+
+/** Resources of one command run. */
+export interface Session {
+  readonly io: CliIo;
+  readonly options: GlobalOptions;
+  readonly printer: Printer;
+  /** The connection settings, once resolved (for error messages and redaction). */
+  readonly connection: ConnectionSettings | null;
+  /** The LND client (created on first call). @throws {ValidationError} when no connection is configured */
+  lnd(): Promise<LndClient>;
+  /** The SQLite store, not migrated (created on first call). */
+  store(): Promise<Store>;
+  /** `--rate`/LIGHTNING_FIXED_RATE as fixed rates, else Kraken + Bitstamp + Coinbase (median). */
+  rates(): Promise<RateProvider>;
+  /** A `createLightning` on the above, started (migrations applied, LND checked). */
+  lightning(): Promise<Lightning>;
+  /** Stops lightning, closes the store and the LND client. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Opens a session for one command with its merged global options. */
+export function openSession(io: CliIo, options: GlobalOptions): Session {
+  let connection: ConnectionSettings | null = null;
+  let lnd: Promise<LndClient> | null = null;
+  let store: Promise<Store> | null = null;
+  let rates: Promise<RateProvider> | null = null;
+  let lightning: Promise<Lightning> | null = null;
+  let created: Lightning | null = null;
+  let closing: Promise<void> | null = null;
+
+  const session: Session = {
+    io,
+    options,
+    printer: createPrinter({ json: options.json === true, stdout: io.stdout, stderr: io.stderr }),
+    get connection() {
+      return connection;
+    },
+    lnd() {
+      lnd ??= (async () => {
+        connection = resolveConnection(options, io.env);
+        const { createLndClient } = await import('../lnd/index.js');
+        return createLndClient(connection.client);
+      })();
+      return lnd;
+    },
+    store() {
+      store ??= (async () => {
+        const { createSqliteStore } = await import('../store/sqlite/index.js');
+        return createSqliteStore({ filename: resolveDbPath(options, io.env) });
+      })();
+      return store;
+    },
+    rates() {
+      rates ??= (async () => {
+        const mod = await import('../rates/index.js');
+        const fixed = resolveFixedRate(options, io.env);
+        if (fixed !== null) return mod.createFixedRates(fixed);
+        return mod.createRateProvider({ sources: [mod.createKrakenSource(), mod.createBitstampSource(), mod.createCoinbaseSource()] });
+      })();
+      return rates;
+    },
+    lightning() {
+      lightning ??= (async () => {
+        const [client, db, provider, { createLightning }] = await Promise.all([session.lnd(), session.store(), session.rates(), import('../create-lightning.js')]);
+        // createLightning wraps the client in a Proxy (metrics), and a Proxy over the frozen object
+        // createLndClient returns violates the Proxy invariants; a child object avoids that.
+        const lnd = Object.create(client) as LndClient;
+        created = createLightning({ lnd, rates: provider, store: db, settlement: { minBackoffMs: 100, maxBackoffMs: 2_000 } });
+        await created.start();
+        return created;
+      })();
+      return lightning;
+    },
+    close() {
+      closing ??= (async () => {
+        // lightning.stop() closes the store; close it directly only when lightning never existed.
+        if (created) await created.stop({ timeoutMs: 2_000 }).catch(() => undefined);
+        else if (store) await (await store.catch(() => null))?.close().catch(() => undefined);
+        if (lnd) await (await lnd.catch(() => null))?.close().catch(() => undefined);
+      })();
+      return closing;
+    },
+  };
+  return session;
+}

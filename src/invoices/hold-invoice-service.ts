@@ -1,0 +1,176 @@
+/**
+ * HODL invoices: the payer's HTLCs are held until the host settles (with the preimage) or cancels.
+ * lnkit generates and keeps the preimage unless the host supplies the payment hash; the preimage is
+ * never logged and never put in an event or a webhook.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { eurToMsat, satToMsat } from '../domain/amount.js';
+import type { Invoice } from '../domain/invoice.js';
+import { InvalidStateTransitionError, InvoiceNotFoundError, StoreConflictError, ValidationError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { RateQuote } from '../rates/rate-provider.js';
+import type { ServiceContext } from '../service-context.js';
+import { announceSettlements, recordSettlements } from '../settlement/record-settlements.js';
+import type { InvoiceRecord } from '../store/store.js';
+import { createHoldWatcher, type HoldWatcherConfig } from './hold-watcher.js';
+import { toInvoice } from './to-invoice.js';
+import { validateCreateInvoiceInput, validateInvoiceId, validatePaymentHash, type CreateInvoiceInput } from './validate-invoice-input.js';
+
+/** Input of `invoices.createHold`: as `create`, plus an optional payment hash. */
+export interface CreateHoldInvoiceInput extends CreateInvoiceInput {
+  /** 32-byte hex hash whose preimage the host keeps; lnkit generates a preimage when omitted. */
+  readonly paymentHash?: string;
+}
+
+/** Configuration of the hold invoice service. */
+export type HoldInvoiceServiceConfig = HoldWatcherConfig;
+
+/** The HODL part of `lightning.invoices`. */
+export interface HoldInvoiceService {
+  /**
+   * Creates a hold invoice (Invoices.AddHoldInvoice) and watches it; emits `invoice.created`, then
+   * `invoice.accepted` when the payer's HTLCs arrive.
+   * @throws {ValidationError} on bad input (nothing is called or written)
+   * @example const invoice = await lightning.invoices.createHold({ amountSat: 5000n, description: 'Deposit' });
+   */
+  createHold(input: CreateHoldInvoiceInput): Promise<Invoice>;
+  /**
+   * Settles an accepted hold invoice with `preimage`, or with the one lnkit generated.
+   * @throws {InvalidStateTransitionError} unless the invoice is accepted (checked before any RPC)
+   * @throws {ValidationError} a preimage that does not hash to the payment hash, or none known
+   */
+  settleHold(id: string, preimage?: string): Promise<Invoice>;
+  /** Resumes watching every open or accepted hold invoice (called by start()). */
+  watchAll(): Promise<void>;
+  /** Runs one near-expiry check now; returns how many invoices it cancelled. */
+  checkExpiry(): Promise<number>;
+  /** Stops the subscriptions and the height check. */
+  stop(): Promise<void>;
+}
+
+/** What `lightning.invoices` gains from the hold invoice service. */
+export type HoldInvoiceMethods = Pick<HoldInvoiceService, 'createHold' | 'settleHold'>;
+
+const sha256Hex = (hex: string): string => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
+
+/** Validates a preimage without ever echoing it. */
+function validatePreimage(value: unknown): string {
+  if (typeof value !== 'string' || !/^[0-9a-fA-F]{64}$/.test(value)) {
+    throw new ValidationError('preimage', `expected 64 hex characters (32 bytes), got ${typeof value === 'string' ? `${value.length} characters` : typeof value}`);
+  }
+  return value.toLowerCase();
+}
+
+/** Creates the hold invoice service. Internal: use `createLightning`. */
+export function createHoldInvoiceService(ctx: ServiceContext, config: HoldInvoiceServiceConfig = {}): HoldInvoiceService {
+  const margin = config.safetyMarginBlocks ?? 30;
+  if (!Number.isInteger(margin) || margin < 0) throw new ValidationError('safetyMarginBlocks', `expected a whole number of blocks ≥ 0, got ${String(margin)}`);
+  const interval = config.checkIntervalMs ?? 30_000;
+  if (!Number.isInteger(interval) || interval < 1) throw new ValidationError('checkIntervalMs', `expected a positive whole number of ms, got ${String(interval)}`);
+  const watcher = createHoldWatcher(ctx, config);
+
+  async function load(id: string): Promise<InvoiceRecord> {
+    const record = await ctx.store.invoices.get(validateInvoiceId(id));
+    if (!record) throw new InvoiceNotFoundError(`no invoice with id ${id}`);
+    return record;
+  }
+
+  async function priceInMsat(input: ReturnType<typeof validateCreateInvoiceInput>): Promise<{ msat: bigint; quote: RateQuote | null }> {
+    if (input.amountSat !== null) return { msat: satToMsat(input.amountSat), quote: null };
+    const quote = await ctx.rates.getRate('BTC', 'EUR');
+    if (quote.source === 'fallback') {
+      ctx.bus.emit('rate.fallback_used', { rate: quote.rate.toFixed(), reason: 'no fresh rate from any source', at: new Date(ctx.clock.now()) });
+    }
+    return { msat: eurToMsat(input.amountEur!, quote.rate), quote };
+  }
+
+  async function createHold(raw: CreateHoldInvoiceInput): Promise<Invoice> {
+    const input = validateCreateInvoiceInput(raw);
+    const suppliedHash = raw.paymentHash === undefined ? null : validatePaymentHash(raw.paymentHash);
+    if (input.idempotencyKey) {
+      const existing = await ctx.store.invoices.getByIdempotencyKey(input.idempotencyKey);
+      if (existing) return toInvoice(existing);
+    }
+    const preimage = suppliedHash === null ? randomBytes(32).toString('hex') : null;
+    const paymentHash = suppliedHash ?? sha256Hex(preimage!);
+    const { msat, quote } = await priceInMsat(input);
+    const added = await ctx.lnd.addHoldInvoice({ paymentHash, valueMsat: msat, memo: input.description, expirySeconds: input.expirySeconds });
+    const now = ctx.clock.now();
+    const record: InvoiceRecord = {
+      id: newId('inv', now),
+      paymentHash,
+      paymentRequest: added.paymentRequest,
+      amountMsat: msat,
+      amountEur: input.amountEur,
+      rate: quote?.rate ?? null,
+      rateSource: quote ? quote.source : null,
+      rateFetchedAt: quote ? quote.fetchedAt : null,
+      description: input.description,
+      metadata: input.metadata,
+      status: 'open',
+      isHold: true,
+      addIndex: added.addIndex,
+      settleIndex: null,
+      amountPaidMsat: null,
+      idempotencyKey: input.idempotencyKey,
+      createdAt: new Date(now),
+      expiresAt: new Date(now + input.expirySeconds * 1000),
+      settledAt: null,
+      closedAt: null,
+      preimage,
+    };
+    const invoice = toInvoice(record);
+    try {
+      await ctx.store.transaction(async (tx) => {
+        await tx.invoices.insert(record);
+        await ctx.recordEvent(tx, 'invoice.created', { invoice });
+      });
+    } catch (error) {
+      await ctx.lnd.cancelInvoice(paymentHash).catch((cancelError: unknown) =>
+        ctx.logger.warn({ payment_hash: paymentHash, err: cancelError }, 'could not cancel orphaned LND hold invoice'),
+      );
+      if (error instanceof StoreConflictError && input.idempotencyKey) {
+        const winner = await ctx.store.invoices.getByIdempotencyKey(input.idempotencyKey);
+        if (winner) return toInvoice(winner);
+      }
+      throw error;
+    }
+    ctx.metrics.increment('invoices_created');
+    ctx.logger.info(
+      { invoice_id: invoice.id, payment_hash: paymentHash, amount_sat: (msat / 1000n).toString(), is_hold: true, preimage_source: preimage ? 'lnkit' : 'host' },
+      'hold invoice created',
+    );
+    ctx.bus.emit('invoice.created', { invoice });
+    watcher.watch(paymentHash);
+    return invoice;
+  }
+
+  async function settleHold(id: string, given?: string): Promise<Invoice> {
+    const record = await load(id);
+    if (!record.isHold) throw new ValidationError('id', `expected a hold invoice, but ${record.id} is a regular invoice`);
+    if (record.status !== 'accepted') {
+      throw new InvalidStateTransitionError(record.status, 'settled', `invoice ${record.id} is ${record.status}; only an accepted hold invoice can be settled`);
+    }
+    const preimage = given === undefined ? record.preimage : validatePreimage(given);
+    if (preimage === null) {
+      throw new ValidationError('preimage', 'expected the preimage: this hold invoice was created with a payment hash supplied by the host');
+    }
+    if (sha256Hex(preimage) !== record.paymentHash) {
+      throw new ValidationError('preimage', `expected the preimage of payment hash ${record.paymentHash}; it hashes to something else`);
+    }
+    await ctx.lnd.settleInvoice(preimage);
+    const lndInvoice = await ctx.lnd.lookupInvoice(record.paymentHash);
+    announceSettlements(ctx, await recordSettlements(ctx, [lndInvoice]));
+    const settled = toInvoice(await load(id));
+    ctx.logger.info({ invoice_id: settled.id, payment_hash: settled.paymentHash, status: settled.status }, 'hold invoice settled');
+    return settled;
+  }
+
+  return {
+    createHold: (input) => ctx.run(() => createHold(input)),
+    settleHold: (id, preimage) => ctx.run(() => settleHold(id, preimage)),
+    watchAll: () => watcher.watchAll(),
+    checkExpiry: () => watcher.checkExpiry(),
+    stop: () => watcher.stop(),
+  };
+}

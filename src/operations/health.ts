@@ -1,0 +1,115 @@
+/**
+ * `lightning.health()`: one probe per dependency, each bounded in time, folded into ok / degraded / down.
+ */
+import type { Clock } from '../domain/clock.js';
+import type { LndClient } from '../lnd/lnd-client.js';
+import type { RateProvider } from '../rates/rate-provider.js';
+import type { Store } from '../store/store.js';
+
+/** One check's result. */
+export interface HealthCheck {
+  readonly name: 'lnd_connection' | 'lnd_synced' | 'channel_capacity' | 'store' | 'rates' | 'webhook_backlog' | 'settlement_lag';
+  readonly healthy: boolean;
+  readonly detail: string;
+  readonly latencyMs: number;
+}
+
+/** The health report: `down` when LND or the store is unreachable, `degraded` when another check fails. */
+export interface HealthReport {
+  readonly status: 'ok' | 'degraded' | 'down';
+  readonly checks: readonly HealthCheck[];
+}
+
+/** Thresholds of the health checks. */
+export interface HealthConfig {
+  /** Deliveries pending above this → webhook_backlog unhealthy. Default is 1000. */
+  readonly maxWebhookBacklog?: number;
+  /** Settlement lag above this → unhealthy. Default is 60 s. */
+  readonly maxSettlementLagSeconds?: number;
+  /** Each check's time limit. Default is 5 s. */
+  readonly checkTimeoutMs?: number;
+}
+
+/** What the health checks read. */
+export interface HealthSources {
+  readonly lnd: LndClient;
+  readonly store: Store;
+  readonly rates: RateProvider;
+  readonly clock: Clock;
+  readonly settlementLagSeconds: () => number;
+  readonly isStreamConnected: () => boolean;
+}
+
+const CRITICAL = new Set<HealthCheck['name']>(['lnd_connection', 'store']);
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Runs every check concurrently and folds them into a report. */
+export async function checkHealth(sources: HealthSources, config: HealthConfig = {}): Promise<HealthReport> {
+  const timeoutMs = config.checkTimeoutMs ?? 5_000;
+  const maxBacklog = config.maxWebhookBacklog ?? 1000;
+  const maxLag = config.maxSettlementLagSeconds ?? 60;
+
+  async function probe(name: HealthCheck['name'], fn: () => Promise<{ healthy: boolean; detail: string }>): Promise<HealthCheck> {
+    const started = performance.now();
+    try {
+      const { healthy, detail } = await withTimeout(fn(), timeoutMs);
+      return { name, healthy, detail, latencyMs: Math.round(performance.now() - started) };
+    } catch (error) {
+      return { name, healthy: false, detail: message(error), latencyMs: Math.round(performance.now() - started) };
+    }
+  }
+
+  const info = sources.lnd.getInfo();
+  info.catch(() => undefined);
+  const checks = await Promise.all([
+    probe('lnd_connection', async () => {
+      const i = await info;
+      return { healthy: true, detail: `${i.alias || i.pubkey.slice(0, 16)} on ${i.network}, block ${i.blockHeight}` };
+    }),
+    probe('lnd_synced', async () => {
+      const i = await info;
+      return { healthy: i.isSyncedToChain, detail: i.isSyncedToChain ? 'synced to chain' : 'not synced to chain' };
+    }),
+    probe('channel_capacity', async () => {
+      const channels = await sources.lnd.listChannels();
+      const active = channels.filter((c) => c.isActive);
+      const local = active.reduce((s, c) => s + c.localBalanceSat, 0n);
+      const remote = active.reduce((s, c) => s + c.remoteBalanceSat, 0n);
+      return {
+        healthy: active.length > 0 && remote > 0n,
+        detail: `${active.length}/${channels.length} channels active, local ${local} sat, remote (inbound) ${remote} sat`,
+      };
+    }),
+    probe('store', async () => {
+      await sources.store.ping();
+      return { healthy: true, detail: 'reachable' };
+    }),
+    probe('rates', async () => {
+      const quote = await sources.rates.getRate('BTC', 'EUR');
+      return { healthy: !quote.isStale && quote.source !== 'fallback', detail: `${quote.rate.toFixed()} EUR/BTC from ${quote.source}${quote.isStale ? ' (stale)' : ''}` };
+    }),
+    probe('webhook_backlog', async () => {
+      const pending = await sources.store.webhookOutbox.countPending();
+      return { healthy: pending <= maxBacklog, detail: `${pending} deliveries pending` };
+    }),
+    probe('settlement_lag', async () => {
+      const lag = sources.settlementLagSeconds();
+      const connected = sources.isStreamConnected();
+      return { healthy: connected && lag <= maxLag, detail: `${connected ? 'stream connected' : 'stream disconnected'}, lag ${lag.toFixed(1)} s` };
+    }),
+  ]);
+  const failing = checks.filter((c) => !c.healthy);
+  const status = failing.some((c) => CRITICAL.has(c.name)) ? 'down' : failing.length > 0 ? 'degraded' : 'ok';
+  return { status, checks };
+}

@@ -1,0 +1,67 @@
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runSimCommand } from './sim-command.js';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs the command until it printed `lines` lines, then aborts it and waits for it to stop. */
+async function runUntilPrinted(options: Parameters<typeof runSimCommand>[0], lines: number): Promise<string[]> {
+  const controller = new AbortController();
+  const printed: string[] = [];
+  let onLine: () => void = () => undefined;
+  const enough = new Promise<void>((resolve) => {
+    onLine = () => {
+      if (printed.length >= lines) resolve();
+    };
+  });
+  const running = runSimCommand({ ...options, signal: controller.signal, out: (line) => (printed.push(line), onLine()) });
+  await Promise.race([enough, running]);
+  controller.abort();
+  await running;
+  return printed;
+}
+
+describe('runSimCommand', () => {
+  it('prints the default network as JSON and writes each node’s credentials', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lnkit-sim-cmd-'));
+    dirs.push(dir);
+    const [json = ''] = await runUntilPrinted({ dir, json: true }, 1);
+    const parsed = JSON.parse(json) as { dir: string; network: string; nodes: { name: string; lndconnect: string; adminMacaroon: string; tlsCert: string; socket: string }[] };
+    expect(parsed.dir).toBe(dir);
+    expect(parsed.network).toBe('regtest');
+    expect(parsed.nodes.map((n) => n.name)).toEqual(['alice', 'bob', 'carol', 'dave']);
+    for (const node of parsed.nodes) {
+      expect(node.lndconnect).toMatch(/^lndconnect:\/\/127\.0\.0\.1:\d+\?cert=[\w-]+&macaroon=[\w-]+$/);
+      expect(node.adminMacaroon).toBe(join(dir, node.name, 'admin.macaroon'));
+      await access(join(dir, node.name, 'invoice.macaroon'));
+      await access(join(dir, node.name, 'readonly.macaroon'));
+      expect(await readFile(node.tlsCert, 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      const macaroon = new URL(node.lndconnect).searchParams.get('macaroon') ?? '';
+      expect(await readFile(node.adminMacaroon)).toEqual(Buffer.from(macaroon, 'base64url'));
+    }
+  });
+
+  it('prints one line per node in text mode and stops when aborted', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lnkit-sim-cmd-'));
+    dirs.push(dir);
+    const lines = await runUntilPrinted({ dir, simulator: { nodes: [{ name: 'solo' }] } }, 3);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain(`credentials in ${dir}`);
+    expect(lines[1]).toMatch(/^solo\s+127\.0\.0\.1:\d+ pubkey=0[23][0-9a-f]{64} cert=.*tls\.cert macaroon=.*admin\.macaroon lndconnect:\/\//);
+  });
+
+  it('returns at once when the signal is already aborted', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lnkit-sim-cmd-'));
+    dirs.push(dir);
+    const controller = new AbortController();
+    controller.abort();
+    const printed: string[] = [];
+    await runSimCommand({ dir, json: true, signal: controller.signal, out: (line) => printed.push(line), simulator: { nodes: [{ name: 'solo' }] } });
+    expect(printed).toHaveLength(1);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * Issue #3 chaos acceptance: 1,000 invoices paid by bob through carol over real gRPC/TLS while the
+ * simulator drops alice's invoice stream at random 20 times and the lnkit process is SIGKILLed and
+ * restarted twice → exactly 1,000 settled rows and 1,000 payment.received events across the process
+ * lifetimes, none twice. Prints the figures.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createLightning } from '../../src/create-lightning.js';
+import { createLndClient } from '../../src/lnd/index.js';
+import { createFixedRates } from '../../src/rates/fixed.js';
+import { createSqliteStore } from '../../src/store/sqlite/index.js';
+import { startLndSimulator, type LndSimulator } from '../../src/testing/simulator/index.js';
+
+const COUNT = Number(process.env.LNKIT_CHAOS_COUNT ?? 1000);
+const DROPS = 20;
+let sim: LndSimulator;
+let dir: string;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  sim = await startLndSimulator();
+  dir = mkdtempSync(join(tmpdir(), 'lnkit-chaos-'));
+});
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await sim?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly ready: Promise<void>;
+  readonly exited: Promise<number | null>;
+}
+
+function spawnLnkit(db: string, events: string[]): Child {
+  const alice = sim.node('alice');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lnkit-child.ts')], {
+    env: { ...process.env, LNKIT_DB: db, LND_SOCKET: alice.socket, LND_CERT: alice.cert, LND_MACAROON: alice.macaroons.admin },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let buffer = '';
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let newline: number;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      if (line === 'READY') markReady();
+      else if (line.startsWith('EVENT ')) events.push(line.slice(6));
+    }
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      if (code !== 0 && code !== null) console.error(`lnkit child exited ${code}: ${stderr.slice(-2000)}`);
+      resolve(code);
+    }),
+  );
+  return { process: child, ready, exited };
+}
+
+it(`chaos: ${COUNT} settlements, ${DROPS} stream drops, 2 SIGKILLs → each recorded and announced exactly once`, async () => {
+  const started = performance.now();
+  const db = join(dir, 'lnkit.db');
+  const alice = sim.node('alice');
+  const bob = sim.node('bob');
+
+  // 1. alice's lnkit creates the invoices, then stops.
+  const lnd = createLndClient({ socket: alice.socket, cert: alice.cert, macaroon: alice.macaroons.admin, serverNameOverride: 'localhost' });
+  const creator = createLightning({ lnd, rates: createFixedRates('90000'), store: createSqliteStore({ filename: db }) });
+  await creator.start();
+  const requests: string[] = [];
+  for (let i = 0; i < COUNT; i++) requests.push((await creator.invoices.create({ amountSat: 1000, description: `chaos ${i}` })).paymentRequest);
+  await creator.stop();
+  await lnd.close();
+
+  // 2. The watcher process; bob pays everything; drops and kills along the way.
+  const events: string[] = [];
+  let current = spawnLnkit(db, events);
+  await current.ready;
+  const bobLnd = createLndClient({ socket: bob.socket, cert: bob.cert, macaroon: bob.macaroons.admin, serverNameOverride: 'localhost' });
+  const dropAt = new Set<number>();
+  while (dropAt.size < DROPS) dropAt.add(1 + Math.floor(Math.random() * (COUNT - 2)));
+  const killAt = new Set([Math.floor(COUNT * 0.3), Math.floor(COUNT * 0.65)]);
+  let paid = 0;
+  let drops = 0;
+  let kills = 0;
+  let next = 0;
+  const payOne = async (request: string): Promise<void> => {
+    let last;
+    for await (const update of bobLnd.sendPayment({ paymentRequest: request, feeLimitMsat: 10_000n, timeoutSeconds: 30 })) last = update;
+    expect(last?.status).toBe('SUCCEEDED');
+    paid++;
+    if (dropAt.has(paid)) {
+      alice.faults.dropStreams();
+      drops++;
+    }
+    if (killAt.has(paid)) {
+      current.process.kill('SIGKILL');
+      await current.exited;
+      kills++;
+      current = spawnLnkit(db, events);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < requests.length) await payOne(requests[next++]!);
+    }),
+  );
+  await bobLnd.close();
+
+  // 3. Wait for the last process to record everything, then stop it gracefully.
+  const reader = new Database(db, { readonly: true });
+  const count = (): number => (reader.prepare("SELECT count(*) AS n FROM payments WHERE direction = 'in'").get() as { n: number }).n;
+  const deadline = Date.now() + 60_000;
+  while ((count() < COUNT || new Set(events).size < COUNT) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const settledRows = (reader.prepare("SELECT count(*) AS n FROM invoices WHERE status = 'settled'").get() as { n: number }).n;
+  const incoming = count();
+  reader.close();
+  current.process.kill('SIGTERM');
+  await current.exited;
+
+  const unique = new Set(events);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `chaos: ${COUNT} invoices paid over gRPC, ${drops} stream drops, ${kills} SIGKILLs → ${settledRows} settled rows, ${incoming} payment rows, ` +
+      `${events.length} payment.received events (${unique.size} distinct, ${events.length - unique.size} duplicates) in ${seconds.toFixed(1)} s`,
+  );
+  expect(drops).toBe(DROPS);
+  expect(kills).toBe(2);
+  expect(settledRows).toBe(COUNT);
+  expect(incoming).toBe(COUNT);
+  expect(events.length).toBe(COUNT);
+  expect(unique.size).toBe(COUNT);
+}, 240_000);

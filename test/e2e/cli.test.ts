@@ -1,0 +1,264 @@
+/**
+ * The `lnkit` CLI end to end: real processes (`node --import tsx src/cli/main.ts …`) against the
+ * LND simulator over gRPC/TLS, with a SQLite file. One simulator for every case.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLndClient } from '../../src/lnd/index.js';
+import type { LndClient } from '../../src/lnd/lnd-client.js';
+import { createSqliteStore } from '../../src/store/sqlite/index.js';
+import { startLndSimulator, type LndSimulator, type NodeCredentialPaths } from '../../src/testing/simulator/index.js';
+import { createWebhookService } from '../../src/webhooks/outbox/webhook-service.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = join(ROOT, 'src/cli/main.ts');
+const RUN_TIMEOUT_MS = 30_000;
+const LND_VARS = ['LNDCONNECT', 'LIGHTNING_HOST', 'LIGHTNING_CERT_PATH', 'LIGHTNING_MACAROON_PATH', 'LIGHTNING_DB', 'LIGHTNING_FIXED_RATE'];
+
+interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let sim: LndSimulator;
+let dir: string;
+let creds: Record<string, NodeCredentialPaths>;
+let env: NodeJS.ProcessEnv;
+let bob: LndClient;
+
+function baseEnv(): NodeJS.ProcessEnv {
+  const clean = { ...process.env };
+  for (const name of LND_VARS) delete clean[name];
+  return clean;
+}
+
+function start(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Collects a process's output until it exits; kills it (and fails) after RUN_TIMEOUT_MS. */
+function finish(child: ChildProcess, onStdout?: (text: string) => void): Promise<RunResult> {
+  return new Promise((resolveRun, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      onStdout?.(stdout);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`lnkit did not exit within ${RUN_TIMEOUT_MS} ms; stdout: ${stdout}; stderr: ${stderr}`));
+    }, RUN_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, stdout, stderr });
+    });
+  });
+}
+
+const lnkit = (args: readonly string[], extraEnv?: NodeJS.ProcessEnv): Promise<RunResult> => finish(start(args, extraEnv));
+
+function json<T = Record<string, unknown>>(result: RunResult): T {
+  expect(result.stderr, 'stderr').toBe('');
+  expect(result.code, `exit code; stderr: ${result.stderr}`).toBe(0);
+  return JSON.parse(result.stdout) as T;
+}
+
+async function payFromBob(paymentRequest: string): Promise<string> {
+  let status = '';
+  for await (const update of bob.sendPayment({ paymentRequest, feeLimitMsat: 100_000n })) status = update.status;
+  return status;
+}
+
+beforeAll(async () => {
+  sim = await startLndSimulator();
+  dir = mkdtempSync(join(tmpdir(), 'lnkit-cli-'));
+  creds = await sim.writeCredentials(dir);
+  env = {
+    ...baseEnv(),
+    LIGHTNING_HOST: sim.node('alice').socket,
+    LIGHTNING_CERT_PATH: creds.alice!.tlsCert,
+    LIGHTNING_MACAROON_PATH: creds.alice!.adminMacaroon,
+    LIGHTNING_DB: join(dir, 'lnkit.db'),
+    LIGHTNING_FIXED_RATE: '90000',
+  };
+  const b = sim.node('bob');
+  bob = createLndClient({ socket: b.socket, cert: b.cert, macaroon: b.macaroons.admin });
+});
+
+afterAll(async () => {
+  await bob?.close();
+  await sim?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('lnkit CLI against lnkit sim', () => {
+  it('status shows the simulator alias and channels, as a table and as JSON', async () => {
+    const [human, asJson] = await Promise.all([lnkit(['status']), lnkit(['status', '--json'])]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/^Alias\s+alice \(merchant\)$/m);
+    expect(human.stdout).toMatch(/^Channels\s+1 active \/ 1 total$/m);
+    expect(human.stdout).toMatch(/^Capacity\s+5,000,000 sat$/m);
+    const report = json<{ alias: string; pubkey: string; network: string; channels: { total: number }; capacitySat: string }>(asJson);
+    expect(report).toMatchObject({ alias: 'alice (merchant)', pubkey: sim.node('alice').pubkey, network: 'regtest', channels: { active: 1, total: 1 }, capacitySat: '5000000' });
+  });
+
+  it('invoice create 5 "test" --wait exits 0 once bob pays', async () => {
+    let paying: Promise<string> | null = null;
+    const child = start(['invoice', 'create', '5', 'test', '--wait']);
+    const result = await finish(child, (stdout) => {
+      const request = /^(lnbcrt[0-9a-z]+)$/m.exec(stdout)?.[1];
+      if (request && !paying) paying = payFromBob(request).catch((error: unknown) => `payment error: ${String(error)}`);
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(paying).not.toBeNull();
+    expect(await paying).toBe('SUCCEEDED');
+    expect(result.stdout).toMatch(/^Amount\s+5\.00 EUR = 5,556 sat$/m);
+    expect(result.stdout).toContain('▄'); // the QR code
+    expect(result.stdout).toMatch(/^Paid: 5,556 sat for inv_[0-9a-z]{26} at /m);
+  });
+
+  it('invoice create --wait exits 1 with "expired" when nobody pays', async () => {
+    const result = await lnkit(['invoice', 'create', '1', 'never paid', '--wait', '--expiry-hours', '0.0005']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^lnkit: invoice inv_[0-9a-z]{26} expired unpaid at .+\n$/);
+  });
+
+  it('every command prints parseable JSON with --json', async () => {
+    // An endpoint so that the invoice below leaves a delivery in the outbox.
+    const store = createSqliteStore({ filename: env.LIGHTNING_DB! });
+    await store.migrate();
+    const endpoint = await createWebhookService({ store }).addEndpoint({ url: 'http://127.0.0.1:9/hook', allowInsecure: true, allowPrivateNetwork: true });
+    await store.close();
+
+    const created = json<{ id: string; paymentHash: string; status: string; amountMsat: string; amountEur: string }>(await lnkit(['invoice', 'create', '2.50', 'json test', '--json']));
+    expect(created).toMatchObject({ status: 'open', amountMsat: '2778000', amountEur: '2.5' });
+
+    const [list, show, byHash, channels, health, endpoints, deliveries] = await Promise.all([
+      lnkit(['invoice', 'list', '--json', '--limit', '5']),
+      lnkit(['invoice', 'show', created.id, '--json']),
+      lnkit(['--json', 'invoice', 'show', created.paymentHash]),
+      lnkit(['channels', '--json']),
+      lnkit(['health', '--json']),
+      lnkit(['webhooks', 'endpoints', '--json']),
+      lnkit(['webhooks', 'deliveries', '--json', '--endpoint', endpoint.id]),
+    ]);
+    expect(json<{ items: { id: string }[] }>(list).items.map((i) => i.id)).toContain(created.id);
+    expect(json(show)).toMatchObject({ id: created.id });
+    expect(json(byHash)).toMatchObject({ id: created.id });
+    const [channel] = json<{ chanId: string; capacitySat: string; localBalanceSat: string; localRatio: number }[]>(channels);
+    expect(channel).toMatchObject({ chanId: '877008154718978049', capacitySat: '5000000' });
+    expect(channel!.localRatio).toBeCloseTo(Number(channel!.localBalanceSat) / 5_000_000, 5);
+    // health: ok or degraded (exit 1) depending on timing; JSON either way, never a crash.
+    const report = JSON.parse(health.stdout) as { status: string; checks: { name: string; healthy: boolean }[] };
+    expect(report.checks.find((c) => c.name === 'lnd_connection')?.healthy, health.stdout).toBe(true);
+    expect(health.code, health.stderr).toBe(report.status === 'ok' ? 0 : 1);
+    const listed = json<{ id: string; url: string; secrets?: unknown }[]>(endpoints);
+    expect(listed).toEqual([expect.objectContaining({ id: endpoint.id, url: 'http://127.0.0.1:9/hook' })]);
+    expect(endpoints.stdout).not.toContain(endpoint.secret);
+    const page = json<{ items: { id: string; eventType: string }[] }>(deliveries);
+    const delivery = page.items.find((d) => d.eventType === 'invoice.created');
+    expect(delivery, deliveries.stdout).toBeDefined();
+
+    const [redelivered, cancelled] = await Promise.all([
+      lnkit(['webhooks', 'redeliver', delivery!.id, '--json']),
+      lnkit(['invoice', 'cancel', created.id, '--json']),
+    ]);
+    expect(json(redelivered)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(json(cancelled)).toMatchObject({ id: created.id, status: 'cancelled' });
+  });
+
+  it('sim --json prints the network and stops on SIGINT', async () => {
+    const simDir = join(dir, 'sim');
+    const child = start(['sim', '--json', '--dir', simDir]);
+    let interrupted = false;
+    const result = await finish(child, (stdout) => {
+      if (!interrupted && stdout.trimEnd().endsWith('}')) {
+        try {
+          JSON.parse(stdout);
+        } catch {
+          return; // not complete yet
+        }
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const doc = JSON.parse(result.stdout) as { dir: string; nodes: { name: string; tlsCert: string }[] };
+    expect(doc.dir).toBe(simDir);
+    expect(doc.nodes.map((n) => n.name)).toEqual(['alice', 'bob', 'carol', 'dave']);
+    expect(readFileSync(doc.nodes[0]!.tlsCert, 'utf8')).toContain('BEGIN CERTIFICATE');
+  });
+
+  it('exits 2 with usage on a bad flag, 5 for an unknown invoice, 4 for a foreign macaroon', async () => {
+    const bobMacaroon = sim.node('bob').macaroons.admin;
+    const [badFlag, badValue, noConnection, notFound, auth] = await Promise.all([
+      lnkit(['status', '--bogus']),
+      lnkit(['invoice', 'create', '5', 'x', '--expiry-hours', 'soon']),
+      lnkit(['status'], { LIGHTNING_HOST: '', LIGHTNING_CERT_PATH: '', LIGHTNING_MACAROON_PATH: '' }),
+      lnkit(['invoice', 'show', '0'.repeat(64)]),
+      lnkit(['status', '--macaroon', bobMacaroon]),
+    ]);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toContain("error: unknown option '--bogus'");
+    expect(badFlag.stderr).toContain('Usage: lnkit status [options]');
+    expect(badFlag.stdout).toBe('');
+    expect(badValue.code).toBe(2);
+    expect(badValue.stderr).toContain('expected a positive number of hours, got "soon"');
+    expect(noConnection.code).toBe(2);
+    expect(noConnection.stderr).toMatch(/^lnkit: .*expected an LND node, got none: pass --lndconnect/);
+    expect(notFound.code).toBe(5);
+    expect(notFound.stderr).toMatch(/^lnkit: no invoice with payment hash 0{64}\n$/);
+    expect(auth.code, auth.stderr).toBe(4);
+    expect(auth.stderr).toMatch(new RegExp(`^lnkit: LND refused the credentials at ${sim.node('alice').socket.replace(/\./g, '\\.')}: [^\\n]+\\n$`));
+    expect(auth.stderr).not.toContain(bobMacaroon);
+  });
+
+  it('pay sends once through carol to dave and prints the payment', async () => {
+    const d = sim.node('dave');
+    const dave = createLndClient({ socket: d.socket, cert: d.cert, macaroon: d.macaroons.admin });
+    try {
+      const { paymentRequest, paymentHash } = await dave.addInvoice({ valueMsat: 10_000_000n, memo: 'cli pay' });
+      const payment = json<{ status: string; paymentHash: string; amountMsat: string; feeMsat: string; direction: string }>(
+        await lnkit(['pay', paymentRequest, '--max-fee-sat', '100', '--json']),
+      );
+      expect(payment).toMatchObject({ status: 'succeeded', direction: 'out', paymentHash, amountMsat: '10000000' });
+      expect(BigInt(payment.feeMsat)).toBeGreaterThan(0n);
+      expect((await dave.lookupInvoice(paymentHash)).state).toBe('SETTLED');
+    } finally {
+      await dave.close();
+    }
+  });
+
+  it('a stopped node → exit 3 with a one-line reason', async () => {
+    const dave = sim.node('dave');
+    await dave.faults.stop();
+    try {
+      const daveEnv = { LIGHTNING_HOST: dave.socket, LIGHTNING_CERT_PATH: creds.dave!.tlsCert, LIGHTNING_MACAROON_PATH: creds.dave!.adminMacaroon };
+      const [result, health] = await Promise.all([lnkit(['status'], daveEnv), lnkit(['health', '--json'], { ...daveEnv, LIGHTNING_DB: join(dir, 'dave.db') })]);
+      expect(result.code).toBe(3);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(new RegExp(`^lnkit: LND unreachable at ${dave.socket.replace(/\./g, '\\.')}: [^\\n]+\\n$`));
+      expect(result.stderr).not.toContain("    at "); // no stack trace
+      console.log(result.stderr);
+      // health still reports every check, then exits 3.
+      expect(health.code, health.stderr).toBe(3);
+      const report = JSON.parse(health.stdout) as { status: string; checks: { name: string; healthy: boolean }[] };
+      expect(report.status).toBe('down');
+      expect(report.checks.find((c) => c.name === 'lnd_connection')?.healthy).toBe(false);
+      expect(report.checks.find((c) => c.name === 'store')?.healthy).toBe(true);
+      expect(health.stderr).toMatch(/^lnkit: LND unreachable at 127\.0\.0\.1:\d+: down: lnd_connection, .*unhealthy\n$/);
+    } finally {
+      await dave.faults.start();
+    }
+  });
+});
