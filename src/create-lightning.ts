@@ -5,7 +5,7 @@ import { systemClock, type Clock } from './domain/clock.js';
 import type { LndNetwork, LndNodeInfo } from './lnd/lnd-client.js';
 import type { LndClient } from './lnd/lnd-client.js';
 import { createEventBus, type LightningEventBus } from './events/event-bus.js';
-import { LifecycleError, LndError } from './errors.js';
+import { LifecycleError, LndError, isLightningError } from './errors.js';
 import { createExpirySweeper } from './invoices/expiry-sweeper.js';
 import { createInvoiceService, type InvoiceService } from './invoices/invoice-service.js';
 import { createRedactingLogger, silentLogger, type Logger } from './logger.js';
@@ -218,15 +218,34 @@ export function createLightning(config: LightningConfig): Lightning {
   const watcher = createSettlementWatcher(ctx, config.settlement);
   const sweeper = createExpirySweeper(ctx, config.expirySweepIntervalMs);
 
+  /**
+   * GetInfo, or null with a macaroon that may not call it (invoice.macaroon: a host that only takes
+   * payments). Then the connection is proven with ListInvoices, network checks are skipped and
+   * outgoing payments are unavailable.
+   */
+  async function readNodeInfo(): Promise<LndNodeInfo | null> {
+    try {
+      return await lnd.getInfo();
+    } catch (error) {
+      if (!isLightningError(error) || error.code !== 'LND_PERMISSION') throw error;
+      if (config.network || config.requireSynced) throw error;
+      await lnd.listInvoices({ maxInvoices: 1 });
+      logger.warn({}, 'the macaroon cannot call GetInfo (invoice.macaroon?): network checks skipped, payments unavailable');
+      return null;
+    }
+  }
+
   async function doStart(): Promise<void> {
     await config.store.migrate();
-    const info = await lnd.getInfo();
-    if (config.network && info.network !== config.network) {
-      throw new LndError(`LND is on ${info.network}, expected ${config.network}`, undefined, { code: 'LND_WRONG_NETWORK' });
-    }
-    if (!info.isSyncedToChain) {
-      if (config.requireSynced) throw new LndError('LND is not synced to chain', undefined, { code: 'LND_NOT_SYNCED' });
-      logger.warn({ block_height: info.blockHeight }, 'LND is not synced to chain');
+    const info = await readNodeInfo();
+    if (info) {
+      if (config.network && info.network !== config.network) {
+        throw new LndError(`LND is on ${info.network}, expected ${config.network}`, undefined, { code: 'LND_WRONG_NETWORK' });
+      }
+      if (!info.isSyncedToChain) {
+        if (config.requireSynced) throw new LndError('LND is not synced to chain', undefined, { code: 'LND_NOT_SYNCED' });
+        logger.warn({ block_height: info.blockHeight }, 'LND is not synced to chain');
+      }
     }
     node = info;
     if (config.webhooks?.endpoints) await webhookService.syncConfiguredEndpoints(config.webhooks.endpoints);
@@ -236,7 +255,7 @@ export function createLightning(config: LightningConfig): Lightning {
     watcher.start();
     sweeper.start();
     state = 'started';
-    logger.info({ pubkey: info.pubkey, network: info.network, alias: info.alias }, 'lnkit started');
+    logger.info({ pubkey: info?.pubkey ?? null, network: info?.network ?? null, alias: info?.alias ?? null }, 'lnkit started');
   }
 
   async function doStop(timeoutMs: number): Promise<void> {

@@ -95,8 +95,8 @@ describe('describeError', () => {
   const session = { connection: { socket: '127.0.0.1:1234', secrets: ['0201036c6e64aabbccdd'] } } as unknown as Session;
 
   it('names the socket when LND is unreachable and keeps to one line', () => {
-    expect(describeError(new LndUnavailableError('LND is unavailable:\n14 UNAVAILABLE: connect ECONNREFUSED'), session)).toBe(
-      'LND unreachable at 127.0.0.1:1234: LND is unavailable: 14 UNAVAILABLE: connect ECONNREFUSED',
+    expect(describeError(new LndUnavailableError('LND is unavailable:\n14 UNAVAILABLE: connect ECONNREFUSED. Resolution note: '), session)).toBe(
+      'LND unreachable at 127.0.0.1:1234: LND is unavailable: 14 UNAVAILABLE: connect ECONNREFUSED.',
     );
   });
 

@@ -72,7 +72,11 @@ function reasonOf(error: unknown, code: ExitCode, session: Session | null): stri
 
 /** The one-line reason printed for `error` (secrets redacted, whitespace collapsed). */
 export function describeError(error: unknown, session: Session | null): string {
-  const line = reasonOf(error, exitCodeFor(error), session).replace(/\s*\n\s*/g, ' ').trim();
+  const line = reasonOf(error, exitCodeFor(error), session)
+    .replace(/\s*\n\s*/g, ' ')
+    // grpc-js ends connection errors with an empty "Resolution note:".
+    .replace(/\s*Resolution note:\s*$/, '')
+    .trim();
   return redact(line, session?.connection?.secrets ?? []);
 }
 

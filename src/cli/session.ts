@@ -10,6 +10,9 @@ import type { Store } from '../store/store.js';
 import { resolveConnection, resolveDbPath, resolveFixedRate, type CliEnv, type ConnectionSettings, type GlobalOptions } from './config.js';
 import { createPrinter, type Printer, type TextSink } from './output.js';
 
+/** Longest wait for resources to close at the end of a command. */
+const CLOSE_TIMEOUT_MS = 5_000;
+
 /** What the CLI talks to: output streams, environment, and an abort signal (SIGINT). */
 export interface CliIo {
   readonly stdout: TextSink;
@@ -93,10 +96,20 @@ export function openSession(io: CliIo, options: GlobalOptions): Session {
     },
     close() {
       closing ??= (async () => {
-        // lightning.stop() closes the store; close it directly only when lightning never existed.
-        if (created) await created.stop({ timeoutMs: 2_000 }).catch(() => undefined);
-        else if (store) await (await store.catch(() => null))?.close().catch(() => undefined);
-        if (lnd) await (await lnd.catch(() => null))?.close().catch(() => undefined);
+        const shutdown = (async () => {
+          // lightning.stop() closes the store; close it directly only when lightning never existed.
+          if (created) await created.stop({ timeoutMs: 2_000 }).catch(() => undefined);
+          else if (store) await (await store.catch(() => null))?.close().catch(() => undefined);
+          if (lnd) await (await lnd.catch(() => null))?.close().catch(() => undefined);
+        })();
+        // A one-shot command must end even if a stream refuses to close; main() exits the process.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const bound = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+          timer.unref?.();
+        });
+        await Promise.race([shutdown, bound]);
+        clearTimeout(timer);
       })();
       return closing;
     },

@@ -4,7 +4,7 @@
  * outcome was not seen (crash, disconnect) is tracked with TrackPaymentV2, never sent again.
  */
 import type { Payment, PaymentDirection, PaymentStatus } from '../domain/payment.js';
-import { LifecycleError, PaymentNotFoundError, StoreConflictError, ValidationError, isLightningError } from '../errors.js';
+import { LndPermissionError, PaymentNotFoundError, StoreConflictError, ValidationError, isLightningError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { LndNodeInfo } from '../lnd/lnd-client.js';
 import type { ServiceContext } from '../service-context.js';
@@ -85,7 +85,8 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
 
   function node(): LndNodeInfo {
     const info = config.getNode();
-    if (!info) throw new LifecycleError('NOT_STARTED', 'call await lightning.start() first');
+    // Inside ctx.run lnkit is started: no node info means the macaroon may not call GetInfo.
+    if (!info) throw new LndPermissionError('outgoing payments need a macaroon that can call GetInfo and send (admin.macaroon)');
     return info;
   }
 

@@ -248,8 +248,7 @@ describe('lnkit CLI against lnkit sim', () => {
       expect(result.code).toBe(3);
       expect(result.stdout).toBe('');
       expect(result.stderr).toMatch(new RegExp(`^lnkit: LND unreachable at ${dave.socket.replace(/\./g, '\\.')}: [^\\n]+\\n$`));
-      expect(result.stderr).not.toContain("    at "); // no stack trace
-      console.log(result.stderr);
+      expect(result.stderr).not.toContain('    at '); // no stack trace
       // health still reports every check, then exits 3.
       expect(health.code, health.stderr).toBe(3);
       const report = JSON.parse(health.stdout) as { status: string; checks: { name: string; healthy: boolean }[] };
