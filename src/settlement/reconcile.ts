@@ -15,11 +15,16 @@ export async function reconcile(ctx: ServiceContext, signal?: AbortSignal): Prom
   let from = await ctx.store.checkpoints.get(RECONCILE_INDEX);
   if (from === undefined) {
     // Cold start on a node with history: what was settled before lnkit existed is not ours.
-    // LND first, then the store: an invoice lnkit creates in between is either above `last`
-    // (so it is scanned) or already in the store (so the whole history is scanned).
+    // LND first, then the store: an invoice lnkit creates in between is either above `last`, or in
+    // the store, and then the scan starts just below the oldest invoice lnkit knows.
     const last = await ctx.lnd.listInvoices({ reversed: true, maxInvoices: 1 });
-    const known = await ctx.store.invoices.list({ limit: 1 });
-    from = known.items.length === 0 ? last.lastIndexOffset : 0n;
+    from = last.lastIndexOffset;
+    let cursor: string | undefined;
+    do {
+      const page = await ctx.store.invoices.list({ limit: 1000, ...(cursor ? { cursor } : {}) });
+      for (const invoice of page.items) if (invoice.addIndex > 0n && invoice.addIndex - 1n < from) from = invoice.addIndex - 1n;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
     await ctx.store.checkpoints.advance(RECONCILE_INDEX, from);
   }
   const recorded: RecordedSettlement[] = [];

@@ -153,6 +153,23 @@ describe('EUR invoice from creation to settlement', () => {
     await lightning.stop();
   });
 
+  it('a node with history: settlements from before lnkit existed are not replayed as new payments', async () => {
+    const fake = createFakeLnd();
+    for (let i = 0; i < 3; i++) {
+      const old = await fake.lnd.addInvoice({ valueMsat: 1_000n, memo: `history ${i}` });
+      await fake.simulate.pay(old.paymentRequest);
+    }
+    const lightning = open(fake);
+    const seen = recordEvents(lightning.events, ['payment.received']);
+    await lightning.start();
+    // Created at once, racing the first reconcile.
+    const invoice = await lightning.invoices.create({ amountSat: 42, description: 'new' });
+    await fake.simulate.pay(invoice.paymentRequest);
+    await waitUntil(() => seen.length >= 1, 10_000, 'our settlement');
+    await lightning.stop();
+    expect(seen.map((e) => e.payload.invoice?.id ?? null)).toEqual([invoice.id]);
+  });
+
   it('a listener that throws does not stop the watcher', async () => {
     const fake = createFakeLnd();
     const lightning = open(fake);
