@@ -11,20 +11,20 @@ import { createInvoiceService, type InvoiceService } from './invoices/invoice-se
 import { createRedactingLogger, silentLogger, type Logger } from './logger.js';
 import { checkHealth, type HealthConfig, type HealthReport } from './operations/health.js';
 import { instrumentLnd } from './operations/instrument-lnd.js';
-import { createMetrics, type GaugeSample, type Metrics, type PromRegistryLike } from './operations/metrics.js';
-import { localRatio } from './domain/channel.js';
+import { readGauges } from './operations/gauges.js';
+import { createMetrics, type Metrics, type PromRegistryLike } from './operations/metrics.js';
 import type { RateProvider } from './rates/rate-provider.js';
 import type { RecordEvent, ServiceContext } from './service-context.js';
 import { createSettlementWatcher, type SettlementWatcherConfig } from './settlement/settlement-watcher.js';
 import type { Store } from './store/store.js';
-import { WEBHOOK_EVENT_TYPES } from './domain/events.js';
 import type { Decimal } from './domain/amount.js';
 import { createPaymentService, type PaymentService } from './payments/payment-service.js';
 import { createHoldInvoiceService, type HoldInvoiceMethods, type HoldInvoiceServiceConfig } from './invoices/hold-invoice-service.js';
-import { createWebhookDispatcher, type WebhookDispatcherConfig } from './webhooks/outbox/dispatcher.js';
+import type { WebhookDispatcherConfig } from './webhooks/outbox/dispatcher.js';
+import { createWebhookDelivery } from './webhook-delivery.js';
 import { enqueueWebhookEvent } from './webhooks/outbox/enqueue.js';
 import { webhookData } from './webhooks/outbox/payloads.js';
-import { createWebhookService, type WebhookEndpointInput, type WebhooksApi } from './webhooks/outbox/webhook-service.js';
+import type { WebhookEndpointInput, WebhooksApi } from './webhooks/outbox/webhook-service.js';
 
 /** Configuration of {@link createLightning}. */
 export interface LightningConfig {
@@ -114,22 +114,16 @@ export function createLightning(config: LightningConfig): Lightning {
   let starting: Promise<void> | null = null;
   let stopping: Promise<void> | null = null;
 
-  const circuitCodes: Record<string, number> = { closed: 0, 'half-open': 1, open: 2 };
-  const readGauges = async (): Promise<GaugeSample[]> => {
-    const gauges: GaugeSample[] = [];
-    const circuit = (config.lnd as { circuitState?: string }).circuitState;
-    if (circuit !== undefined) gauges.push({ name: 'circuit_state', help: 'LND circuit breaker: 0 closed, 1 half-open, 2 open', value: circuitCodes[circuit] ?? 0 });
-    gauges.push({ name: 'settlement_lag_seconds', help: 'Age of the oldest settlement received but not yet committed', value: watcher.lagSeconds() });
-    gauges.push({ name: 'lnd_connected', help: '1 while the invoice stream is connected', value: watcher.isConnected ? 1 : 0 });
-    const backlog = await config.store.webhookOutbox.countPending().catch(() => null);
-    if (backlog !== null) gauges.push({ name: 'outbox_backlog', help: 'Webhook deliveries waiting to be sent', value: backlog });
-    const channels = await config.lnd.listChannels().catch(() => []);
-    for (const channel of channels) {
-      gauges.push({ name: 'channel_local_ratio', help: 'Local balance / capacity per channel', value: localRatio(channel), labels: { chan_id: channel.chanId } });
-    }
-    return gauges;
-  };
-  const metrics = createMetrics({ ...(config.metrics?.prefix ? { prefix: config.metrics.prefix } : {}), readGauges });
+  const metrics = createMetrics({
+    ...(config.metrics?.prefix ? { prefix: config.metrics.prefix } : {}),
+    readGauges: () =>
+      readGauges({
+        lnd: config.lnd,
+        store: config.store,
+        settlementLagSeconds: () => watcher.lagSeconds(),
+        isStreamConnected: () => watcher.isConnected,
+      }),
+  });
   if (config.metrics?.registry) metrics.registerInto(config.metrics.registry);
   const lnd = instrumentLnd(config.lnd, metrics);
 
@@ -178,43 +172,7 @@ export function createLightning(config: LightningConfig): Lightning {
     ...(config.payments?.maxPaymentSat !== undefined ? { maxPaymentSat: config.payments.maxPaymentSat } : {}),
   });
   const holdInvoices = createHoldInvoiceService(ctx, config.holdInvoices);
-  const dispatcher = createWebhookDispatcher({
-    ...config.webhooks?.delivery,
-    store: config.store,
-    clock,
-    logger,
-    onEndpointDisabled: (report) => bus.emit('webhook.endpoint_disabled', report),
-    onAttempt: (report) => {
-      metrics.increment('webhook_delivery_attempts');
-      if (report.ok) metrics.increment('webhook_delivery_success');
-    },
-  });
-  const webhookService = createWebhookService({ store: config.store, clock, dispatcher });
-  let dispatching = false;
-  const startDispatcher = (): void => {
-    if (dispatching) return;
-    dispatching = true;
-    dispatcher.start();
-  };
-  // Committed events wake the dispatcher at once instead of at its next poll.
-  for (const type of WEBHOOK_EVENT_TYPES) bus.on(type, () => dispatcher.notify());
-  const webhooks: WebhooksApi = {
-    ...webhookService,
-    addEndpoint: (input) =>
-      ctx.run(async () => {
-        const created = await webhookService.addEndpoint(input);
-        startDispatcher();
-        return created;
-      }),
-    removeEndpoint: (id) => ctx.run(() => webhookService.removeEndpoint(id)),
-    listEndpoints: () => ctx.run(() => webhookService.listEndpoints()),
-    enableEndpoint: (id) => ctx.run(() => webhookService.enableEndpoint(id)),
-    deliveries: (filter) => ctx.run(() => webhookService.deliveries(filter)),
-    redeliver: (id) => ctx.run(() => webhookService.redeliver(id)),
-    rotateSecret: (id, input) => ctx.run(() => webhookService.rotateSecret(id, input)),
-    removeOldSecrets: (id) => ctx.run(() => webhookService.removeOldSecrets(id)),
-    syncConfiguredEndpoints: (endpoints) => ctx.run(() => webhookService.syncConfiguredEndpoints(endpoints)),
-  };
+  const delivery = createWebhookDelivery(ctx, config.webhooks?.delivery);
   const watcher = createSettlementWatcher(ctx, config.settlement);
   const sweeper = createExpirySweeper(ctx, config.expirySweepIntervalMs);
 
@@ -248,8 +206,8 @@ export function createLightning(config: LightningConfig): Lightning {
       }
     }
     node = info;
-    if (config.webhooks?.endpoints) await webhookService.syncConfiguredEndpoints(config.webhooks.endpoints);
-    if (config.webhooks || (await config.store.webhookEndpoints.list()).length > 0) startDispatcher();
+    if (config.webhooks?.endpoints) await delivery.service.syncConfiguredEndpoints(config.webhooks.endpoints);
+    if (config.webhooks || (await config.store.webhookEndpoints.list()).length > 0) delivery.start();
     await payments.retrackInFlight();
     await holdInvoices.watchAll();
     watcher.start();
@@ -275,7 +233,7 @@ export function createLightning(config: LightningConfig): Lightning {
     await payments.stop();
     await holdInvoices.stop();
     await watcher.stop();
-    if (dispatching) await dispatcher.stop();
+    await delivery.stop();
     await config.store.close();
     state = 'stopped';
     if (wasStarted) logger.info({}, 'lnkit stopped');
@@ -284,7 +242,7 @@ export function createLightning(config: LightningConfig): Lightning {
   const lightning: Lightning = {
     invoices: { ...invoices, createHold: holdInvoices.createHold, settleHold: holdInvoices.settleHold },
     payments: { pay: payments.pay, get: payments.get, list: payments.list, decode: payments.decode },
-    webhooks,
+    webhooks: delivery.api,
     events: bus,
     metrics: { snapshot: () => metrics.snapshot(), prometheus: () => metrics.prometheus() },
     health: () =>
@@ -314,8 +272,7 @@ export function createLightning(config: LightningConfig): Lightning {
           await sweeper.stop();
           await payments.stop();
           await holdInvoices.stop();
-          if (dispatching) await dispatcher.stop();
-          dispatching = false;
+          await delivery.stop();
           throw error;
         });
       }

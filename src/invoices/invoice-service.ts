@@ -181,6 +181,8 @@ export function createInvoiceService(ctx: ServiceContext): InvoiceService {
         });
         if (!updated) {
           const current = await load(id);
+          // A hold invoice's watcher may record LND's CANCELED first: the cancel is done (and announced once).
+          if (current.status === 'cancelled') return toInvoice(current);
           throw new InvalidStateTransitionError(current.status, 'cancelled', `invoice ${id} became ${current.status} while cancelling`);
         }
         const invoice = toInvoice(updated);

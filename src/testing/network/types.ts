@@ -1,3 +1,4 @@
+// size-exempt: one documented types file for the whole network model (the simulator and the fake code against it)
 /**
  * Public types of the in-memory Lightning network model shared by the fake LND (`createFakeLnd`)
  * and the gRPC simulator (`startLndSimulator`).

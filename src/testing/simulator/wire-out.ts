@@ -1,3 +1,4 @@
+// size-exempt: the wire encoding of every LND response message in one place
 /**
  * Model values → LND wire messages (proto-loader shape: snake_case, uint64/int64 as decimal
  * strings, bytes as Buffers, enums as names), with LND's field semantics (`amt_paid` in msat,

@@ -1,0 +1,40 @@
+/**
+ * The gauges of `lightning.metrics`, read at collection time from LND, the store and the watcher.
+ */
+import { localRatio } from '../domain/channel.js';
+import type { LndClient } from '../lnd/lnd-client.js';
+import type { Store } from '../store/store.js';
+import { GAUGES, type GaugeSample } from './metrics.js';
+
+const CIRCUIT_CODES: Readonly<Record<string, number>> = { closed: 0, 'half-open': 1, open: 2 };
+
+/** What the gauges read. */
+export interface GaugeSources {
+  /** The host's LND client; `circuitState` is read when it has one (the gRPC client does). */
+  readonly lnd: LndClient & { readonly circuitState?: string };
+  readonly store: Store;
+  readonly settlementLagSeconds: () => number;
+  readonly isStreamConnected: () => boolean;
+}
+
+/** Reads every gauge; a source that fails leaves its gauge out rather than failing the scrape. */
+export async function readGauges(sources: GaugeSources): Promise<GaugeSample[]> {
+  const gauge = (name: keyof typeof GAUGES, value: number, labels?: Record<string, string>): GaugeSample => ({
+    name,
+    help: GAUGES[name],
+    value,
+    ...(labels ? { labels } : {}),
+  });
+  const gauges: GaugeSample[] = [];
+  const circuit = sources.lnd.circuitState;
+  if (circuit !== undefined) gauges.push(gauge('circuit_state', CIRCUIT_CODES[circuit] ?? 0));
+  gauges.push(gauge('settlement_lag_seconds', sources.settlementLagSeconds()));
+  gauges.push(gauge('lnd_connected', sources.isStreamConnected() ? 1 : 0));
+  const [backlog, channels] = await Promise.all([
+    sources.store.webhookOutbox.countPending().catch(() => null),
+    sources.lnd.listChannels().catch(() => []),
+  ]);
+  if (backlog !== null) gauges.push(gauge('outbox_backlog', backlog));
+  for (const channel of channels) gauges.push(gauge('channel_local_ratio', localRatio(channel), { chan_id: channel.chanId }));
+  return gauges;
+}
