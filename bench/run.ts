@@ -106,12 +106,12 @@ function rate(label: string, ops: number, ms: number, unit = 'ops'): void {
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   const t = performance.now();
-  for (let i = 0; i < total; i += 500) await recordSettlements(ctx, settlements.slice(i, i + 500));
+  for (let i = 0; i < total; i += 500) await recordSettlements(ctx, settlements.slice(i, i + 500), { fromStream: true });
   const ms = performance.now() - t;
   rate('settlements committed on SQLite (batches of 500)', total, ms);
   console.log(`${'heap growth while recording 20,000 settlements'.padEnd(52)} ${((process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024).toFixed(1).padStart(12)} MiB`);
   const t2 = performance.now();
-  for (let i = 0; i < 2000; i++) await recordSettlements(ctx, [settlements[i]!]);
+  for (let i = 0; i < 2000; i++) await recordSettlements(ctx, [settlements[i]!], { fromStream: true });
   rate('replayed settlements skipped (one tx each)', 2000, performance.now() - t2);
   await store.close();
   rmSync(dir, { recursive: true, force: true });

@@ -62,6 +62,8 @@ export interface LightningConfig {
 export interface WebhooksConfig {
   /** Endpoints kept in the store, matched by URL; each needs `secret` or `secrets`. */
   readonly endpoints?: readonly WebhookEndpointInput[];
+  /** Set false in a process that must not send webhooks (a CLI, a worker): rows are still written. Default is true. */
+  readonly dispatch?: boolean;
   /** Dispatcher tuning: concurrency (8), timeoutMs (15 s), retrySchedule (≈ 3 days), disableAfterMs, pollIntervalMs. */
   readonly delivery?: Omit<WebhookDispatcherConfig, 'store' | 'clock' | 'logger' | 'onEndpointDisabled' | 'onAttempt'>;
 }
@@ -172,7 +174,7 @@ export function createLightning(config: LightningConfig): Lightning {
     ...(config.payments?.maxPaymentSat !== undefined ? { maxPaymentSat: config.payments.maxPaymentSat } : {}),
   });
   const holdInvoices = createHoldInvoiceService(ctx, config.holdInvoices);
-  const delivery = createWebhookDelivery(ctx, config.webhooks?.delivery);
+  const delivery = createWebhookDelivery(ctx, { dispatch: config.webhooks?.dispatch ?? true, tuning: config.webhooks?.delivery });
   const watcher = createSettlementWatcher(ctx, config.settlement);
   const sweeper = createExpirySweeper(ctx, config.expirySweepIntervalMs);
 

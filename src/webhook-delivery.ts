@@ -21,8 +21,13 @@ export interface WebhookDelivery {
 /** Creates the delivery side of webhooks for one lightning instance. */
 export function createWebhookDelivery(
   ctx: ServiceContext,
-  tuning: Omit<WebhookDispatcherConfig, 'store' | 'clock' | 'logger' | 'onEndpointDisabled' | 'onAttempt'> = {},
+  options: {
+    /** False: outbox rows are written but this process never sends them. */
+    readonly dispatch: boolean;
+    readonly tuning?: Omit<WebhookDispatcherConfig, 'store' | 'clock' | 'logger' | 'onEndpointDisabled' | 'onAttempt'> | undefined;
+  },
 ): WebhookDelivery {
+  const tuning = options.tuning ?? {};
   const dispatcher = createWebhookDispatcher({
     ...tuning,
     store: ctx.store,
@@ -37,7 +42,7 @@ export function createWebhookDelivery(
   const service = createWebhookService({ store: ctx.store, clock: ctx.clock, dispatcher });
   let running = false;
   const start = (): void => {
-    if (running) return;
+    if (running || !options.dispatch) return;
     running = true;
     dispatcher.start();
   };

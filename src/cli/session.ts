@@ -85,10 +85,14 @@ export function openSession(io: CliIo, options: GlobalOptions): Session {
     lightning() {
       lightning ??= (async () => {
         const [client, db, provider, { createLightning }] = await Promise.all([session.lnd(), session.store(), session.rates(), import('../create-lightning.js')]);
-        // createLightning wraps the client in a Proxy (metrics), and a Proxy over the frozen object
-        // createLndClient returns violates the Proxy invariants; a child object avoids that.
-        const lnd = Object.create(client) as LndClient;
-        created = createLightning({ lnd, rates: provider, store: db, settlement: { minBackoffMs: 100, maxBackoffMs: 2_000 } });
+        // A one-shot command never delivers webhooks: the app's own process does.
+        created = createLightning({
+          lnd: client,
+          rates: provider,
+          store: db,
+          settlement: { minBackoffMs: 100, maxBackoffMs: 2_000 },
+          webhooks: { dispatch: false },
+        });
         await created.start();
         return created;
       })();

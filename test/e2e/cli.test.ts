@@ -65,7 +65,7 @@ function finish(child: ChildProcess, onStdout?: (text: string) => void): Promise
   });
 }
 
-const lnkit = async (args: readonly string[], extraEnv?: NodeJS.ProcessEnv): Promise<RunResult> => { const t = Date.now(); const r = await finish(start(args, extraEnv)); console.log('TIMING', Date.now() - t, args.join(' ')); return r; };
+const lnkit = (args: readonly string[], extraEnv?: NodeJS.ProcessEnv): Promise<RunResult> => finish(start(args, extraEnv));
 
 function json<T = Record<string, unknown>>(result: RunResult): T {
   expect(result.stderr, 'stderr').toBe('');

@@ -247,4 +247,27 @@ describe('lifecycle', () => {
     expect(calls().filter((m) => m !== 'GetInfo' && m !== 'ListChannels')).toEqual([]);
     await lightning.stop();
   });
+
+  it('least privilege: readonly.macaroon starts and reports health but cannot create invoices; invoice.macaroon cannot start (no info:read)', async () => {
+    const alice = sim.node('alice');
+    const withMacaroon = (macaroon: string): GrpcLndClient => {
+      const lnd = createLndClient({ socket: alice.socket, cert: alice.cert, macaroon, serverNameOverride: 'localhost' });
+      clients.push(lnd);
+      return lnd;
+    };
+    const dashboard = open({ lnd: withMacaroon(alice.macaroons.readonly) });
+    await dashboard.start();
+    try {
+      await healthy(dashboard);
+      const refused = await dashboard.invoices.create({ amountSat: 1000, description: 'read only' }).catch((e: unknown) => e);
+      expect((refused as LndError).code).toBe('LND_PERMISSION');
+    } finally {
+      await dashboard.stop();
+    }
+    const payee = open({ lnd: withMacaroon(alice.macaroons.invoice) });
+    const error = await payee.start().then(() => 'resolved', (e: unknown) => e);
+    console.log('DEBUG', error, payee.node, alice.callLog().slice(-4));
+    expect((error as LndError).code).toBe('LND_PERMISSION');
+    await payee.stop();
+  });
 });
