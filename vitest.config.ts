@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Every line logged through the test loggers is scanned for secrets at the end of the run.
+    globalSetup: ['test/helpers/log-scan-setup.ts'],
   },
 });

@@ -137,7 +137,7 @@ export function createHoldInvoiceService(ctx: ServiceContext, config: HoldInvoic
     }
     ctx.metrics.increment('invoices_created');
     ctx.logger.info(
-      { invoice_id: invoice.id, payment_hash: paymentHash, amount_sat: (msat / 1000n).toString(), is_hold: true, preimage_source: preimage ? 'lnkit' : 'host' },
+      { invoice_id: invoice.id, payment_hash: paymentHash, amount_sat: (msat / 1000n).toString(), is_hold: true, preimage_from: preimage ? 'lnkit' : 'host' },
       'hold invoice created',
     );
     ctx.bus.emit('invoice.created', { invoice });

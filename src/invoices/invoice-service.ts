@@ -63,6 +63,7 @@ export function createInvoiceService(ctx: ServiceContext): InvoiceService {
     if (input.amountSat !== null) return { msat: satToMsat(input.amountSat), quote: null };
     const quote = await ctx.rates.getRate('BTC', 'EUR').catch((error: unknown) => {
       ctx.metrics.increment('rate_provider_errors');
+      ctx.logger.warn({ err: error, amount_eur: input.amountEur?.toFixed(2) }, 'no BTC/EUR rate: invoice refused');
       throw error;
     });
     if (quote.source === 'fallback') {

@@ -72,8 +72,16 @@ export function createMetrics(options: { prefix?: string; readGauges: () => Prom
   let count = 0;
   const staticGauges = new Map<string, GaugeSample>();
 
+  // One scrape reads several gauges (prom-client calls each metric's get()): share one read per second.
+  let gaugeRead: { at: number; value: Promise<readonly GaugeSample[]> } | null = null;
+  const readGaugesOnce = (): Promise<readonly GaugeSample[]> => {
+    const now = Date.now();
+    if (!gaugeRead || now - gaugeRead.at > 1000) gaugeRead = { at: now, value: options.readGauges().catch(() => []) };
+    return gaugeRead.value;
+  };
+
   async function snapshot(): Promise<MetricsSnapshot> {
-    const read = await options.readGauges().catch(() => []);
+    const read = await readGaugesOnce();
     return {
       counters: { ...counters },
       gauges: [...read, ...staticGauges.values()],
@@ -148,6 +156,28 @@ export function createMetrics(options: { prefix?: string; readGauges: () => Prom
           },
         });
       }
+      // The histogram in prom-client's own shape: one value per series line, named by `metricName`.
+      const h = `${prefix}lnd_call_duration_seconds`;
+      const hHelp = 'Latency of calls to LND';
+      registry.registerMetric({
+        name: h,
+        help: hHelp,
+        type: 'histogram',
+        aggregator: 'sum',
+        reset() {},
+        get: async () => ({
+          name: h,
+          help: hHelp,
+          type: 'histogram',
+          aggregator: 'sum',
+          values: [
+            ...BUCKETS.map((le, i) => ({ metricName: `${h}_bucket`, labels: { le }, value: bucketCounts[i]! })),
+            { metricName: `${h}_bucket`, labels: { le: '+Inf' }, value: count },
+            { metricName: `${h}_sum`, labels: {}, value: sum },
+            { metricName: `${h}_count`, labels: {}, value: count },
+          ],
+        }),
+      });
     },
   };
 }

@@ -8,6 +8,7 @@ import { createLightning } from '../../src/create-lightning.js';
 import { createLndClient } from '../../src/lnd/index.js';
 import { createFixedRates } from '../../src/rates/fixed.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
+import { createCollectingLogger } from '../helpers/collect.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -27,6 +28,8 @@ const lightning = createLightning({
   rates: createFixedRates('90000'),
   store: createSqliteStore({ filename: env('LNKIT_DB') }),
   settlement: { minBackoffMs: 20, maxBackoffMs: 200, reconcileIntervalMs: 2_000 },
+  // Lines go to the suite-wide log that the test run scans for secrets.
+  logger: createCollectingLogger(),
 });
 lightning.events.on('payment.received', ({ payment }) => {
   process.stdout.write(`EVENT ${payment.paymentHash}\n`);

@@ -10,7 +10,7 @@ import { createMemoryStore } from '../../src/store/memory/index.js';
 import type { Store } from '../../src/store/store.js';
 import { createFakeLnd } from '../../src/testing/fake-lnd.js';
 import { createManualClock } from '../../src/testing/manual-clock.js';
-import { recordEvents } from '../helpers/collect.js';
+import { createCollectingLogger, recordEvents } from '../helpers/collect.js';
 import { waitUntil } from '../helpers/wait.js';
 
 let fake: ReturnType<typeof createFakeLnd>;
@@ -24,7 +24,7 @@ const lndCalls = (): number => fake.network.node('alice').callLog.filter((c) => 
 beforeEach(async () => {
   fake = createFakeLnd();
   store = createMemoryStore();
-  lightning = createLightning({ lnd: fake.lnd, rates: createFixedRates('90000'), store });
+  lightning = createLightning({ lnd: fake.lnd, rates: createFixedRates('90000'), store, logger: createCollectingLogger() });
   await lightning.start();
   events = recordEvents(lightning.events, ['invoice.created', 'invoice.cancelled', 'invoice.settled']);
 });

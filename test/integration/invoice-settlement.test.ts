@@ -26,7 +26,7 @@ const rates = createFixedRates('87654.32');
 const fastWatcher = { minBackoffMs: 5, maxBackoffMs: 50 };
 
 function open(fake: ReturnType<typeof createFakeLnd>, store: Store = createSqliteStore({ filename: file })): Lightning {
-  return createLightning({ lnd: fake.lnd, rates, store, settlement: fastWatcher });
+  return createLightning({ lnd: fake.lnd, rates, store, settlement: fastWatcher, logger: createCollectingLogger() });
 }
 
 async function countIncoming(store: Store): Promise<number> {

@@ -11,6 +11,7 @@ import { createLndClient } from '../../src/lnd/index.js';
 import { createFixedRates } from '../../src/rates/fixed.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
 import { startLndSimulator, type LndSimulator } from '../../src/testing/simulator/index.js';
+import { createCollectingLogger } from '../helpers/collect.js';
 
 let sim: LndSimulator;
 let dir: string;
@@ -28,7 +29,7 @@ it('invoice.macaroon: invoices are created and settled, health is ok, payments a
   const bob = sim.node('bob');
   const lnd = createLndClient({ socket: alice.socket, cert: alice.cert, macaroon: alice.macaroons.invoice, serverNameOverride: 'localhost' });
   const bobLnd = createLndClient({ socket: bob.socket, cert: bob.cert, macaroon: bob.macaroons.admin, serverNameOverride: 'localhost' });
-  const lightning = createLightning({ lnd, rates: createFixedRates('90000'), store: createSqliteStore({ filename: join(dir, 'a.db') }) });
+  const lightning = createLightning({ lnd, rates: createFixedRates('90000'), store: createSqliteStore({ filename: join(dir, 'a.db') }), logger: createCollectingLogger() });
   await lightning.start();
   expect(lightning.node).toBeNull();
 
@@ -52,7 +53,7 @@ it('invoice.macaroon: invoices are created and settled, health is ok, payments a
 it('readonly.macaroon starts lnkit (dashboards) but creating an invoice fails with LND_PERMISSION, writing nothing', async () => {
   const alice = sim.node('alice');
   const lnd = createLndClient({ socket: alice.socket, cert: alice.cert, macaroon: alice.macaroons.readonly, serverNameOverride: 'localhost' });
-  const lightning = createLightning({ lnd, rates: createFixedRates('90000'), store: createSqliteStore({ filename: join(dir, 'b.db') }) });
+  const lightning = createLightning({ lnd, rates: createFixedRates('90000'), store: createSqliteStore({ filename: join(dir, 'b.db') }), logger: createCollectingLogger() });
   await lightning.start();
   // readonly may read invoices and GetInfo, but creating an invoice is refused by LND.
   await expect(lightning.invoices.create({ amountSat: 5, description: 'nope' })).rejects.toMatchObject({ code: 'LND_PERMISSION' });

@@ -14,16 +14,20 @@ import { createLndClient, type GrpcLndClient } from '../../src/lnd/index.js';
 import { createFixedRates } from '../../src/rates/fixed.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
 import { startLndSimulator, type LndSimulator } from '../../src/testing/simulator/index.js';
+import { createSuiteLogger, findLeaks, registerSecret } from '../helpers/log-sink.js';
 import { waitUntil } from '../helpers/wait.js';
 
 const COUNT = Number(process.env.LNKIT_STOP_DRAIN_COUNT ?? 1000);
 const PAYERS = 16;
 let sim: LndSimulator;
+/** Every line of this file's lnkit instances, for the suite-wide redaction scan. */
+const logger = createSuiteLogger();
 let dir: string;
 const clients: GrpcLndClient[] = [];
 
 beforeAll(async () => {
   sim = await startLndSimulator();
+  for (const node of sim.nodes()) for (const [kind, macaroon] of Object.entries(node.macaroons)) registerSecret(`${node.name} ${kind} macaroon`, macaroon);
   dir = mkdtempSync(join(tmpdir(), 'lnkit-stop-drain-'));
 });
 afterAll(async () => {
@@ -45,6 +49,7 @@ function open(db: string): Lightning {
     rates: createFixedRates('90000'),
     store: createSqliteStore({ filename: db }),
     settlement: { minBackoffMs: 5, maxBackoffMs: 100 },
+    logger,
   });
 }
 
@@ -134,4 +139,6 @@ it(`stop() halfway through ${COUNT} settlements loses none: the next start() rec
   expect(all.length).toBe(COUNT);
   expect(new Set(all).size).toBe(COUNT);
   expect([...new Set(all)].sort()).toEqual([...ids].sort());
+  const macaroons = new Map(Object.entries(sim.node('alice').macaroons));
+  expect(findLeaks(macaroons, logger.lines.map((text, i) => ({ where: `line ${i}`, text })))).toEqual([]);
 }, 60_000);

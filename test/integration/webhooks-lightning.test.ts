@@ -16,7 +16,7 @@ import type { Repositories, Store } from '../../src/store/store.js';
 import { startLndSimulator, type LndSimulator, type SimulatedNode } from '../../src/testing/simulator/index.js';
 import { startTestReceiver, type TestReceiver } from '../../src/webhooks/outbox/test-receiver.js';
 import { generateWebhookSecret, verifyWebhook, WebhookVerificationError, type VerifiedWebhook } from '../../src/webhooks/index.js';
-import { recordEvents } from '../helpers/collect.js';
+import { createCollectingLogger, recordEvents } from '../helpers/collect.js';
 import { waitUntil } from '../helpers/wait.js';
 
 /** One request as received, with what verifyWebhook made of it (null when it failed). */
@@ -97,6 +97,7 @@ async function open(webhooks?: WebhooksConfig, store: Store = createSqliteStore(
     rates: createFixedRates('87654.32'),
     store,
     settlement: { minBackoffMs: 5, maxBackoffMs: 50 },
+    logger: createCollectingLogger(),
     ...(webhooks ? { webhooks } : {}),
   });
   await lightning.start();
