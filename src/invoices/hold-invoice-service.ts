@@ -4,15 +4,13 @@
  * never logged and never put in an event or a webhook.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { eurToMsat, satToMsat } from '../domain/amount.js';
 import type { Invoice } from '../domain/invoice.js';
-import { InvalidStateTransitionError, InvoiceNotFoundError, StoreConflictError, ValidationError } from '../errors.js';
-import { newId } from '../ids.js';
-import type { RateQuote } from '../rates/rate-provider.js';
+import { InvalidStateTransitionError, InvoiceNotFoundError, ValidationError } from '../errors.js';
 import type { ServiceContext } from '../service-context.js';
 import { announceSettlements, recordSettlements } from '../settlement/record-settlements.js';
 import type { InvoiceRecord } from '../store/store.js';
 import { createHoldWatcher, type HoldWatcherConfig } from './hold-watcher.js';
+import { issueInvoice } from './issue-invoice.js';
 import { toInvoice } from './to-invoice.js';
 import { validateCreateInvoiceInput, validateInvoiceId, validatePaymentHash, type CreateInvoiceInput } from './validate-invoice-input.js';
 
@@ -75,73 +73,20 @@ export function createHoldInvoiceService(ctx: ServiceContext, config: HoldInvoic
     return record;
   }
 
-  async function priceInMsat(input: ReturnType<typeof validateCreateInvoiceInput>): Promise<{ msat: bigint; quote: RateQuote | null }> {
-    if (input.amountSat !== null) return { msat: satToMsat(input.amountSat), quote: null };
-    const quote = await ctx.rates.getRate('BTC', 'EUR');
-    if (quote.source === 'fallback') {
-      ctx.bus.emit('rate.fallback_used', { rate: quote.rate.toFixed(), reason: 'no fresh rate from any source', at: new Date(ctx.clock.now()) });
-    }
-    return { msat: eurToMsat(input.amountEur!, quote.rate), quote };
-  }
-
   async function createHold(raw: CreateHoldInvoiceInput): Promise<Invoice> {
     const input = validateCreateInvoiceInput(raw);
     const suppliedHash = raw.paymentHash === undefined ? null : validatePaymentHash(raw.paymentHash);
-    if (input.idempotencyKey) {
-      const existing = await ctx.store.invoices.getByIdempotencyKey(input.idempotencyKey);
-      if (existing) return toInvoice(existing);
-    }
     const preimage = suppliedHash === null ? randomBytes(32).toString('hex') : null;
     const paymentHash = suppliedHash ?? sha256Hex(preimage!);
-    const { msat, quote } = await priceInMsat(input);
-    const added = await ctx.lnd.addHoldInvoice({ paymentHash, valueMsat: msat, memo: input.description, expirySeconds: input.expirySeconds });
-    const now = ctx.clock.now();
-    const record: InvoiceRecord = {
-      id: newId('inv', now),
-      paymentHash,
-      paymentRequest: added.paymentRequest,
-      amountMsat: msat,
-      amountEur: input.amountEur,
-      rate: quote?.rate ?? null,
-      rateSource: quote ? quote.source : null,
-      rateFetchedAt: quote ? quote.fetchedAt : null,
-      description: input.description,
-      metadata: input.metadata,
-      status: 'open',
+    const invoice = await issueInvoice(ctx, input, {
       isHold: true,
-      addIndex: added.addIndex,
-      settleIndex: null,
-      amountPaidMsat: null,
-      idempotencyKey: input.idempotencyKey,
-      createdAt: new Date(now),
-      expiresAt: new Date(now + input.expirySeconds * 1000),
-      settledAt: null,
-      closedAt: null,
       preimage,
-    };
-    const invoice = toInvoice(record);
-    try {
-      await ctx.store.transaction(async (tx) => {
-        await tx.invoices.insert(record);
-        await ctx.recordEvent(tx, 'invoice.created', { invoice });
-      });
-    } catch (error) {
-      await ctx.lnd.cancelInvoice(paymentHash).catch((cancelError: unknown) =>
-        ctx.logger.warn({ payment_hash: paymentHash, err: cancelError }, 'could not cancel orphaned LND hold invoice'),
-      );
-      if (error instanceof StoreConflictError && input.idempotencyKey) {
-        const winner = await ctx.store.invoices.getByIdempotencyKey(input.idempotencyKey);
-        if (winner) return toInvoice(winner);
-      }
-      throw error;
-    }
-    ctx.metrics.increment('invoices_created');
-    ctx.logger.info(
-      { invoice_id: invoice.id, payment_hash: paymentHash, amount_sat: (msat / 1000n).toString(), is_hold: true, preimage_from: preimage ? 'lnkit' : 'host' },
-      'hold invoice created',
-    );
-    ctx.bus.emit('invoice.created', { invoice });
-    watcher.watch(paymentHash);
+      addToLnd: async (valueMsat) => {
+        const added = await ctx.lnd.addHoldInvoice({ paymentHash, valueMsat, memo: input.description, expirySeconds: input.expirySeconds });
+        return { paymentHash, paymentRequest: added.paymentRequest, addIndex: added.addIndex };
+      },
+    });
+    if (invoice.status === 'open') watcher.watch(invoice.paymentHash);
     return invoice;
   }
 

@@ -1,20 +1,19 @@
 /**
  * Invoices priced in EUR or sats: create, look up, list, cancel.
  */
-import { eurToMsat, satToMsat } from '../domain/amount.js';
 import type { Invoice, InvoiceStatus } from '../domain/invoice.js';
 import { canTransitionInvoice, INVOICE_STATUSES } from '../domain/invoice.js';
-import { InvalidStateTransitionError, InvoiceNotFoundError, StoreConflictError, ValidationError } from '../errors.js';
-import { newId } from '../ids.js';
-import type { RateQuote } from '../rates/rate-provider.js';
+import { InvalidStateTransitionError, InvoiceNotFoundError, ValidationError } from '../errors.js';
 import type { ServiceContext } from '../service-context.js';
 import type { InvoiceRecord, Page } from '../store/store.js';
+import { issueInvoice } from './issue-invoice.js';
 import { toInvoice } from './to-invoice.js';
 import {
   validateCreateInvoiceInput,
   validateInvoiceId,
   validatePaymentHash,
   type CreateInvoiceInput,
+  type ValidCreateInvoiceInput,
 } from './validate-invoice-input.js';
 
 /** Query of `invoices.list`: newest first, keyset paging with `cursor`. */
@@ -59,75 +58,12 @@ export function createInvoiceService(ctx: ServiceContext): InvoiceService {
     return record;
   }
 
-  async function priceInMsat(input: ReturnType<typeof validateCreateInvoiceInput>): Promise<{ msat: bigint; quote: RateQuote | null }> {
-    if (input.amountSat !== null) return { msat: satToMsat(input.amountSat), quote: null };
-    const quote = await ctx.rates.getRate('BTC', 'EUR').catch((error: unknown) => {
-      ctx.metrics.increment('rate_provider_errors');
-      ctx.logger.warn({ err: error, amount_eur: input.amountEur?.toFixed(2) }, 'no BTC/EUR rate: invoice refused');
-      throw error;
-    });
-    if (quote.source === 'fallback') {
-      ctx.bus.emit('rate.fallback_used', { rate: quote.rate.toFixed(), reason: 'no fresh rate from any source', at: new Date(ctx.clock.now()) });
-    }
-    return { msat: eurToMsat(input.amountEur!, quote.rate), quote };
-  }
-
-  async function createOnce(input: ReturnType<typeof validateCreateInvoiceInput>): Promise<Invoice> {
-    if (input.idempotencyKey) {
-      const existing = await ctx.store.invoices.getByIdempotencyKey(input.idempotencyKey);
-      if (existing) return toInvoice(existing);
-    }
-    const { msat, quote } = await priceInMsat(input);
-    const added = await ctx.lnd.addInvoice({ valueMsat: msat, memo: input.description, expirySeconds: input.expirySeconds });
-    const now = ctx.clock.now();
-    const record: InvoiceRecord = {
-      id: newId('inv', now),
-      paymentHash: added.paymentHash,
-      paymentRequest: added.paymentRequest,
-      amountMsat: msat,
-      amountEur: input.amountEur,
-      rate: quote?.rate ?? null,
-      rateSource: quote ? quote.source : null,
-      rateFetchedAt: quote ? quote.fetchedAt : null,
-      description: input.description,
-      metadata: input.metadata,
-      status: 'open',
+  const createOnce = (input: ValidCreateInvoiceInput): Promise<Invoice> =>
+    issueInvoice(ctx, input, {
       isHold: false,
-      addIndex: added.addIndex,
-      settleIndex: null,
-      amountPaidMsat: null,
-      idempotencyKey: input.idempotencyKey,
-      createdAt: new Date(now),
-      expiresAt: new Date(now + input.expirySeconds * 1000),
-      settledAt: null,
-      closedAt: null,
       preimage: null,
-    };
-    const invoice = toInvoice(record);
-    try {
-      await ctx.store.transaction(async (tx) => {
-        await tx.invoices.insert(record);
-        await ctx.recordEvent(tx, 'invoice.created', { invoice });
-      });
-    } catch (error) {
-      // The LND invoice has no row: cancel it so nobody can pay an invoice lnkit does not know.
-      await ctx.lnd.cancelInvoice(added.paymentHash).catch((cancelError: unknown) =>
-        ctx.logger.warn({ payment_hash: added.paymentHash, err: cancelError }, 'could not cancel orphaned LND invoice'),
-      );
-      if (error instanceof StoreConflictError && input.idempotencyKey) {
-        const winner = await ctx.store.invoices.getByIdempotencyKey(input.idempotencyKey);
-        if (winner) return toInvoice(winner);
-      }
-      throw error;
-    }
-    ctx.metrics.increment('invoices_created');
-    ctx.logger.info(
-      { invoice_id: invoice.id, payment_hash: invoice.paymentHash, amount_sat: (msat / 1000n).toString(), rate_source: invoice.rateSource },
-      'invoice created',
-    );
-    ctx.bus.emit('invoice.created', { invoice });
-    return invoice;
-  }
+      addToLnd: (valueMsat) => ctx.lnd.addInvoice({ valueMsat, memo: input.description, expirySeconds: input.expirySeconds }),
+    });
 
   return {
     create: (rawInput) =>

@@ -7,7 +7,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -23,6 +22,7 @@ import { createManualClock, type ManualClock } from '../../src/testing/manual-cl
 import { startLndSimulator, type LndSimulator } from '../../src/testing/simulator/index.js';
 import { createCollectingLogger } from '../helpers/collect.js';
 import { waitUntil } from '../helpers/wait.js';
+import { startBodyCollector, type BodyCollector } from '../helpers/body-collector.js';
 
 const EVENT_NAMES: readonly LightningEventName[] = [
   'invoice.created', 'invoice.settled', 'invoice.expired', 'invoice.cancelled', 'invoice.accepted',
@@ -41,14 +41,14 @@ let clockSim: LndSimulator;
 let clock: ManualClock;
 let clockStart: number;
 let dir: string;
-let receiver: Server;
+let receiver: BodyCollector;
 let hookUrl: string;
 const clients: LndClient[] = [];
 const running = new Set<Lightning>();
 const dbFiles = new Set<string>();
 const loggers: { lines: string[] }[] = [];
 const eventPayloads: string[] = [];
-const deliveredBodies: string[] = [];
+let deliveredBodies: readonly string[] = [];
 /** Every update bob's LND streamed back (their preimages are searched for too). */
 const bobUpdates: LndPayment[] = [];
 
@@ -58,16 +58,9 @@ beforeAll(async () => {
   clockStart = clock.now();
   clockSim = await startLndSimulator({ clock, blockTimeMs: BLOCK_MS });
   dir = mkdtempSync(join(tmpdir(), 'lnkit-hodl-grpc-'));
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      deliveredBodies.push(body);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  hookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`;
+  receiver = await startBodyCollector();
+  deliveredBodies = receiver.bodies;
+  hookUrl = receiver.url;
 });
 
 afterAll(async () => {
@@ -75,7 +68,7 @@ afterAll(async () => {
   for (const client of clients) await client.close();
   await sim?.stop();
   await clockSim?.stop();
-  await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+  await receiver?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -9,7 +9,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,29 +17,23 @@ import { createLndClient } from '../../src/lnd/index.js';
 import type { LndClient } from '../../src/lnd/lnd-client.js';
 import { startLndSimulator, type LndSimulator } from '../../src/testing/simulator/index.js';
 import { waitUntil } from '../helpers/wait.js';
+import { startBodyCollector, type BodyCollector } from '../helpers/body-collector.js';
 
 const WEBHOOK_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 let sim: LndSimulator;
 let dir: string;
-let receiver: Server;
+let receiver: BodyCollector;
 let hookUrl: string;
 let dave: LndClient;
 const children: ChildProcess[] = [];
-const deliveredBodies: string[] = [];
+let deliveredBodies: readonly string[] = [];
 
 beforeAll(async () => {
   sim = await startLndSimulator();
   dir = mkdtempSync(join(tmpdir(), 'lnkit-pay-crash-'));
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      deliveredBodies.push(body);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  hookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`;
+  receiver = await startBodyCollector();
+  deliveredBodies = receiver.bodies;
+  hookUrl = receiver.url;
   const node = sim.node('dave');
   dave = createLndClient({ socket: node.socket, cert: node.cert, macaroon: node.macaroons.admin, serverNameOverride: 'localhost' });
 });
@@ -49,7 +42,7 @@ afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await dave?.close();
   await sim?.stop();
-  await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+  await receiver?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

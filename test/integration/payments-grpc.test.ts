@@ -6,7 +6,6 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -22,6 +21,7 @@ import { createSqliteStore } from '../../src/store/sqlite/index.js';
 import { startLndSimulator, type LndSimulator } from '../../src/testing/simulator/index.js';
 import { createCollectingLogger } from '../helpers/collect.js';
 import { waitUntil } from '../helpers/wait.js';
+import { startBodyCollector, type BodyCollector } from '../helpers/body-collector.js';
 
 const EVENT_NAMES: readonly LightningEventName[] = [
   'invoice.created', 'invoice.settled', 'invoice.expired', 'invoice.cancelled', 'invoice.accepted',
@@ -34,7 +34,7 @@ const json = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) 
 
 let sim: LndSimulator;
 let dir: string;
-let receiver: Server;
+let receiver: BodyCollector;
 let hookUrl: string;
 let dave: LndClient;
 const clients: LndClient[] = [];
@@ -43,21 +43,14 @@ const dbFiles: string[] = [];
 /** Every log line, event payload and delivered webhook body of this file. */
 const loggers: { lines: string[] }[] = [];
 const eventPayloads: string[] = [];
-const deliveredBodies: string[] = [];
+let deliveredBodies: readonly string[] = [];
 
 beforeAll(async () => {
   sim = await startLndSimulator();
   dir = mkdtempSync(join(tmpdir(), 'lnkit-pay-grpc-'));
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      deliveredBodies.push(body);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  hookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`;
+  receiver = await startBodyCollector();
+  deliveredBodies = receiver.bodies;
+  hookUrl = receiver.url;
   dave = connect('dave');
 });
 
@@ -65,7 +58,7 @@ afterAll(async () => {
   for (const lightning of running) await lightning.stop();
   for (const client of clients) await client.close();
   await sim?.stop();
-  await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+  await receiver?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
