@@ -4,7 +4,7 @@
  * types, events, errors and the port types that adapters implement. Loads no gRPC and no SQLite.
  */
 export { createLightning } from './create-lightning.js';
-export type { Lightning, LightningConfig, StopOptions } from './create-lightning.js';
+export type { Lightning, LightningConfig, StopOptions, WebhooksConfig } from './create-lightning.js';
 export * from './errors.js';
 export {
   MAX_MSAT,
@@ -37,3 +37,18 @@ export type * from './lnd/lnd-client.js';
 export type * from './store/store.js';
 export type * from './rates/rate-provider.js';
 export type { SettlementWatcherConfig } from './settlement/settlement-watcher.js';
+export { DEFAULT_MAX_PAYMENT_SAT } from './payments/payment-service.js';
+export type { DecodedPaymentRequest, ListPaymentsInput, PaymentService } from './payments/payment-service.js';
+export type { PayInput, PaymentRejectionReason } from './payments/validate-pay-input.js';
+export { DEFAULT_FEE_LIMIT_PPM, DEFAULT_MIN_FEE_LIMIT_SAT, feeLimitMsat } from './payments/fee-limit.js';
+export type { CreateHoldInvoiceInput, HoldInvoiceMethods, HoldInvoiceServiceConfig } from './invoices/hold-invoice-service.js';
+export type {
+  CreatedWebhookEndpoint,
+  RotateWebhookSecretInput,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointInput,
+  WebhooksApi,
+} from './webhooks/outbox/webhook-service.js';
+export type { HealthCheck, HealthConfig, HealthReport } from './operations/health.js';
+export type { GaugeSample, Metrics, MetricsSnapshot, PromRegistryLike } from './operations/metrics.js';

@@ -105,3 +105,14 @@ describe('createFakeLnd controls', () => {
     expect(await fake.payer.queryRoutes({ pubkey: (await fake.lnd.getInfo()).pubkey, amountMsat: 1n << 62n })).toEqual([]);
   });
 });
+
+describe('the fake is itself an LndClient', () => {
+  it('answers as alice without going through .lnd', async () => {
+    const fake = createFakeLnd();
+    const info = await fake.getInfo();
+    expect(info.pubkey).toBe((await fake.lnd.getInfo()).pubkey);
+    const added = await fake.addInvoice({ valueMsat: 2_000n, memo: 'direct' });
+    await fake.simulate.pay(added.paymentRequest);
+    expect((await fake.lookupInvoice(added.paymentHash)).state).toBe('SETTLED');
+  });
+});

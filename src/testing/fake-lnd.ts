@@ -2,6 +2,7 @@
  * `createFakeLnd`: an in-process LND for tests — two LndClients (the merchant `alice` and the
  * payer `bob`) on an in-memory network with real BOLT11 invoices, routing and LND's semantics.
  */
+import { LndError, ValidationError } from '../errors.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import type { LndClient, LndPayment } from '../lnd/lnd-client.js';
 import { createNetwork } from './network/network.js';
@@ -33,8 +34,11 @@ export interface FakeLndSimulate {
   failNext(method: keyof LndClient, error: Error | LndRpcError): void;
 }
 
-/** What {@link createFakeLnd} returns. */
-export interface FakeLnd {
+/**
+ * What {@link createFakeLnd} returns: itself an `LndClient` (alice's, the same as `lnd`), plus the
+ * payer, the network and the `simulate` controls.
+ */
+export interface FakeLnd extends LndClient {
   /** The merchant node `alice`. */
   readonly lnd: LndClient;
   /** The payer node `bob`. */
@@ -69,12 +73,12 @@ export function createFakeLnd(options: FakeLndOptions = {}): FakeLnd {
         ...(payOptions.amountMsat !== undefined ? { amountMsat: payOptions.amountMsat } : {}),
       });
       for await (const update of updates) last = update;
-      if (!last) throw new Error('the payment stream ended without an update');
+      if (!last) throw new LndError('the payment stream ended without an update');
       return last;
     },
     async advanceTime(ms) {
       const clock = network.clock;
-      if (!isManualClock(clock)) throw new Error('advanceTime needs a manual clock: createFakeLnd({ clock: createManualClock() })');
+      if (!isManualClock(clock)) throw new ValidationError('clock', 'advanceTime needs a manual clock: createFakeLnd({ clock: createManualClock() })');
       await clock.advance(ms);
       network.tick();
     },
@@ -85,7 +89,7 @@ export function createFakeLnd(options: FakeLndOptions = {}): FakeLnd {
       failures.set(method, queue);
     },
   };
-  return { lnd, payer, network, simulate };
+  return { ...lnd, lnd, payer, network, simulate };
 }
 
 function defaultNetwork(clock: Clock): SimNetwork {
