@@ -6,12 +6,16 @@
  */
 import type { LndInvoice } from '../lnd/lnd-client.js';
 import type { ServiceContext } from '../service-context.js';
-import { RECONCILE_INDEX, recordSettlements, type RecordedSettlement } from './record-settlements.js';
+import { RECONCILE_INDEX, announceSettlements, recordSettlements } from './record-settlements.js';
 
 const PAGE = 500;
 
-/** Runs one reconcile pass; returns what it newly recorded (the caller emits the events). */
-export async function reconcile(ctx: ServiceContext, signal?: AbortSignal): Promise<RecordedSettlement[]> {
+/**
+ * Runs one reconcile pass. Each page's settlements are announced as soon as they are committed, so a
+ * later failure in the pass (a dropped connection) cannot leave committed settlements unannounced.
+ * @returns how many settlements it newly recorded
+ */
+export async function reconcile(ctx: ServiceContext, signal?: AbortSignal): Promise<number> {
   let from = await ctx.store.checkpoints.get(RECONCILE_INDEX);
   if (from === undefined) {
     // Cold start on a node with history: what was settled before lnkit existed is not ours.
@@ -27,7 +31,7 @@ export async function reconcile(ctx: ServiceContext, signal?: AbortSignal): Prom
     } while (cursor);
     await ctx.store.checkpoints.advance(RECONCILE_INDEX, from);
   }
-  const recorded: RecordedSettlement[] = [];
+  let recorded = 0;
   let offset = from;
   let firstOpen: bigint | null = null;
   let lastSeen = from;
@@ -40,7 +44,11 @@ export async function reconcile(ctx: ServiceContext, signal?: AbortSignal): Prom
       if (invoice.state === 'SETTLED') settled.push(invoice);
       else if ((invoice.state === 'OPEN' || invoice.state === 'ACCEPTED') && firstOpen === null) firstOpen = invoice.addIndex;
     }
-    if (settled.length > 0) recorded.push(...(await recordSettlements(ctx, settled)));
+    if (settled.length > 0) {
+      const committed = await recordSettlements(ctx, settled);
+      announceSettlements(ctx, committed);
+      recorded += committed.length;
+    }
     if (page.invoices.length < PAGE || page.lastIndexOffset <= offset) break;
     offset = page.lastIndexOffset;
   }

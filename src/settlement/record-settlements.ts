@@ -91,15 +91,21 @@ export async function recordSettlements(
   });
 }
 
-/** Emits the events of committed settlements and logs them. */
+/**
+ * Emits the events of committed settlements, then logs them. Events come first and back to back:
+ * a crash between the commit and the last emit is the only way an event can be missed, so that
+ * window is kept as short as the host's listeners allow (webhooks, from the outbox, are durable).
+ */
 export function announceSettlements(ctx: ServiceContext, recorded: readonly RecordedSettlement[]): void {
+  for (const { payment, invoice } of recorded) {
+    if (invoice) ctx.bus.emit('invoice.settled', { invoice });
+    ctx.bus.emit('payment.received', { payment, invoice });
+  }
   for (const { payment, invoice } of recorded) {
     ctx.metrics.increment('payments_received');
     ctx.logger.info(
       { invoice_id: invoice?.id ?? null, payment_hash: payment.paymentHash, amount_sat: (payment.amountMsat / 1000n).toString(), external: invoice === null },
       'payment received',
     );
-    if (invoice) ctx.bus.emit('invoice.settled', { invoice });
-    ctx.bus.emit('payment.received', { payment, invoice });
   }
 }

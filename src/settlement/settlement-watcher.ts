@@ -73,7 +73,7 @@ export function createSettlementWatcher(ctx: ServiceContext, config: SettlementW
     await new Promise((resolve) => setImmediate(resolve));
     while (!signal.aborted) {
       try {
-        announceSettlements(ctx, await reconcile(ctx, signal));
+        await reconcile(ctx, signal);
       } catch (error) {
         if (signal.aborted) return;
         ctx.logger.warn({ err: error }, 'reconcile failed; the stream goes on');
@@ -83,7 +83,7 @@ export function createSettlementWatcher(ctx: ServiceContext, config: SettlementW
   }
 
   async function consume(signal: AbortSignal): Promise<void> {
-    announceSettlements(ctx, await reconcile(ctx, signal));
+    await reconcile(ctx, signal);
     if (signal.aborted) return;
     setConnected(true);
     const addIndex = (await ctx.store.checkpoints.get(ADD_INDEX)) ?? 0n;

