@@ -24,7 +24,7 @@ export { canTransitionPayment, transitionPayment } from './domain/payment.js';
 export type { Payment, PaymentDirection, PaymentFailureReason, PaymentStatus } from './domain/payment.js';
 export { localRatio } from './domain/channel.js';
 export type { Channel } from './domain/channel.js';
-export { WEBHOOK_EVENT_TYPES } from './domain/events.js';
+export { LIGHTNING_EVENT_NAMES, WEBHOOK_EVENT_TYPES } from './domain/events.js';
 export type * from './domain/events.js';
 export { systemClock } from './domain/clock.js';
 export type { Clock, TimerHandle } from './domain/clock.js';

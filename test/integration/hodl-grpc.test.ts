@@ -13,7 +13,6 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLightning, type Lightning, type LightningConfig } from '../../src/create-lightning.js';
 import type { Clock } from '../../src/domain/clock.js';
-import type { LightningEventName } from '../../src/domain/events.js';
 import { createLndClient } from '../../src/lnd/index.js';
 import type { LndClient, LndPayment } from '../../src/lnd/lnd-client.js';
 import { createFixedRates } from '../../src/rates/fixed.js';
@@ -23,12 +22,9 @@ import { startLndSimulator, type LndSimulator } from '../../src/testing/simulato
 import { createCollectingLogger } from '../helpers/collect.js';
 import { waitUntil } from '../helpers/wait.js';
 import { startBodyCollector, type BodyCollector } from '../helpers/body-collector.js';
+import { LIGHTNING_EVENT_NAMES } from '../../src/domain/events.js';
 
-const EVENT_NAMES: readonly LightningEventName[] = [
-  'invoice.created', 'invoice.settled', 'invoice.expired', 'invoice.cancelled', 'invoice.accepted',
-  'payment.received', 'payment.sent', 'payment.failed', 'lnd.connected', 'lnd.disconnected',
-  'rate.fallback_used', 'webhook.endpoint_disabled',
-];
+const EVENT_NAMES = LIGHTNING_EVENT_NAMES;
 const WEBHOOK_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const BLOCK_MS = 10_000;
 /** The model's height when the clock simulator was created (its default `startHeight`). */

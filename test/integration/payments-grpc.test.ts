@@ -12,7 +12,6 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBolt11 } from '../../src/bolt11/index.js';
 import { createLightning, type Lightning, type LightningConfig } from '../../src/create-lightning.js';
-import type { LightningEventName } from '../../src/domain/events.js';
 import { PaymentRejectedError, ValidationError } from '../../src/errors.js';
 import { createLndClient } from '../../src/lnd/index.js';
 import type { LndClient } from '../../src/lnd/lnd-client.js';
@@ -22,12 +21,9 @@ import { startLndSimulator, type LndSimulator } from '../../src/testing/simulato
 import { createCollectingLogger } from '../helpers/collect.js';
 import { waitUntil } from '../helpers/wait.js';
 import { startBodyCollector, type BodyCollector } from '../helpers/body-collector.js';
+import { LIGHTNING_EVENT_NAMES } from '../../src/domain/events.js';
 
-const EVENT_NAMES: readonly LightningEventName[] = [
-  'invoice.created', 'invoice.settled', 'invoice.expired', 'invoice.cancelled', 'invoice.accepted',
-  'payment.received', 'payment.sent', 'payment.failed', 'lnd.connected', 'lnd.disconnected',
-  'rate.fallback_used', 'webhook.endpoint_disabled',
-];
+const EVENT_NAMES = LIGHTNING_EVENT_NAMES;
 const PAYMENT_RPCS = ['SendPaymentV2', 'TrackPaymentV2', 'DecodePayReq', 'QueryRoutes', 'SendPaymentSync'];
 const WEBHOOK_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const json = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
