@@ -73,27 +73,6 @@ export interface LightningEvents {
 /** Name of an lnkit event. */
 export type LightningEventName = keyof LightningEvents;
 
-/** Every event name, at run time (forward them all, subscribe to all in a test). */
-export const LIGHTNING_EVENT_NAMES = [
-  'invoice.created',
-  'invoice.settled',
-  'invoice.expired',
-  'invoice.cancelled',
-  'invoice.accepted',
-  'payment.received',
-  'payment.sent',
-  'payment.failed',
-  'lnd.connected',
-  'lnd.disconnected',
-  'rate.fallback_used',
-  'webhook.endpoint_disabled',
-] as const satisfies readonly LightningEventName[];
-
-// Compile-time check that the list names every key of LightningEvents.
-type UnlistedEvent = Exclude<LightningEventName, (typeof LIGHTNING_EVENT_NAMES)[number]>;
-const everyEventListed: [UnlistedEvent] extends [never] ? true : UnlistedEvent = true;
-void everyEventListed;
-
 /** Events that are also delivered as webhooks. */
 export const WEBHOOK_EVENT_TYPES = [
   'invoice.created',
@@ -105,6 +84,20 @@ export const WEBHOOK_EVENT_TYPES = [
   'payment.sent',
   'payment.failed',
 ] as const satisfies readonly LightningEventName[];
+
+/** Every event name, at run time (forward them all, subscribe to all in a test). */
+export const LIGHTNING_EVENT_NAMES = [
+  ...WEBHOOK_EVENT_TYPES,
+  'lnd.connected',
+  'lnd.disconnected',
+  'rate.fallback_used',
+  'webhook.endpoint_disabled',
+] as const satisfies readonly LightningEventName[];
+
+// Compile-time check that the list names every key of LightningEvents.
+type UnlistedEvent = Exclude<LightningEventName, (typeof LIGHTNING_EVENT_NAMES)[number]>;
+const everyEventListed: [UnlistedEvent] extends [never] ? true : UnlistedEvent = true;
+void everyEventListed;
 
 /** An event type delivered as a webhook. */
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
