@@ -138,9 +138,10 @@ describe('payments.pay: sending', () => {
     expect(payment.status).toBe('failed');
     expect(['insufficient_balance', 'no_route']).toContain(payment.failureReason);
     expect((await failedEvent).reason).toBe(payment.failureReason);
-    const retry = await t.service.pay({ request });
+    const retry = await t.service.pay({ request, maxFeeSat: 7n });
     expect(retry.id).toBe(payment.id);
     expect(retry.status).toBe('failed');
+    expect(retry.feeLimitMsat).toBe(7_000n); // the new attempt's limit, not the first one's
     expect(t.sends()).toBe(2);
   });
 

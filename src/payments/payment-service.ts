@@ -156,7 +156,7 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
     if (previous) {
       return ctx.store.payments.update(
         previous.id,
-        { status: 'in_flight', failureReason: null, completedAt: null, feeMsat: 0n, preimage: null, amountMsat: input.amountMsat, updatedAt: now },
+        { status: 'in_flight', failureReason: null, completedAt: null, feeMsat: 0n, preimage: null, amountMsat: input.amountMsat, feeLimitMsat: input.feeLimitMsat, updatedAt: now },
         { fromStatus: ['failed'] },
       );
     }

@@ -77,6 +77,8 @@ export interface PaymentPatch {
   readonly updatedAt?: Date;
   readonly completedAt?: Date | null;
   readonly settleIndex?: bigint | null;
+  /** The fee limit of a new attempt (a retried payment). */
+  readonly feeLimitMsat?: bigint | null;
 }
 
 /** Filter and keyset page for payment lists. Newest first. */

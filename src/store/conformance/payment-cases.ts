@@ -92,6 +92,7 @@ export const paymentCases: readonly StoreConformanceCase[] = [
           completedAt: new Date(T0 + 50),
           settleIndex: 3n,
           failureReason: null,
+          feeLimitMsat: 99_000n,
         } as const;
         const expected: Payment = { ...p, ...patch };
         assertSameRecord(await store.payments.update(p.id, patch, { fromStatus: ['in_flight', 'unknown'] }), expected, 'result');

@@ -41,6 +41,7 @@ function toSet(patch: PaymentPatch): Updateable<PaymentsTable> {
   if (patch.updatedAt !== undefined) set.updated_at = ms(patch.updatedAt);
   if (patch.completedAt !== undefined) set.completed_at = maybeMs(patch.completedAt);
   if (patch.settleIndex !== undefined) set.settle_index = patch.settleIndex;
+  if (patch.feeLimitMsat !== undefined) set.fee_limit_msat = patch.feeLimitMsat;
   return set;
 }
 
