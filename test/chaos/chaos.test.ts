@@ -4,7 +4,7 @@
  * restarted twice → exactly 1,000 settled rows and 1,000 payment.received events across the process
  * lifetimes, none twice. Prints the figures.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { createLndClient } from '../../src/lnd/index.js';
 import { createFixedRates } from '../../src/rates/fixed.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
 import { startLndSimulator, type LndSimulator } from '../../src/testing/simulator/index.js';
+import { spawnTsx, type TsxChild } from '../helpers/child-process.js';
 
 const COUNT = Number(process.env.LNKIT_CHAOS_COUNT ?? 1000);
 const DROPS = Number(process.env.LNKIT_CHAOS_DROPS ?? 20);
@@ -33,40 +34,17 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Child {
-  readonly process: ChildProcess;
-  readonly ready: Promise<void>;
-  readonly exited: Promise<number | null>;
-}
-
-function spawnLnkit(db: string, eventsFile: string): Child {
+function spawnLnkit(db: string, eventsFile: string): TsxChild {
   const alice = sim.node('alice');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lnkit-child.ts')], {
-    env: { ...process.env, LNKIT_DB: db, LNKIT_EVENTS_FILE: eventsFile, LND_SOCKET: alice.socket, LND_CERT: alice.cert, LND_MACAROON: alice.macaroons.admin },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawnTsx(join(import.meta.dirname, 'lnkit-child.ts'), {
+    LNKIT_DB: db,
+    LNKIT_EVENTS_FILE: eventsFile,
+    LND_SOCKET: alice.socket,
+    LND_CERT: alice.cert,
+    LND_MACAROON: alice.macaroons.admin,
   });
-  children.push(child);
-  let buffer = '';
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let newline: number;
-    while ((newline = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + 1);
-      if (line === 'READY') markReady();
-    }
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      if (code !== 0 && code !== null) console.error(`lnkit child exited ${code}: ${stderr.slice(-2000)}`);
-      resolve(code);
-    }),
-  );
-  return { process: child, ready, exited };
+  children.push(child.process);
+  return child;
 }
 
 it(`chaos: ${COUNT} settlements, ${DROPS} stream drops, 2 SIGKILLs → each recorded and announced exactly once`, async () => {
@@ -89,7 +67,7 @@ it(`chaos: ${COUNT} settlements, ${DROPS} stream drops, 2 SIGKILLs → each reco
   writeFileSync(eventsFile, '');
   const readEvents = (): string[] => readFileSync(eventsFile, 'utf8').split('\n').filter(Boolean);
   let current = spawnLnkit(db, eventsFile);
-  await current.ready;
+  await current.waitForLine((line) => line === 'READY', 'the lnkit child to start');
   const bobLnd = createLndClient({ socket: bob.socket, cert: bob.cert, macaroon: bob.macaroons.admin, serverNameOverride: 'localhost' });
   const dropAt = new Set<number>();
   while (dropAt.size < DROPS) dropAt.add(1 + Math.floor(Math.random() * (COUNT - 2)));

@@ -6,7 +6,7 @@
  * row. Every log line, event and webhook body of both processes is searched for the preimage and
  * the macaroons.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import type { LndClient } from '../../src/lnd/lnd-client.js';
 import { startLndSimulator, type LndSimulator } from '../../src/testing/simulator/index.js';
 import { waitUntil } from '../helpers/wait.js';
 import { startBodyCollector, type BodyCollector } from '../helpers/body-collector.js';
+import { spawnTsx, type TsxChild } from '../helpers/child-process.js';
 
 const WEBHOOK_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 let sim: LndSimulator;
@@ -46,50 +47,19 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Child {
-  readonly process: ChildProcess;
-  /** Every stdout line so far. */
-  readonly lines: string[];
-  readonly exited: Promise<number | null>;
-  waitForLine(test: (line: string) => boolean, what: string): Promise<string>;
-}
-
-function spawnLnkit(db: string, payRequest?: string): Child {
+function spawnLnkit(db: string, payRequest?: string): TsxChild {
   const alice = sim.node('alice');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'payments-crash-child.ts')], {
-    env: {
-      ...process.env,
-      LNKIT_DB: db,
-      LND_SOCKET: alice.socket,
-      LND_CERT: alice.cert,
-      LND_MACAROON: alice.macaroons.admin,
-      LNKIT_WEBHOOK_URL: hookUrl,
-      LNKIT_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      ...(payRequest ? { LNKIT_PAY_REQUEST: payRequest } : {}),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawnTsx(join(import.meta.dirname, 'payments-crash-child.ts'), {
+    LNKIT_DB: db,
+    LND_SOCKET: alice.socket,
+    LND_CERT: alice.cert,
+    LND_MACAROON: alice.macaroons.admin,
+    LNKIT_WEBHOOK_URL: hookUrl,
+    LNKIT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    ...(payRequest ? { LNKIT_PAY_REQUEST: payRequest } : {}),
   });
-  children.push(child);
-  const lines: string[] = [];
-  let buffer = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let newline: number;
-    while ((newline = buffer.indexOf('\n')) >= 0) {
-      lines.push(buffer.slice(0, newline));
-      buffer = buffer.slice(newline + 1);
-    }
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      if (code !== 0 && code !== null) console.error(`lnkit child exited ${code}: ${stderr.slice(-2000)}`);
-      resolve(code);
-    }),
-  );
-  const waitForLine = (test: (line: string) => boolean, what: string): Promise<string> => waitUntil(() => lines.find(test), 15_000, what);
-  return { process: child, lines, exited, waitForLine };
+  children.push(child.process);
+  return child;
 }
 
 const calls = (method: string): number => sim.node('alice').callLog().filter((c) => c.method === method).length;
@@ -122,7 +92,7 @@ it('SIGKILL while dave holds the HTLC → the next process re-tracks it, dave se
 
   // 1. The first process pays; it is killed while the payment is in flight.
   const first = spawnLnkit(db, hold.paymentRequest);
-  await first.waitForLine((l) => l === 'READY', 'the first child to start');
+  await first.waitForLine((l) => l === 'READY', 'the first child to start', 15_000);
   await waitUntil(() => daveStates.includes('ACCEPTED'), 15_000, 'dave to hold the HTLC');
   first.process.kill('SIGKILL');
   await first.exited;
@@ -135,13 +105,13 @@ it('SIGKILL while dave holds the HTLC → the next process re-tracks it, dave se
   // 2. A new process on the same file tracks the payment; it stays in flight while dave holds it.
   const tracksBefore = calls('TrackPaymentV2');
   const second = spawnLnkit(db);
-  await second.waitForLine((l) => l === 'READY', 'the second child to start');
+  await second.waitForLine((l) => l === 'READY', 'the second child to start', 15_000);
   await waitUntil(() => calls('TrackPaymentV2') > tracksBefore, 10_000, 'the second process to track the payment');
   expect(readPayments(db).map((p) => p.status)).toEqual(['in_flight']);
 
   // 3. dave settles → the new process reports the payment succeeded, once.
   await dave.settleInvoice(preimage);
-  const sent = await second.waitForLine((l) => l.startsWith('EVENT payment.sent '), 'payment.sent from the second process');
+  const sent = await second.waitForLine((l) => l.startsWith('EVENT payment.sent '), 'payment.sent from the second process', 15_000);
   await watching;
   controller.abort();
   expect(JSON.parse(sent.slice('EVENT payment.sent '.length))).toMatchObject({ payment: { paymentHash, status: 'succeeded', preimage: null } });

@@ -1,0 +1,46 @@
+/**
+ * A TypeScript script run as a real child process (node --import tsx), for crash tests that
+ * SIGKILL it: its stdout lines, its exit, and a bounded wait for a line.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { waitUntil } from './wait.js';
+
+/** A running child. */
+export interface TsxChild {
+  readonly process: ChildProcess;
+  /** Every complete stdout line so far. */
+  readonly lines: readonly string[];
+  /** Resolves with the exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+  /** Resolves with the first line matching `test`, or rejects after `timeoutMs`. */
+  waitForLine(test: (line: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+}
+
+/** Starts `script` with `env` added to this process's environment; stderr is printed on a failed exit. */
+export function spawnTsx(script: string, env: Record<string, string>): TsxChild {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let buffer = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let newline: number;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      lines.push(buffer.slice(0, newline));
+      buffer = buffer.slice(newline + 1);
+    }
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      if (code !== 0 && code !== null) console.error(`child ${script} exited ${code}: ${stderr.slice(-2000)}`);
+      resolve(code);
+    }),
+  );
+  return {
+    process: child,
+    lines,
+    exited,
+    waitForLine: (test, what, timeoutMs = 60_000) => waitUntil(() => lines.find(test), timeoutMs, what),
+  };
+}
