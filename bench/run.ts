@@ -25,7 +25,11 @@ import { webhookData } from '../src/webhooks/outbox/payloads.js';
 import { signWebhook, verifyWebhook } from '../src/webhooks/index.js';
 
 function rate(label: string, ops: number, ms: number, unit = 'ops'): void {
-  console.log(`${label.padEnd(52)} ${Math.round((ops / ms) * 1000).toLocaleString('en-US').padStart(12)} ${unit}/s  (${ops.toLocaleString('en-US')} in ${ms.toFixed(0)} ms)`);
+  console.log(
+    `${label.padEnd(52)} ${Math.round((ops / ms) * 1000)
+      .toLocaleString('en-US')
+      .padStart(12)} ${unit}/s  (${ops.toLocaleString('en-US')} in ${ms.toFixed(0)} ms)`,
+  );
 }
 
 // eurToMsat
@@ -33,7 +37,8 @@ function rate(label: string, ops: number, ms: number, unit = 'ops'): void {
   const n = 200_000;
   const t = performance.now();
   let acc = 0n;
-  for (let i = 0; i < n; i++) acc += eurToMsat(`${(i % 100000) / 100 + 0.01}`.replace(/(\.\d\d)\d+$/, '$1'), '87654.32');
+  for (let i = 0; i < n; i++)
+    acc += eurToMsat(`${(i % 100000) / 100 + 0.01}`.replace(/(\.\d\d)\d+$/, '$1'), '87654.32');
   rate('eurToMsat (string EUR, exact ceil to the sat)', n, performance.now() - t);
   if (acc < 0n) console.log(acc);
 }
@@ -42,7 +47,17 @@ function rate(label: string, ops: number, ms: number, unit = 'ops'): void {
 {
   const key = 'e126f68f7eafcc8b74f54d269fe206be715000f94dac067d1c04a8ca3b2db734';
   const request = encodeBolt11(
-    { network: 'bcrt', amountMsat: 22_806_000n, timestamp: 1_700_000_000, paymentHash: '11'.repeat(32), paymentSecret: '22'.repeat(32), description: 'bench', expirySeconds: 3600, minFinalCltvExpiry: 80, features: [8, 14, 17] },
+    {
+      network: 'bcrt',
+      amountMsat: 22_806_000n,
+      timestamp: 1_700_000_000,
+      paymentHash: '11'.repeat(32),
+      paymentSecret: '22'.repeat(32),
+      description: 'bench',
+      expirySeconds: 3600,
+      minFinalCltvExpiry: 80,
+      features: [8, 14, 17],
+    },
     key,
   );
   const n = 2_000;
@@ -54,7 +69,11 @@ function rate(label: string, ops: number, ms: number, unit = 'ops'): void {
 // Webhook sign + verify
 {
   const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
-  const body = JSON.stringify({ type: 'payment.received', timestamp: new Date().toISOString(), data: { invoice_id: 'inv_x', amount_sats: 22806 } });
+  const body = JSON.stringify({
+    type: 'payment.received',
+    timestamp: new Date().toISOString(),
+    data: { invoice_id: 'inv_x', amount_sats: 22806 },
+  });
   const n = 50_000;
   const t = performance.now();
   for (let i = 0; i < n; i++) {
@@ -92,21 +111,54 @@ function rate(label: string, ops: number, ms: number, unit = 'ops'): void {
         const paymentHash = j.toString(16).padStart(64, '0');
         hashes.push(paymentHash);
         await tx.invoices.insert({
-          id: newId('inv'), paymentHash, paymentRequest: `lnbcrt${j}`, amountMsat: 1000n, amountEur: null, rate: null, rateSource: null, rateFetchedAt: null,
-          description: 'bench', metadata: null, status: 'open', isHold: false, addIndex: BigInt(j + 1), settleIndex: null, amountPaidMsat: null,
-          idempotencyKey: null, createdAt: now, expiresAt: new Date(now.getTime() + 3_600_000), settledAt: null, closedAt: null, preimage: null,
+          id: newId('inv'),
+          paymentHash,
+          paymentRequest: `lnbcrt${j}`,
+          amountMsat: 1000n,
+          amountEur: null,
+          rate: null,
+          rateSource: null,
+          rateFetchedAt: null,
+          description: 'bench',
+          metadata: null,
+          status: 'open',
+          isHold: false,
+          addIndex: BigInt(j + 1),
+          settleIndex: null,
+          amountPaidMsat: null,
+          idempotencyKey: null,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + 3_600_000),
+          settledAt: null,
+          closedAt: null,
+          preimage: null,
         });
       }
     });
   }
   const settlements: LndInvoice[] = hashes.map((paymentHash, i) => ({
-    paymentHash, paymentRequest: `lnbcrt${i}`, memo: 'bench', valueMsat: 1000n, state: 'SETTLED', addIndex: BigInt(i + 1), settleIndex: BigInt(i + 1),
-    amountPaidMsat: 1000n, creationDate: now, settleDate: now, expirySeconds: 3600, cltvExpiry: 80, preimage: null, isKeysend: false, isAmp: false, htlcs: [],
+    paymentHash,
+    paymentRequest: `lnbcrt${i}`,
+    memo: 'bench',
+    valueMsat: 1000n,
+    state: 'SETTLED',
+    addIndex: BigInt(i + 1),
+    settleIndex: BigInt(i + 1),
+    amountPaidMsat: 1000n,
+    creationDate: now,
+    settleDate: now,
+    expirySeconds: 3600,
+    cltvExpiry: 80,
+    preimage: null,
+    isKeysend: false,
+    isAmp: false,
+    htlcs: [],
   }));
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   const t = performance.now();
-  for (let i = 0; i < total; i += 500) await recordSettlements(ctx, settlements.slice(i, i + 500), { fromStream: true });
+  for (let i = 0; i < total; i += 500)
+    await recordSettlements(ctx, settlements.slice(i, i + 500), { fromStream: true });
   const ms = performance.now() - t;
   rate('settlements committed on SQLite (batches of 500)', total, ms);
   const heapPeak = process.memoryUsage().heapUsed;

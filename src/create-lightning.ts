@@ -19,7 +19,11 @@ import { createSettlementWatcher, type SettlementWatcherConfig } from './settlem
 import type { Store } from './store/store.js';
 import type { Decimal } from './domain/amount.js';
 import { createPaymentService, type PaymentService } from './payments/payment-service.js';
-import { createHoldInvoiceService, type HoldInvoiceMethods, type HoldInvoiceServiceConfig } from './invoices/hold-invoice-service.js';
+import {
+  createHoldInvoiceService,
+  type HoldInvoiceMethods,
+  type HoldInvoiceServiceConfig,
+} from './invoices/hold-invoice-service.js';
 import type { WebhookDispatcherConfig } from './webhooks/outbox/dispatcher.js';
 import { createWebhookDelivery } from './webhook-delivery.js';
 import { enqueueWebhookEvent } from './webhooks/outbox/enqueue.js';
@@ -140,7 +144,11 @@ export function createLightning(config: LightningConfig): Lightning {
   };
 
   const recordEvent: RecordEvent = async (tx, type, payload) => {
-    await enqueueWebhookEvent(tx, { type, data: webhookData(type, payload, { rate: lastRate }), occurredAt: new Date(clock.now()) });
+    await enqueueWebhookEvent(tx, {
+      type,
+      data: webhookData(type, payload, { rate: lastRate }),
+      occurredAt: new Date(clock.now()),
+    });
   };
 
   const ctx: ServiceContext = {
@@ -174,7 +182,10 @@ export function createLightning(config: LightningConfig): Lightning {
     ...(config.payments?.maxPaymentSat !== undefined ? { maxPaymentSat: config.payments.maxPaymentSat } : {}),
   });
   const holdInvoices = createHoldInvoiceService(ctx, config.holdInvoices);
-  const delivery = createWebhookDelivery(ctx, { dispatch: config.webhooks?.dispatch ?? true, tuning: config.webhooks?.delivery });
+  const delivery = createWebhookDelivery(ctx, {
+    dispatch: config.webhooks?.dispatch ?? true,
+    tuning: config.webhooks?.delivery,
+  });
   const watcher = createSettlementWatcher(ctx, config.settlement);
   const sweeper = createExpirySweeper(ctx, config.expirySweepIntervalMs);
 
@@ -190,7 +201,10 @@ export function createLightning(config: LightningConfig): Lightning {
       if (!isLightningError(error) || error.code !== 'LND_PERMISSION') throw error;
       if (config.network || config.requireSynced) throw error;
       await lnd.listInvoices({ maxInvoices: 1 });
-      logger.warn({}, 'the macaroon cannot call GetInfo (invoice.macaroon?): network checks skipped, payments unavailable');
+      logger.warn(
+        {},
+        'the macaroon cannot call GetInfo (invoice.macaroon?): network checks skipped, payments unavailable',
+      );
       return null;
     }
   }
@@ -200,10 +214,13 @@ export function createLightning(config: LightningConfig): Lightning {
     const info = await readNodeInfo();
     if (info) {
       if (config.network && info.network !== config.network) {
-        throw new LndError(`LND is on ${info.network}, expected ${config.network}`, undefined, { code: 'LND_WRONG_NETWORK' });
+        throw new LndError(`LND is on ${info.network}, expected ${config.network}`, undefined, {
+          code: 'LND_WRONG_NETWORK',
+        });
       }
       if (!info.isSyncedToChain) {
-        if (config.requireSynced) throw new LndError('LND is not synced to chain', undefined, { code: 'LND_NOT_SYNCED' });
+        if (config.requireSynced)
+          throw new LndError('LND is not synced to chain', undefined, { code: 'LND_NOT_SYNCED' });
         logger.warn({ block_height: info.blockHeight }, 'LND is not synced to chain');
       }
     }
@@ -215,7 +232,10 @@ export function createLightning(config: LightningConfig): Lightning {
     watcher.start();
     sweeper.start();
     state = 'started';
-    logger.info({ pubkey: info?.pubkey ?? null, network: info?.network ?? null, alias: info?.alias ?? null }, 'lnkit started');
+    logger.info(
+      { pubkey: info?.pubkey ?? null, network: info?.network ?? null, alias: info?.alias ?? null },
+      'lnkit started',
+    );
   }
 
   async function doStop(timeoutMs: number): Promise<void> {
@@ -264,7 +284,8 @@ export function createLightning(config: LightningConfig): Lightning {
     },
     start() {
       if (state === 'started') return Promise.resolve();
-      if (state === 'stopping' || state === 'stopped') return Promise.reject(new LifecycleError('STOPPED', 'lnkit was stopped; create a new instance'));
+      if (state === 'stopping' || state === 'stopped')
+        return Promise.reject(new LifecycleError('STOPPED', 'lnkit was stopped; create a new instance'));
       if (!starting) {
         state = 'starting';
         starting = doStart().catch(async (error: unknown) => {

@@ -41,7 +41,11 @@ export { DEFAULT_MAX_PAYMENT_SAT } from './payments/payment-service.js';
 export type { DecodedPaymentRequest, ListPaymentsInput, PaymentService } from './payments/payment-service.js';
 export type { PayInput, PaymentRejectionReason } from './payments/validate-pay-input.js';
 export { DEFAULT_FEE_LIMIT_PPM, DEFAULT_MIN_FEE_LIMIT_SAT, feeLimitMsat } from './payments/fee-limit.js';
-export type { CreateHoldInvoiceInput, HoldInvoiceMethods, HoldInvoiceServiceConfig } from './invoices/hold-invoice-service.js';
+export type {
+  CreateHoldInvoiceInput,
+  HoldInvoiceMethods,
+  HoldInvoiceServiceConfig,
+} from './invoices/hold-invoice-service.js';
 export type {
   CreatedWebhookEndpoint,
   RotateWebhookSecretInput,

@@ -12,7 +12,11 @@ import type { Repositories, Store } from './store/store.js';
 import type { MetricsRecorder } from './metrics-recorder.js';
 
 /** Writes the webhook outbox rows for an event inside the caller's transaction. */
-export type RecordEvent = <K extends WebhookEventType>(tx: Repositories, type: K, payload: LightningEvents[K]) => Promise<void>;
+export type RecordEvent = <K extends WebhookEventType>(
+  tx: Repositories,
+  type: K,
+  payload: LightningEvents[K],
+) => Promise<void>;
 
 /** Shared dependencies of lnkit's services. */
 export interface ServiceContext {

@@ -24,7 +24,8 @@ export function createWebhookDelivery(
   options: {
     /** False: outbox rows are written but this process never sends them. */
     readonly dispatch: boolean;
-    readonly tuning?: Omit<WebhookDispatcherConfig, 'store' | 'clock' | 'logger' | 'onEndpointDisabled' | 'onAttempt'> | undefined;
+    readonly tuning?:
+      Omit<WebhookDispatcherConfig, 'store' | 'clock' | 'logger' | 'onEndpointDisabled' | 'onAttempt'> | undefined;
   },
 ): WebhookDelivery {
   const tuning = options.tuning ?? {};

@@ -10,7 +10,8 @@ let n = 0;
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('createJsonFileStore (a custom adapter)', () => {
-  for (const c of storeConformanceCases) it(c.name, () => c.run(async () => createJsonFileStore(path.join(dir, `s${++n}.json`))));
+  for (const c of storeConformanceCases)
+    it(c.name, () => c.run(async () => createJsonFileStore(path.join(dir, `s${++n}.json`))));
 
   it('reloads its data from the file', async () => {
     const file = path.join(dir, 'reload.json');

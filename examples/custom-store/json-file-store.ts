@@ -8,7 +8,14 @@ import { StoreConflictError, StoreError, ValidationError } from '../../src/error
 import { decimal } from '../../src/domain/amount.js';
 import type { Payment } from '../../src/domain/payment.js';
 import type {
-  InvoiceRecord, Page, Repositories, Store, WebhookAttemptRecord, WebhookDeliveryRecord, WebhookEndpointRecord, WebhookEventRecord,
+  InvoiceRecord,
+  Page,
+  Repositories,
+  Store,
+  WebhookAttemptRecord,
+  WebhookDeliveryRecord,
+  WebhookEndpointRecord,
+  WebhookEventRecord,
 } from '../../src/store/store.js';
 
 type Row = { readonly id: string; readonly createdAt: Date };
@@ -21,14 +28,16 @@ interface State {
   deliveries: Map<string, WebhookDeliveryRecord>;
   attempts: Map<string, WebhookAttemptRecord>;
 }
-type Encoded = [tag: 'b', value: string] | [tag: 'd', value: number] | [tag: 'n', value: string] | [tag: 'j', value: unknown];
+type Encoded =
+  [tag: 'b', value: string] | [tag: 'd', value: number] | [tag: 'n', value: string] | [tag: 'j', value: unknown];
 
 // Every top-level field is tagged, so a bigint, a Date and a Decimal come back as themselves.
 function encodeValue(v: unknown): Encoded {
   if (typeof v === 'bigint') return ['b', v.toString()];
   if (v instanceof Date) return ['d', v.getTime()];
   const d = v as { eq?: unknown; toFixed?: unknown } | null;
-  if (typeof d === 'object' && d !== null && typeof d.eq === 'function' && typeof d.toFixed === 'function') return ['n', (v as { toFixed(): string }).toFixed()];
+  if (typeof d === 'object' && d !== null && typeof d.eq === 'function' && typeof d.toFixed === 'function')
+    return ['n', (v as { toFixed(): string }).toFixed()];
   return ['j', v === undefined ? null : v];
 }
 function decodeValue([tag, value]: Encoded): unknown {
@@ -37,24 +46,38 @@ function decodeValue([tag, value]: Encoded): unknown {
   if (tag === 'n') return decimal(value);
   return value;
 }
-const encodeRow = (row: object): Record<string, Encoded> => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, encodeValue(v)]));
-const decodeRow = <T>(row: Record<string, Encoded>): T => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, decodeValue(v)])) as T;
+const encodeRow = (row: object): Record<string, Encoded> =>
+  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, encodeValue(v)]));
+const decodeRow = <T>(row: Record<string, Encoded>): T =>
+  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, decodeValue(v)])) as T;
 /** A deep copy (what a real database gives back), through the file encoding. */
-const copy = <T extends object>(row: T): T => decodeRow<T>(JSON.parse(JSON.stringify(encodeRow(row))) as Record<string, Encoded>);
+const copy = <T extends object>(row: T): T =>
+  decodeRow<T>(JSON.parse(JSON.stringify(encodeRow(row))) as Record<string, Encoded>);
 
 const TABLES = ['invoices', 'payments', 'endpoints', 'events', 'deliveries', 'attempts'] as const;
 function emptyState(): State {
-  return { invoices: new Map(), payments: new Map(), checkpoints: new Map(), endpoints: new Map(), events: new Map(), deliveries: new Map(), attempts: new Map() };
+  return {
+    invoices: new Map(),
+    payments: new Map(),
+    checkpoints: new Map(),
+    endpoints: new Map(),
+    events: new Map(),
+    deliveries: new Map(),
+    attempts: new Map(),
+  };
 }
 function serialize(state: State): string {
-  const doc: Record<string, unknown> = { checkpoints: Object.fromEntries([...state.checkpoints].map(([k, v]) => [k, v.toString()])) };
+  const doc: Record<string, unknown> = {
+    checkpoints: Object.fromEntries([...state.checkpoints].map(([k, v]) => [k, v.toString()])),
+  };
   for (const t of TABLES) doc[t] = [...(state[t] as Map<string, object>).values()].map(encodeRow);
   return JSON.stringify(doc);
 }
 function deserialize(text: string): State {
   const doc = JSON.parse(text) as Record<string, unknown>;
   const state = emptyState();
-  for (const [k, v] of Object.entries((doc.checkpoints ?? {}) as Record<string, string>)) state.checkpoints.set(k, BigInt(v));
+  for (const [k, v] of Object.entries((doc.checkpoints ?? {}) as Record<string, string>))
+    state.checkpoints.set(k, BigInt(v));
   for (const t of TABLES) {
     for (const encoded of (doc[t] ?? []) as Record<string, Encoded>[]) {
       const row = decodeRow<{ id: string }>(encoded);
@@ -64,13 +87,20 @@ function deserialize(text: string): State {
   return state;
 }
 
-const newestFirst = (a: Row, b: Row) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-const only = <S>(s: S | readonly S[] | undefined): readonly S[] | undefined => (s === undefined ? undefined : Array.isArray(s) ? s : [s as S]);
+const newestFirst = (a: Row, b: Row) =>
+  b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+const only = <S>(s: S | readonly S[] | undefined): readonly S[] | undefined =>
+  s === undefined ? undefined : Array.isArray(s) ? s : [s as S];
 
 /** Filters, sorts newest first and cuts a keyset page; the cursor is base64url JSON `[ms, id]`. */
-function page<T extends Row>(rows: Iterable<T>, keep: (r: T) => boolean, query: { limit?: number; cursor?: string }): Page<T> {
+function page<T extends Row>(
+  rows: Iterable<T>,
+  keep: (r: T) => boolean,
+  query: { limit?: number; cursor?: string },
+): Page<T> {
   const limit = query.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ValidationError('limit', `expected an integer from 1 to 1000, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new ValidationError('limit', `expected an integer from 1 to 1000, got ${limit}`);
   let after: [number, string] | undefined;
   if (query.cursor !== undefined) {
     try {
@@ -83,10 +113,15 @@ function page<T extends Row>(rows: Iterable<T>, keep: (r: T) => boolean, query: 
     }
   }
   const [t, id] = after ?? [Infinity, ''];
-  const sorted = [...rows].filter((r) => keep(r) && (!after || r.createdAt.getTime() < t || (r.createdAt.getTime() === t && r.id < id))).sort(newestFirst);
+  const sorted = [...rows]
+    .filter((r) => keep(r) && (!after || r.createdAt.getTime() < t || (r.createdAt.getTime() === t && r.id < id)))
+    .sort(newestFirst);
   const items = sorted.slice(0, limit).map(copy);
   const last = items[items.length - 1];
-  const nextCursor = sorted.length > limit && last ? Buffer.from(JSON.stringify([last.createdAt.getTime(), last.id])).toString('base64url') : null;
+  const nextCursor =
+    sorted.length > limit && last
+      ? Buffer.from(JSON.stringify([last.createdAt.getTime(), last.id])).toString('base64url')
+      : null;
   return { items, nextCursor };
 }
 
@@ -106,7 +141,8 @@ function repositories(s: () => State): Repositories {
         const { invoices } = s();
         if (invoices.has(i.id)) throw conflict('invoice id');
         if (find(invoices, (r) => r.paymentHash === i.paymentHash)) throw conflict('payment hash');
-        if (i.idempotencyKey !== null && find(invoices, (r) => r.idempotencyKey === i.idempotencyKey)) throw conflict('idempotency key');
+        if (i.idempotencyKey !== null && find(invoices, (r) => r.idempotencyKey === i.idempotencyKey))
+          throw conflict('idempotency key');
         invoices.set(i.id, copy(i));
       },
       get: async (id) => got(s().invoices.get(id)),
@@ -114,9 +150,15 @@ function repositories(s: () => State): Repositories {
       getByIdempotencyKey: async (k) => got(find(s().invoices, (r) => r.idempotencyKey === k)),
       async list(q = {}) {
         const st = only(q.status);
-        return page(s().invoices.values(), (r) =>
-          (!st || st.includes(r.status)) && (q.isHold === undefined || r.isHold === q.isHold) &&
-          (!q.createdAfter || r.createdAt >= q.createdAfter) && (!q.createdBefore || r.createdAt < q.createdBefore), q);
+        return page(
+          s().invoices.values(),
+          (r) =>
+            (!st || st.includes(r.status)) &&
+            (q.isHold === undefined || r.isHold === q.isHold) &&
+            (!q.createdAfter || r.createdAt >= q.createdAfter) &&
+            (!q.createdBefore || r.createdAt < q.createdBefore),
+          q,
+        );
       },
       async update(id, patch, o) {
         const row = s().invoices.get(id);
@@ -125,15 +167,20 @@ function repositories(s: () => State): Repositories {
         return got(s().invoices.get(id));
       },
       listExpired: async (now, limit) =>
-        [...s().invoices.values()].filter((r) => r.status === 'open' && r.expiresAt <= now)
-          .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || (a.id < b.id ? -1 : 1)).slice(0, limit).map(copy),
+        [...s().invoices.values()]
+          .filter((r) => r.status === 'open' && r.expiresAt <= now)
+          .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || (a.id < b.id ? -1 : 1))
+          .slice(0, limit)
+          .map(copy),
     },
     payments: {
       async insert(p) {
         const { payments } = s();
         if (payments.has(p.id)) throw conflict('payment id');
-        if (find(payments, (r) => r.direction === p.direction && r.paymentHash === p.paymentHash)) throw conflict('(direction, payment hash)');
-        if (p.idempotencyKey !== null && find(payments, (r) => r.idempotencyKey === p.idempotencyKey)) throw conflict('idempotency key');
+        if (find(payments, (r) => r.direction === p.direction && r.paymentHash === p.paymentHash))
+          throw conflict('(direction, payment hash)');
+        if (p.idempotencyKey !== null && find(payments, (r) => r.idempotencyKey === p.idempotencyKey))
+          throw conflict('idempotency key');
         payments.set(p.id, copy(p));
       },
       get: async (id) => got(s().payments.get(id)),
@@ -141,7 +188,11 @@ function repositories(s: () => State): Repositories {
       getByIdempotencyKey: async (k) => got(find(s().payments, (r) => r.idempotencyKey === k)),
       async list(q = {}) {
         const st = only(q.status);
-        return page(s().payments.values(), (r) => (!q.direction || r.direction === q.direction) && (!st || st.includes(r.status)), q);
+        return page(
+          s().payments.values(),
+          (r) => (!q.direction || r.direction === q.direction) && (!st || st.includes(r.status)),
+          q,
+        );
       },
       async update(id, patch, o) {
         const row = s().payments.get(id);
@@ -180,19 +231,29 @@ function repositories(s: () => State): Repositories {
         if (events.has(event.id)) throw conflict('event id');
         const ids = new Set(deliveries.map((d) => d.id));
         if (ids.size !== deliveries.length || deliveries.some((d) => all.has(d.id))) throw conflict('delivery id');
-        if (deliveries.some((d) => d.eventId !== event.id)) throw new StoreError('json-file-store: delivery of another event');
+        if (deliveries.some((d) => d.eventId !== event.id))
+          throw new StoreError('json-file-store: delivery of another event');
         events.set(event.id, copy(event));
         for (const d of deliveries) all.set(d.id, copy(d));
       },
       getEvent: async (id) => got(s().events.get(id)),
       getDelivery: async (id) => got(s().deliveries.get(id)),
       listDue: async (now, limit) =>
-        [...s().deliveries.values()].filter((d) => d.status === 'pending' && d.nextAttemptAt !== null && d.nextAttemptAt <= now)
-          .sort((a, b) => a.nextAttemptAt!.getTime() - b.nextAttemptAt!.getTime() || (a.id < b.id ? -1 : 1)).slice(0, limit).map(copy),
+        [...s().deliveries.values()]
+          .filter((d) => d.status === 'pending' && d.nextAttemptAt !== null && d.nextAttemptAt <= now)
+          .sort((a, b) => a.nextAttemptAt!.getTime() - b.nextAttemptAt!.getTime() || (a.id < b.id ? -1 : 1))
+          .slice(0, limit)
+          .map(copy),
       async listDeliveries(q = {}) {
         const st = only(q.status);
-        return page(s().deliveries.values(), (d) =>
-          (!q.endpointId || d.endpointId === q.endpointId) && (!q.eventId || d.eventId === q.eventId) && (!st || st.includes(d.status)), q);
+        return page(
+          s().deliveries.values(),
+          (d) =>
+            (!q.endpointId || d.endpointId === q.endpointId) &&
+            (!q.eventId || d.eventId === q.eventId) &&
+            (!st || st.includes(d.status)),
+          q,
+        );
       },
       async updateDelivery(id, patch) {
         const row = s().deliveries.get(id);
@@ -211,8 +272,10 @@ function repositories(s: () => State): Repositories {
         s().attempts.set(a.id, copy(a));
       },
       listAttempts: async (deliveryId) =>
-        [...s().attempts.values()].filter((a) => a.deliveryId === deliveryId)
-          .sort((a, b) => a.at.getTime() - b.at.getTime() || a.attempt - b.attempt).map(copy),
+        [...s().attempts.values()]
+          .filter((a) => a.deliveryId === deliveryId)
+          .sort((a, b) => a.at.getTime() - b.at.getTime() || a.attempt - b.attempt)
+          .map(copy),
       countPending: async () => [...s().deliveries.values()].filter((d) => d.status === 'pending').length,
     },
   };
@@ -253,9 +316,12 @@ export function createJsonFileStore(path: string): Store {
   const outer = Object.fromEntries(
     Object.entries(repos).map(([name, repo]) => [
       name,
-      Object.fromEntries(Object.entries(repo as Record<string, (...a: unknown[]) => Promise<unknown>>).map(([m, f]) => [
-        m, (...args: unknown[]) => serialized(() => f(...args)),
-      ])),
+      Object.fromEntries(
+        Object.entries(repo as Record<string, (...a: unknown[]) => Promise<unknown>>).map(([m, f]) => [
+          m,
+          (...args: unknown[]) => serialized(() => f(...args)),
+        ]),
+      ),
     ]),
   ) as unknown as Repositories;
 

@@ -27,9 +27,17 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-const body = JSON.stringify({ type: 'invoice.settled', timestamp: '2026-01-15T10:31:12.000Z', data: { invoice_id: 'inv_1' } });
+const body = JSON.stringify({
+  type: 'invoice.settled',
+  timestamp: '2026-01-15T10:31:12.000Z',
+  data: { invoice_id: 'inv_1' },
+});
 const post = (id: string, payload = body, key = secret) =>
-  fetch(url, { method: 'POST', headers: { ...signWebhook({ id, timestamp: new Date(), body, secret: key }), 'content-type': 'application/json' }, body: payload });
+  fetch(url, {
+    method: 'POST',
+    headers: { ...signWebhook({ id, timestamp: new Date(), body, secret: key }), 'content-type': 'application/json' },
+    body: payload,
+  });
 
 describe('example receiver', () => {
   it('verifies, processes once, and answers 200 to duplicates', async () => {

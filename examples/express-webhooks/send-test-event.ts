@@ -14,8 +14,18 @@ const url = process.argv[2] ?? 'http://localhost:3000/lnkit-webhooks';
 const body = JSON.stringify({
   type: 'invoice.settled',
   timestamp: new Date().toISOString(),
-  data: { invoice_id: 'inv_test', amount_sats: 22806, amount_eur: '19.99', description: 'Order 42', metadata: { order_id: '42' } },
+  data: {
+    invoice_id: 'inv_test',
+    amount_sats: 22806,
+    amount_eur: '19.99',
+    description: 'Order 42',
+    metadata: { order_id: '42' },
+  },
 });
 const headers = signWebhook({ id: `msg_${randomUUID().replace(/-/g, '')}`, timestamp: new Date(), body, secret });
-const response = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+const response = await fetch(url, {
+  method: 'POST',
+  headers: { ...headers, 'content-type': 'application/json' },
+  body,
+});
 console.log(response.status, await response.text());

@@ -48,7 +48,10 @@ export function parseBech32(input: string): Bech32Parts {
   for (let i = 0; i < data.length; i++) {
     const w = CHARSET.indexOf(data.charAt(i));
     if (w === -1) {
-      throw new Bolt11Error('invalid_character', `expected a bech32 character, got "${data.charAt(i)}" at position ${sep + 1 + i}`);
+      throw new Bolt11Error(
+        'invalid_character',
+        `expected a bech32 character, got "${data.charAt(i)}" at position ${sep + 1 + i}`,
+      );
     }
     if (i < words.length) words[i] = w;
   }

@@ -39,7 +39,9 @@ describe('decodeBolt11: BOLT 11 spec valid examples', () => {
     expect(got.paymentHash).toBe(want.paymentHash);
     expect(got.paymentSecret).toBe(want.paymentSecret);
     expect(got.description).toBe(want.description ?? null);
-    expect(got.descriptionHash).toBe(want.descriptionHash === 'HASHED' ? toHex(sha256(new TextEncoder().encode(HASHED_DESCRIPTION))) : null);
+    expect(got.descriptionHash).toBe(
+      want.descriptionHash === 'HASHED' ? toHex(sha256(new TextEncoder().encode(HASHED_DESCRIPTION))) : null,
+    );
     expect(got.expirySeconds).toBe(want.expirySeconds);
     expect(got.expiresAt.getTime()).toBe((want.timestamp + want.expirySeconds) * 1000);
     expect(got.minFinalCltvExpiry).toBe(want.minFinalCltvExpiry);

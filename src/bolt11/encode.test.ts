@@ -94,10 +94,24 @@ describe('encodeBolt11 → decodeBolt11 round trip', () => {
       'two route hints',
       {
         routeHints: [
-          [{ pubkey, shortChannelId: '18446744073709551615', feeBaseMsat: 4294967295, feeProportionalMillionths: 0, cltvExpiryDelta: 65535 }],
+          [
+            {
+              pubkey,
+              shortChannelId: '18446744073709551615',
+              feeBaseMsat: 4294967295,
+              feeProportionalMillionths: 0,
+              cltvExpiryDelta: 65535,
+            },
+          ],
           [
             { pubkey, shortChannelId: '1', feeBaseMsat: 1000, feeProportionalMillionths: 1, cltvExpiryDelta: 40 },
-            { pubkey, shortChannelId: '829239677321789441', feeBaseMsat: 0, feeProportionalMillionths: 2500, cltvExpiryDelta: 144 },
+            {
+              pubkey,
+              shortChannelId: '829239677321789441',
+              feeBaseMsat: 0,
+              feeProportionalMillionths: 2500,
+              cltvExpiryDelta: 144,
+            },
           ],
         ],
       },
@@ -106,7 +120,15 @@ describe('encodeBolt11 → decodeBolt11 round trip', () => {
     ['high feature bits', { features: [8, 14, 17, 48, 99, 255] }],
     ['metadata', { metadata: '01fafaf0' }],
     ['zero expiry', { expirySeconds: 0 }],
-    ['fallbacks', { fallbackAddresses: [{ version: 0, hex: hex32('00').slice(0, 40) }, { version: 18, hex: hex32('01').slice(0, 40) }] }],
+    [
+      'fallbacks',
+      {
+        fallbackAddresses: [
+          { version: 0, hex: hex32('00').slice(0, 40) },
+          { version: 18, hex: hex32('01').slice(0, 40) },
+        ],
+      },
+    ],
   ];
 
   for (const network of networks) {
@@ -126,7 +148,9 @@ describe('encodeBolt11 → decodeBolt11 round trip', () => {
       expect(d.routeHints).toEqual(fields.routeHints ?? []);
       expect(d.featureBits).toEqual(fields.features ?? []);
       expect(d.metadata).toBe(fields.metadata ?? null);
-      expect(d.fallbackAddresses.map((f) => ({ version: f.version, hex: f.hex }))).toEqual(fields.fallbackAddresses ?? []);
+      expect(d.fallbackAddresses.map((f) => ({ version: f.version, hex: f.hex }))).toEqual(
+        fields.fallbackAddresses ?? [],
+      );
       expect(d.payeeNodeKey).toBe(SPEC_PAYEE);
       expect(d.hasPayeeNodeKeyField).toBe(false);
       expect(d.unknownTags).toEqual([]);
@@ -167,8 +191,20 @@ describe('encodeBolt11 → decodeBolt11 round trip', () => {
 });
 
 describe('encodeBolt11: bad fields', () => {
-  const ok: Bolt11Fields = { network: 'bcrt', timestamp: 1, paymentHash: hex32('00'), paymentSecret: hex32('01'), description: 'x' };
-  const hop = { pubkey: `02${hex32('03')}`, shortChannelId: '1', feeBaseMsat: 0, feeProportionalMillionths: 0, cltvExpiryDelta: 0 };
+  const ok: Bolt11Fields = {
+    network: 'bcrt',
+    timestamp: 1,
+    paymentHash: hex32('00'),
+    paymentSecret: hex32('01'),
+    description: 'x',
+  };
+  const hop = {
+    pubkey: `02${hex32('03')}`,
+    shortChannelId: '1',
+    feeBaseMsat: 0,
+    feeProportionalMillionths: 0,
+    cltvExpiryDelta: 0,
+  };
   it.each<[string, Partial<Record<keyof Bolt11Fields, unknown>>, string]>([
     ['unknown network', { network: 'sb' }, 'network'],
     ['zero amount', { amountMsat: 0n }, 'amountMsat'],
@@ -188,7 +224,11 @@ describe('encodeBolt11: bad fields', () => {
     ['fallback version 19', { fallbackAddresses: [{ version: 19, hex: '00' }] }, 'fallbackAddresses[0].version'],
     ['empty route', { routeHints: [[]] }, 'routeHints[0]'],
     ['bad hop pubkey', { routeHints: [[{ ...hop, pubkey: '02' }]] }, 'routeHints[0][0].pubkey'],
-    ['scid over uint64', { routeHints: [[{ ...hop, shortChannelId: '18446744073709551616' }]] }, 'routeHints[0][0].shortChannelId'],
+    [
+      'scid over uint64',
+      { routeHints: [[{ ...hop, shortChannelId: '18446744073709551616' }]] },
+      'routeHints[0][0].shortChannelId',
+    ],
     ['scid not decimal', { routeHints: [[{ ...hop, shortChannelId: '1x2x3' }]] }, 'routeHints[0][0].shortChannelId'],
     ['fee over uint32', { routeHints: [[{ ...hop, feeBaseMsat: 2 ** 32 }]] }, 'routeHints[0][0].feeBaseMsat'],
     ['cltv over uint16', { routeHints: [[{ ...hop, cltvExpiryDelta: 65536 }]] }, 'routeHints[0][0].cltvExpiryDelta'],

@@ -53,13 +53,24 @@ function routeWords(route: readonly Bolt11RouteHop[], field: string): number[] {
     const at = i * HOP_BYTES;
     const f = `${field}[${i}]`;
     bytes.set(hexField(`${f}.pubkey`, hop.pubkey, 33), at);
-    const scid = typeof hop.shortChannelId === 'string' && /^[0-9]{1,20}$/.test(hop.shortChannelId) ? BigInt(hop.shortChannelId) : -1n;
+    const scid =
+      typeof hop.shortChannelId === 'string' && /^[0-9]{1,20}$/.test(hop.shortChannelId)
+        ? BigInt(hop.shortChannelId)
+        : -1n;
     if (scid < 0n || scid >= 2n ** 64n) {
-      throw new ValidationError(`${f}.shortChannelId`, `expected a decimal uint64 string, got ${String(hop.shortChannelId)}`);
+      throw new ValidationError(
+        `${f}.shortChannelId`,
+        `expected a decimal uint64 string, got ${String(hop.shortChannelId)}`,
+      );
     }
     writeUint(bytes, at + 33, 8, scid);
     writeUint(bytes, at + 41, 4, BigInt(intField(`${f}.feeBaseMsat`, hop.feeBaseMsat, 0xffffffff)));
-    writeUint(bytes, at + 45, 4, BigInt(intField(`${f}.feeProportionalMillionths`, hop.feeProportionalMillionths, 0xffffffff)));
+    writeUint(
+      bytes,
+      at + 45,
+      4,
+      BigInt(intField(`${f}.feeProportionalMillionths`, hop.feeProportionalMillionths, 0xffffffff)),
+    );
     writeUint(bytes, at + 49, 2, BigInt(intField(`${f}.cltvExpiryDelta`, hop.cltvExpiryDelta, 0xffff)));
   });
   return bytesToWords(bytes);
@@ -69,7 +80,10 @@ function privateKeyBytes(privateKey: Uint8Array | string): Uint8Array {
   const bytes = typeof privateKey === 'string' ? fromHex(privateKey) : privateKey;
   if (!(bytes instanceof Uint8Array) || bytes.length !== 32 || !secp256k1.utils.isValidSecretKey(bytes)) {
     // Never echo the key itself.
-    throw new ValidationError('privateKey', 'expected a valid 32-byte secp256k1 secret key (Uint8Array or 64 hex characters)');
+    throw new ValidationError(
+      'privateKey',
+      'expected a valid 32-byte secp256k1 secret key (Uint8Array or 64 hex characters)',
+    );
   }
   return bytes;
 }
@@ -114,17 +128,28 @@ export function encodeBolt11(fields: Bolt11Fields, privateKey: Uint8Array | stri
     }
     hrp += formatAmount(amount);
   }
-  const words: number[] = bigIntToWords(BigInt(intField('timestamp', fields.timestamp, MAX_TIMESTAMP)), TIMESTAMP_WORDS);
+  const words: number[] = bigIntToWords(
+    BigInt(intField('timestamp', fields.timestamp, MAX_TIMESTAMP)),
+    TIMESTAMP_WORDS,
+  );
 
   if (fields.paymentSecret === undefined) {
-    throw new ValidationError('paymentSecret', 'expected 32-byte hex: BOLT11 readers reject invoices without an s field');
+    throw new ValidationError(
+      'paymentSecret',
+      'expected 32-byte hex: BOLT11 readers reject invoices without an s field',
+    );
   }
-  words.push(...tagged(TAG.paymentSecret, bytesToWords(hexField('paymentSecret', fields.paymentSecret, 32)), 'paymentSecret'));
+  words.push(
+    ...tagged(TAG.paymentSecret, bytesToWords(hexField('paymentSecret', fields.paymentSecret, 32)), 'paymentSecret'),
+  );
   words.push(...tagged(TAG.paymentHash, bytesToWords(hexField('paymentHash', fields.paymentHash, 32)), 'paymentHash'));
   const hasD = fields.description !== undefined;
   const hasH = fields.descriptionHash !== undefined;
   if (hasD === hasH) {
-    throw new ValidationError('description', `expected exactly one of description or descriptionHash, got ${hasD ? 'both' : 'neither'}`);
+    throw new ValidationError(
+      'description',
+      `expected exactly one of description or descriptionHash, got ${hasD ? 'both' : 'neither'}`,
+    );
   }
   if (hasD) {
     if (typeof fields.description !== 'string') {
@@ -132,7 +157,13 @@ export function encodeBolt11(fields: Bolt11Fields, privateKey: Uint8Array | stri
     }
     words.push(...tagged(TAG.description, bytesToWords(new TextEncoder().encode(fields.description)), 'description'));
   } else {
-    words.push(...tagged(TAG.descriptionHash, bytesToWords(hexField('descriptionHash', fields.descriptionHash, 32)), 'descriptionHash'));
+    words.push(
+      ...tagged(
+        TAG.descriptionHash,
+        bytesToWords(hexField('descriptionHash', fields.descriptionHash, 32)),
+        'descriptionHash',
+      ),
+    );
   }
   if (fields.metadata !== undefined) {
     words.push(...tagged(TAG.metadata, bytesToWords(hexField('metadata', fields.metadata)), 'metadata'));
@@ -163,7 +194,10 @@ export function encodeBolt11(fields: Bolt11Fields, privateKey: Uint8Array | stri
 
   const request = signBolt11Words(hrp, words, key);
   if (request.length > MAX_REQUEST_LENGTH) {
-    throw new ValidationError('fields', `expected an invoice of at most ${MAX_REQUEST_LENGTH} characters, got ${request.length}`);
+    throw new ValidationError(
+      'fields',
+      `expected an invoice of at most ${MAX_REQUEST_LENGTH} characters, got ${request.length}`,
+    );
   }
   return request;
 }

@@ -41,7 +41,10 @@ export function parseFeatures(words: readonly number[]): ParsedFeatures {
     const name = featureName(bit);
     const isRequired = bit % 2 === 0;
     if (isRequired && name === undefined) {
-      throw new Bolt11Error('unknown_required_feature', `expected only known compulsory features, got unknown even bit ${bit}`);
+      throw new Bolt11Error(
+        'unknown_required_feature',
+        `expected only known compulsory features, got unknown even bit ${bit}`,
+      );
     }
     features[bit] = name === undefined ? { isRequired } : { name, isRequired };
   }
@@ -55,7 +58,7 @@ export function featuresToWords(bits: readonly number[]): number[] {
   const words = new Array<number>(Math.floor(max / 5) + 1).fill(0);
   for (const bit of bits) {
     const idx = words.length - 1 - Math.floor(bit / 5);
-    words[idx] = (words[idx] as number) | (1 << bit % 5);
+    words[idx] = (words[idx] as number) | (1 << (bit % 5));
   }
   return words;
 }

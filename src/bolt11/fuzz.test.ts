@@ -17,7 +17,8 @@ function decodesOrThrowsBolt11Error(input: string): true {
   try {
     decodeBolt11(input);
   } catch (err) {
-    if (!(err instanceof Bolt11Error)) throw new Error(`non-Bolt11Error for ${JSON.stringify(input.slice(0, 120))}`, { cause: err });
+    if (!(err instanceof Bolt11Error))
+      throw new Error(`non-Bolt11Error for ${JSON.stringify(input.slice(0, 120))}`, { cause: err });
   }
   return true;
 }
@@ -40,7 +41,10 @@ function mutate(s: string, m: Mutation): string {
 describe('decodeBolt11 never throws anything but Bolt11Error', () => {
   it('on random strings', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 })), decodesOrThrowsBolt11Error),
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 })),
+        decodesOrThrowsBolt11Error,
+      ),
       { numRuns: RUNS },
     );
   });
@@ -66,7 +70,11 @@ describe('decodeBolt11 never throws anything but Bolt11Error', () => {
   // Random edits almost always break the checksum; re-checksumming drives the fuzz into the
   // tag, amount and signature parsers.
   it('on spec examples with mutated data words and a valid checksum', () => {
-    const edit = fc.record({ at: fc.nat(), word: fc.integer({ min: 0, max: 31 }), kind: fc.constantFrom('set', 'insert', 'delete') });
+    const edit = fc.record({
+      at: fc.nat(),
+      word: fc.integer({ min: 0, max: 31 }),
+      kind: fc.constantFrom('set', 'insert', 'delete'),
+    });
     fc.assert(
       fc.property(fc.constantFrom(...valid), fc.array(edit, { minLength: 1, maxLength: 6 }), (inv, edits) => {
         const { hrp, words } = parseBech32(inv);
@@ -107,7 +115,8 @@ describe('decodeBolt11 never throws anything but Bolt11Error', () => {
 });
 
 describe('encodeBolt11 → decodeBolt11 for arbitrary fields', () => {
-  const hex = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => Buffer.from(b).toString('hex'));
+  const hex = (bytes: number) =>
+    fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => Buffer.from(b).toString('hex'));
   const hop = fc.record({
     pubkey: hex(33),
     shortChannelId: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String),
@@ -125,7 +134,9 @@ describe('encodeBolt11 → decodeBolt11 for arbitrary fields', () => {
     expirySeconds: fc.integer({ min: 0, max: 2 ** 40 - 1 }),
     minFinalCltvExpiry: fc.integer({ min: 0, max: 100_000 }),
     routeHints: fc.array(fc.array(hop, { minLength: 1, maxLength: 3 }), { maxLength: 2 }),
-    features: fc.uniqueArray(fc.constantFrom(8, 9, 14, 15, 16, 17, 25, 31, 49, 99, 101, 255), { maxLength: 6 }).map((a) => [...a].sort((x, y) => x - y)),
+    features: fc
+      .uniqueArray(fc.constantFrom(8, 9, 14, 15, 16, 17, 25, 31, 49, 99, 101, 255), { maxLength: 6 })
+      .map((a) => [...a].sort((x, y) => x - y)),
   });
 
   it('round-trips every field exactly', () => {

@@ -59,7 +59,10 @@ export function parseAmount(text: string): bigint | null {
     throw new Bolt11Error('invalid_amount', `expected a decimal amount, got "${text.slice(0, 30)}"`);
   }
   if (digits.startsWith('0')) {
-    throw new Bolt11Error('invalid_amount', `expected a positive amount without leading zeros, got "${digits.slice(0, 30)}"`);
+    throw new Bolt11Error(
+      'invalid_amount',
+      `expected a positive amount without leading zeros, got "${digits.slice(0, 30)}"`,
+    );
   }
   // 21e6 BTC is 2.1e19 in pico-BTC (20 digits): anything longer is over the cap, and BigInt stays small.
   if (digits.length > 21) {
@@ -67,7 +70,10 @@ export function parseAmount(text: string): bigint | null {
   }
   const tenths = BigInt(digits) * (TENTH_MSAT_PER_UNIT[multiplier] as bigint);
   if (tenths % 10n !== 0n) {
-    throw new Bolt11Error('sub_msat_precision', `expected a whole number of msat, got ${digits}${multiplier} (last pico digit must be 0)`);
+    throw new Bolt11Error(
+      'sub_msat_precision',
+      `expected a whole number of msat, got ${digits}${multiplier} (last pico digit must be 0)`,
+    );
   }
   const msat = tenths / 10n;
   if (msat > MAX_AMOUNT_MSAT) {

@@ -36,7 +36,11 @@ export function isBolt11Network(value: unknown): value is Bolt11Network {
  * The address string of a fallback on `network`, or `undefined` when the program is not a
  * well-formed P2PKH/P2SH hash (20 bytes) or witness program (BIP-141 lengths).
  */
-export function fallbackAddressString(network: Bolt11Network, version: number, program: Uint8Array): string | undefined {
+export function fallbackAddressString(
+  network: Bolt11Network,
+  version: number,
+  program: Uint8Array,
+): string | undefined {
   const params = PARAMS[network];
   if (version === 17 || version === 18) {
     if (program.length !== 20) return undefined;

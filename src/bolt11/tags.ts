@@ -72,7 +72,10 @@ function readUint(bytes: Uint8Array, at: number, len: number): bigint {
 function parseRoute(words: readonly number[]): Bolt11RouteHop[] {
   const bytes = wordsToBytes(words, false);
   if (bytes.length === 0 || bytes.length % HOP_BYTES !== 0) {
-    throw new Bolt11Error('invalid_route_hint', `expected r field data in ${HOP_BYTES}-byte hops, got ${bytes.length} bytes`);
+    throw new Bolt11Error(
+      'invalid_route_hint',
+      `expected r field data in ${HOP_BYTES}-byte hops, got ${bytes.length} bytes`,
+    );
   }
   const hops: Bolt11RouteHop[] = [];
   for (let at = 0; at < bytes.length; at += HOP_BYTES) {
@@ -93,13 +96,19 @@ export function parseTags(words: readonly number[], network: Bolt11Network): Par
   let i = 0;
   while (i < words.length) {
     if (i + 3 > words.length) {
-      throw new Bolt11Error('invalid_tag_length', `expected a 3-word field header at word ${i}, got ${words.length - i} words`);
+      throw new Bolt11Error(
+        'invalid_tag_length',
+        `expected a 3-word field header at word ${i}, got ${words.length - i} words`,
+      );
     }
     const tag = words[i] as number;
     const len = ((words[i + 1] as number) << 5) | (words[i + 2] as number);
     const start = i + 3;
     if (start + len > words.length) {
-      throw new Bolt11Error('invalid_tag_length', `expected ${len} data words for tag ${tag}, got ${words.length - start}`);
+      throw new Bolt11Error(
+        'invalid_tag_length',
+        `expected ${len} data words for tag ${tag}, got ${words.length - start}`,
+      );
     }
     const data = words.slice(start, start + len);
     i = start + len;

@@ -1,21 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
-import { DEFAULT_DB, DEFAULT_LND_SOCKET, redact, resolveConnection, resolveDbPath, resolveFixedRate, resolveTimeoutMs } from './config.js';
+import {
+  DEFAULT_DB,
+  DEFAULT_LND_SOCKET,
+  redact,
+  resolveConnection,
+  resolveDbPath,
+  resolveFixedRate,
+  resolveTimeoutMs,
+} from './config.js';
 
 const URI = 'lndconnect://10.0.0.5:10010?cert=MIIB&macaroon=AgEDbG5kAvgBAwoQ';
-const ENV_SOCKET = { LIGHTNING_HOST: 'env-host:10009', LIGHTNING_CERT_PATH: '/env/tls.cert', LIGHTNING_MACAROON_PATH: '/env/admin.macaroon' };
+const ENV_SOCKET = {
+  LIGHTNING_HOST: 'env-host:10009',
+  LIGHTNING_CERT_PATH: '/env/tls.cert',
+  LIGHTNING_MACAROON_PATH: '/env/admin.macaroon',
+};
 
 describe('resolveConnection', () => {
   it('prefers --lndconnect over everything', () => {
-    const resolved = resolveConnection({ lndconnect: URI, host: 'flag:1' }, { ...ENV_SOCKET, LNDCONNECT: 'lndconnect://other:1?macaroon=AA' });
+    const resolved = resolveConnection(
+      { lndconnect: URI, host: 'flag:1' },
+      { ...ENV_SOCKET, LNDCONNECT: 'lndconnect://other:1?macaroon=AA' },
+    );
     expect(resolved.client).toEqual({ lndconnect: URI, timeoutMs: 15_000, maxRetries: 1 });
     expect(resolved.socket).toBe('10.0.0.5:10010');
     expect(resolved.secrets).toContain('AgEDbG5kAvgBAwoQ');
   });
 
   it('takes socket flags field by field, falling back to the variables', () => {
-    const resolved = resolveConnection({ host: 'flag-host:1', macaroon: '/flag/m.macaroon' }, { ...ENV_SOCKET, LNDCONNECT: URI });
-    expect(resolved.client).toEqual({ socket: 'flag-host:1', cert: '/env/tls.cert', macaroon: '/flag/m.macaroon', timeoutMs: 15_000, maxRetries: 1 });
+    const resolved = resolveConnection(
+      { host: 'flag-host:1', macaroon: '/flag/m.macaroon' },
+      { ...ENV_SOCKET, LNDCONNECT: URI },
+    );
+    expect(resolved.client).toEqual({
+      socket: 'flag-host:1',
+      cert: '/env/tls.cert',
+      macaroon: '/flag/m.macaroon',
+      timeoutMs: 15_000,
+      maxRetries: 1,
+    });
     expect(resolved.secrets).toEqual([]);
   });
 
@@ -23,8 +47,12 @@ describe('resolveConnection', () => {
     expect(resolveConnection({}, { ...ENV_SOCKET, LNDCONNECT: URI }).client).toMatchObject({ lndconnect: URI });
   });
 
-  it('uses the LIGHTNING_* variables, with LND\'s default socket when LIGHTNING_HOST is unset', () => {
-    expect(resolveConnection({}, ENV_SOCKET).client).toMatchObject({ socket: 'env-host:10009', cert: '/env/tls.cert', macaroon: '/env/admin.macaroon' });
+  it("uses the LIGHTNING_* variables, with LND's default socket when LIGHTNING_HOST is unset", () => {
+    expect(resolveConnection({}, ENV_SOCKET).client).toMatchObject({
+      socket: 'env-host:10009',
+      cert: '/env/tls.cert',
+      macaroon: '/env/admin.macaroon',
+    });
     const { LIGHTNING_HOST: _ignored, ...noHost } = ENV_SOCKET;
     expect(resolveConnection({}, noHost).socket).toBe(DEFAULT_LND_SOCKET);
   });
@@ -72,7 +100,9 @@ describe('other settings', () => {
   });
 
   it('redacts every secret occurrence', () => {
-    expect(redact('bad macaroon 0201036c6e64 (0201036c6e64)', ['0201036c6e64'])).toBe('bad macaroon [redacted] ([redacted])');
+    expect(redact('bad macaroon 0201036c6e64 (0201036c6e64)', ['0201036c6e64'])).toBe(
+      'bad macaroon [redacted] ([redacted])',
+    );
     expect(redact('short', ['abc'])).toBe('short');
   });
 });

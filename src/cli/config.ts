@@ -26,7 +26,13 @@ export type CliEnv = Readonly<Record<string, string | undefined>>;
 export interface ConnectionSettings {
   readonly client:
     | { readonly lndconnect: string; readonly timeoutMs: number; readonly maxRetries: number }
-    | { readonly socket: string; readonly cert: string; readonly macaroon: string; readonly timeoutMs: number; readonly maxRetries: number };
+    | {
+        readonly socket: string;
+        readonly cert: string;
+        readonly macaroon: string;
+        readonly timeoutMs: number;
+        readonly maxRetries: number;
+      };
   /** `host:port`, for "LND unreachable at …" messages. */
   readonly socket: string;
   /** Strings that must never be printed (inline macaroons, the lndconnect URI and its macaroon). */
@@ -42,7 +48,8 @@ export const DEFAULT_TIMEOUT_SECONDS = 15;
 /** Retries of idempotent LND calls: one quick retry, so a down node is reported within a second or two. */
 const CLI_MAX_RETRIES = 1;
 
-const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value.trim());
+const nonEmpty = (value: string | undefined): string | undefined =>
+  value === undefined || value.trim() === '' ? undefined : value.trim();
 
 function socketOfLndconnect(uri: string): string {
   try {
@@ -67,7 +74,8 @@ function secretsOfLndconnect(uri: string): string[] {
 /** The LND call deadline in ms from `--timeout` (seconds). @throws {ValidationError} */
 export function resolveTimeoutMs(options: GlobalOptions): number {
   const seconds = options.timeout ?? DEFAULT_TIMEOUT_SECONDS;
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new ValidationError('--timeout', `expected a positive number of seconds, got ${String(options.timeout)}`);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new ValidationError('--timeout', `expected a positive number of seconds, got ${String(options.timeout)}`);
   return Math.max(1, Math.round(seconds * 1000));
 }
 
@@ -82,7 +90,11 @@ export function resolveConnection(options: GlobalOptions, env: CliEnv): Connecti
   const hasSocketFlags = [options.host, options.cert, options.macaroon].some((v) => nonEmpty(v) !== undefined);
   const uri = flagUri ?? (hasSocketFlags ? undefined : nonEmpty(env.LNDCONNECT));
   if (uri !== undefined) {
-    return { client: { lndconnect: uri, ...common }, socket: socketOfLndconnect(uri), secrets: secretsOfLndconnect(uri) };
+    return {
+      client: { lndconnect: uri, ...common },
+      socket: socketOfLndconnect(uri),
+      secrets: secretsOfLndconnect(uri),
+    };
   }
   const socket = nonEmpty(options.host) ?? nonEmpty(env.LIGHTNING_HOST);
   const cert = nonEmpty(options.cert) ?? nonEmpty(env.LIGHTNING_CERT_PATH);
@@ -94,8 +106,10 @@ export function resolveConnection(options: GlobalOptions, env: CliEnv): Connecti
         '(or set LNDCONNECT, or LIGHTNING_HOST, LIGHTNING_CERT_PATH and LIGHTNING_MACAROON_PATH)',
     );
   }
-  if (cert === undefined) throw new ValidationError('--cert', 'expected the path of LND\'s tls.cert (or LIGHTNING_CERT_PATH), got none');
-  if (macaroon === undefined) throw new ValidationError('--macaroon', 'expected the path of a macaroon (or LIGHTNING_MACAROON_PATH), got none');
+  if (cert === undefined)
+    throw new ValidationError('--cert', "expected the path of LND's tls.cert (or LIGHTNING_CERT_PATH), got none");
+  if (macaroon === undefined)
+    throw new ValidationError('--macaroon', 'expected the path of a macaroon (or LIGHTNING_MACAROON_PATH), got none');
   const resolvedSocket = socket ?? DEFAULT_LND_SOCKET;
   // A macaroon given inline as hex is a secret; a path is not.
   const secrets = /^(?:[0-9a-fA-F]{2})+$/.test(macaroon) ? [macaroon] : [];

@@ -39,7 +39,12 @@ const BY_CODE: Readonly<Record<string, ExitCode>> = {
 };
 
 /** Error codes that mean "LND is unreachable" (exit 3). */
-export const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['LND_UNAVAILABLE', 'LND_CONNECTION', 'LND_TIMEOUT', 'CIRCUIT_OPEN']);
+export const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  'LND_UNAVAILABLE',
+  'LND_CONNECTION',
+  'LND_TIMEOUT',
+  'CIRCUIT_OPEN',
+]);
 
 /**
  * The exit code for an error: commander usage errors → 2 (help and version → 0), lnkit errors by
@@ -48,7 +53,9 @@ export const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['LND_UNAVAILABLE'
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof CommandFailedError) return error.exitCode;
   if (error instanceof CommanderError) {
-    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT_CODES.ok : EXIT_CODES.usage;
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version'
+      ? EXIT_CODES.ok
+      : EXIT_CODES.usage;
   }
   if (isLightningError(error)) return BY_CODE[error.code] ?? EXIT_CODES.other;
   if (error instanceof Error && error.name === 'AbortError') return EXIT_CODES.interrupted;

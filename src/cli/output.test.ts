@@ -1,11 +1,31 @@
 import Big from 'big.js';
 import { describe, expect, it } from 'vitest';
-import { createPrinter, formatDuration, formatKeyValues, formatMsat, formatSat, formatTable, groupDigits, shorten, toJson } from './output.js';
+import {
+  createPrinter,
+  formatDuration,
+  formatKeyValues,
+  formatMsat,
+  formatSat,
+  formatTable,
+  groupDigits,
+  shorten,
+  toJson,
+} from './output.js';
 
 describe('toJson', () => {
   it('writes bigint as decimal strings, Dates as ISO and big.js decimals as strings', () => {
-    const value = { msat: 2n ** 64n + 1n, at: new Date('2025-01-31T12:00:00.000Z'), eur: new Big('19.90'), nested: [{ sat: -5n }] };
-    expect(JSON.parse(toJson(value))).toEqual({ msat: '18446744073709551617', at: '2025-01-31T12:00:00.000Z', eur: '19.9', nested: [{ sat: '-5' }] });
+    const value = {
+      msat: 2n ** 64n + 1n,
+      at: new Date('2025-01-31T12:00:00.000Z'),
+      eur: new Big('19.90'),
+      nested: [{ sat: -5n }],
+    };
+    expect(JSON.parse(toJson(value))).toEqual({
+      msat: '18446744073709551617',
+      at: '2025-01-31T12:00:00.000Z',
+      eur: '19.9',
+      nested: [{ sat: '-5' }],
+    });
   });
 });
 
@@ -22,13 +42,20 @@ describe('formatTable', () => {
   });
 
   it('ignores ANSI colour codes when measuring', () => {
-    expect(formatTable([{ header: 'A' }, { header: 'B' }], [['\x1b[31mx\x1b[0m', 'y']])).toBe('A  B\n\x1b[31mx\x1b[0m  y\n');
+    expect(formatTable([{ header: 'A' }, { header: 'B' }], [['\x1b[31mx\x1b[0m', 'y']])).toBe(
+      'A  B\n\x1b[31mx\x1b[0m  y\n',
+    );
   });
 });
 
 describe('formatKeyValues', () => {
   it('aligns the values after the longest label', () => {
-    expect(formatKeyValues([['Alias', 'alice'], ['Block height', '800000']])).toBe('Alias         alice\nBlock height  800000\n');
+    expect(
+      formatKeyValues([
+        ['Alias', 'alice'],
+        ['Block height', '800000'],
+      ]),
+    ).toBe('Alias         alice\nBlock height  800000\n');
   });
 });
 

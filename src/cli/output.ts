@@ -36,7 +36,9 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
  * @example formatTable([{ header: 'ID' }, { header: 'SAT', align: 'right' }], [['a', '1,000']])
  */
 export function formatTable(columns: readonly Column[], rows: readonly (readonly string[])[]): string {
-  const widths = columns.map((c, i) => Math.max(visibleLength(c.header), ...rows.map((r) => visibleLength(r[i] ?? ''))));
+  const widths = columns.map((c, i) =>
+    Math.max(visibleLength(c.header), ...rows.map((r) => visibleLength(r[i] ?? ''))),
+  );
   const line = (cells: readonly string[]): string =>
     columns
       .map((c, i) => pad(cells[i] ?? '', widths[i]!, c.align ?? 'left'))
@@ -103,7 +105,11 @@ export interface Printer {
 }
 
 /** Creates the {@link Printer} for one run. */
-export function createPrinter(options: { readonly json: boolean; readonly stdout: TextSink; readonly stderr: TextSink }): Printer {
+export function createPrinter(options: {
+  readonly json: boolean;
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+}): Printer {
   const { json, stdout, stderr } = options;
   return {
     json,

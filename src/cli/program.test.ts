@@ -7,7 +7,11 @@ import type { CliIo, Session } from './session.js';
 function capture(env: CliIo['env'] = {}) {
   let stdout = '';
   let stderr = '';
-  const io: CliIo = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env };
+  const io: CliIo = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    env,
+  };
   return { io, out: () => stdout, err: () => stderr };
 }
 
@@ -64,7 +68,11 @@ describe('lnkit program', () => {
   it.each([
     [['status', '--bogus'], "error: unknown option '--bogus'", 'Usage: lnkit status'],
     [['invoice', 'create', '5'], "error: missing required argument 'description'", 'Usage: lnkit invoice create'],
-    [['invoice', 'create', '5', 'x', '--expiry-hours', '-1'], 'expected a positive number of hours, got "-1"', 'Usage: lnkit invoice create'],
+    [
+      ['invoice', 'create', '5', 'x', '--expiry-hours', '-1'],
+      'expected a positive number of hours, got "-1"',
+      'Usage: lnkit invoice create',
+    ],
     [['invoice', 'list', '--limit', '0'], 'expected a positive integer, got "0"', 'Usage: lnkit invoice list'],
     [['--timeout', 'soon', 'status'], 'expected a positive number of seconds, got "soon"', 'Usage: lnkit'],
     [['nonsense'], "error: unknown command 'nonsense'", 'Usage: lnkit'],
@@ -80,7 +88,9 @@ describe('lnkit program', () => {
   it('exits 2 with one line when no LND connection is configured', async () => {
     const c = capture({});
     expect(await runCli(['status'], c.io)).toBe(2);
-    expect(c.err()).toMatch(/^lnkit: connection: expected an LND node, got none: pass --lndconnect <uri>, or --host, --cert and --macaroon .*\n$/);
+    expect(c.err()).toMatch(
+      /^lnkit: connection: expected an LND node, got none: pass --lndconnect <uri>, or --host, --cert and --macaroon .*\n$/,
+    );
   });
 
   it('exits 2 for a malformed lndconnect URI without echoing it', async () => {
@@ -95,13 +105,18 @@ describe('describeError', () => {
   const session = { connection: { socket: '127.0.0.1:1234', secrets: ['0201036c6e64aabbccdd'] } } as unknown as Session;
 
   it('names the socket when LND is unreachable and keeps to one line', () => {
-    expect(describeError(new LndUnavailableError('LND is unavailable:\n14 UNAVAILABLE: connect ECONNREFUSED. Resolution note: '), session)).toBe(
-      'LND unreachable at 127.0.0.1:1234: LND is unavailable: 14 UNAVAILABLE: connect ECONNREFUSED.',
-    );
+    expect(
+      describeError(
+        new LndUnavailableError('LND is unavailable:\n14 UNAVAILABLE: connect ECONNREFUSED. Resolution note: '),
+        session,
+      ),
+    ).toBe('LND unreachable at 127.0.0.1:1234: LND is unavailable: 14 UNAVAILABLE: connect ECONNREFUSED.');
   });
 
   it('never prints a configured secret', () => {
-    expect(describeError(new ValidationError('macaroon', 'rejected 0201036c6e64aabbccdd'), session)).toBe('macaroon: rejected [redacted]');
+    expect(describeError(new ValidationError('macaroon', 'rejected 0201036c6e64aabbccdd'), session)).toBe(
+      'macaroon: rejected [redacted]',
+    );
   });
 
   it('adds the code to other lnkit errors and passes plain messages through', () => {

@@ -21,7 +21,12 @@ export const CLI_VERSION = '0.1.0';
 
 function parseSeconds(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new CommanderError(EXIT_CODES.usage, 'commander.invalidArgument', `error: --timeout: expected a positive number of seconds, got ${JSON.stringify(value)}`);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new CommanderError(
+      EXIT_CODES.usage,
+      'commander.invalidArgument',
+      `error: --timeout: expected a positive number of seconds, got ${JSON.stringify(value)}`,
+    );
   return n;
 }
 
@@ -43,8 +48,17 @@ export function buildProgram(io: CliIo, onSession: (session: Session) => void = 
     .addOption(new Option('--cert <path>', 'LND tls.cert path or PEM (env LIGHTNING_CERT_PATH)'))
     .addOption(new Option('--macaroon <path>', 'macaroon path or hex (env LIGHTNING_MACAROON_PATH)'))
     .addOption(new Option('--db <file>', 'SQLite database (env LIGHTNING_DB; default ./lnkit.db)'))
-    .addOption(new Option('--rate <eur-per-btc>', 'fixed BTC/EUR rate instead of Kraken+Bitstamp+Coinbase (env LIGHTNING_FIXED_RATE)'))
-    .addOption(new Option('--timeout <seconds>', `deadline of each LND call (default ${DEFAULT_TIMEOUT_SECONDS})`).argParser(parseSeconds))
+    .addOption(
+      new Option(
+        '--rate <eur-per-btc>',
+        'fixed BTC/EUR rate instead of Kraken+Bitstamp+Coinbase (env LIGHTNING_FIXED_RATE)',
+      ),
+    )
+    .addOption(
+      new Option('--timeout <seconds>', `deadline of each LND call (default ${DEFAULT_TIMEOUT_SECONDS})`).argParser(
+        parseSeconds,
+      ),
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 ok, 1 other failure, 2 usage, 3 LND unreachable, 4 authentication, 5 not found, 130 interrupted.\n' +
@@ -65,8 +79,10 @@ function reasonOf(error: unknown, code: ExitCode, session: Session | null): stri
   const message = error instanceof Error ? error.message : String(error);
   const socket = session?.connection?.socket;
   if (code === EXIT_CODES.lndUnreachable) return `LND unreachable${socket ? ` at ${socket}` : ''}: ${message}`;
-  if (code === EXIT_CODES.authentication) return `LND refused the credentials${socket ? ` at ${socket}` : ''}: ${message}`;
-  if (isLightningError(error) && code === EXIT_CODES.other && !message.includes(error.code)) return `${message} (${error.code})`;
+  if (code === EXIT_CODES.authentication)
+    return `LND refused the credentials${socket ? ` at ${socket}` : ''}: ${message}`;
+  if (isLightningError(error) && code === EXIT_CODES.other && !message.includes(error.code))
+    return `${message} (${error.code})`;
   return message;
 }
 

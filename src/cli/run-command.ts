@@ -7,7 +7,9 @@ import type { GlobalOptions } from './config.js';
 import { openSession, type CliIo, type Session } from './session.js';
 
 /** Wraps a command handler `(session, ...positionalArgs, localOptions)` into a commander action. */
-export type CommandRunner = <A extends unknown[]>(handler: (session: Session, ...args: A) => Promise<void>) => (...args: unknown[]) => Promise<void>;
+export type CommandRunner = <A extends unknown[]>(
+  handler: (session: Session, ...args: A) => Promise<void>,
+) => (...args: unknown[]) => Promise<void>;
 
 /** Creates the runner; `onSession` sees each session (for error messages that name the socket). */
 export function createCommandRunner(io: CliIo, onSession: (session: Session) => void): CommandRunner {

@@ -7,7 +7,14 @@ import type { Lightning } from '../create-lightning.js';
 import type { LndClient } from '../lnd/lnd-client.js';
 import type { RateProvider } from '../rates/rate-provider.js';
 import type { Store } from '../store/store.js';
-import { resolveConnection, resolveDbPath, resolveFixedRate, type CliEnv, type ConnectionSettings, type GlobalOptions } from './config.js';
+import {
+  resolveConnection,
+  resolveDbPath,
+  resolveFixedRate,
+  type CliEnv,
+  type ConnectionSettings,
+  type GlobalOptions,
+} from './config.js';
 import { createPrinter, type Printer, type TextSink } from './output.js';
 
 /** Longest wait for resources to close at the end of a command. */
@@ -78,13 +85,20 @@ export function openSession(io: CliIo, options: GlobalOptions): Session {
         const mod = await import('../rates/index.js');
         const fixed = resolveFixedRate(options, io.env);
         if (fixed !== null) return mod.createFixedRates(fixed);
-        return mod.createRateProvider({ sources: [mod.createKrakenSource(), mod.createBitstampSource(), mod.createCoinbaseSource()] });
+        return mod.createRateProvider({
+          sources: [mod.createKrakenSource(), mod.createBitstampSource(), mod.createCoinbaseSource()],
+        });
       })();
       return rates;
     },
     lightning() {
       lightning ??= (async () => {
-        const [client, db, provider, { createLightning }] = await Promise.all([session.lnd(), session.store(), session.rates(), import('../create-lightning.js')]);
+        const [client, db, provider, { createLightning }] = await Promise.all([
+          session.lnd(),
+          session.store(),
+          session.rates(),
+          import('../create-lightning.js'),
+        ]);
         // A one-shot command never delivers webhooks: the app's own process does.
         created = createLightning({
           lnd: client,

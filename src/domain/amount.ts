@@ -72,7 +72,8 @@ export function parseEur(value: unknown, field = 'amountEur'): Decimal {
  */
 export function parseRate(value: unknown, field = 'rate'): Decimal {
   const text = toPlainString(value as DecimalInput, field);
-  if (!DECIMAL_PATTERN.test(text)) throw new ValidationError(field, `expected a positive decimal rate, got ${describe(value)}`);
+  if (!DECIMAL_PATTERN.test(text))
+    throw new ValidationError(field, `expected a positive decimal rate, got ${describe(value)}`);
   const rate = new Dec(text);
   if (rate.lte(0)) throw new ValidationError(field, `expected a positive rate, got ${text}`);
   return rate;

@@ -11,12 +11,7 @@ export type PaymentStatus = 'in_flight' | 'succeeded' | 'failed' | 'unknown';
 
 /** Why an outgoing payment failed, mapped from LND's `failure_reason`. */
 export type PaymentFailureReason =
-  | 'timeout'
-  | 'no_route'
-  | 'error'
-  | 'incorrect_payment_details'
-  | 'insufficient_balance'
-  | 'canceled';
+  'timeout' | 'no_route' | 'error' | 'incorrect_payment_details' | 'insufficient_balance' | 'canceled';
 
 /** A payment as lnkit stores it. */
 export interface Payment {

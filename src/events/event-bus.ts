@@ -21,7 +21,11 @@ export interface LightningEventBus {
   /** Removes a listener. */
   off<K extends LightningEventName>(name: K, listener: Listener<K>): void;
   /** Resolves with the next `name` event for which `filter` is true (or rejects after `timeoutMs`). */
-  waitFor<K extends LightningEventName>(name: K, filter?: (payload: LightningEvents[K]) => boolean, timeoutMs?: number): Promise<LightningEvents[K]>;
+  waitFor<K extends LightningEventName>(
+    name: K,
+    filter?: (payload: LightningEvents[K]) => boolean,
+    timeoutMs?: number,
+  ): Promise<LightningEvents[K]>;
 }
 
 /** The bus with `emit`, kept internal to lnkit's services. */

@@ -27,7 +27,11 @@ export function createExpirySweeper(ctx: ServiceContext, intervalMs = 15_000): E
       if (due.length === 0) return total;
       for (const record of due) {
         const updated = await ctx.store.transaction(async (tx) => {
-          const row = await tx.invoices.update(record.id, { status: 'expired', closedAt: now }, { fromStatus: ['open'] });
+          const row = await tx.invoices.update(
+            record.id,
+            { status: 'expired', closedAt: now },
+            { fromStatus: ['open'] },
+          );
           if (row) await ctx.recordEvent(tx, 'invoice.expired', { invoice: toInvoice(row) });
           return row;
         });

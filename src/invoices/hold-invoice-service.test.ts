@@ -28,7 +28,8 @@ async function setup(config: HoldInvoiceServiceConfig = { checkIntervalMs: BLOCK
     return { ctx, hold, invoices: createInvoiceService(ctx) };
   };
   const alice = fake.network.node('alice');
-  const calls = (method: string, lndName: string) => alice.callLog.filter((c) => c.method === method || c.method === lndName).length;
+  const calls = (method: string, lndName: string) =>
+    alice.callLog.filter((c) => c.method === method || c.method === lndName).length;
   const bobBalance = async () => (await fake.payer.channelBalance()).localMsat;
   /** Bob pays; the promise settles when the hold invoice is settled or cancelled. */
   const bobPays = (request: string): Promise<LndPayment> => fake.simulate.pay(request);
@@ -54,7 +55,11 @@ describe('invoices.createHold', () => {
     const t = await setup();
     const { ctx, hold } = await t.start();
     const preimage = '11'.repeat(32);
-    const invoice = await hold.createHold({ amountEur: '1.50', description: 'x', paymentHash: sha256(preimage).toUpperCase() });
+    const invoice = await hold.createHold({
+      amountEur: '1.50',
+      description: 'x',
+      paymentHash: sha256(preimage).toUpperCase(),
+    });
     expect(invoice.paymentHash).toBe(sha256(preimage));
     expect((await t.store.invoices.get(invoice.id))!.preimage).toBeNull();
     const accepted = ctx.bus.waitFor('invoice.accepted', undefined, 2000);
@@ -138,7 +143,9 @@ describe('hold invoice lifecycle', () => {
     expect((await t.store.invoices.get(invoice.id))!.status).toBe('cancelled');
     expect(await t.bobBalance()).toBe(before);
     expect(ctx.emittedEvents.filter((e) => e.type === 'invoice.cancelled')).toHaveLength(1);
-    expect(ctx.logLines.some((l) => l.message.includes('near expiry') && l.fields['payment_hash'] === invoice.paymentHash)).toBe(true);
+    expect(
+      ctx.logLines.some((l) => l.message.includes('near expiry') && l.fields['payment_hash'] === invoice.paymentHash),
+    ).toBe(true);
     await hold.stop();
   });
 });
@@ -164,7 +171,8 @@ describe('hold invoices across a restart', () => {
     const invoice = await first.hold.createHold({ amountSat: 2550n, description: 'restart' });
     await first.hold.stop();
     const paid = t.bobPays(invoice.paymentRequest);
-    for await (const update of t.fake.lnd.subscribeSingleInvoice({ paymentHash: invoice.paymentHash })) if (update.state === 'ACCEPTED') break;
+    for await (const update of t.fake.lnd.subscribeSingleInvoice({ paymentHash: invoice.paymentHash }))
+      if (update.state === 'ACCEPTED') break;
     let accepted: Promise<unknown> | undefined;
     const second = await t.start((ctx) => (accepted = ctx.bus.waitFor('invoice.accepted', undefined, 2000)));
     await accepted;

@@ -12,7 +12,12 @@ import type { InvoiceRecord } from '../store/store.js';
 import { createHoldWatcher, type HoldWatcherConfig } from './hold-watcher.js';
 import { issueInvoice } from './issue-invoice.js';
 import { toInvoice } from './to-invoice.js';
-import { validateCreateInvoiceInput, validateInvoiceId, validatePaymentHash, type CreateInvoiceInput } from './validate-invoice-input.js';
+import {
+  validateCreateInvoiceInput,
+  validateInvoiceId,
+  validatePaymentHash,
+  type CreateInvoiceInput,
+} from './validate-invoice-input.js';
 
 /** Input of `invoices.createHold`: as `create`, plus an optional payment hash. */
 export interface CreateHoldInvoiceInput extends CreateInvoiceInput {
@@ -54,17 +59,25 @@ const sha256Hex = (hex: string): string => createHash('sha256').update(Buffer.fr
 /** Validates a preimage without ever echoing it. */
 function validatePreimage(value: unknown): string {
   if (typeof value !== 'string' || !/^[0-9a-fA-F]{64}$/.test(value)) {
-    throw new ValidationError('preimage', `expected 64 hex characters (32 bytes), got ${typeof value === 'string' ? `${value.length} characters` : typeof value}`);
+    throw new ValidationError(
+      'preimage',
+      `expected 64 hex characters (32 bytes), got ${typeof value === 'string' ? `${value.length} characters` : typeof value}`,
+    );
   }
   return value.toLowerCase();
 }
 
 /** Creates the hold invoice service. Internal: use `createLightning`. */
-export function createHoldInvoiceService(ctx: ServiceContext, config: HoldInvoiceServiceConfig = {}): HoldInvoiceService {
+export function createHoldInvoiceService(
+  ctx: ServiceContext,
+  config: HoldInvoiceServiceConfig = {},
+): HoldInvoiceService {
   const margin = config.safetyMarginBlocks ?? 30;
-  if (!Number.isInteger(margin) || margin < 0) throw new ValidationError('safetyMarginBlocks', `expected a whole number of blocks ≥ 0, got ${String(margin)}`);
+  if (!Number.isInteger(margin) || margin < 0)
+    throw new ValidationError('safetyMarginBlocks', `expected a whole number of blocks ≥ 0, got ${String(margin)}`);
   const interval = config.checkIntervalMs ?? 30_000;
-  if (!Number.isInteger(interval) || interval < 1) throw new ValidationError('checkIntervalMs', `expected a positive whole number of ms, got ${String(interval)}`);
+  if (!Number.isInteger(interval) || interval < 1)
+    throw new ValidationError('checkIntervalMs', `expected a positive whole number of ms, got ${String(interval)}`);
   const watcher = createHoldWatcher(ctx, config);
 
   async function load(id: string): Promise<InvoiceRecord> {
@@ -82,7 +95,12 @@ export function createHoldInvoiceService(ctx: ServiceContext, config: HoldInvoic
       isHold: true,
       preimage,
       addToLnd: async (valueMsat) => {
-        const added = await ctx.lnd.addHoldInvoice({ paymentHash, valueMsat, memo: input.description, expirySeconds: input.expirySeconds });
+        const added = await ctx.lnd.addHoldInvoice({
+          paymentHash,
+          valueMsat,
+          memo: input.description,
+          expirySeconds: input.expirySeconds,
+        });
         return { paymentHash, paymentRequest: added.paymentRequest, addIndex: added.addIndex };
       },
     });
@@ -92,22 +110,36 @@ export function createHoldInvoiceService(ctx: ServiceContext, config: HoldInvoic
 
   async function settleHold(id: string, given?: string): Promise<Invoice> {
     const record = await load(id);
-    if (!record.isHold) throw new ValidationError('id', `expected a hold invoice, but ${record.id} is a regular invoice`);
+    if (!record.isHold)
+      throw new ValidationError('id', `expected a hold invoice, but ${record.id} is a regular invoice`);
     if (record.status !== 'accepted') {
-      throw new InvalidStateTransitionError(record.status, 'settled', `invoice ${record.id} is ${record.status}; only an accepted hold invoice can be settled`);
+      throw new InvalidStateTransitionError(
+        record.status,
+        'settled',
+        `invoice ${record.id} is ${record.status}; only an accepted hold invoice can be settled`,
+      );
     }
     const preimage = given === undefined ? record.preimage : validatePreimage(given);
     if (preimage === null) {
-      throw new ValidationError('preimage', 'expected the preimage: this hold invoice was created with a payment hash supplied by the host');
+      throw new ValidationError(
+        'preimage',
+        'expected the preimage: this hold invoice was created with a payment hash supplied by the host',
+      );
     }
     if (sha256Hex(preimage) !== record.paymentHash) {
-      throw new ValidationError('preimage', `expected the preimage of payment hash ${record.paymentHash}; it hashes to something else`);
+      throw new ValidationError(
+        'preimage',
+        `expected the preimage of payment hash ${record.paymentHash}; it hashes to something else`,
+      );
     }
     await ctx.lnd.settleInvoice(preimage);
     const lndInvoice = await ctx.lnd.lookupInvoice(record.paymentHash);
     announceSettlements(ctx, await recordSettlements(ctx, [lndInvoice]));
     const settled = toInvoice(await load(id));
-    ctx.logger.info({ invoice_id: settled.id, payment_hash: settled.paymentHash, status: settled.status }, 'hold invoice settled');
+    ctx.logger.info(
+      { invoice_id: settled.id, payment_hash: settled.paymentHash, status: settled.status },
+      'hold invoice settled',
+    );
     return settled;
   }
 

@@ -47,7 +47,8 @@ interface Watch {
 /** Earliest expiry height of the HTLCs LND holds, or null when it holds none. */
 export function earliestHtlcExpiry(invoice: LndInvoice): number | null {
   let min: number | null = null;
-  for (const htlc of invoice.htlcs) if (htlc.state === 'ACCEPTED' && (min === null || htlc.expiryHeight < min)) min = htlc.expiryHeight;
+  for (const htlc of invoice.htlcs)
+    if (htlc.state === 'ACCEPTED' && (min === null || htlc.expiryHeight < min)) min = htlc.expiryHeight;
   return min;
 }
 
@@ -71,7 +72,14 @@ export function createHoldWatcher(ctx: ServiceContext, config: HoldWatcherConfig
       return row;
     });
     if (!updated) return;
-    ctx.logger.info({ invoice_id: updated.id, payment_hash: updated.paymentHash, amount_sat: (invoice.amountPaidMsat / 1000n).toString() }, 'hold invoice accepted');
+    ctx.logger.info(
+      {
+        invoice_id: updated.id,
+        payment_hash: updated.paymentHash,
+        amount_sat: (invoice.amountPaidMsat / 1000n).toString(),
+      },
+      'hold invoice accepted',
+    );
     ctx.bus.emit('invoice.accepted', { invoice: toInvoice(updated) });
   }
 
@@ -81,7 +89,11 @@ export function createHoldWatcher(ctx: ServiceContext, config: HoldWatcherConfig
     if (!record) return;
     const now = new Date(ctx.clock.now());
     const updated = await ctx.store.transaction(async (tx) => {
-      const row = await tx.invoices.update(record.id, { status: 'cancelled', closedAt: now }, { fromStatus: ['open', 'accepted'] });
+      const row = await tx.invoices.update(
+        record.id,
+        { status: 'cancelled', closedAt: now },
+        { fromStatus: ['open', 'accepted'] },
+      );
       if (row) await ctx.recordEvent(tx, 'invoice.cancelled', { invoice: toInvoice(row) });
       return row;
     });
@@ -137,7 +149,9 @@ export function createHoldWatcher(ctx: ServiceContext, config: HoldWatcherConfig
     const entry: Watch = { controller: new AbortController(), loop: null, acceptedExpiry: null };
     watches.set(paymentHash, entry);
     entry.loop = follow(paymentHash, entry)
-      .catch((error: unknown) => ctx.logger.error({ payment_hash: paymentHash, err: error }, 'hold invoice watcher stopped on an error'))
+      .catch((error: unknown) =>
+        ctx.logger.error({ payment_hash: paymentHash, err: error }, 'hold invoice watcher stopped on an error'),
+      )
       .finally(() => {
         if (watches.get(paymentHash) === entry) watches.delete(paymentHash);
       });
@@ -152,7 +166,15 @@ export function createHoldWatcher(ctx: ServiceContext, config: HoldWatcherConfig
     for (const [paymentHash, w] of due) {
       const expiry = w.acceptedExpiry;
       if (expiry === null || blockHeight < expiry - margin) continue;
-      ctx.logger.warn({ payment_hash: paymentHash, block_height: blockHeight, htlc_expiry_height: expiry, safety_margin_blocks: margin }, 'held HTLC is near expiry; cancelling the hold invoice');
+      ctx.logger.warn(
+        {
+          payment_hash: paymentHash,
+          block_height: blockHeight,
+          htlc_expiry_height: expiry,
+          safety_margin_blocks: margin,
+        },
+        'held HTLC is near expiry; cancelling the hold invoice',
+      );
       try {
         await ctx.lnd.cancelInvoice(paymentHash);
         w.acceptedExpiry = null;
@@ -195,7 +217,12 @@ export function createHoldWatcher(ctx: ServiceContext, config: HoldWatcherConfig
       stopped = false;
       let cursor: string | undefined;
       do {
-        const page = await ctx.store.invoices.list({ isHold: true, status: ['open', 'accepted'], limit: 500, ...(cursor ? { cursor } : {}) });
+        const page = await ctx.store.invoices.list({
+          isHold: true,
+          status: ['open', 'accepted'],
+          limit: 500,
+          ...(cursor ? { cursor } : {}),
+        });
         for (const record of page.items) watch(record.paymentHash);
         cursor = page.nextCursor ?? undefined;
       } while (cursor);

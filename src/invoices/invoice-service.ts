@@ -62,7 +62,8 @@ export function createInvoiceService(ctx: ServiceContext): InvoiceService {
     issueInvoice(ctx, input, {
       isHold: false,
       preimage: null,
-      addToLnd: (valueMsat) => ctx.lnd.addInvoice({ valueMsat, memo: input.description, expirySeconds: input.expirySeconds }),
+      addToLnd: (valueMsat) =>
+        ctx.lnd.addInvoice({ valueMsat, memo: input.description, expirySeconds: input.expirySeconds }),
     });
 
   return {
@@ -90,16 +91,28 @@ export function createInvoiceService(ctx: ServiceContext): InvoiceService {
     list: (query = {}) =>
       ctx.run(async () => {
         const limit = query.limit ?? 50;
-        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ValidationError('limit', `expected 1 to 1000, got ${String(limit)}`);
-        const statuses = query.status === undefined ? undefined : Array.isArray(query.status) ? query.status : [query.status];
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+          throw new ValidationError('limit', `expected 1 to 1000, got ${String(limit)}`);
+        const statuses =
+          query.status === undefined ? undefined : Array.isArray(query.status) ? query.status : [query.status];
         for (const s of statuses ?? []) {
-          if (!INVOICE_STATUSES.includes(s as InvoiceStatus)) throw new ValidationError('status', `expected one of ${INVOICE_STATUSES.join(', ')}, got ${String(s)}`);
+          if (!INVOICE_STATUSES.includes(s as InvoiceStatus))
+            throw new ValidationError('status', `expected one of ${INVOICE_STATUSES.join(', ')}, got ${String(s)}`);
         }
-        for (const [field, value] of [['createdAfter', query.createdAfter], ['createdBefore', query.createdBefore]] as const) {
-          if (value !== undefined && (!(value instanceof Date) || Number.isNaN(value.getTime()))) throw new ValidationError(field, 'expected a valid Date');
+        for (const [field, value] of [
+          ['createdAfter', query.createdAfter],
+          ['createdBefore', query.createdBefore],
+        ] as const) {
+          if (value !== undefined && (!(value instanceof Date) || Number.isNaN(value.getTime())))
+            throw new ValidationError(field, 'expected a valid Date');
         }
-        if (query.cursor !== undefined && (typeof query.cursor !== 'string' || query.cursor.length > 200)) throw new ValidationError('cursor', 'expected a cursor from a previous page');
-        const page = await ctx.store.invoices.list({ ...query, status: statuses as InvoiceStatus[] | undefined, limit });
+        if (query.cursor !== undefined && (typeof query.cursor !== 'string' || query.cursor.length > 200))
+          throw new ValidationError('cursor', 'expected a cursor from a previous page');
+        const page = await ctx.store.invoices.list({
+          ...query,
+          status: statuses as InvoiceStatus[] | undefined,
+          limit,
+        });
         return { items: page.items.map(toInvoice), nextCursor: page.nextCursor };
       }),
 
@@ -107,12 +120,20 @@ export function createInvoiceService(ctx: ServiceContext): InvoiceService {
       ctx.run(async () => {
         const record = await load(id);
         if (!canTransitionInvoice(record.status, 'cancelled') || record.status === 'expired') {
-          throw new InvalidStateTransitionError(record.status, 'cancelled', `invoice ${id} is ${record.status}; only open or accepted invoices can be cancelled`);
+          throw new InvalidStateTransitionError(
+            record.status,
+            'cancelled',
+            `invoice ${id} is ${record.status}; only open or accepted invoices can be cancelled`,
+          );
         }
         await ctx.lnd.cancelInvoice(record.paymentHash);
         const now = new Date(ctx.clock.now());
         const updated = await ctx.store.transaction(async (tx) => {
-          const row = await tx.invoices.update(record.id, { status: 'cancelled', closedAt: now }, { fromStatus: ['open', 'accepted'] });
+          const row = await tx.invoices.update(
+            record.id,
+            { status: 'cancelled', closedAt: now },
+            { fromStatus: ['open', 'accepted'] },
+          );
           if (row) await ctx.recordEvent(tx, 'invoice.cancelled', { invoice: toInvoice(row) });
           return row;
         });
@@ -120,7 +141,11 @@ export function createInvoiceService(ctx: ServiceContext): InvoiceService {
           const current = await load(id);
           // A hold invoice's watcher may record LND's CANCELED first: the cancel is done (and announced once).
           if (current.status === 'cancelled') return toInvoice(current);
-          throw new InvalidStateTransitionError(current.status, 'cancelled', `invoice ${id} became ${current.status} while cancelling`);
+          throw new InvalidStateTransitionError(
+            current.status,
+            'cancelled',
+            `invoice ${id} became ${current.status} while cancelling`,
+          );
         }
         const invoice = toInvoice(updated);
         ctx.logger.info({ invoice_id: invoice.id, payment_hash: invoice.paymentHash }, 'invoice cancelled');

@@ -19,11 +19,16 @@ export interface IssueInvoiceOptions {
   /** Hex preimage lnkit keeps (HODL invoices it generated the preimage for); never logged. */
   readonly preimage: string | null;
   /** Adds the invoice in LND for `valueMsat`. */
-  addToLnd(valueMsat: bigint): Promise<{ readonly paymentHash: string; readonly paymentRequest: string; readonly addIndex: bigint }>;
+  addToLnd(
+    valueMsat: bigint,
+  ): Promise<{ readonly paymentHash: string; readonly paymentRequest: string; readonly addIndex: bigint }>;
 }
 
 /** EUR → msat at a fresh rate (emitting `rate.fallback_used` when the fallback priced it), or sats. */
-async function priceInMsat(ctx: ServiceContext, input: ValidCreateInvoiceInput): Promise<{ msat: bigint; quote: RateQuote | null }> {
+async function priceInMsat(
+  ctx: ServiceContext,
+  input: ValidCreateInvoiceInput,
+): Promise<{ msat: bigint; quote: RateQuote | null }> {
   if (input.amountSat !== null) return { msat: satToMsat(input.amountSat), quote: null };
   const quote = await ctx.rates.getRate('BTC', 'EUR').catch((error: unknown) => {
     ctx.metrics.increment('rate_provider_errors');
@@ -31,13 +36,21 @@ async function priceInMsat(ctx: ServiceContext, input: ValidCreateInvoiceInput):
     throw error;
   });
   if (quote.source === 'fallback') {
-    ctx.bus.emit('rate.fallback_used', { rate: quote.rate.toFixed(), reason: 'no fresh rate from any source', at: new Date(ctx.clock.now()) });
+    ctx.bus.emit('rate.fallback_used', {
+      rate: quote.rate.toFixed(),
+      reason: 'no fresh rate from any source',
+      at: new Date(ctx.clock.now()),
+    });
   }
   return { msat: eurToMsat(input.amountEur!, quote.rate), quote };
 }
 
 /** Issues one invoice from validated input; returns the existing one for a known idempotency key. */
-export async function issueInvoice(ctx: ServiceContext, input: ValidCreateInvoiceInput, options: IssueInvoiceOptions): Promise<Invoice> {
+export async function issueInvoice(
+  ctx: ServiceContext,
+  input: ValidCreateInvoiceInput,
+  options: IssueInvoiceOptions,
+): Promise<Invoice> {
   if (input.idempotencyKey) {
     const existing = await ctx.store.invoices.getByIdempotencyKey(input.idempotencyKey);
     if (existing) return toInvoice(existing);
@@ -75,9 +88,11 @@ export async function issueInvoice(ctx: ServiceContext, input: ValidCreateInvoic
       await ctx.recordEvent(tx, 'invoice.created', { invoice });
     });
   } catch (error) {
-    await ctx.lnd.cancelInvoice(added.paymentHash).catch((cancelError: unknown) =>
-      ctx.logger.warn({ payment_hash: added.paymentHash, err: cancelError }, 'could not cancel orphaned LND invoice'),
-    );
+    await ctx.lnd
+      .cancelInvoice(added.paymentHash)
+      .catch((cancelError: unknown) =>
+        ctx.logger.warn({ payment_hash: added.paymentHash, err: cancelError }, 'could not cancel orphaned LND invoice'),
+      );
     if (error instanceof StoreConflictError && input.idempotencyKey) {
       const winner = await ctx.store.invoices.getByIdempotencyKey(input.idempotencyKey);
       if (winner) return toInvoice(winner);

@@ -86,11 +86,15 @@ function isPlainJson(value: unknown, depth = 0): boolean {
 export function validateMetadata(value: unknown): { metadata: JsonValue | null; json: string | null } {
   if (value === undefined || value === null) return { metadata: null, json: null };
   if (!isPlainJson(value)) {
-    throw new ValidationError('metadata', 'expected plain JSON (objects, arrays, strings, finite numbers, booleans, null)');
+    throw new ValidationError(
+      'metadata',
+      'expected plain JSON (objects, arrays, strings, finite numbers, booleans, null)',
+    );
   }
   const json = JSON.stringify(value);
   const bytes = encoder.encode(json).length;
-  if (bytes > MAX_METADATA_BYTES) throw new ValidationError('metadata', `expected at most ${MAX_METADATA_BYTES} bytes of JSON, got ${bytes}`);
+  if (bytes > MAX_METADATA_BYTES)
+    throw new ValidationError('metadata', `expected at most ${MAX_METADATA_BYTES} bytes of JSON, got ${bytes}`);
   return { metadata: JSON.parse(json) as JsonValue, json };
 }
 
@@ -108,7 +112,8 @@ export function validateIdempotencyKey(value: unknown): string | null {
  * @throws {ValidationError} naming the first bad field
  */
 export function validateCreateInvoiceInput(input: unknown): ValidCreateInvoiceInput {
-  if (typeof input !== 'object' || input === null) throw new ValidationError('input', `expected an object, got ${describe(input)}`);
+  if (typeof input !== 'object' || input === null)
+    throw new ValidationError('input', `expected an object, got ${describe(input)}`);
   const i = input as CreateInvoiceInput;
   const hasEur = i.amountEur !== undefined;
   const hasSat = i.amountSat !== undefined;

@@ -60,7 +60,8 @@ export async function readUntil<T>(
     clearTimeout(timer);
     controller.abort();
   }
-  if (timedOut && !done(items)) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got ${items.length} item(s)`);
+  if (timedOut && !done(items))
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got ${items.length} item(s)`);
   return items;
 }
 

@@ -60,7 +60,10 @@ export const invoiceCases: readonly LndConformanceCase[] = [
     async run({ lnd }) {
       const { preimage } = newPreimage();
       await lnd.addInvoice({ valueMsat: 1_000n, memo: uniqueMemo('dup'), preimage });
-      assertCode(await caught(() => lnd.addInvoice({ valueMsat: 2_000n, memo: uniqueMemo('dup'), preimage })), 'INVOICE_ALREADY_EXISTS');
+      assertCode(
+        await caught(() => lnd.addInvoice({ valueMsat: 2_000n, memo: uniqueMemo('dup'), preimage })),
+        'INVOICE_ALREADY_EXISTS',
+      );
     },
   },
   {
@@ -73,18 +76,25 @@ export const invoiceCases: readonly LndConformanceCase[] = [
     name: 'listInvoices pages over add_index with an exclusive offset',
     async run({ lnd }) {
       const made = [];
-      for (let i = 0; i < 3; i++) made.push(await lnd.addInvoice({ valueMsat: 1_000n * BigInt(i + 1), memo: uniqueMemo(`page ${i}`) }));
+      for (let i = 0; i < 3; i++)
+        made.push(await lnd.addInvoice({ valueMsat: 1_000n * BigInt(i + 1), memo: uniqueMemo(`page ${i}`) }));
       const [a, b, c] = made.map((m) => m.addIndex) as [bigint, bigint, bigint];
       assert.ok(a < b && b < c);
       const forward = await lnd.listInvoices({ indexOffset: a, maxInvoices: 2 });
-      assert.deepEqual(forward.invoices.map((i) => i.addIndex), [b, c]);
+      assert.deepEqual(
+        forward.invoices.map((i) => i.addIndex),
+        [b, c],
+      );
       assert.equal(forward.firstIndexOffset, b);
       assert.equal(forward.lastIndexOffset, c);
       assert.equal(forward.invoices[0]?.paymentHash, made[1]?.paymentHash);
       const next = await lnd.listInvoices({ indexOffset: c });
       assert.ok(next.invoices.every((i) => i.addIndex > c));
       const backward = await lnd.listInvoices({ indexOffset: c, maxInvoices: 2, reversed: true });
-      assert.deepEqual(backward.invoices.map((i) => i.addIndex), [a, b]);
+      assert.deepEqual(
+        backward.invoices.map((i) => i.addIndex),
+        [a, b],
+      );
     },
   },
   {
@@ -104,12 +114,19 @@ export const invoiceCases: readonly LndConformanceCase[] = [
       );
       const seen = replayed.filter((i) => ours.has(i.paymentHash));
       // The cancelled invoice is dropped from the replay (LND routes by current state).
-      assert.deepEqual(seen.map((i) => [i.paymentHash, i.state]), [[first.paymentHash, 'OPEN'], [third.paymentHash, 'OPEN']]);
+      assert.deepEqual(
+        seen.map((i) => [i.paymentHash, i.state]),
+        [
+          [first.paymentHash, 'OPEN'],
+          [third.paymentHash, 'OPEN'],
+        ],
+      );
 
       // addIndex 0 / settleIndex 0: no replay at all, only live events.
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), 10_000);
-      const it = lnd.subscribeInvoices({ addIndex: 0n, settleIndex: 0n, signal: controller.signal })[Symbol.asyncIterator]();
+      const stream = lnd.subscribeInvoices({ addIndex: 0n, settleIndex: 0n, signal: controller.signal });
+      const it = stream[Symbol.asyncIterator]();
       try {
         const pending = it.next(); // opens the subscription before the next invoice exists
         const fourth = await lnd.addInvoice({ valueMsat: 4_000n, memo: uniqueMemo('live') });
@@ -118,7 +135,11 @@ export const invoiceCases: readonly LndConformanceCase[] = [
           live.push(r.value);
           if (r.value.paymentHash === fourth.paymentHash) break;
         }
-        assert.equal(live.find((i) => i.paymentHash === fourth.paymentHash)?.state, 'OPEN', 'expected the live add event');
+        assert.equal(
+          live.find((i) => i.paymentHash === fourth.paymentHash)?.state,
+          'OPEN',
+          'expected the live add event',
+        );
         assert.ok(!live.some((i) => ours.has(i.paymentHash)), 'addIndex 0 must not replay older invoices');
       } finally {
         clearTimeout(timer);
@@ -152,7 +173,7 @@ export const invoiceCases: readonly LndConformanceCase[] = [
     },
   },
   {
-    name: 'decodePayReq decodes the node\'s own invoice',
+    name: "decodePayReq decodes the node's own invoice",
     async run({ lnd }) {
       const info = await lnd.getInfo();
       const memo = uniqueMemo('decode');
@@ -178,7 +199,8 @@ export const invoiceCases: readonly LndConformanceCase[] = [
         assert.match(c.chanId, /^\d+$/);
         assert.match(c.remotePubkey, /^0[23][0-9a-f]{64}$/);
         assert.match(c.channelPoint, /^[0-9a-f]{64}:\d+$/);
-        for (const v of [c.capacitySat, c.localBalanceSat, c.remoteBalanceSat, c.localReserveSat]) assert.equal(typeof v, 'bigint');
+        for (const v of [c.capacitySat, c.localBalanceSat, c.remoteBalanceSat, c.localReserveSat])
+          assert.equal(typeof v, 'bigint');
         assert.ok(c.localBalanceSat + c.remoteBalanceSat <= c.capacitySat);
         assert.equal(typeof c.isActive, 'boolean');
       }
@@ -196,5 +218,3 @@ export const invoiceCases: readonly LndConformanceCase[] = [
     },
   },
 ];
-
-

@@ -4,7 +4,15 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { isLightningError } from '../lightning-error.js';
-import { caught, newPreimage, payAll, readUntil, requirePayer, uniqueMemo, type LndConformanceCase } from './conformance-helpers.js';
+import {
+  caught,
+  newPreimage,
+  payAll,
+  readUntil,
+  requirePayer,
+  uniqueMemo,
+  type LndConformanceCase,
+} from './conformance-helpers.js';
 import type { LndClient, LndInvoice, LndPayment } from './lnd-client.js';
 
 const sha256 = (hex: string): string => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
@@ -66,7 +74,11 @@ export const paymentCases: readonly LndConformanceCase[] = [
       assert.ok(invoice.settleIndex > 0n);
       assert.equal(invoice.amountPaidMsat, 50_000n);
       assert.ok(invoice.settleDate instanceof Date);
-      const tracked = await readUntil((signal) => payer.trackPayment({ paymentHash: added.paymentHash, signal }), () => false, 10_000);
+      const tracked = await readUntil(
+        (signal) => payer.trackPayment({ paymentHash: added.paymentHash, signal }),
+        () => false,
+        10_000,
+      );
       assert.equal(last(tracked).status, 'SUCCEEDED');
       const again = await caught(() => payAll(payer, added.paymentRequest));
       assert.ok(isLightningError(again) && again.message.includes('invoice is already paid'), String(again));
@@ -117,7 +129,11 @@ export const paymentCases: readonly LndConformanceCase[] = [
       // Add backlog first (current state: the paid one is already SETTLED), then the settle backlog.
       assert.deepEqual(
         replay.filter((i) => ours.has(i.paymentHash)).map((i) => [i.paymentHash, i.state]),
-        [[paid.paymentHash, 'SETTLED'], [open.paymentHash, 'OPEN'], [paid.paymentHash, 'SETTLED']],
+        [
+          [paid.paymentHash, 'SETTLED'],
+          [open.paymentHash, 'OPEN'],
+          [paid.paymentHash, 'SETTLED'],
+        ],
       );
     },
   },

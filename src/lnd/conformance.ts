@@ -14,4 +14,7 @@ export type { LndConformanceCase, LndConformanceContext } from './conformance-he
  * Every case; run those with `needsPayer` only when `payer` can pay `lnd`.
  * @example for (const c of lndClientConformanceCases) it(c.name, () => c.run({ lnd, payer }));
  */
-export const lndClientConformanceCases: readonly LndConformanceCase[] = Object.freeze([...invoiceCases, ...paymentCases]);
+export const lndClientConformanceCases: readonly LndConformanceCase[] = Object.freeze([
+  ...invoiceCases,
+  ...paymentCases,
+]);

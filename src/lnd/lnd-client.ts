@@ -146,13 +146,7 @@ export type LndPaymentStatus = 'IN_FLIGHT' | 'SUCCEEDED' | 'FAILED' | 'INITIATED
 
 /** LND's PaymentFailureReason without the prefix. */
 export type LndPaymentFailureReason =
-  | 'NONE'
-  | 'TIMEOUT'
-  | 'NO_ROUTE'
-  | 'ERROR'
-  | 'INCORRECT_PAYMENT_DETAILS'
-  | 'INSUFFICIENT_BALANCE'
-  | 'CANCELED';
+  'NONE' | 'TIMEOUT' | 'NO_ROUTE' | 'ERROR' | 'INCORRECT_PAYMENT_DETAILS' | 'INSUFFICIENT_BALANCE' | 'CANCELED';
 
 /** One hop of a route. */
 export interface LndHop {
@@ -266,7 +260,10 @@ export interface LndClient {
    * Invoices.SubscribeSingleInvoice: the current state first, then every transition; ends after
    * SETTLED or CANCELED.
    */
-  subscribeSingleInvoice(input: { readonly paymentHash: string; readonly signal?: AbortSignal }): AsyncIterable<LndInvoice>;
+  subscribeSingleInvoice(input: {
+    readonly paymentHash: string;
+    readonly signal?: AbortSignal;
+  }): AsyncIterable<LndInvoice>;
   /** ListChannels. */
   listChannels(): Promise<readonly Channel[]>;
   /** ChannelBalance. */
@@ -288,7 +285,10 @@ export interface LndClient {
    */
   trackPayment(input: { readonly paymentHash: string; readonly signal?: AbortSignal }): AsyncIterable<LndPayment>;
   /** ListPayments, including incomplete ones. */
-  listPayments(input?: { readonly indexOffset?: bigint; readonly maxPayments?: number }): Promise<readonly LndPayment[]>;
+  listPayments(input?: {
+    readonly indexOffset?: bigint;
+    readonly maxPayments?: number;
+  }): Promise<readonly LndPayment[]>;
   /** QueryRoutes: at most one route; an empty array when no path exists. */
   queryRoutes(input: LndQueryRoutesInput): Promise<readonly LndRoute[]>;
   /** Closes connections and ends open streams. Idempotent. */

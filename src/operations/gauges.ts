@@ -35,6 +35,7 @@ export async function readGauges(sources: GaugeSources): Promise<GaugeSample[]> 
     sources.lnd.listChannels().catch(() => []),
   ]);
   if (backlog !== null) gauges.push(gauge('outbox_backlog', backlog));
-  for (const channel of channels) gauges.push(gauge('channel_local_ratio', localRatio(channel), { chan_id: channel.chanId }));
+  for (const channel of channels)
+    gauges.push(gauge('channel_local_ratio', localRatio(channel), { chan_id: channel.chanId }));
   return gauges;
 }

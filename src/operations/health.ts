@@ -8,7 +8,8 @@ import type { Store } from '../store/store.js';
 
 /** One check's result. */
 export interface HealthCheck {
-  readonly name: 'lnd_connection' | 'lnd_synced' | 'channel_capacity' | 'store' | 'rates' | 'webhook_backlog' | 'settlement_lag';
+  readonly name:
+    'lnd_connection' | 'lnd_synced' | 'channel_capacity' | 'store' | 'rates' | 'webhook_backlog' | 'settlement_lag';
   readonly healthy: boolean;
   readonly detail: string;
   readonly latencyMs: number;
@@ -62,7 +63,10 @@ export async function checkHealth(sources: HealthSources, config: HealthConfig =
   const maxBacklog = config.maxWebhookBacklog ?? 1000;
   const maxLag = config.maxSettlementLagSeconds ?? 60;
 
-  async function probe(name: HealthCheck['name'], fn: () => Promise<{ healthy: boolean; detail: string }>): Promise<HealthCheck> {
+  async function probe(
+    name: HealthCheck['name'],
+    fn: () => Promise<{ healthy: boolean; detail: string }>,
+  ): Promise<HealthCheck> {
     const started = performance.now();
     try {
       const { healthy, detail } = await withTimeout(fn(), timeoutMs);
@@ -113,7 +117,10 @@ export async function checkHealth(sources: HealthSources, config: HealthConfig =
     }),
     probe('rates', async () => {
       const quote = await sources.rates.getRate('BTC', 'EUR');
-      return { healthy: !quote.isStale && quote.source !== 'fallback', detail: `${quote.rate.toFixed()} EUR/BTC from ${quote.source}${quote.isStale ? ' (stale)' : ''}` };
+      return {
+        healthy: !quote.isStale && quote.source !== 'fallback',
+        detail: `${quote.rate.toFixed()} EUR/BTC from ${quote.source}${quote.isStale ? ' (stale)' : ''}`,
+      };
     }),
     probe('webhook_backlog', async () => {
       const pending = await sources.store.webhookOutbox.countPending();
@@ -122,7 +129,10 @@ export async function checkHealth(sources: HealthSources, config: HealthConfig =
     probe('settlement_lag', async () => {
       const lag = sources.settlementLagSeconds();
       const connected = sources.isStreamConnected();
-      return { healthy: connected && lag <= maxLag, detail: `${connected ? 'stream connected' : 'stream disconnected'}, lag ${lag.toFixed(1)} s` };
+      return {
+        healthy: connected && lag <= maxLag,
+        detail: `${connected ? 'stream connected' : 'stream disconnected'}, lag ${lag.toFixed(1)} s`,
+      };
     }),
   ]);
   const failing = checks.filter((c) => !c.healthy);

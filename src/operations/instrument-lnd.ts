@@ -20,7 +20,10 @@ const UNARY = [
 ] as const satisfies readonly (keyof LndClient)[];
 
 /** Returns an LndClient that records `observeLndCall` for each unary call; streams pass through. */
-export function instrumentLnd(lnd: LndClient, metrics: MetricsRecorder): LndClient & { readonly circuitState?: string } {
+export function instrumentLnd(
+  lnd: LndClient,
+  metrics: MetricsRecorder,
+): LndClient & { readonly circuitState?: string } {
   const timed =
     <A extends unknown[], R>(method: string, fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
@@ -36,7 +39,8 @@ export function instrumentLnd(lnd: LndClient, metrics: MetricsRecorder): LndClie
     };
   const wrapped: Record<string, unknown> = {
     subscribeInvoices: (input: Parameters<LndClient['subscribeInvoices']>[0]) => lnd.subscribeInvoices(input),
-    subscribeSingleInvoice: (input: Parameters<LndClient['subscribeSingleInvoice']>[0]) => lnd.subscribeSingleInvoice(input),
+    subscribeSingleInvoice: (input: Parameters<LndClient['subscribeSingleInvoice']>[0]) =>
+      lnd.subscribeSingleInvoice(input),
     sendPayment: (input: Parameters<LndClient['sendPayment']>[0]) => lnd.sendPayment(input),
     trackPayment: (input: Parameters<LndClient['trackPayment']>[0]) => lnd.trackPayment(input),
     close: () => lnd.close(),
@@ -45,6 +49,9 @@ export function instrumentLnd(lnd: LndClient, metrics: MetricsRecorder): LndClie
     const fn = lnd[name] as (...args: unknown[]) => Promise<unknown>;
     wrapped[name] = timed(name, (...args: unknown[]) => fn.apply(lnd, args));
   }
-  Object.defineProperty(wrapped, 'circuitState', { get: () => (lnd as { circuitState?: string }).circuitState, enumerable: true });
+  Object.defineProperty(wrapped, 'circuitState', {
+    get: () => (lnd as { circuitState?: string }).circuitState,
+    enumerable: true,
+  });
   return wrapped as unknown as LndClient & { readonly circuitState?: string };
 }

@@ -62,9 +62,13 @@ export interface PromRegistryLike {
 }
 
 /** Creates the metrics store; `readGauges` is called at each collection. */
-export function createMetrics(options: { prefix?: string; readGauges: () => Promise<readonly GaugeSample[]> }): Metrics & MetricsRecorder & {
-  registerInto(registry: PromRegistryLike): void;
-} {
+export function createMetrics(options: {
+  prefix?: string;
+  readGauges: () => Promise<readonly GaugeSample[]>;
+}): Metrics &
+  MetricsRecorder & {
+    registerInto(registry: PromRegistryLike): void;
+  } {
   const prefix = options.prefix ?? 'lnkit_';
   const counters = Object.fromEntries(Object.keys(COUNTERS).map((k) => [k, 0])) as Record<CounterName, number>;
   const bucketCounts = BUCKETS.map(() => 0);
@@ -128,7 +132,12 @@ export function createMetrics(options: { prefix?: string; readGauges: () => Prom
       for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) bucketCounts[i]!++;
     },
     setGauge(name, value, labels) {
-      staticGauges.set(`${name}${labelText(labels)}`, { name, help: name.replace(/_/g, ' '), value, ...(labels ? { labels } : {}) });
+      staticGauges.set(`${name}${labelText(labels)}`, {
+        name,
+        help: name.replace(/_/g, ' '),
+        value,
+        ...(labels ? { labels } : {}),
+      });
     },
     registerInto(registry) {
       // prom-client calls `get()` on registered metrics at scrape time; lnkit answers from its own state.
@@ -139,7 +148,13 @@ export function createMetrics(options: { prefix?: string; readGauges: () => Prom
           type: 'counter',
           aggregator: 'sum',
           reset() {},
-          get: async () => ({ name: `${prefix}${name}_total`, help, type: 'counter', aggregator: 'sum', values: [{ value: counters[name as CounterName], labels: {} }] }),
+          get: async () => ({
+            name: `${prefix}${name}_total`,
+            help,
+            type: 'counter',
+            aggregator: 'sum',
+            values: [{ value: counters[name as CounterName], labels: {} }],
+          }),
         });
       }
       for (const [name, help] of Object.entries(GAUGES)) {
@@ -152,7 +167,13 @@ export function createMetrics(options: { prefix?: string; readGauges: () => Prom
           reset() {},
           get: async () => {
             const samples = (await snapshot()).gauges.filter((g) => g.name === name);
-            return { name: full, help, type: 'gauge', aggregator: 'omit', values: samples.map((g) => ({ value: g.value, labels: { ...(g.labels ?? {}) } })) };
+            return {
+              name: full,
+              help,
+              type: 'gauge',
+              aggregator: 'omit',
+              values: samples.map((g) => ({ value: g.value, labels: { ...(g.labels ?? {}) } })),
+            };
           },
         });
       }

@@ -24,7 +24,8 @@ export interface FeeLimitOptions {
 export function feeLimitMsat(amountMsat: bigint, options: FeeLimitOptions = {}): bigint {
   const limits: bigint[] = [];
   if (options.maxFeeSat !== undefined && options.maxFeeSat !== null) limits.push(options.maxFeeSat * 1000n);
-  if (options.maxFeePpm !== undefined && options.maxFeePpm !== null) limits.push((amountMsat * options.maxFeePpm) / 1_000_000n);
+  if (options.maxFeePpm !== undefined && options.maxFeePpm !== null)
+    limits.push((amountMsat * options.maxFeePpm) / 1_000_000n);
   if (limits.length === 0) {
     const proportional = (amountMsat * DEFAULT_FEE_LIMIT_PPM) / 1_000_000n;
     const floor = DEFAULT_MIN_FEE_LIMIT_SAT * 1000n;

@@ -44,13 +44,23 @@ function logFields(payment: Payment, startedAt: number, now: number): Record<str
  * Applies one LND update to the row. Returns the final Payment for SUCCEEDED/FAILED (the updated row,
  * or the row as another writer left it), or null while the payment is still in flight.
  */
-export async function applyPaymentUpdate(ctx: ServiceContext, row: Payment, update: LndPayment, startedAt: number): Promise<Payment | null> {
+export async function applyPaymentUpdate(
+  ctx: ServiceContext,
+  row: Payment,
+  update: LndPayment,
+  startedAt: number,
+): Promise<Payment | null> {
   if (update.status === 'SUCCEEDED') return recordSucceeded(ctx, row, update, startedAt);
   if (update.status === 'FAILED') return recordFailed(ctx, row, mapFailureReason(update.failureReason), startedAt);
   return null;
 }
 
-async function recordSucceeded(ctx: ServiceContext, row: Payment, update: LndPayment, startedAt: number): Promise<Payment> {
+async function recordSucceeded(
+  ctx: ServiceContext,
+  row: Payment,
+  update: LndPayment,
+  startedAt: number,
+): Promise<Payment> {
   const now = new Date(ctx.clock.now());
   const updated = await ctx.store.transaction(async (tx) => {
     const next = await tx.payments.update(
@@ -76,7 +86,12 @@ async function recordSucceeded(ctx: ServiceContext, row: Payment, update: LndPay
 }
 
 /** Marks the row failed with `reason` and announces `payment.failed`. */
-export async function recordFailed(ctx: ServiceContext, row: Payment, reason: PaymentFailureReason, startedAt: number): Promise<Payment> {
+export async function recordFailed(
+  ctx: ServiceContext,
+  row: Payment,
+  reason: PaymentFailureReason,
+  startedAt: number,
+): Promise<Payment> {
   const now = new Date(ctx.clock.now());
   const updated = await ctx.store.transaction(async (tx) => {
     const next = await tx.payments.update(
@@ -97,7 +112,11 @@ export async function recordFailed(ctx: ServiceContext, row: Payment, reason: Pa
 /** Marks an in-flight row `unknown` (LND could not tell us the outcome); it is re-tracked at the next start. */
 export async function recordUnknown(ctx: ServiceContext, row: Payment, cause: unknown): Promise<Payment> {
   const now = new Date(ctx.clock.now());
-  const updated = await ctx.store.payments.update(row.id, { status: 'unknown', updatedAt: now }, { fromStatus: ['in_flight'] });
+  const updated = await ctx.store.payments.update(
+    row.id,
+    { status: 'unknown', updatedAt: now },
+    { fromStatus: ['in_flight'] },
+  );
   ctx.logger.warn(
     { payment_id: row.id, payment_hash: row.paymentHash, amount_sat: (row.amountMsat / 1000n).toString(), err: cause },
     'payment outcome unknown: LND could not be asked; it is tracked again at the next start or pay()',

@@ -20,14 +20,19 @@ async function setup(options: { store?: Store; maxPaymentSat?: bigint } = {}) {
   const node = await fake.lnd.getInfo();
   const make = (s: Store = store, config: Partial<PaymentServiceConfig> = {}) => {
     const ctx = createTestContext({ lnd: fake.lnd, store: s, clock });
-    const service = createPaymentService(ctx, { getNode: () => node, ...(options.maxPaymentSat ? { maxPaymentSat: options.maxPaymentSat } : {}), ...config });
+    const service = createPaymentService(ctx, {
+      getNode: () => node,
+      ...(options.maxPaymentSat ? { maxPaymentSat: options.maxPaymentSat } : {}),
+      ...config,
+    });
     return { ctx, service };
   };
   const { ctx, service } = make();
   const alice = fake.network.node('alice');
   const bob = fake.network.node('bob');
   // The model logs its own method names; LND's names are accepted too.
-  const calls = (method: string, lndName: string) => alice.callLog.filter((c) => c.method === method || c.method === lndName).length;
+  const calls = (method: string, lndName: string) =>
+    alice.callLog.filter((c) => c.method === method || c.method === lndName).length;
   const sends = () => calls('sendPayment', 'SendPaymentV2');
   /** An invoice of bob (the payee here). */
   const bobInvoice = async (sat: bigint, extra: { expirySeconds?: number } = {}) =>
@@ -44,10 +49,20 @@ describe('payments.pay: refused before any RPC', () => {
     ['own invoice', 'own_invoice'],
   ])('%s → PaymentRejectedError(%s), no RPC, no row', async (_name, reason) => {
     const t = await setup({ maxPaymentSat: 50_000n });
-    const fields = { amountMsat: 1_000_000n, timestamp: Math.floor(t.clock.now() / 1000), paymentHash: 'aa'.repeat(32), paymentSecret: 'bb'.repeat(32), description: 'x' };
+    const fields = {
+      amountMsat: 1_000_000n,
+      timestamp: Math.floor(t.clock.now() / 1000),
+      paymentHash: 'aa'.repeat(32),
+      paymentSecret: 'bb'.repeat(32),
+      description: 'x',
+    };
     const requests: Record<string, () => Promise<string>> = {
       wrong_network: async () => encodeBolt11({ ...fields, network: 'tb' }, t.bob.privateKey),
-      expired: async () => encodeBolt11({ ...fields, network: 'bcrt', timestamp: fields.timestamp - 7200, expirySeconds: 3600 }, t.bob.privateKey),
+      expired: async () =>
+        encodeBolt11(
+          { ...fields, network: 'bcrt', timestamp: fields.timestamp - 7200, expirySeconds: 3600 },
+          t.bob.privateKey,
+        ),
       amount_required: async () => encodeBolt11({ ...fields, network: 'bcrt', amountMsat: null }, t.bob.privateKey),
       over_maximum: async () => t.bobInvoice(50_001n),
       own_invoice: async () => (await t.fake.lnd.addInvoice({ valueMsat: 1_000_000n, memo: 'mine' })).paymentRequest,
@@ -91,7 +106,14 @@ describe('payments.pay: sending', () => {
     const request = await t.bobInvoice(2000n);
     const sent = t.ctx.bus.waitFor('payment.sent', undefined, 2000);
     const payment = await t.service.pay({ request, maxFeeSat: 5n });
-    expect(payment).toMatchObject({ direction: 'out', status: 'succeeded', amountMsat: 2_000_000n, feeMsat: 0n, feeLimitMsat: 5000n, failureReason: null });
+    expect(payment).toMatchObject({
+      direction: 'out',
+      status: 'succeeded',
+      amountMsat: 2_000_000n,
+      feeMsat: 0n,
+      feeLimitMsat: 5000n,
+      failureReason: null,
+    });
     expect(payment.preimage).toMatch(/^[0-9a-f]{64}$/);
     expect(sha256(payment.preimage!)).toBe(payment.paymentHash);
     expect((await t.service.get(payment.id)).preimage).toBe(payment.preimage);
@@ -126,7 +148,9 @@ describe('payments.pay: sending', () => {
     expect(new Set(results.map((p) => p.id)).size).toBe(1);
     expect(t.sends()).toBe(1);
     const other = await t.bobInvoice(1300n);
-    await expect(t.service.pay({ request: other, idempotencyKey: 'refund-7' })).rejects.toMatchObject({ field: 'idempotencyKey' });
+    await expect(t.service.pay({ request: other, idempotencyKey: 'refund-7' })).rejects.toMatchObject({
+      field: 'idempotencyKey',
+    });
     expect(t.sends()).toBe(1);
   });
 
@@ -175,9 +199,22 @@ describe('payments: after a crash', () => {
     const decoded = await t.service.decode(request);
     const now = new Date(t.clock.now());
     const row: Payment = {
-      id: 'pay_01jaaaaaaaaaaaaaaaaaaaaaaa', direction: 'out', status: 'in_flight', paymentHash: decoded.paymentHash, paymentRequest: request,
-      amountMsat: 1_000_000n, feeMsat: 0n, invoiceId: null, preimage: null, failureReason: null, idempotencyKey: null, settleIndex: null,
-      feeLimitMsat: 10_000n, createdAt: now, updatedAt: now, completedAt: null,
+      id: 'pay_01jaaaaaaaaaaaaaaaaaaaaaaa',
+      direction: 'out',
+      status: 'in_flight',
+      paymentHash: decoded.paymentHash,
+      paymentRequest: request,
+      amountMsat: 1_000_000n,
+      feeMsat: 0n,
+      invoiceId: null,
+      preimage: null,
+      failureReason: null,
+      idempotencyKey: null,
+      settleIndex: null,
+      feeLimitMsat: 10_000n,
+      createdAt: now,
+      updatedAt: now,
+      completedAt: null,
     };
     await t.store.payments.insert(row);
     await t.service.retrackInFlight();
@@ -189,10 +226,15 @@ describe('payments: after a crash', () => {
   it('a payment in flight when the process stopped is re-tracked by a new instance and paid exactly once', async () => {
     const t = await setup();
     const preimage = 'cd'.repeat(32);
-    const { paymentRequest } = await t.fake.payer.addHoldInvoice({ paymentHash: sha256(preimage), valueMsat: 3_000_000n, memo: 'held by bob' });
+    const { paymentRequest } = await t.fake.payer.addHoldInvoice({
+      paymentHash: sha256(preimage),
+      valueMsat: 3_000_000n,
+      memo: 'held by bob',
+    });
     const pending = t.service.pay({ request: paymentRequest });
     // Wait until bob holds the HTLC, then "crash".
-    for await (const invoice of t.fake.payer.subscribeSingleInvoice({ paymentHash: sha256(preimage) })) if (invoice.state === 'ACCEPTED') break;
+    for await (const invoice of t.fake.payer.subscribeSingleInvoice({ paymentHash: sha256(preimage) }))
+      if (invoice.state === 'ACCEPTED') break;
     await t.service.stop();
     expect(await pending).toMatchObject({ status: 'in_flight' });
 
@@ -217,7 +259,12 @@ describe('payments.get / list / decode', () => {
     await expect(t.service.list({ status: 'paid' as never })).rejects.toMatchObject({ field: 'status' });
     const request = await t.bobInvoice(1000n, { expirySeconds: 60 });
     const decoded = await t.service.decode(request);
-    expect(decoded).toMatchObject({ amountMsat: 1_000_000n, lndNetwork: 'regtest', isExpired: false, payeeNodeKey: t.bob.pubkey });
+    expect(decoded).toMatchObject({
+      amountMsat: 1_000_000n,
+      lndNetwork: 'regtest',
+      isExpired: false,
+      payeeNodeKey: t.bob.pubkey,
+    });
     await t.clock.advance(61_000);
     expect((await t.service.decode(request)).isExpired).toBe(true);
     await expect(t.service.decode('garbage')).rejects.toMatchObject({ field: 'request' });

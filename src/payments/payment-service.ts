@@ -4,7 +4,13 @@
  * outcome was not seen (crash, disconnect) is tracked with TrackPaymentV2, never sent again.
  */
 import type { Payment, PaymentDirection, PaymentStatus } from '../domain/payment.js';
-import { LndPermissionError, PaymentNotFoundError, StoreConflictError, ValidationError, isLightningError } from '../errors.js';
+import {
+  LndPermissionError,
+  PaymentNotFoundError,
+  StoreConflictError,
+  ValidationError,
+  isLightningError,
+} from '../errors.js';
 import { newId } from '../ids.js';
 import type { LndNodeInfo } from '../lnd/lnd-client.js';
 import type { ServiceContext } from '../service-context.js';
@@ -86,7 +92,8 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
   function node(): LndNodeInfo {
     const info = config.getNode();
     // Inside ctx.run lnkit is started: no node info means the macaroon may not call GetInfo.
-    if (!info) throw new LndPermissionError('outgoing payments need a macaroon that can call GetInfo and send (admin.macaroon)');
+    if (!info)
+      throw new LndPermissionError('outgoing payments need a macaroon that can call GetInfo and send (admin.macaroon)');
     return info;
   }
 
@@ -126,7 +133,12 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
     const startedAt = ctx.clock.now();
     const { signal } = controller;
     ctx.logger.info(
-      { payment_id: row.id, payment_hash: row.paymentHash, amount_sat: (row.amountMsat / 1000n).toString(), fee_limit_sat: (input.feeLimitMsat / 1000n).toString() },
+      {
+        payment_id: row.id,
+        payment_hash: row.paymentHash,
+        amount_sat: (row.amountMsat / 1000n).toString(),
+        fee_limit_sat: (input.feeLimitMsat / 1000n).toString(),
+      },
       'sending payment',
     );
     try {
@@ -144,7 +156,10 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
     } catch (error) {
       if (signal.aborted) return (await ctx.store.payments.get(row.id)) ?? row;
       // "invoice is already paid", "payment is in transition", a dropped stream: LND knows best.
-      ctx.logger.warn({ payment_id: row.id, payment_hash: row.paymentHash, err: error }, 'send did not report an outcome; tracking the payment');
+      ctx.logger.warn(
+        { payment_id: row.id, payment_hash: row.paymentHash, err: error },
+        'send did not report an outcome; tracking the payment',
+      );
     }
     if (signal.aborted) return (await ctx.store.payments.get(row.id)) ?? row;
     return track(row, startedAt);
@@ -156,7 +171,16 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
     if (previous) {
       return ctx.store.payments.update(
         previous.id,
-        { status: 'in_flight', failureReason: null, completedAt: null, feeMsat: 0n, preimage: null, amountMsat: input.amountMsat, feeLimitMsat: input.feeLimitMsat, updatedAt: now },
+        {
+          status: 'in_flight',
+          failureReason: null,
+          completedAt: null,
+          feeMsat: 0n,
+          preimage: null,
+          amountMsat: input.amountMsat,
+          feeLimitMsat: input.feeLimitMsat,
+          updatedAt: now,
+        },
         { fromStatus: ['failed'] },
       );
     }
@@ -192,7 +216,10 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
     if (input.idempotencyKey) {
       const byKey = await ctx.store.payments.getByIdempotencyKey(input.idempotencyKey);
       if (byKey && (byKey.direction !== 'out' || byKey.paymentHash !== input.paymentHash)) {
-        throw new ValidationError('idempotencyKey', `expected a new key: it was used for another payment (payment hash ${byKey.paymentHash})`);
+        throw new ValidationError(
+          'idempotencyKey',
+          `expected a new key: it was used for another payment (payment hash ${byKey.paymentHash})`,
+        );
       }
       if (byKey) return byKey;
     }
@@ -218,15 +245,19 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
 
   async function list(query: ListPaymentsInput): Promise<Page<Payment>> {
     const limit = query.limit ?? 50;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ValidationError('limit', `expected 1 to 1000, got ${String(limit)}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new ValidationError('limit', `expected 1 to 1000, got ${String(limit)}`);
     if (query.direction !== undefined && query.direction !== 'in' && query.direction !== 'out') {
       throw new ValidationError('direction', `expected 'in' or 'out', got ${String(query.direction)}`);
     }
-    const statuses = query.status === undefined ? undefined : Array.isArray(query.status) ? query.status : [query.status];
+    const statuses =
+      query.status === undefined ? undefined : Array.isArray(query.status) ? query.status : [query.status];
     for (const s of statuses ?? []) {
-      if (!PAYMENT_STATUSES.includes(s as PaymentStatus)) throw new ValidationError('status', `expected one of ${PAYMENT_STATUSES.join(', ')}, got ${String(s)}`);
+      if (!PAYMENT_STATUSES.includes(s as PaymentStatus))
+        throw new ValidationError('status', `expected one of ${PAYMENT_STATUSES.join(', ')}, got ${String(s)}`);
     }
-    if (query.cursor !== undefined && (typeof query.cursor !== 'string' || query.cursor.length > 200)) throw new ValidationError('cursor', 'expected a cursor from a previous page');
+    if (query.cursor !== undefined && (typeof query.cursor !== 'string' || query.cursor.length > 200))
+      throw new ValidationError('cursor', 'expected a cursor from a previous page');
     return ctx.store.payments.list({ ...query, status: statuses as PaymentStatus[] | undefined, limit });
   }
 
@@ -237,7 +268,11 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
         const key = input.idempotencyKey;
         const byKey = key ? pendingByKey.get(key) : undefined;
         if (byKey) {
-          if (byKey.hash !== input.paymentHash) throw new ValidationError('idempotencyKey', `expected a new key: it is in use for payment hash ${byKey.hash}`);
+          if (byKey.hash !== input.paymentHash)
+            throw new ValidationError(
+              'idempotencyKey',
+              `expected a new key: it is in use for payment hash ${byKey.hash}`,
+            );
           return byKey.promise;
         }
         const byHash = pendingByHash.get(input.paymentHash);
@@ -253,7 +288,11 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
 
     get: (id) =>
       ctx.run(async () => {
-        if (typeof id !== 'string' || !/^pay_[0-9a-z]{26}$/.test(id)) throw new ValidationError('id', `expected a payment id like "pay_01…", got ${typeof id === 'string' ? JSON.stringify(id.slice(0, 40)) : typeof id}`);
+        if (typeof id !== 'string' || !/^pay_[0-9a-z]{26}$/.test(id))
+          throw new ValidationError(
+            'id',
+            `expected a payment id like "pay_01…", got ${typeof id === 'string' ? JSON.stringify(id.slice(0, 40)) : typeof id}`,
+          );
         const payment = await ctx.store.payments.get(id);
         if (!payment) throw new PaymentNotFoundError(`no payment with id ${id}`);
         return payment;
@@ -264,7 +303,11 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
     decode: (request) =>
       ctx.run(async () => {
         const decoded = decodeRequest(request);
-        return { ...decoded, lndNetwork: bolt11NetworkToLnd(decoded.network), isExpired: isBolt11Expired(decoded, ctx.clock.now()) };
+        return {
+          ...decoded,
+          lndNetwork: bolt11NetworkToLnd(decoded.network),
+          isExpired: isBolt11Expired(decoded, ctx.clock.now()),
+        };
       }),
 
     async retrackInFlight() {
@@ -272,12 +315,20 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
       let cursor: string | undefined;
       let count = 0;
       do {
-        const page = await ctx.store.payments.list({ direction: 'out', status: ['in_flight', 'unknown'], limit: 200, ...(cursor ? { cursor } : {}) });
+        const page = await ctx.store.payments.list({
+          direction: 'out',
+          status: ['in_flight', 'unknown'],
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
         for (const row of page.items) {
           if (trackers.has(row.paymentHash)) continue;
           count++;
           void runTracker(row.paymentHash, () => track(row, ctx.clock.now())).catch((error: unknown) =>
-            ctx.logger.error({ payment_id: row.id, payment_hash: row.paymentHash, err: error }, 'tracking an in-flight payment failed'),
+            ctx.logger.error(
+              { payment_id: row.id, payment_hash: row.paymentHash, err: error },
+              'tracking an in-flight payment failed',
+            ),
           );
         }
         cursor = page.nextCursor ?? undefined;

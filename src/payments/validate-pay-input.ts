@@ -68,7 +68,9 @@ export function decodeRequest(request: unknown, field = 'request'): DecodedBolt1
   try {
     return decodeBolt11(request);
   } catch (error) {
-    const reason = isLightningError(error) ? `${(error as { reason?: string }).reason ?? error.code}: ${error.message}` : String(error);
+    const reason = isLightningError(error)
+      ? `${(error as { reason?: string }).reason ?? error.code}: ${error.message}`
+      : String(error);
     throw new ValidationError(field, `expected a valid BOLT11 payment request (${reason})`, { cause: error });
   }
 }
@@ -81,15 +83,20 @@ function nonNegativeSat(value: unknown, field: string): bigint | null {
 
 function ppm(value: unknown): bigint | null {
   if (value === undefined || value === null) return null;
-  const n = typeof value === 'bigint' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : null;
-  if (n === null || n < 0n || n > 1_000_000n) throw new ValidationError('maxFeePpm', `expected a whole number from 0 to 1000000, got ${describe(value)}`);
+  const n =
+    typeof value === 'bigint' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : null;
+  if (n === null || n < 0n || n > 1_000_000n)
+    throw new ValidationError('maxFeePpm', `expected a whole number from 0 to 1000000, got ${describe(value)}`);
   return n;
 }
 
 function timeout(value: unknown): number {
   if (value === undefined) return 60;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_PAY_TIMEOUT_SECONDS) {
-    throw new ValidationError('timeoutSeconds', `expected a whole number of seconds from 1 to ${MAX_PAY_TIMEOUT_SECONDS}, got ${describe(value)}`);
+    throw new ValidationError(
+      'timeoutSeconds',
+      `expected a whole number of seconds from 1 to ${MAX_PAY_TIMEOUT_SECONDS}, got ${describe(value)}`,
+    );
   }
   return value;
 }
@@ -106,7 +113,8 @@ export function isSameNetwork(invoiceNetwork: ReturnType<typeof bolt11NetworkToL
  * @throws {PaymentRejectedError} wrong network, expired, zero-amount without amountSat, over the maximum, own invoice
  */
 export function validatePayInput(input: unknown, check: PayCheckContext): ValidPayInput {
-  if (typeof input !== 'object' || input === null) throw new ValidationError('input', `expected an object, got ${describe(input)}`);
+  if (typeof input !== 'object' || input === null)
+    throw new ValidationError('input', `expected an object, got ${describe(input)}`);
   const i = input as PayInput;
   const decoded = decodeRequest(i.request);
   const amountSat = i.amountSat === undefined ? null : parseSat(i.amountSat, 'amountSat');
@@ -117,7 +125,10 @@ export function validatePayInput(input: unknown, check: PayCheckContext): ValidP
 
   const network = bolt11NetworkToLnd(decoded.network);
   if (!isSameNetwork(network, check.node.network)) {
-    throw new PaymentRejectedError('wrong_network', `the invoice is for ${network}, but the node is on ${check.node.network}`);
+    throw new PaymentRejectedError(
+      'wrong_network',
+      `the invoice is for ${network}, but the node is on ${check.node.network}`,
+    );
   }
   if (isBolt11Expired(decoded, check.nowMs)) {
     throw new PaymentRejectedError('expired', `the invoice expired at ${decoded.expiresAt.toISOString()}`);
@@ -125,20 +136,30 @@ export function validatePayInput(input: unknown, check: PayCheckContext): ValidP
   let amountMsat: bigint;
   let amountOverrideMsat: bigint | undefined;
   if (decoded.amountMsat === null) {
-    if (amountSat === null) throw new PaymentRejectedError('amount_required', 'the invoice has no amount: pass amountSat');
+    if (amountSat === null)
+      throw new PaymentRejectedError('amount_required', 'the invoice has no amount: pass amountSat');
     amountMsat = amountSat * 1000n;
     amountOverrideMsat = amountMsat;
   } else {
     if (amountSat !== null && amountSat * 1000n !== decoded.amountMsat) {
-      throw new ValidationError('amountSat', `expected ${decoded.amountMsat / 1000n} (the invoice's amount) or nothing, got ${amountSat}`);
+      throw new ValidationError(
+        'amountSat',
+        `expected ${decoded.amountMsat / 1000n} (the invoice's amount) or nothing, got ${amountSat}`,
+      );
     }
     amountMsat = decoded.amountMsat;
   }
   if (amountMsat > check.maxPaymentSat * 1000n) {
-    throw new PaymentRejectedError('over_maximum', `expected at most ${check.maxPaymentSat} sat (maxPaymentSat), got ${amountMsat / 1000n} sat`);
+    throw new PaymentRejectedError(
+      'over_maximum',
+      `expected at most ${check.maxPaymentSat} sat (maxPaymentSat), got ${amountMsat / 1000n} sat`,
+    );
   }
   if (decoded.payeeNodeKey.toLowerCase() === check.node.pubkey.toLowerCase()) {
-    throw new PaymentRejectedError('own_invoice', 'the invoice was issued by this node; lnkit does not pay its own invoices');
+    throw new PaymentRejectedError(
+      'own_invoice',
+      'the invoice was issued by this node; lnkit does not pay its own invoices',
+    );
   }
   return {
     decoded,

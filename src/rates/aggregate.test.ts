@@ -24,7 +24,9 @@ describe('aggregateQuotes', () => {
   it('drops 120,000 from 90,000 / 90,100 / 120,000 and keeps the rest in order', () => {
     const { kept, outliers } = aggregateQuotes([q('a', '90000'), q('b', '90100'), q('c', '120000')], decimal('0.015'));
     expect(kept.map((k) => k.source)).toEqual(['a', 'b']);
-    expect(outliers.map((o) => [o.quote.source, o.median.toFixed(), o.deviation.round(4).toFixed()])).toEqual([['c', '90100', '0.3319']]);
+    expect(outliers.map((o) => [o.quote.source, o.median.toFixed(), o.deviation.round(4).toFixed()])).toEqual([
+      ['c', '90100', '0.3319'],
+    ]);
     expect(median(kept.map((k) => k.rate)).toFixed()).toBe('90050');
   });
 

@@ -89,22 +89,31 @@ function count(value: unknown, field: string, fallback: number, max: number): nu
 
 function deviation(value: unknown): Decimal {
   if (value === undefined) return decimal('0.015');
-  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : '';
+  const text =
+    typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : '';
   if (!/^(?:0|[1-9]\d*)(?:\.\d+)?$/.test(text) || decimal(text).lte(0) || decimal(text).gte(1)) {
-    throw new ValidationError('maxDeviation', `expected a fraction between 0 and 1 (0.015 = 1.5 %), got ${String(value)}`);
+    throw new ValidationError(
+      'maxDeviation',
+      `expected a fraction between 0 and 1 (0.015 = 1.5 %), got ${String(value)}`,
+    );
   }
   return decimal(text);
 }
 
 function checkSources(sources: unknown): readonly RateSource[] {
-  if (!Array.isArray(sources) || sources.length === 0) throw new ValidationError('sources', 'expected at least one rate source');
+  if (!Array.isArray(sources) || sources.length === 0)
+    throw new ValidationError('sources', 'expected at least one rate source');
   const names = new Set<string>();
   for (const s of sources as unknown[]) {
     const name = (s as RateSource | null)?.name;
     if (typeof name !== 'string' || !/^[^,\s]+$/.test(name) || typeof (s as RateSource).fetchQuote !== 'function') {
-      throw new ValidationError('sources', `expected sources with a name (no ',' or spaces) and fetchQuote(), got ${JSON.stringify(String(name))}`);
+      throw new ValidationError(
+        'sources',
+        `expected sources with a name (no ',' or spaces) and fetchQuote(), got ${JSON.stringify(String(name))}`,
+      );
     }
-    if (names.has(name) || name === 'fallback') throw new ValidationError('sources', `expected unique source names, got ${name} twice or reserved`);
+    if (names.has(name) || name === 'fallback')
+      throw new ValidationError('sources', `expected unique source names, got ${name} twice or reserved`);
     names.add(name);
   }
   return Object.freeze([...(sources as RateSource[])]);
@@ -115,13 +124,18 @@ function checkSources(sources: unknown): readonly RateSource[] {
  * @throws {ValidationError} naming the first bad field
  */
 export function resolveRateProviderConfig(config: RateProviderConfig): ResolvedRateProviderConfig {
-  if (config === null || typeof config !== 'object') throw new ValidationError('config', 'expected an object with sources');
+  if (config === null || typeof config !== 'object')
+    throw new ValidationError('config', 'expected an object with sources');
   const sources = checkSources(config.sources);
   const ttlMs = ms(config.ttlMs, 'ttlMs', 60_000);
   const maxStaleMs = ms(config.maxStaleMs, 'maxStaleMs', Math.max(300_000, ttlMs), ttlMs);
   const refreshAheadMs = ms(config.refreshAheadMs, 'refreshAheadMs', Math.floor(ttlMs / 6), 0);
-  if (refreshAheadMs >= ttlMs) throw new ValidationError('refreshAheadMs', `expected less than ttlMs (${ttlMs}), got ${refreshAheadMs}`);
-  for (const [name, fn] of [['onSourceError', config.onSourceError], ['onFallbackUsed', config.onFallbackUsed]] as const) {
+  if (refreshAheadMs >= ttlMs)
+    throw new ValidationError('refreshAheadMs', `expected less than ttlMs (${ttlMs}), got ${refreshAheadMs}`);
+  for (const [name, fn] of [
+    ['onSourceError', config.onSourceError],
+    ['onFallbackUsed', config.onFallbackUsed],
+  ] as const) {
     if (fn !== undefined && typeof fn !== 'function') throw new ValidationError(name, 'expected a function');
   }
   return Object.freeze({

@@ -22,13 +22,20 @@ function stub(name: string, answer: () => Promise<RateSourceQuote> | RateSourceQ
   };
   return source;
 }
-const quote = (name: string, rate: string): RateSourceQuote => ({ rate: decimal(rate), source: name, fetchedAt: new Date(T0) });
+const quote = (name: string, rate: string): RateSourceQuote => ({
+  rate: decimal(rate),
+  source: name,
+  fetchedAt: new Date(T0),
+});
 const ok = (name: string, rate: string) => stub(name, () => quote(name, rate));
 const failing = (name: string, reason = 'HTTP 502') =>
   stub(name, () => {
     throw new RateSourceError(name, reason);
   });
-const hanging = (name: string): RateSource => ({ name, fetchQuote: () => new Promise<RateSourceQuote>(() => undefined) });
+const hanging = (name: string): RateSource => ({
+  name,
+  fetchQuote: () => new Promise<RateSourceQuote>(() => undefined),
+});
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   return promise.then(
@@ -44,16 +51,24 @@ afterEach(() => {
 describe('createRateProvider: median and outliers', () => {
   it('drops 120,000 from 90,000 / 90,100 / 120,000: result 90,050 from a,b', async () => {
     const errors: SourceErrorEvent[] = [];
-    const rates = createRateProvider({ sources: [ok('a', '90000'), ok('b', '90100'), ok('c', '120000')], onSourceError: (e) => errors.push(e) });
+    const rates = createRateProvider({
+      sources: [ok('a', '90000'), ok('b', '90100'), ok('c', '120000')],
+      onSourceError: (e) => errors.push(e),
+    });
     const result = await rates.getRate('BTC', 'EUR');
     expect(result.rate.toFixed()).toBe('90050');
     expect(result).toMatchObject({ source: 'a,b', sources: ['a', 'b'], isStale: false });
-    expect(errors.map((e) => e.error.message)).toEqual(['c: outlier: 120000 is 33.19% from the median 90100 (limit 1.5%)']);
+    expect(errors.map((e) => e.error.message)).toEqual([
+      'c: outlier: 120000 is 33.19% from the median 90100 (limit 1.5%)',
+    ]);
   });
 
   it('carries the oldest provider time as quotedAt', async () => {
-    const at = (name: string, rate: string, ms: number) => stub(name, () => ({ ...quote(name, rate), quotedAt: new Date(ms) }));
-    const rates = createRateProvider({ sources: [at('a', '90000', T0 - 5_000), at('b', '90000', T0 - 9_000), ok('c', '90000')] });
+    const at = (name: string, rate: string, ms: number) =>
+      stub(name, () => ({ ...quote(name, rate), quotedAt: new Date(ms) }));
+    const rates = createRateProvider({
+      sources: [at('a', '90000', T0 - 5_000), at('b', '90000', T0 - 9_000), ok('c', '90000')],
+    });
     expect((await rates.getRate('BTC', 'EUR')).quotedAt).toEqual(new Date(T0 - 9_000));
   });
 
@@ -61,11 +76,15 @@ describe('createRateProvider: median and outliers', () => {
     const rates = createRateProvider({ sources: [ok('a', '90000'), ok('b', '120000'), failing('c')], minSources: 2 });
     const error = await rejection(rates.getRate('BTC', 'EUR'));
     expect(error).toBeInstanceOf(RateUnavailableError);
-    expect(error.message).toMatch(/^no fresh BTC\/EUR rate: 0 of 3 sources usable, need 2 \(c: HTTP 502; a: outlier: .*; b: outlier: /);
+    expect(error.message).toMatch(
+      /^no fresh BTC\/EUR rate: 0 of 3 sources usable, need 2 \(c: HTTP 502; a: outlier: .*; b: outlier: /,
+    );
   });
 
   it('every source down and no fallback → RateUnavailableError', async () => {
-    const rates = createRateProvider({ sources: [failing('a'), failing('b', 'rate limited (HTTP 429), Retry-After: 30')] });
+    const rates = createRateProvider({
+      sources: [failing('a'), failing('b', 'rate limited (HTTP 429), Retry-After: 30')],
+    });
     const error = await rejection(rates.getRate('BTC', 'EUR'));
     expect(error).toBeInstanceOf(RateUnavailableError);
     expect((error as RateUnavailableError).code).toBe('RATE_UNAVAILABLE');
@@ -75,12 +94,19 @@ describe('createRateProvider: median and outliers', () => {
   it.each([
     ['a zero rate', () => ({ ...quote('x', '1'), rate: decimal('0') }), 'expected a positive rate, got 0'],
     ['an insane rate', () => quote('x', '1000000000'), 'within 1..100000000'],
-    ['no rate at all', () => ({ source: 'x', fetchedAt: new Date() }) as unknown as RateSourceQuote, 'expected rate as a decimal, got nothing'],
+    [
+      'no rate at all',
+      () => ({ source: 'x', fetchedAt: new Date() }) as unknown as RateSourceQuote,
+      'expected rate as a decimal, got nothing',
+    ],
     ['a plain Error', () => Promise.reject(new Error('boom')), 'unexpected error: Error: boom'],
     ['a RateSourceError under another name', () => Promise.reject(new RateSourceError('other', 'bad')), 'bad'],
   ])('excludes a custom source returning %s, with a typed error', async (_name, answer, reason) => {
     const errors: SourceErrorEvent[] = [];
-    const rates = createRateProvider({ sources: [stub('x', answer), ok('good', '90000')], onSourceError: (e) => errors.push(e) });
+    const rates = createRateProvider({
+      sources: [stub('x', answer), ok('good', '90000')],
+      onSourceError: (e) => errors.push(e),
+    });
     expect(await rates.getRate('BTC', 'EUR')).toMatchObject({ source: 'good' });
     expect(errors).toHaveLength(1);
     expect(errors[0]?.error).toBeInstanceOf(RateSourceError);
@@ -92,7 +118,11 @@ describe('createRateProvider: median and outliers', () => {
 describe('createRateProvider: timeout and breaker', () => {
   it('answers within timeoutMs when a source hangs (even one ignoring its signal)', async () => {
     const errors: SourceErrorEvent[] = [];
-    const rates = createRateProvider({ sources: [hanging('slow'), ok('fast', '90000')], timeoutMs: 50, onSourceError: (e) => errors.push(e) });
+    const rates = createRateProvider({
+      sources: [hanging('slow'), ok('fast', '90000')],
+      timeoutMs: 50,
+      onSourceError: (e) => errors.push(e),
+    });
     const started = Date.now();
     expect(await rates.getRate('BTC', 'EUR')).toMatchObject({ source: 'fast' });
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -105,13 +135,22 @@ describe('createRateProvider: timeout and breaker', () => {
     vi.spyOn(Date, 'now').mockImplementation(() => wall); // cockatiel's breaker reads Date.now
     const dead = failing('dead');
     const errors: string[] = [];
-    const rates = createRateProvider({ sources: [dead, ok('good', '90000')], ttlMs: 1_000, halfOpenAfterMs: 10_000, clock, onSourceError: (e) => errors.push(e.error.reason) });
+    const rates = createRateProvider({
+      sources: [dead, ok('good', '90000')],
+      ttlMs: 1_000,
+      halfOpenAfterMs: 10_000,
+      clock,
+      onSourceError: (e) => errors.push(e.error.reason),
+    });
     for (let i = 0; i < 5; i++) {
       await rates.getRate('BTC', 'EUR');
       await clock.advance(1_000);
     }
     expect(dead.calls).toBe(3);
-    expect(errors.slice(3)).toEqual(['skipped: circuit open after 3 consecutive failures', 'skipped: circuit open after 3 consecutive failures']);
+    expect(errors.slice(3)).toEqual([
+      'skipped: circuit open after 3 consecutive failures',
+      'skipped: circuit open after 3 consecutive failures',
+    ]);
     wall += 10_000;
     await rates.getRate('BTC', 'EUR');
     expect(dead.calls).toBe(4);
@@ -159,7 +198,13 @@ describe('createRateProvider: cache, single flight, staleness, fallback', () => 
       if (!up) throw new RateSourceError('a', 'HTTP 502');
       return quote('a', '90000');
     });
-    const rates = createRateProvider({ sources: [a], ttlMs: 60_000, maxStaleMs: 300_000, breakerThreshold: 1000, clock });
+    const rates = createRateProvider({
+      sources: [a],
+      ttlMs: 60_000,
+      maxStaleMs: 300_000,
+      breakerThreshold: 1000,
+      clock,
+    });
     await rates.getRate('BTC', 'EUR');
     up = false;
     await clock.advance(60_000);
@@ -182,7 +227,13 @@ describe('createRateProvider: cache, single flight, staleness, fallback', () => 
       if (!up) throw new RateSourceError('a', 'HTTP 502');
       return quote('a', '90000');
     });
-    const rates = createRateProvider({ sources: [a], fallback: '85000.5', breakerThreshold: 1000, clock, onFallbackUsed: (e) => events.push(e) });
+    const rates = createRateProvider({
+      sources: [a],
+      fallback: '85000.5',
+      breakerThreshold: 1000,
+      clock,
+      onFallbackUsed: (e) => events.push(e),
+    });
     const first = await rates.getRate('BTC', 'EUR');
     expect(first).toMatchObject({ source: 'fallback', sources: ['fallback'], fetchedAt: new Date(T0), isStale: false });
     expect(first.rate.toFixed()).toBe('85000.5');
@@ -196,7 +247,16 @@ describe('createRateProvider: cache, single flight, staleness, fallback', () => 
   });
 
   it('a throwing listener does not break pricing', async () => {
-    const rates = createRateProvider({ sources: [failing('a')], fallback: 90000, onFallbackUsed: () => { throw new Error('x'); }, onSourceError: () => { throw new Error('y'); } });
+    const rates = createRateProvider({
+      sources: [failing('a')],
+      fallback: 90000,
+      onFallbackUsed: () => {
+        throw new Error('x');
+      },
+      onSourceError: () => {
+        throw new Error('y');
+      },
+    });
     expect((await rates.getRate('BTC', 'EUR')).source).toBe('fallback');
   });
 
@@ -232,6 +292,12 @@ describe('createRateProvider: config', () => {
 
 describe('createRateProvider: conformance', () => {
   for (const c of rateProviderConformanceCases) {
-    it(c.name, () => c.run(() => createRateProvider({ sources: [createFixedSource('90000', { name: 'a' }), createFixedSource('90100.5', { name: 'b' })] })));
+    it(c.name, () =>
+      c.run(() =>
+        createRateProvider({
+          sources: [createFixedSource('90000', { name: 'a' }), createFixedSource('90100.5', { name: 'b' })],
+        }),
+      ),
+    );
   }
 });

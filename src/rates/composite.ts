@@ -43,7 +43,8 @@ function checkSourceQuote(name: string, quote: RateSourceQuote, now: number): Ra
   const raw = quote as Partial<RateSourceQuote> | null;
   const rateText = raw?.rate && typeof raw.rate.toFixed === 'function' ? raw.rate.toFixed() : raw?.rate;
   const rate = parseRateText(name, rateText, 'rate');
-  const fetchedAt = raw?.fetchedAt instanceof Date && Number.isFinite(raw.fetchedAt.getTime()) ? raw.fetchedAt : new Date(now);
+  const fetchedAt =
+    raw?.fetchedAt instanceof Date && Number.isFinite(raw.fetchedAt.getTime()) ? raw.fetchedAt : new Date(now);
   const quotedAt = raw?.quotedAt instanceof Date && Number.isFinite(raw.quotedAt.getTime()) ? raw.quotedAt : undefined;
   return quotedAt ? { rate, source: name, fetchedAt, quotedAt } : { rate, source: name, fetchedAt };
 }
@@ -65,7 +66,10 @@ export function createRateProvider(config: RateProviderConfig): RateProvider {
   const members: readonly Member[] = c.sources.map((source) => ({
     source,
     policy: wrap(
-      circuitBreaker(handleAll, { halfOpenAfter: c.halfOpenAfterMs, breaker: new ConsecutiveBreaker(c.breakerThreshold) }),
+      circuitBreaker(handleAll, {
+        halfOpenAfter: c.halfOpenAfterMs,
+        breaker: new ConsecutiveBreaker(c.breakerThreshold),
+      }),
       timeout(c.timeoutMs, TimeoutStrategy.Aggressive),
     ),
   }));
@@ -83,7 +87,9 @@ export function createRateProvider(config: RateProviderConfig): RateProvider {
   function toSourceError(name: string, error: unknown): RateSourceError {
     if (isTimeout(error)) return new RateSourceError(name, `timed out after ${c.timeoutMs} ms`, { cause: error });
     if (isBrokenCircuitError(error)) {
-      return new RateSourceError(name, `skipped: circuit open after ${c.breakerThreshold} consecutive failures`, { cause: error });
+      return new RateSourceError(name, `skipped: circuit open after ${c.breakerThreshold} consecutive failures`, {
+        cause: error,
+      });
     }
     if (error instanceof RateSourceError && error.source === name) return error;
     if (isLightningError(error) && error.code === 'RATE_SOURCE_ERROR') {
@@ -95,7 +101,9 @@ export function createRateProvider(config: RateProviderConfig): RateProvider {
 
   async function fetchOne({ source, policy }: Member): Promise<Outcome> {
     try {
-      const quote = await policy.execute(async ({ signal }) => checkSourceQuote(source.name, await source.fetchQuote(signal), clock.now()));
+      const quote = await policy.execute(async ({ signal }) =>
+        checkSourceQuote(source.name, await source.fetchQuote(signal), clock.now()),
+      );
       return { quote };
     } catch (error) {
       const sourceError = toSourceError(source.name, error);
@@ -111,7 +119,10 @@ export function createRateProvider(config: RateProviderConfig): RateProvider {
     const { kept, outliers } = aggregateQuotes(quotes, c.maxDeviation);
     for (const { quote, deviation, median: mid } of outliers) {
       const pct = deviation.times(100).round(2).toFixed();
-      const error = new RateSourceError(quote.source, `outlier: ${quote.rate.toFixed()} is ${pct}% from the median ${mid.toFixed()} (limit ${c.maxDeviation.times(100).toFixed()}%)`);
+      const error = new RateSourceError(
+        quote.source,
+        `outlier: ${quote.rate.toFixed()} is ${pct}% from the median ${mid.toFixed()} (limit ${c.maxDeviation.times(100).toFixed()}%)`,
+      );
       reasons.push(error.message);
       notify(c.onSourceError, { source: quote.source, error });
     }
@@ -153,17 +164,25 @@ export function createRateProvider(config: RateProviderConfig): RateProvider {
     const now = clock.now();
     if (cache && now - cache.fetchedAt.getTime() <= c.maxStaleMs) return Object.freeze({ ...cache, isStale: true });
     let reason = error instanceof Error ? error.message : String(error);
-    if (cache) reason += `; last good rate is ${Math.round((now - cache.fetchedAt.getTime()) / 1000)} s old (limit ${Math.round(c.maxStaleMs / 1000)} s)`;
+    if (cache)
+      reason += `; last good rate is ${Math.round((now - cache.fetchedAt.getTime()) / 1000)} s old (limit ${Math.round(c.maxStaleMs / 1000)} s)`;
     if (c.fallback) {
       notify(c.onFallbackUsed, { rate: c.fallback.toFixed(), reason, at: new Date(now) });
-      return Object.freeze({ rate: c.fallback, source: 'fallback', sources: Object.freeze(['fallback']), fetchedAt: new Date(now), isStale: false });
+      return Object.freeze({
+        rate: c.fallback,
+        source: 'fallback',
+        sources: Object.freeze(['fallback']),
+        fetchedAt: new Date(now),
+        isStale: false,
+      });
     }
     throw new RateUnavailableError(reason, { cause: error });
   }
 
   return Object.freeze({
     async getRate(base: 'BTC', quote: 'EUR'): Promise<RateQuote> {
-      if (base !== 'BTC' || quote !== 'EUR') throw new ValidationError('pair', `expected BTC/EUR, got ${String(base)}/${String(quote)}`);
+      if (base !== 'BTC' || quote !== 'EUR')
+        throw new ValidationError('pair', `expected BTC/EUR, got ${String(base)}/${String(quote)}`);
       if (cache) {
         const ageMs = clock.now() - cache.fetchedAt.getTime();
         if (ageMs < c.ttlMs) {

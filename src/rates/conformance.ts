@@ -35,7 +35,10 @@ export const rateProviderConformanceCases: readonly RateProviderConformanceCase[
       const quote = await (await make()).getRate('BTC', 'EUR');
       assert.equal(typeof quote.source, 'string');
       assert.ok(quote.source.length > 0, 'source must not be empty');
-      assert.ok(quote.fetchedAt instanceof Date && Number.isFinite(quote.fetchedAt.getTime()), 'fetchedAt must be a valid Date');
+      assert.ok(
+        quote.fetchedAt instanceof Date && Number.isFinite(quote.fetchedAt.getTime()),
+        'fetchedAt must be a valid Date',
+      );
       if (quote.sources !== undefined) {
         assert.ok(quote.sources.length > 0, 'sources, when given, must not be empty');
         assert.equal(quote.source, quote.sources.join(','), 'source must be the sources joined by ","');
@@ -46,7 +49,11 @@ export const rateProviderConformanceCases: readonly RateProviderConformanceCase[
     name: 'optional fields are well-typed when present',
     async run(make) {
       const quote = await (await make()).getRate('BTC', 'EUR');
-      if (quote.quotedAt !== undefined) assert.ok(quote.quotedAt instanceof Date && Number.isFinite(quote.quotedAt.getTime()), 'quotedAt must be a valid Date');
+      if (quote.quotedAt !== undefined)
+        assert.ok(
+          quote.quotedAt instanceof Date && Number.isFinite(quote.quotedAt.getTime()),
+          'quotedAt must be a valid Date',
+        );
       if (quote.isStale !== undefined) assert.equal(typeof quote.isStale, 'boolean');
     },
   },

@@ -10,14 +10,22 @@ describe('createFixedRates', () => {
     const clock = createManualClock(Date.UTC(2026, 0, 1));
     const rates = createFixedRates('87654.32', { clock });
     const first = await rates.getRate('BTC', 'EUR');
-    expect(first).toMatchObject({ source: 'fixed', sources: ['fixed'], fetchedAt: new Date(Date.UTC(2026, 0, 1)), isStale: false });
+    expect(first).toMatchObject({
+      source: 'fixed',
+      sources: ['fixed'],
+      fetchedAt: new Date(Date.UTC(2026, 0, 1)),
+      isStale: false,
+    });
     expect(first.rate.toFixed()).toBe('87654.32');
     await clock.advance(3_600_000);
     expect((await rates.getRate('BTC', 'EUR')).fetchedAt).toEqual(new Date(Date.UTC(2026, 0, 1, 1)));
   });
 
   it('takes a source name', async () => {
-    expect(await createFixedRates(90000, { source: 'demo' }).getRate('BTC', 'EUR')).toMatchObject({ source: 'demo', sources: ['demo'] });
+    expect(await createFixedRates(90000, { source: 'demo' }).getRate('BTC', 'EUR')).toMatchObject({
+      source: 'demo',
+      sources: ['demo'],
+    });
   });
 
   it.each(['0', '-1', 'NaN', '', Number.POSITIVE_INFINITY, '1e5'])('rejects %j', (rate) => {

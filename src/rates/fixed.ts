@@ -28,7 +28,8 @@ export function createFixedRates(rate: DecimalInput, options: FixedRatesOptions 
   const sources = Object.freeze([source]);
   return Object.freeze({
     async getRate(base: 'BTC', quote: 'EUR'): Promise<RateQuote> {
-      if (base !== 'BTC' || quote !== 'EUR') throw new ValidationError('pair', `expected BTC/EUR, got ${String(base)}/${String(quote)}`);
+      if (base !== 'BTC' || quote !== 'EUR')
+        throw new ValidationError('pair', `expected BTC/EUR, got ${String(base)}/${String(quote)}`);
       return Object.freeze({ rate: value, source, sources, fetchedAt: new Date(clock.now()), isStale: false });
     },
   });

@@ -6,7 +6,12 @@
  */
 export type { RateProvider, RateQuote } from './rate-provider.js';
 export type { RateSource, RateSourceConfig, RateSourceQuote } from './sources/rate-source.js';
-export { createRateProvider, type FallbackUsedEvent, type RateProviderConfig, type SourceErrorEvent } from './composite.js';
+export {
+  createRateProvider,
+  type FallbackUsedEvent,
+  type RateProviderConfig,
+  type SourceErrorEvent,
+} from './composite.js';
 export { createFixedRates, createFixedSource, type FixedRatesOptions, type FixedSourceOptions } from './fixed.js';
 export { createKrakenSource } from './sources/kraken.js';
 export { createBitstampSource } from './sources/bitstamp.js';

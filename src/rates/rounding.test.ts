@@ -42,7 +42,11 @@ describe('eurToMsat rounding table', () => {
         const paid = decimal(sats.toString()).times(rate);
         const price = decimal(eur).times(100_000_000);
         expect(paid.gte(price)).toBe(true);
-        expect(decimal((sats - 1n).toString()).times(rate).lt(price)).toBe(true); // and not a sat more than needed
+        expect(
+          decimal((sats - 1n).toString())
+            .times(rate)
+            .lt(price),
+        ).toBe(true); // and not a sat more than needed
       }
     }
   });

@@ -12,7 +12,8 @@ describe('reconcile', () => {
     const fake = createFakeLnd();
     // 501 invoices: two pages of ListInvoices; the first three are paid.
     const requests: string[] = [];
-    for (let i = 0; i < 501; i++) requests.push((await fake.lnd.addInvoice({ valueMsat: 1_000n, memo: `r${i}` })).paymentRequest);
+    for (let i = 0; i < 501; i++)
+      requests.push((await fake.lnd.addInvoice({ valueMsat: 1_000n, memo: `r${i}` })).paymentRequest);
     for (const request of requests.slice(0, 3)) await fake.simulate.pay(request);
     let calls = 0;
     const flaky: LndClient = {

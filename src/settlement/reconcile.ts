@@ -26,7 +26,8 @@ export async function reconcile(ctx: ServiceContext, signal?: AbortSignal): Prom
     let cursor: string | undefined;
     do {
       const page = await ctx.store.invoices.list({ limit: 1000, ...(cursor ? { cursor } : {}) });
-      for (const invoice of page.items) if (invoice.addIndex > 0n && invoice.addIndex - 1n < from) from = invoice.addIndex - 1n;
+      for (const invoice of page.items)
+        if (invoice.addIndex > 0n && invoice.addIndex - 1n < from) from = invoice.addIndex - 1n;
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     await ctx.store.checkpoints.advance(RECONCILE_INDEX, from);
@@ -42,7 +43,8 @@ export async function reconcile(ctx: ServiceContext, signal?: AbortSignal): Prom
     for (const invoice of page.invoices) {
       if (invoice.addIndex > lastSeen) lastSeen = invoice.addIndex;
       if (invoice.state === 'SETTLED') settled.push(invoice);
-      else if ((invoice.state === 'OPEN' || invoice.state === 'ACCEPTED') && firstOpen === null) firstOpen = invoice.addIndex;
+      else if ((invoice.state === 'OPEN' || invoice.state === 'ACCEPTED') && firstOpen === null)
+        firstOpen = invoice.addIndex;
     }
     if (settled.length > 0) {
       const committed = await recordSettlements(ctx, settled);

@@ -58,7 +58,10 @@ export async function recordSettlements(
           { fromStatus: ['open', 'accepted', 'expired'] },
         );
         if (!updated) {
-          ctx.logger.warn({ invoice_id: record.id, payment_hash: record.paymentHash, status: record.status }, 'LND settled an invoice that is not open locally; recording the payment');
+          ctx.logger.warn(
+            { invoice_id: record.id, payment_hash: record.paymentHash, status: record.status },
+            'LND settled an invoice that is not open locally; recording the payment',
+          );
         }
         invoice = toInvoice(updated ?? record);
       }
@@ -104,7 +107,12 @@ export function announceSettlements(ctx: ServiceContext, recorded: readonly Reco
   for (const { payment, invoice } of recorded) {
     ctx.metrics.increment('payments_received');
     ctx.logger.info(
-      { invoice_id: invoice?.id ?? null, payment_hash: payment.paymentHash, amount_sat: (payment.amountMsat / 1000n).toString(), external: invoice === null },
+      {
+        invoice_id: invoice?.id ?? null,
+        payment_hash: payment.paymentHash,
+        amount_sat: (payment.amountMsat / 1000n).toString(),
+        external: invoice === null,
+      },
       'payment received',
     );
   }

@@ -66,14 +66,20 @@ export function decodeCursor(cursor: string | undefined): CursorPosition | undef
 }
 
 /** Orders rows newest first: created_at desc, then id desc. */
-export function compareNewestFirst(a: { readonly createdAt: Date; readonly id: string }, b: { readonly createdAt: Date; readonly id: string }): number {
+export function compareNewestFirst(
+  a: { readonly createdAt: Date; readonly id: string },
+  b: { readonly createdAt: Date; readonly id: string },
+): number {
   const dt = b.createdAt.getTime() - a.createdAt.getTime();
   if (dt !== 0) return dt;
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
 /** True when `row` comes strictly after `position` in newest-first order. */
-export function isAfterCursor(row: { readonly createdAt: Date; readonly id: string }, position: CursorPosition): boolean {
+export function isAfterCursor(
+  row: { readonly createdAt: Date; readonly id: string },
+  position: CursorPosition,
+): boolean {
   const t = row.createdAt.getTime();
   return t < position.createdAtMs || (t === position.createdAtMs && row.id < position.id);
 }

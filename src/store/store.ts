@@ -62,7 +62,11 @@ export interface InvoiceRepository {
    * Applies `patch`. With `fromStatus`, only when the current status is one of them.
    * @returns the updated row, or undefined when not found or not in `fromStatus`
    */
-  update(id: string, patch: InvoicePatch, options?: { readonly fromStatus?: readonly InvoiceStatus[] }): Promise<InvoiceRecord | undefined>;
+  update(
+    id: string,
+    patch: InvoicePatch,
+    options?: { readonly fromStatus?: readonly InvoiceStatus[] },
+  ): Promise<InvoiceRecord | undefined>;
   /** Open invoices whose `expiresAt` ≤ `now`, oldest expiry first, at most `limit`. */
   listExpired(now: Date, limit: number): Promise<readonly InvoiceRecord[]>;
 }
@@ -99,7 +103,11 @@ export interface PaymentRepository {
   getByIdempotencyKey(key: string): Promise<Payment | undefined>;
   list(query?: PaymentListQuery): Promise<Page<Payment>>;
   /** @returns the updated row, or undefined when not found or not in `fromStatus` */
-  update(id: string, patch: PaymentPatch, options?: { readonly fromStatus?: readonly PaymentStatus[] }): Promise<Payment | undefined>;
+  update(
+    id: string,
+    patch: PaymentPatch,
+    options?: { readonly fromStatus?: readonly PaymentStatus[] },
+  ): Promise<Payment | undefined>;
 }
 
 /** Named monotonic counters, e.g. `'lnd.add_index'`, `'lnd.settle_index'`. */
@@ -132,7 +140,10 @@ export interface WebhookEndpointRepository {
   get(id: string): Promise<WebhookEndpointRecord | undefined>;
   /** Oldest first. */
   list(): Promise<readonly WebhookEndpointRecord[]>;
-  update(id: string, patch: Partial<Omit<WebhookEndpointRecord, 'id' | 'createdAt'>>): Promise<WebhookEndpointRecord | undefined>;
+  update(
+    id: string,
+    patch: Partial<Omit<WebhookEndpointRecord, 'id' | 'createdAt'>>,
+  ): Promise<WebhookEndpointRecord | undefined>;
   /** @returns true when a row was removed */
   remove(id: string): Promise<boolean>;
 }
@@ -193,7 +204,10 @@ export interface WebhookOutboxRepository {
   /** Pending deliveries with nextAttemptAt ≤ now, earliest first, at most `limit`. */
   listDue(now: Date, limit: number): Promise<readonly WebhookDeliveryRecord[]>;
   listDeliveries(query?: WebhookDeliveryQuery): Promise<Page<WebhookDeliveryRecord>>;
-  updateDelivery(id: string, patch: Partial<Omit<WebhookDeliveryRecord, 'id' | 'eventId' | 'endpointId' | 'createdAt'>>): Promise<WebhookDeliveryRecord | undefined>;
+  updateDelivery(
+    id: string,
+    patch: Partial<Omit<WebhookDeliveryRecord, 'id' | 'eventId' | 'endpointId' | 'createdAt'>>,
+  ): Promise<WebhookDeliveryRecord | undefined>;
   insertDelivery(delivery: WebhookDeliveryRecord): Promise<void>;
   recordAttempt(attempt: WebhookAttemptRecord): Promise<void>;
   /** Oldest first. */

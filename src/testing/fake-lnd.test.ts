@@ -29,7 +29,10 @@ describe('createFakeLnd controls', () => {
     const paid = await fake.simulate.pay(inv.paymentRequest);
     expect(paid).toMatchObject({ status: 'SUCCEEDED', valueMsat: 1_234_000n, feeMsat: 0n });
     expect((await fake.lnd.channelBalance()).localMsat - before.localMsat).toBe(1_234_000n);
-    await expect(fake.simulate.pay(inv.paymentRequest)).rejects.toMatchObject({ code: 'LND_ERROR', message: expect.stringContaining('invoice is already paid') });
+    await expect(fake.simulate.pay(inv.paymentRequest)).rejects.toMatchObject({
+      code: 'LND_ERROR',
+      message: expect.stringContaining('invoice is already paid'),
+    });
     fake.network.close();
   });
 
@@ -40,7 +43,9 @@ describe('createFakeLnd controls', () => {
     await fake.simulate.advanceTime(60_000);
     expect((await fake.lnd.lookupInvoice(inv.paymentHash)).state).toBe('CANCELED');
     await fake.simulate.advanceTime(1);
-    await expect(fake.simulate.pay(inv.paymentRequest)).rejects.toMatchObject({ message: expect.stringContaining('invoice expired. Valid until 2026-01-01 00:01:00 +0000 UTC') });
+    await expect(fake.simulate.pay(inv.paymentRequest)).rejects.toMatchObject({
+      message: expect.stringContaining('invoice expired. Valid until 2026-01-01 00:01:00 +0000 UTC'),
+    });
     await expect(createFakeLnd().simulate.advanceTime(1)).rejects.toThrow(/manual clock/);
     fake.network.close();
   });
@@ -76,7 +81,8 @@ describe('createFakeLnd controls', () => {
     const controller = new AbortController();
     const iterating = (async () => {
       const seen = [];
-      for await (const i of fake.lnd.subscribeInvoices({ addIndex: 0n, settleIndex: 0n, signal: controller.signal })) seen.push(i);
+      for await (const i of fake.lnd.subscribeInvoices({ addIndex: 0n, settleIndex: 0n, signal: controller.signal }))
+        seen.push(i);
       return seen;
     })();
     await new Promise((resolve) => setImmediate(resolve));
@@ -95,14 +101,27 @@ describe('createFakeLnd controls', () => {
   it('keeps chan ids above 2^53 exact and works on a custom network', async () => {
     const network = createNetwork({ clock: createManualClock() });
     for (const name of ['alice', 'bob']) network.addNode({ name });
-    network.addChannel({ a: 'bob', b: 'alice', capacitySat: 5_000_000n, localSatA: 4_000_000n, chanId: '877008154718978049' });
+    network.addChannel({
+      a: 'bob',
+      b: 'alice',
+      capacitySat: 5_000_000n,
+      localSatA: 4_000_000n,
+      chanId: '877008154718978049',
+    });
     const fake = createFakeLnd({ network });
     const [channel] = await fake.lnd.listChannels();
-    expect(channel).toMatchObject({ chanId: '877008154718978049', localBalanceSat: 1_000_000n, remoteBalanceSat: 4_000_000n, localReserveSat: 50_000n });
+    expect(channel).toMatchObject({
+      chanId: '877008154718978049',
+      localBalanceSat: 1_000_000n,
+      remoteBalanceSat: 4_000_000n,
+      localReserveSat: 50_000n,
+    });
     const inv = await fake.lnd.addInvoice({ valueMsat: 10_000n, memo: '' });
     const paid = await fake.simulate.pay(inv.paymentRequest);
     expect(paid.route?.hops[0]?.chanId).toBe('877008154718978049');
-    expect(await fake.payer.queryRoutes({ pubkey: (await fake.lnd.getInfo()).pubkey, amountMsat: 1n << 62n })).toEqual([]);
+    expect(await fake.payer.queryRoutes({ pubkey: (await fake.lnd.getInfo()).pubkey, amountMsat: 1n << 62n })).toEqual(
+      [],
+    );
   });
 });
 

@@ -25,7 +25,10 @@ export interface FakeLndSimulate {
    * Bob pays `paymentRequest`; resolves with the final payment update (for a hold invoice: once
    * it is settled or cancelled). Rejects with the mapped error LND would return (`invoice is already paid`…).
    */
-  pay(paymentRequest: string, options?: { readonly amountMsat?: bigint; readonly feeLimitMsat?: bigint }): Promise<LndPayment>;
+  pay(
+    paymentRequest: string,
+    options?: { readonly amountMsat?: bigint; readonly feeLimitMsat?: bigint },
+  ): Promise<LndPayment>;
   /** Advances the manual clock and applies expiries. Throws when the clock is not a manual clock. */
   advanceTime(ms: number): Promise<void>;
   /** Ends every open stream with UNAVAILABLE (clients must resubscribe). */
@@ -50,7 +53,8 @@ export interface FakeLnd extends LndClient {
 /** Capacity of the default alice–bob channel (sat); bob holds 90% of it. */
 export const FAKE_CHANNEL_CAPACITY_SAT = 10_000_000n;
 
-const isManualClock = (clock: Clock): clock is ManualClock => typeof (clock as Partial<ManualClock>).advance === 'function';
+const isManualClock = (clock: Clock): clock is ManualClock =>
+  typeof (clock as Partial<ManualClock>).advance === 'function';
 
 /**
  * Creates a fake LND: `lnd` is alice (merchant), `payer` is bob, who can pay alice's invoices.
@@ -78,7 +82,11 @@ export function createFakeLnd(options: FakeLndOptions = {}): FakeLnd {
     },
     async advanceTime(ms) {
       const clock = network.clock;
-      if (!isManualClock(clock)) throw new ValidationError('clock', 'advanceTime needs a manual clock: createFakeLnd({ clock: createManualClock() })');
+      if (!isManualClock(clock))
+        throw new ValidationError(
+          'clock',
+          'advanceTime needs a manual clock: createFakeLnd({ clock: createManualClock() })',
+        );
       await clock.advance(ms);
       network.tick();
     },
@@ -96,6 +104,11 @@ function defaultNetwork(clock: Clock): SimNetwork {
   const network = createNetwork({ clock });
   network.addNode({ name: 'alice', alias: 'alice (merchant)' });
   network.addNode({ name: 'bob', alias: 'bob (payer)' });
-  network.addChannel({ a: 'alice', b: 'bob', capacitySat: FAKE_CHANNEL_CAPACITY_SAT, localSatA: FAKE_CHANNEL_CAPACITY_SAT / 10n });
+  network.addChannel({
+    a: 'alice',
+    b: 'bob',
+    capacitySat: FAKE_CHANNEL_CAPACITY_SAT,
+    localSatA: FAKE_CHANNEL_CAPACITY_SAT / 10n,
+  });
   return network;
 }

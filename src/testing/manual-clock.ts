@@ -34,7 +34,8 @@ export function createManualClock(start: Date | number = Date.UTC(2026, 0, 1)): 
     await flush();
     for (;;) {
       let due: Timer | undefined;
-      for (const t of timers.values()) if (t.at <= target && (!due || t.at < due.at || (t.at === due.at && t.id < due.id))) due = t;
+      for (const t of timers.values())
+        if (t.at <= target && (!due || t.at < due.at || (t.at === due.at && t.id < due.id))) due = t;
       if (!due) break;
       timers.delete(due.id);
       now = Math.max(now, due.at);
@@ -53,7 +54,8 @@ export function createManualClock(start: Date | number = Date.UTC(2026, 0, 1)): 
       return { id };
     },
     clearTimeout(handle) {
-      if (handle && typeof handle === 'object' && 'id' in handle && typeof handle.id === 'number') timers.delete(handle.id);
+      if (handle && typeof handle === 'object' && 'id' in handle && typeof handle.id === 'number')
+        timers.delete(handle.id);
     },
     advance: (ms) => runUntil(now + ms),
     set: (time) => runUntil(typeof time === 'number' ? time : time.getTime()),

@@ -55,7 +55,9 @@ export interface TestContext extends ServiceContext {
 }
 
 const json = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Error ? { name: v.name, message: v.message } : v));
+  JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'bigint' ? v.toString() : v instanceof Error ? { name: v.name, message: v.message } : v,
+  );
 
 /**
  * Builds a ServiceContext on `lnd` for a service-level test.

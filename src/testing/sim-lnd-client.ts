@@ -4,12 +4,7 @@
  */
 import type { Channel } from '../domain/channel.js';
 import { LndUnavailableError } from '../errors.js';
-import type {
-  LndClient,
-  LndInvoice,
-  LndPayReq,
-  LndPayment,
-} from '../lnd/lnd-client.js';
+import type { LndClient, LndInvoice, LndPayReq, LndPayment } from '../lnd/lnd-client.js';
 import { mapLndError } from '../lnd/map-lnd-error.js';
 import type { SimInvoice, SimNetwork, SimNode, SimPayment, SimStream } from './network/types.js';
 
@@ -37,7 +32,13 @@ export function toLndInvoice(i: SimInvoice): LndInvoice {
     preimage: i.preimage,
     isKeysend: i.isKeysend,
     isAmp: i.isAmp,
-    htlcs: i.htlcs.map((h) => ({ chanId: h.chanId, amountMsat: h.amountMsat, acceptHeight: h.acceptHeight, expiryHeight: h.expiryHeight, state: h.state })),
+    htlcs: i.htlcs.map((h) => ({
+      chanId: h.chanId,
+      amountMsat: h.amountMsat,
+      acceptHeight: h.acceptHeight,
+      expiryHeight: h.expiryHeight,
+      state: h.state,
+    })),
   };
 }
 
@@ -84,7 +85,13 @@ export function lndClientFromSimNode(node: SimNode, network: SimNetwork, options
     }
   };
 
-  function stream<S, T>(method: keyof LndClient, open: () => SimStream<S>, convert: (item: S) => T, isFinal: (item: T) => boolean, signal?: AbortSignal): AsyncIterable<T> {
+  function stream<S, T>(
+    method: keyof LndClient,
+    open: () => SimStream<S>,
+    convert: (item: S) => T,
+    isFinal: (item: T) => boolean,
+    signal?: AbortSignal,
+  ): AsyncIterable<T> {
     return {
       async *[Symbol.asyncIterator]() {
         if (signal?.aborted) return;
@@ -95,7 +102,8 @@ export function lndClientFromSimNode(node: SimNode, network: SimNetwork, options
         } catch (error) {
           throw mapLndError(error);
         }
-        type Item = { kind: 'data'; value: S } | { kind: 'end' } | { kind: 'error'; error: unknown } | { kind: 'cancel' };
+        type Item =
+          { kind: 'data'; value: S } | { kind: 'end' } | { kind: 'error'; error: unknown } | { kind: 'cancel' };
         const queue: Item[] = [];
         let wake: (() => void) | null = null;
         const push = (item: Item): void => {
@@ -134,7 +142,16 @@ export function lndClientFromSimNode(node: SimNode, network: SimNetwork, options
   return {
     getInfo: () =>
       call('getInfo', () => {
-        const { versionString: _v, commitHash: _c, color: _co, numInactiveChannels: _n, numPendingChannels: _p, bestHeaderTimestamp: _b, uris: _u, ...info } = node.getInfo();
+        const {
+          versionString: _v,
+          commitHash: _c,
+          color: _co,
+          numInactiveChannels: _n,
+          numPendingChannels: _p,
+          bestHeaderTimestamp: _b,
+          uris: _u,
+          ...info
+        } = node.getInfo();
         return info;
       }),
     addInvoice: (input) =>
@@ -164,12 +181,28 @@ export function lndClientFromSimNode(node: SimNode, network: SimNetwork, options
     listInvoices: (input = {}) =>
       call('listInvoices', () => {
         const page = node.listInvoices(input);
-        return { invoices: page.invoices.map(toLndInvoice), firstIndexOffset: page.firstIndexOffset, lastIndexOffset: page.lastIndexOffset };
+        return {
+          invoices: page.invoices.map(toLndInvoice),
+          firstIndexOffset: page.firstIndexOffset,
+          lastIndexOffset: page.lastIndexOffset,
+        };
       }),
     subscribeInvoices: (input) =>
-      stream('subscribeInvoices', () => node.subscribeInvoices({ addIndex: input.addIndex, settleIndex: input.settleIndex }), toLndInvoice, () => false, input.signal),
+      stream(
+        'subscribeInvoices',
+        () => node.subscribeInvoices({ addIndex: input.addIndex, settleIndex: input.settleIndex }),
+        toLndInvoice,
+        () => false,
+        input.signal,
+      ),
     subscribeSingleInvoice: (input) =>
-      stream('subscribeSingleInvoice', () => node.subscribeSingleInvoice(input.paymentHash), toLndInvoice, isFinalInvoice, input.signal),
+      stream(
+        'subscribeSingleInvoice',
+        () => node.subscribeSingleInvoice(input.paymentHash),
+        toLndInvoice,
+        isFinalInvoice,
+        input.signal,
+      ),
     listChannels: () =>
       call('listChannels', (): readonly Channel[] =>
         node.listChannels().map((c) => ({
@@ -207,11 +240,16 @@ export function lndClientFromSimNode(node: SimNode, network: SimNetwork, options
         isFinalPayment,
         input.signal,
       ),
-    trackPayment: (input) => stream('trackPayment', () => node.trackPayment(input.paymentHash), toLndPayment, isFinalPayment, input.signal),
+    trackPayment: (input) =>
+      stream('trackPayment', () => node.trackPayment(input.paymentHash), toLndPayment, isFinalPayment, input.signal),
     listPayments: (input = {}) =>
       call('listPayments', () =>
         node
-          .listPayments({ includeIncomplete: true, ...(input.indexOffset !== undefined ? { indexOffset: input.indexOffset } : {}), ...(input.maxPayments !== undefined ? { maxPayments: input.maxPayments } : {}) })
+          .listPayments({
+            includeIncomplete: true,
+            ...(input.indexOffset !== undefined ? { indexOffset: input.indexOffset } : {}),
+            ...(input.maxPayments !== undefined ? { maxPayments: input.maxPayments } : {}),
+          })
           .payments.map(toLndPayment),
       ),
     queryRoutes: (input) =>

@@ -35,7 +35,10 @@ describe('createWebhookDeduplicator', () => {
     const seen = new Map<string, number>();
     const dedup = createWebhookDeduplicator({
       ttlMs: 5,
-      store: { claim: async (id, ttl) => (seen.has(id) ? false : (seen.set(id, ttl), true)), release: (id) => void seen.delete(id) },
+      store: {
+        claim: async (id, ttl) => (seen.has(id) ? false : (seen.set(id, ttl), true)),
+        release: (id) => void seen.delete(id),
+      },
     });
     expect(await dedup.claim('msg_x')).toBe(true);
     expect(seen.get('msg_x')).toBe(5);

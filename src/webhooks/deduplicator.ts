@@ -79,7 +79,8 @@ export function createWebhookDeduplicator(config: WebhookDeduplicatorConfig): We
   }
   const store = config.store ?? createMemoryDedupStore(config.now);
   const check = (id: string): void => {
-    if (typeof id !== 'string' || id === '') throw new WebhookInputError(`id: expected a non-empty webhook-id, got ${JSON.stringify(id)}`);
+    if (typeof id !== 'string' || id === '')
+      throw new WebhookInputError(`id: expected a non-empty webhook-id, got ${JSON.stringify(id)}`);
   };
   const dedup: WebhookDeduplicator = {
     async claim(id) {

@@ -3,8 +3,17 @@
  * Verify (and sign) lnkit webhooks per Standard Webhooks. No dependencies beyond node:crypto.
  */
 export { signWebhook, type SignWebhookInput, type WebhookHeaders, type WebhookBody } from './sign-webhook.js';
-export { verifyWebhook, type VerifyWebhookInput, type VerifiedWebhook, type WebhookRequestHeaders } from './verify-webhook.js';
-export { WebhookVerificationError, WebhookInputError, type WebhookVerificationErrorCode } from './webhook-verification-error.js';
+export {
+  verifyWebhook,
+  type VerifyWebhookInput,
+  type VerifiedWebhook,
+  type WebhookRequestHeaders,
+} from './verify-webhook.js';
+export {
+  WebhookVerificationError,
+  WebhookInputError,
+  type WebhookVerificationErrorCode,
+} from './webhook-verification-error.js';
 export { generateWebhookSecret } from './webhook-secret.js';
 export {
   createWebhookDeduplicator,

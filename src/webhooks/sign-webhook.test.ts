@@ -13,12 +13,25 @@ const VECTOR = {
 
 describe('signWebhook', () => {
   it('reproduces the Standard Webhooks vector', () => {
-    const headers = signWebhook({ id: VECTOR.id, timestamp: VECTOR.timestamp, body: VECTOR.body, secret: VECTOR.secret });
-    expect(headers).toEqual({ 'webhook-id': VECTOR.id, 'webhook-timestamp': '1614265330', 'webhook-signature': VECTOR.signature });
+    const headers = signWebhook({
+      id: VECTOR.id,
+      timestamp: VECTOR.timestamp,
+      body: VECTOR.body,
+      secret: VECTOR.secret,
+    });
+    expect(headers).toEqual({
+      'webhook-id': VECTOR.id,
+      'webhook-timestamp': '1614265330',
+      'webhook-signature': VECTOR.signature,
+    });
   });
 
   it('signs bytes and strings alike, and accepts a Date and a secret without the prefix', () => {
-    const fromBytes = signWebhook({ ...VECTOR, body: new TextEncoder().encode(VECTOR.body), timestamp: new Date(VECTOR.timestamp * 1000 + 999) });
+    const fromBytes = signWebhook({
+      ...VECTOR,
+      body: new TextEncoder().encode(VECTOR.body),
+      timestamp: new Date(VECTOR.timestamp * 1000 + 999),
+    });
     expect(fromBytes['webhook-signature']).toBe(VECTOR.signature);
     expect(signWebhook({ ...VECTOR, secret: VECTOR.secret.slice(6) })['webhook-signature']).toBe(VECTOR.signature);
   });
@@ -30,12 +43,18 @@ describe('signWebhook', () => {
 
   it('re-serialized JSON signs differently (the documented pitfall)', () => {
     const reserialized = JSON.stringify(JSON.parse(VECTOR.body));
-    expect(signWebhook({ ...VECTOR, body: reserialized })['webhook-signature']).toBe('v1,Vif40peJBP7Iyl0XGmu61n4MwdrcHov5CFREBpE0svs=');
+    expect(signWebhook({ ...VECTOR, body: reserialized })['webhook-signature']).toBe(
+      'v1,Vif40peJBP7Iyl0XGmu61n4MwdrcHov5CFREBpE0svs=',
+    );
   });
 
   it('puts one signature per secret in the header, newest first', () => {
     const other = generateWebhookSecret();
-    const { 'webhook-signature': header } = signWebhook({ ...VECTOR, secret: undefined, secrets: [other, VECTOR.secret] });
+    const { 'webhook-signature': header } = signWebhook({
+      ...VECTOR,
+      secret: undefined,
+      secrets: [other, VECTOR.secret],
+    });
     const parts = header.split(' ');
     expect(parts).toHaveLength(2);
     expect(parts[1]).toBe(VECTOR.signature);

@@ -8,7 +8,8 @@ const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OTHER = 'whsec_' + Buffer.alloc(32, 7).toString('base64');
 const ID = 'msg_p5jXN8AQM9LWM0D4loKWxJek';
 const NOW = 1_767_225_600; // 2026-01-01T00:00:00Z
-const BODY = '{"type": "invoice.settled", "timestamp": "2026-01-01T00:00:00.000Z", "data": {"invoice_id": "inv_1", "amount_sats": 2432232314}}';
+const BODY =
+  '{"type": "invoice.settled", "timestamp": "2026-01-01T00:00:00.000Z", "data": {"invoice_id": "inv_1", "amount_sats": 2432232314}}';
 
 function signed(overrides: Partial<VerifyWebhookInput> = {}, timestamp = NOW): VerifyWebhookInput {
   const headers = signWebhook({ id: ID, timestamp, body: BODY, secret: SECRET });
@@ -17,19 +18,30 @@ function signed(overrides: Partial<VerifyWebhookInput> = {}, timestamp = NOW): V
 
 describe('verifyWebhook', () => {
   it('accepts the Standard Webhooks vector (its body is not an lnkit event, so only the body check fails)', () => {
-    const headers = { 'webhook-id': ID, 'webhook-timestamp': '1614265330', 'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' };
+    const headers = {
+      'webhook-id': ID,
+      'webhook-timestamp': '1614265330',
+      'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+    };
     // The signature matches: the error is about the body shape, not the signature.
     expect(() => verifyWebhook({ body: '{"test": 2432232314}', headers, secret: SECRET, now: 1614265330_000 })).toThrow(
       expect.objectContaining({ code: 'MALFORMED_BODY' }),
     );
     const wrapped = '{"type":"test","timestamp":"2021-02-25T15:02:10Z","data":{"test": 2432232314}}';
     const sig = signWebhook({ id: ID, timestamp: 1614265330, body: wrapped, secret: SECRET });
-    expect(verifyWebhook({ body: wrapped, headers: sig, secret: SECRET, now: 1614265330_000 }).data).toEqual({ test: 2432232314 });
+    expect(verifyWebhook({ body: wrapped, headers: sig, secret: SECRET, now: 1614265330_000 }).data).toEqual({
+      test: 2432232314,
+    });
   });
 
   it('returns id, type, timestamp and data of a valid webhook', () => {
     const event = verifyWebhook(signed());
-    expect(event).toEqual({ id: ID, type: 'invoice.settled', timestamp: new Date('2026-01-01T00:00:00Z'), data: { invoice_id: 'inv_1', amount_sats: 2432232314 } });
+    expect(event).toEqual({
+      id: ID,
+      type: 'invoice.settled',
+      timestamp: new Date('2026-01-01T00:00:00Z'),
+      data: { invoice_id: 'inv_1', amount_sats: 2432232314 },
+    });
   });
 
   it('accepts fetch Headers, mixed-case objects, string and Uint8Array bodies', () => {
@@ -56,7 +68,9 @@ describe('verifyWebhook', () => {
     expect(verifyWebhook(signed({}, NOW + 300)).id).toBe(ID);
   });
 
-  const headersOf = (input: VerifyWebhookInput): Record<string, string> => ({ ...(input.headers as Record<string, string>) });
+  const headersOf = (input: VerifyWebhookInput): Record<string, string> => ({
+    ...(input.headers as Record<string, string>),
+  });
   const without = (name: string): VerifyWebhookInput => {
     const input = signed();
     const headers = headersOf(input);
@@ -81,7 +95,11 @@ describe('verifyWebhook', () => {
     ['no headers at all', () => ({ ...signed(), headers: {} }), 'MISSING_HEADER'],
     ['a non-numeric timestamp', () => withHeader('webhook-timestamp', `${NOW}abc`), 'MISSING_HEADER'],
     ['a negative timestamp', () => withHeader('webhook-timestamp', `-${NOW}`), 'MISSING_HEADER'],
-    ['only unknown versions', () => withHeader('webhook-signature', 'v2,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE= v1a,abc'), 'INVALID_SIGNATURE'],
+    [
+      'only unknown versions',
+      () => withHeader('webhook-signature', 'v2,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE= v1a,abc'),
+      'INVALID_SIGNATURE',
+    ],
     ['a truncated signature', () => withHeader('webhook-signature', 'v1,g0hM9SsE+OTPJ'), 'INVALID_SIGNATURE'],
     ['an empty v1 value', () => withHeader('webhook-signature', 'v1,'), 'INVALID_SIGNATURE'],
     ['an empty secret', () => signed({ secret: '' }), 'INVALID_SECRET'],
@@ -90,9 +108,21 @@ describe('verifyWebhook', () => {
     ['an empty secrets list', () => signed({ secret: undefined, secrets: [] }), 'INVALID_SECRET'],
     ['parsed JSON instead of the raw body', () => signed({ body: JSON.parse(BODY) }), 'MALFORMED_BODY'],
     ['a signed body that is not JSON', () => signedBody('not json'), 'MALFORMED_BODY'],
-    ['a signed body without type', () => signedBody('{"timestamp":"2026-01-01T00:00:00Z","data":{}}'), 'MALFORMED_BODY'],
-    ['a signed body with a bad timestamp', () => signedBody('{"type":"x","timestamp":"yesterday","data":{}}'), 'MALFORMED_BODY'],
-    ['a signed body with array data', () => signedBody('{"type":"x","timestamp":"2026-01-01T00:00:00Z","data":[]}'), 'MALFORMED_BODY'],
+    [
+      'a signed body without type',
+      () => signedBody('{"timestamp":"2026-01-01T00:00:00Z","data":{}}'),
+      'MALFORMED_BODY',
+    ],
+    [
+      'a signed body with a bad timestamp',
+      () => signedBody('{"type":"x","timestamp":"yesterday","data":{}}'),
+      'MALFORMED_BODY',
+    ],
+    [
+      'a signed body with array data',
+      () => signedBody('{"type":"x","timestamp":"2026-01-01T00:00:00Z","data":[]}'),
+      'MALFORMED_BODY',
+    ],
   ])('rejects %s', (_name, make, code) => {
     let thrown: unknown;
     try {
@@ -106,7 +136,9 @@ describe('verifyWebhook', () => {
   });
 
   it('rejects a negative tolerance as bad input', () => {
-    expect(() => verifyWebhook(signed({ toleranceSeconds: -1 }))).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => verifyWebhook(signed({ toleranceSeconds: -1 }))).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
   });
 });
 

@@ -9,8 +9,7 @@ import { WebhookInputError, WebhookVerificationError } from './webhook-verificat
 
 /** Request headers: a fetch `Headers`, or a plain object such as Node's `req.headers` (any key case). */
 export type WebhookRequestHeaders =
-  | { get(name: string): string | null }
-  | Readonly<Record<string, string | readonly string[] | undefined>>;
+  { get(name: string): string | null } | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** Input of {@link verifyWebhook}. Give `secret`, or `secrets` (current and previous) during a rotation. */
 export interface VerifyWebhookInput {
@@ -58,7 +57,8 @@ function requireHeader(headers: WebhookRequestHeaders, name: string): string {
 
 function checkBody(body: unknown): void {
   if (typeof body === 'string' || body instanceof Uint8Array) return;
-  const hint = body && typeof body === 'object' ? 'a parsed object: pass the raw body (express.raw(), req.text())' : String(body);
+  const hint =
+    body && typeof body === 'object' ? 'a parsed object: pass the raw body (express.raw(), req.text())' : String(body);
   fail('MALFORMED_BODY', `expected the raw body as a string, Buffer or Uint8Array, got ${hint}`);
 }
 
@@ -70,11 +70,14 @@ function parseBody<T>(raw: Buffer): { type: string; timestamp: Date; data: T } {
     return fail('MALFORMED_BODY', 'expected a JSON body, got text that does not parse');
   }
   const v = value as { type?: unknown; timestamp?: unknown; data?: unknown } | null;
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return fail('MALFORMED_BODY', 'expected a JSON object { type, timestamp, data }');
-  if (typeof v.type !== 'string' || v.type === '') return fail('MALFORMED_BODY', 'expected a string "type" in the body');
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    return fail('MALFORMED_BODY', 'expected a JSON object { type, timestamp, data }');
+  if (typeof v.type !== 'string' || v.type === '')
+    return fail('MALFORMED_BODY', 'expected a string "type" in the body');
   const timestamp = typeof v.timestamp === 'string' ? new Date(v.timestamp) : new Date(NaN);
   if (Number.isNaN(timestamp.getTime())) return fail('MALFORMED_BODY', 'expected an ISO "timestamp" in the body');
-  if (!v.data || typeof v.data !== 'object' || Array.isArray(v.data)) return fail('MALFORMED_BODY', 'expected an object "data" in the body');
+  if (!v.data || typeof v.data !== 'object' || Array.isArray(v.data))
+    return fail('MALFORMED_BODY', 'expected an object "data" in the body');
   return { type: v.type, timestamp, data: v.data as T };
 }
 
@@ -97,12 +100,15 @@ export function verifyWebhook<T = Record<string, unknown>>(input: VerifyWebhookI
   const id = requireHeader(input.headers, 'webhook-id');
   const timestamp = requireHeader(input.headers, 'webhook-timestamp');
   const signatures = requireHeader(input.headers, 'webhook-signature');
-  if (!TIMESTAMP.test(timestamp)) fail('MISSING_HEADER', `expected webhook-timestamp in unix seconds, got ${JSON.stringify(timestamp.slice(0, 20))}`);
+  if (!TIMESTAMP.test(timestamp))
+    fail('MISSING_HEADER', `expected webhook-timestamp in unix seconds, got ${JSON.stringify(timestamp.slice(0, 20))}`);
 
   const nowMs = input.now === undefined ? Date.now() : input.now instanceof Date ? input.now.getTime() : input.now;
   const age = Math.floor(nowMs / 1000) - Number(timestamp);
-  if (age > tolerance) fail('TIMESTAMP_TOO_OLD', `expected a webhook-timestamp within ${tolerance} s, got one ${age} s old`);
-  if (-age > tolerance) fail('TIMESTAMP_IN_FUTURE', `expected a webhook-timestamp within ${tolerance} s, got one ${-age} s ahead`);
+  if (age > tolerance)
+    fail('TIMESTAMP_TOO_OLD', `expected a webhook-timestamp within ${tolerance} s, got one ${age} s old`);
+  if (-age > tolerance)
+    fail('TIMESTAMP_IN_FUTURE', `expected a webhook-timestamp within ${tolerance} s, got one ${-age} s ahead`);
 
   // Unknown versions (v1a, v2, Stripe-style decoys) are skipped; only 32-byte v1 values can match.
   const candidates: Buffer[] = [];
@@ -119,7 +125,12 @@ export function verifyWebhook<T = Record<string, unknown>>(input: VerifyWebhookI
     for (const candidate of candidates) if (timingSafeEqual(candidate, expected)) matched = true;
   }
   if (!matched) {
-    fail('INVALID_SIGNATURE', candidates.length === 0 ? 'expected a "v1,<base64>" signature, got none' : 'no signature matches any configured secret');
+    fail(
+      'INVALID_SIGNATURE',
+      candidates.length === 0
+        ? 'expected a "v1,<base64>" signature, got none'
+        : 'no signature matches any configured secret',
+    );
   }
   const body = parseBody<T>(raw);
   return { id, ...body };

@@ -12,16 +12,24 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  */
 export function decodeWebhookSecret(secret: unknown): Buffer {
   if (typeof secret !== 'string') {
-    throw new WebhookVerificationError('INVALID_SECRET', `expected a "whsec_…" string secret, got ${secret === null ? 'null' : typeof secret}`);
+    throw new WebhookVerificationError(
+      'INVALID_SECRET',
+      `expected a "whsec_…" string secret, got ${secret === null ? 'null' : typeof secret}`,
+    );
   }
   const text = secret.startsWith('whsec_') ? secret.slice(6) : secret;
   // Never echo the secret itself, only its shape.
-  if (text.length === 0) throw new WebhookVerificationError('INVALID_SECRET', 'expected a non-empty "whsec_…" secret, got an empty one');
+  if (text.length === 0)
+    throw new WebhookVerificationError('INVALID_SECRET', 'expected a non-empty "whsec_…" secret, got an empty one');
   if (!BASE64.test(text) || text.length % 4 === 1) {
-    throw new WebhookVerificationError('INVALID_SECRET', `expected "whsec_" followed by base64, got ${text.length} characters that are not base64`);
+    throw new WebhookVerificationError(
+      'INVALID_SECRET',
+      `expected "whsec_" followed by base64, got ${text.length} characters that are not base64`,
+    );
   }
   const key = Buffer.from(text, 'base64');
-  if (key.length === 0) throw new WebhookVerificationError('INVALID_SECRET', 'expected a secret that decodes to at least one byte');
+  if (key.length === 0)
+    throw new WebhookVerificationError('INVALID_SECRET', 'expected a secret that decodes to at least one byte');
   return key;
 }
 
@@ -31,14 +39,24 @@ export function decodeWebhookSecret(secret: unknown): Buffer {
  */
 export function generateWebhookSecret(bytes = 32): string {
   if (!Number.isInteger(bytes) || bytes < 24 || bytes > 64) {
-    throw new WebhookVerificationError('INVALID_SECRET', `expected a secret length of 24 to 64 bytes, got ${String(bytes)}`);
+    throw new WebhookVerificationError(
+      'INVALID_SECRET',
+      `expected a secret length of 24 to 64 bytes, got ${String(bytes)}`,
+    );
   }
   return `whsec_${randomBytes(bytes).toString('base64')}`;
 }
 
 /** Collects `secret` and `secrets` into one list. */
-export function secretList(input: { readonly secret?: string; readonly secrets?: readonly string[] }): readonly string[] {
+export function secretList(input: {
+  readonly secret?: string;
+  readonly secrets?: readonly string[];
+}): readonly string[] {
   const list = [...(input.secret !== undefined ? [input.secret] : []), ...(input.secrets ?? [])];
-  if (list.length === 0) throw new WebhookVerificationError('INVALID_SECRET', 'expected `secret` or a non-empty `secrets` list, got neither');
+  if (list.length === 0)
+    throw new WebhookVerificationError(
+      'INVALID_SECRET',
+      'expected `secret` or a non-empty `secrets` list, got neither',
+    );
   return list;
 }

@@ -54,11 +54,21 @@ it(`chaos: ${COUNT} settlements, ${DROPS} stream drops, 2 SIGKILLs → each reco
   const bob = sim.node('bob');
 
   // 1. alice's lnkit creates the invoices, then stops.
-  const lnd = createLndClient({ socket: alice.socket, cert: alice.cert, macaroon: alice.macaroons.admin, serverNameOverride: 'localhost' });
-  const creator = createLightning({ lnd, rates: createFixedRates('90000'), store: createSqliteStore({ filename: db }) });
+  const lnd = createLndClient({
+    socket: alice.socket,
+    cert: alice.cert,
+    macaroon: alice.macaroons.admin,
+    serverNameOverride: 'localhost',
+  });
+  const creator = createLightning({
+    lnd,
+    rates: createFixedRates('90000'),
+    store: createSqliteStore({ filename: db }),
+  });
   await creator.start();
   const requests: string[] = [];
-  for (let i = 0; i < COUNT; i++) requests.push((await creator.invoices.create({ amountSat: 1000, description: `chaos ${i}` })).paymentRequest);
+  for (let i = 0; i < COUNT; i++)
+    requests.push((await creator.invoices.create({ amountSat: 1000, description: `chaos ${i}` })).paymentRequest);
   await creator.stop();
   await lnd.close();
 
@@ -68,7 +78,12 @@ it(`chaos: ${COUNT} settlements, ${DROPS} stream drops, 2 SIGKILLs → each reco
   const readEvents = (): string[] => readFileSync(eventsFile, 'utf8').split('\n').filter(Boolean);
   let current = spawnLnkit(db, eventsFile);
   await current.waitForLine((line) => line === 'READY', 'the lnkit child to start');
-  const bobLnd = createLndClient({ socket: bob.socket, cert: bob.cert, macaroon: bob.macaroons.admin, serverNameOverride: 'localhost' });
+  const bobLnd = createLndClient({
+    socket: bob.socket,
+    cert: bob.cert,
+    macaroon: bob.macaroons.admin,
+    serverNameOverride: 'localhost',
+  });
   const dropAt = new Set<number>();
   while (dropAt.size < DROPS) dropAt.add(1 + Math.floor(Math.random() * (COUNT - 2)));
   const killAt = new Set([Math.floor(COUNT * 0.3), Math.floor(COUNT * 0.65)].slice(0, KILLS));
@@ -78,7 +93,12 @@ it(`chaos: ${COUNT} settlements, ${DROPS} stream drops, 2 SIGKILLs → each reco
   let next = 0;
   const payOne = async (request: string): Promise<void> => {
     let last;
-    for await (const update of bobLnd.sendPayment({ paymentRequest: request, feeLimitMsat: 10_000n, timeoutSeconds: 30 })) last = update;
+    for await (const update of bobLnd.sendPayment({
+      paymentRequest: request,
+      feeLimitMsat: 10_000n,
+      timeoutSeconds: 30,
+    }))
+      last = update;
     expect(last?.status).toBe('SUCCEEDED');
     paid++;
     if (dropAt.has(paid)) {
@@ -101,10 +121,14 @@ it(`chaos: ${COUNT} settlements, ${DROPS} stream drops, 2 SIGKILLs → each reco
 
   // 3. Wait for the last process to record everything, then stop it gracefully.
   const reader = new Database(db, { readonly: true });
-  const count = (): number => (reader.prepare("SELECT count(*) AS n FROM payments WHERE direction = 'in'").get() as { n: number }).n;
+  const count = (): number =>
+    (reader.prepare("SELECT count(*) AS n FROM payments WHERE direction = 'in'").get() as { n: number }).n;
   const deadline = Date.now() + 120_000;
-  while ((count() < COUNT || new Set(readEvents()).size < COUNT) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  const settledRows = (reader.prepare("SELECT count(*) AS n FROM invoices WHERE status = 'settled'").get() as { n: number }).n;
+  while ((count() < COUNT || new Set(readEvents()).size < COUNT) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  const settledRows = (
+    reader.prepare("SELECT count(*) AS n FROM invoices WHERE status = 'settled'").get() as { n: number }
+  ).n;
   const incoming = count();
   reader.close();
   current.process.kill('SIGTERM');

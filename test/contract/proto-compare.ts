@@ -33,7 +33,8 @@ function describeField(field: protobuf.Field): string {
 function walk(ns: protobuf.NamespaceBase, visit: (obj: protobuf.ReflectionObject) => void): void {
   for (const nested of ns.nestedArray) {
     visit(nested);
-    if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) walk(nested as protobuf.NamespaceBase, visit);
+    if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type)
+      walk(nested as protobuf.NamespaceBase, visit);
   }
 }
 
@@ -47,7 +48,8 @@ export function compareProtoRoots(ours: protobuf.Root, upstream: protobuf.Root):
       if (!(up instanceof protobuf.Type)) return void problems.push(`message ${name}: missing upstream`);
       const ourNames = Object.keys(obj.fields);
       const upNames = Object.keys(up.fields);
-      for (const fieldName of upNames) if (!ourNames.includes(fieldName)) problems.push(`${name}.${fieldName}: missing in ours`);
+      for (const fieldName of upNames)
+        if (!ourNames.includes(fieldName)) problems.push(`${name}.${fieldName}: missing in ours`);
       for (const fieldName of ourNames) {
         const theirs = up.fields[fieldName];
         if (!theirs) {
@@ -58,10 +60,15 @@ export function compareProtoRoots(ours: protobuf.Root, upstream: protobuf.Root):
         const b = describeField(theirs);
         if (a !== b) problems.push(`${name}.${fieldName}: ours "${a}", upstream "${b}"`);
       }
-      const ourOneofs = Object.keys(obj.oneofs ?? {}).sort().join(',');
-      const upOneofs = Object.keys(up.oneofs ?? {}).sort().join(',');
+      const ourOneofs = Object.keys(obj.oneofs ?? {})
+        .sort()
+        .join(',');
+      const upOneofs = Object.keys(up.oneofs ?? {})
+        .sort()
+        .join(',');
       if (ourOneofs !== upOneofs) problems.push(`${name}: oneofs ours [${ourOneofs}], upstream [${upOneofs}]`);
-      if (JSON.stringify(obj.reserved ?? []) !== JSON.stringify(up.reserved ?? [])) problems.push(`${name}: reserved ranges differ`);
+      if (JSON.stringify(obj.reserved ?? []) !== JSON.stringify(up.reserved ?? []))
+        problems.push(`${name}: reserved ranges differ`);
     } else if (obj instanceof protobuf.Enum) {
       const up = upstream.lookup(name);
       if (!(up instanceof protobuf.Enum)) return void problems.push(`enum ${name}: missing upstream`);
@@ -82,7 +89,8 @@ export function compareProtoRoots(ours: protobuf.Root, upstream: protobuf.Root):
           const req = `${m.requestStream ? 'stream ' : ''}${m.resolvedRequestType?.fullName.replace(/^\./, '') ?? '?'}`;
           return `${req} -> ${m.responseStream ? 'stream ' : ''}${m.resolvedResponseType?.fullName.replace(/^\./, '') ?? '?'}`;
         };
-        if (sig(method) !== sig(theirs)) problems.push(`rpc ${name}.${method.name}: ours ${sig(method)}, upstream ${sig(theirs)}`);
+        if (sig(method) !== sig(theirs))
+          problems.push(`rpc ${name}.${method.name}: ours ${sig(method)}, upstream ${sig(theirs)}`);
       }
     }
   });

@@ -14,11 +14,25 @@ const upstreamSources = readProtos(
 
 const EXPECTED_RPCS = {
   'lnrpc.Lightning': [
-    'AddInvoice', 'ChannelBalance', 'DecodePayReq', 'GetInfo', 'ListChannels', 'ListInvoices', 'ListPayments',
-    'LookupInvoice', 'QueryRoutes', 'SubscribeInvoices',
+    'AddInvoice',
+    'ChannelBalance',
+    'DecodePayReq',
+    'GetInfo',
+    'ListChannels',
+    'ListInvoices',
+    'ListPayments',
+    'LookupInvoice',
+    'QueryRoutes',
+    'SubscribeInvoices',
   ],
   'routerrpc.Router': ['SendPaymentV2', 'TrackPaymentV2'],
-  'invoicesrpc.Invoices': ['AddHoldInvoice', 'CancelInvoice', 'LookupInvoiceV2', 'SettleInvoice', 'SubscribeSingleInvoice'],
+  'invoicesrpc.Invoices': [
+    'AddHoldInvoice',
+    'CancelInvoice',
+    'LookupInvoiceV2',
+    'SettleInvoice',
+    'SubscribeSingleInvoice',
+  ],
 };
 
 describe('vendored LND protos', () => {
@@ -38,7 +52,8 @@ describe('vendored LND protos', () => {
   });
 
   it('keep the bare `import "lightning.proto"` and the MIT attribution', () => {
-    for (const file of ['router.proto', 'invoices.proto']) expect(ourSources.get(file)).toContain('import "lightning.proto";');
+    for (const file of ['router.proto', 'invoices.proto'])
+      expect(ourSources.get(file)).toContain('import "lightning.proto";');
     for (const text of ourSources.values()) expect(text).toMatch(/MIT License/);
   });
 
@@ -55,13 +70,41 @@ describe('vendored LND protos', () => {
   });
 
   it.each([
-    ['a changed field number', (t: string) => t.replace('bytes r_preimage = 3;', 'bytes r_preimage = 33;'), /lnrpc\.Invoice\.r_preimage/],
-    ['a changed field type', (t: string) => t.replace('uint32 num_peers = 5;', 'uint64 num_peers = 5;'), /GetInfoResponse\.num_peers/],
-    ['a dropped repeated label', (t: string) => t.replace('repeated Hop hops = 4;', 'Hop hops = 4;'), /lnrpc\.Route\.hops/],
-    ['a changed enum value', (t: string) => t.replace('SETTLED = 1;', 'SETTLED = 7;'), /enum lnrpc\.Invoice\.InvoiceState/],
-    ['a dropped field', (t: string) => t.replace('bool is_keysend = 25;', ''), /lnrpc\.Invoice\.is_keysend: missing in ours/],
-    ['a renamed field', (t: string) => t.replace('uint64 add_index = 16;', 'uint64 addIndex = 16;'), /lnrpc\.Invoice\.addIndex: not upstream/],
-    ['a streaming RPC made unary', (t: string) => t.replace('returns (stream Invoice)', 'returns (Invoice)'), /SubscribeInvoices/],
+    [
+      'a changed field number',
+      (t: string) => t.replace('bytes r_preimage = 3;', 'bytes r_preimage = 33;'),
+      /lnrpc\.Invoice\.r_preimage/,
+    ],
+    [
+      'a changed field type',
+      (t: string) => t.replace('uint32 num_peers = 5;', 'uint64 num_peers = 5;'),
+      /GetInfoResponse\.num_peers/,
+    ],
+    [
+      'a dropped repeated label',
+      (t: string) => t.replace('repeated Hop hops = 4;', 'Hop hops = 4;'),
+      /lnrpc\.Route\.hops/,
+    ],
+    [
+      'a changed enum value',
+      (t: string) => t.replace('SETTLED = 1;', 'SETTLED = 7;'),
+      /enum lnrpc\.Invoice\.InvoiceState/,
+    ],
+    [
+      'a dropped field',
+      (t: string) => t.replace('bool is_keysend = 25;', ''),
+      /lnrpc\.Invoice\.is_keysend: missing in ours/,
+    ],
+    [
+      'a renamed field',
+      (t: string) => t.replace('uint64 add_index = 16;', 'uint64 addIndex = 16;'),
+      /lnrpc\.Invoice\.addIndex: not upstream/,
+    ],
+    [
+      'a streaming RPC made unary',
+      (t: string) => t.replace('returns (stream Invoice)', 'returns (Invoice)'),
+      /SubscribeInvoices/,
+    ],
   ])('detects %s', (_label, mutate, expected) => {
     const original = ourSources.get('lightning.proto')!;
     const mutated = mutate(original);

@@ -17,7 +17,14 @@ import { createWebhookService } from '../../src/webhooks/outbox/webhook-service.
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(ROOT, 'src/cli/main.ts');
 const RUN_TIMEOUT_MS = 45_000;
-const LND_VARS = ['LNDCONNECT', 'LIGHTNING_HOST', 'LIGHTNING_CERT_PATH', 'LIGHTNING_MACAROON_PATH', 'LIGHTNING_DB', 'LIGHTNING_FIXED_RATE'];
+const LND_VARS = [
+  'LNDCONNECT',
+  'LIGHTNING_HOST',
+  'LIGHTNING_CERT_PATH',
+  'LIGHTNING_MACAROON_PATH',
+  'LIGHTNING_DB',
+  'LIGHTNING_FIXED_RATE',
+];
 
 interface RunResult {
   readonly code: number | null;
@@ -38,7 +45,11 @@ function baseEnv(): NodeJS.ProcessEnv {
 }
 
 function start(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd: ROOT,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Collects a process's output until it exits; kills it (and fails) after RUN_TIMEOUT_MS. */
@@ -65,7 +76,8 @@ function finish(child: ChildProcess, onStdout?: (text: string) => void): Promise
   });
 }
 
-const lnkit = (args: readonly string[], extraEnv?: NodeJS.ProcessEnv): Promise<RunResult> => finish(start(args, extraEnv));
+const lnkit = (args: readonly string[], extraEnv?: NodeJS.ProcessEnv): Promise<RunResult> =>
+  finish(start(args, extraEnv));
 
 function json<T = Record<string, unknown>>(result: RunResult): T {
   expect(result.stderr, 'stderr').toBe('');
@@ -108,8 +120,20 @@ describe('lnkit CLI against lnkit sim', () => {
     expect(human.stdout).toMatch(/^Alias\s+alice \(merchant\)$/m);
     expect(human.stdout).toMatch(/^Channels\s+1 active \/ 1 total$/m);
     expect(human.stdout).toMatch(/^Capacity\s+5,000,000 sat$/m);
-    const report = json<{ alias: string; pubkey: string; network: string; channels: { total: number }; capacitySat: string }>(asJson);
-    expect(report).toMatchObject({ alias: 'alice (merchant)', pubkey: sim.node('alice').pubkey, network: 'regtest', channels: { active: 1, total: 1 }, capacitySat: '5000000' });
+    const report = json<{
+      alias: string;
+      pubkey: string;
+      network: string;
+      channels: { total: number };
+      capacitySat: string;
+    }>(asJson);
+    expect(report).toMatchObject({
+      alias: 'alice (merchant)',
+      pubkey: sim.node('alice').pubkey,
+      network: 'regtest',
+      channels: { active: 1, total: 1 },
+      capacitySat: '5000000',
+    });
   });
 
   it('invoice create 5 "test" --wait exits 0 once bob pays', async () => {
@@ -137,10 +161,16 @@ describe('lnkit CLI against lnkit sim', () => {
     // An endpoint so that the invoice below leaves a delivery in the outbox.
     const store = createSqliteStore({ filename: env.LIGHTNING_DB! });
     await store.migrate();
-    const endpoint = await createWebhookService({ store }).addEndpoint({ url: 'http://127.0.0.1:9/hook', allowInsecure: true, allowPrivateNetwork: true });
+    const endpoint = await createWebhookService({ store }).addEndpoint({
+      url: 'http://127.0.0.1:9/hook',
+      allowInsecure: true,
+      allowPrivateNetwork: true,
+    });
     await store.close();
 
-    const created = json<{ id: string; paymentHash: string; status: string; amountMsat: string; amountEur: string }>(await lnkit(['invoice', 'create', '2.50', 'json test', '--json']));
+    const created = json<{ id: string; paymentHash: string; status: string; amountMsat: string; amountEur: string }>(
+      await lnkit(['invoice', 'create', '2.50', 'json test', '--json']),
+    );
     expect(created).toMatchObject({ status: 'open', amountMsat: '2778000', amountEur: '2.5' });
 
     // Two batches: several processes sharing one SQLite file is real, but a loaded 2-core box needs slack.
@@ -158,7 +188,8 @@ describe('lnkit CLI against lnkit sim', () => {
     expect(json<{ items: { id: string }[] }>(list).items.map((i) => i.id)).toContain(created.id);
     expect(json(show)).toMatchObject({ id: created.id });
     expect(json(byHash)).toMatchObject({ id: created.id });
-    const [channel] = json<{ chanId: string; capacitySat: string; localBalanceSat: string; localRatio: number }[]>(channels);
+    const [channel] =
+      json<{ chanId: string; capacitySat: string; localBalanceSat: string; localRatio: number }[]>(channels);
     expect(channel).toMatchObject({ chanId: '877008154718978049', capacitySat: '5000000' });
     expect(channel!.localRatio).toBeCloseTo(Number(channel!.localBalanceSat) / 5_000_000, 5);
     // health: ok or degraded (exit 1) depending on timing; JSON either way, never a crash.
@@ -222,7 +253,11 @@ describe('lnkit CLI against lnkit sim', () => {
     expect(notFound.code).toBe(5);
     expect(notFound.stderr).toMatch(/^lnkit: no invoice with payment hash 0{64}\n$/);
     expect(auth.code, auth.stderr).toBe(4);
-    expect(auth.stderr).toMatch(new RegExp(`^lnkit: LND refused the credentials at ${sim.node('alice').socket.replace(/\./g, '\\.')}: [^\\n]+\\n$`));
+    expect(auth.stderr).toMatch(
+      new RegExp(
+        `^lnkit: LND refused the credentials at ${sim.node('alice').socket.replace(/\./g, '\\.')}: [^\\n]+\\n$`,
+      ),
+    );
     expect(auth.stderr).not.toContain(bobMacaroon);
   });
 
@@ -231,9 +266,13 @@ describe('lnkit CLI against lnkit sim', () => {
     const dave = createLndClient({ socket: d.socket, cert: d.cert, macaroon: d.macaroons.admin });
     try {
       const { paymentRequest, paymentHash } = await dave.addInvoice({ valueMsat: 10_000_000n, memo: 'cli pay' });
-      const payment = json<{ status: string; paymentHash: string; amountMsat: string; feeMsat: string; direction: string }>(
-        await lnkit(['pay', paymentRequest, '--max-fee-sat', '100', '--json']),
-      );
+      const payment = json<{
+        status: string;
+        paymentHash: string;
+        amountMsat: string;
+        feeMsat: string;
+        direction: string;
+      }>(await lnkit(['pay', paymentRequest, '--max-fee-sat', '100', '--json']));
       expect(payment).toMatchObject({ status: 'succeeded', direction: 'out', paymentHash, amountMsat: '10000000' });
       expect(BigInt(payment.feeMsat)).toBeGreaterThan(0n);
       expect((await dave.lookupInvoice(paymentHash)).state).toBe('SETTLED');
@@ -246,11 +285,20 @@ describe('lnkit CLI against lnkit sim', () => {
     const dave = sim.node('dave');
     await dave.faults.stop();
     try {
-      const daveEnv = { LIGHTNING_HOST: dave.socket, LIGHTNING_CERT_PATH: creds.dave!.tlsCert, LIGHTNING_MACAROON_PATH: creds.dave!.adminMacaroon };
-      const [result, health] = await Promise.all([lnkit(['status'], daveEnv), lnkit(['health', '--json'], { ...daveEnv, LIGHTNING_DB: join(dir, 'dave.db') })]);
+      const daveEnv = {
+        LIGHTNING_HOST: dave.socket,
+        LIGHTNING_CERT_PATH: creds.dave!.tlsCert,
+        LIGHTNING_MACAROON_PATH: creds.dave!.adminMacaroon,
+      };
+      const [result, health] = await Promise.all([
+        lnkit(['status'], daveEnv),
+        lnkit(['health', '--json'], { ...daveEnv, LIGHTNING_DB: join(dir, 'dave.db') }),
+      ]);
       expect(result.code).toBe(3);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toMatch(new RegExp(`^lnkit: LND unreachable at ${dave.socket.replace(/\./g, '\\.')}: [^\\n]+\\n$`));
+      expect(result.stderr).toMatch(
+        new RegExp(`^lnkit: LND unreachable at ${dave.socket.replace(/\./g, '\\.')}: [^\\n]+\\n$`),
+      );
       expect(result.stderr).not.toContain('    at '); // no stack trace
       // health still reports every check, then exits 3.
       expect(health.code, health.stderr).toBe(3);
@@ -258,7 +306,9 @@ describe('lnkit CLI against lnkit sim', () => {
       expect(report.status).toBe('down');
       expect(report.checks.find((c) => c.name === 'lnd_connection')?.healthy).toBe(false);
       expect(report.checks.find((c) => c.name === 'store')?.healthy).toBe(true);
-      expect(health.stderr).toMatch(/^lnkit: LND unreachable at 127\.0\.0\.1:\d+: down: lnd_connection, .*unhealthy\n$/);
+      expect(health.stderr).toMatch(
+        /^lnkit: LND unreachable at 127\.0\.0\.1:\d+: down: lnd_connection, .*unhealthy\n$/,
+      );
     } finally {
       await dave.faults.start();
     }

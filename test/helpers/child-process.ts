@@ -18,7 +18,10 @@ export interface TsxChild {
 
 /** Starts `script` with `env` added to this process's environment; stderr is printed on a failed exit. */
 export function spawnTsx(script: string, env: Record<string, string>): TsxChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let buffer = '';
   child.stdout!.on('data', (chunk: Buffer) => {

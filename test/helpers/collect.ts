@@ -12,7 +12,9 @@ import type { LogFields, Logger } from '../../src/logger.js';
 export function createCollectingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const write = (level: string) => (fields: LogFields, message: string) => {
-    const line = JSON.stringify({ level, message, ...fields }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    const line = JSON.stringify({ level, message, ...fields }, (_k, v: unknown) =>
+      typeof v === 'bigint' ? v.toString() : v,
+    );
     lines.push(line);
     const sink = process.env.LNKIT_TEST_LOG_FILE;
     if (sink) appendFileSync(sink, `${line}\n`);

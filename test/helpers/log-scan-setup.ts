@@ -15,7 +15,8 @@ const SHAPES: readonly { readonly name: string; readonly pattern: RegExp }[] = [
   { name: 'webhook secret', pattern: /whsec_[A-Za-z0-9+/]{16,}/ },
 ];
 
-const readLines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+const readLines = (file: string): string[] =>
+  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 
 /** Sets the env for the workers; returns the teardown that scans what they wrote. */
 export default function setup(): () => void {
@@ -39,7 +40,9 @@ export default function setup(): () => void {
       for (const { name, pattern } of SHAPES) if (pattern.test(text)) leaks.push(`${name} in ${where}`);
     }
     rmSync(dir, { recursive: true, force: true });
-    console.log(`suite log scan: ${lines.length} log lines, ${secrets.size} registered secrets → ${leaks.length} leaks`);
+    console.log(
+      `suite log scan: ${lines.length} log lines, ${secrets.size} registered secrets → ${leaks.length} leaks`,
+    );
     if (leaks.length > 0) throw new Error(`secrets in the suite's log output:\n${leaks.slice(0, 20).join('\n')}`);
   };
 }

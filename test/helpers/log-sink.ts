@@ -14,7 +14,9 @@ export interface SuiteLogger extends Logger {
 }
 
 const json = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Error ? { name: v.name, message: v.message } : v));
+  JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'bigint' ? v.toString() : v instanceof Error ? { name: v.name, message: v.message } : v,
+  );
 
 /**
  * Creates a logger that records every line (at every level) and mirrors it to `LNKIT_TEST_LOG_FILE`
@@ -63,14 +65,25 @@ export interface Leak {
 }
 
 /** Finds every form of every named secret in the outputs (each `{ where, text }`). */
-export function findLeaks(secrets: ReadonlyMap<string, string>, outputs: readonly { readonly where: string; readonly text: string }[]): Leak[] {
+export function findLeaks(
+  secrets: ReadonlyMap<string, string>,
+  outputs: readonly { readonly where: string; readonly text: string }[],
+): Leak[] {
   const leaks: Leak[] = [];
   for (const [name, secret] of secrets) {
     for (const form of secretForms(secret)) {
       for (const { where, text } of outputs) {
         const at = text.indexOf(form);
         // The excerpt masks the secret itself so the failure message does not print it.
-        if (at >= 0) leaks.push({ secret: name, where, excerpt: text.slice(Math.max(0, at - 120), at + 120).split(form).join('<SECRET>') });
+        if (at >= 0)
+          leaks.push({
+            secret: name,
+            where,
+            excerpt: text
+              .slice(Math.max(0, at - 120), at + 120)
+              .split(form)
+              .join('<SECRET>'),
+          });
       }
     }
   }

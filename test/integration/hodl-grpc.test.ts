@@ -30,7 +30,8 @@ const BLOCK_MS = 10_000;
 /** The model's height when the clock simulator was created (its default `startHeight`). */
 const START_HEIGHT = 800_000;
 const HOLD = { safetyMarginBlocks: 30, checkIntervalMs: 1000 } as const;
-const json = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+const json = (value: unknown): string =>
+  JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 
 let sim: LndSimulator;
 let clockSim: LndSimulator;
@@ -70,7 +71,12 @@ afterAll(async () => {
 
 function connect(on: LndSimulator, name: string): LndClient {
   const node = on.node(name);
-  const client = createLndClient({ socket: node.socket, cert: node.cert, macaroon: node.macaroons.admin, serverNameOverride: 'localhost' });
+  const client = createLndClient({
+    socket: node.socket,
+    cert: node.cert,
+    macaroon: node.macaroons.admin,
+    serverNameOverride: 'localhost',
+  });
   clients.push(client);
   return client;
 }
@@ -89,7 +95,8 @@ async function openAlice(on: LndSimulator, file: string, extra: Partial<Lightnin
     webhooks: { endpoints: [{ url: hookUrl, secret: WEBHOOK_SECRET, allowInsecure: true, allowPrivateNetwork: true }] },
     ...extra,
   });
-  for (const event of EVENT_NAMES) lightning.events.on(event, (payload) => void eventPayloads.push(json({ event, payload })));
+  for (const event of EVENT_NAMES)
+    lightning.events.on(event, (payload) => void eventPayloads.push(json({ event, payload })));
   await lightning.start();
   running.add(lightning);
   return lightning;
@@ -104,7 +111,11 @@ async function stop(lightning: Lightning): Promise<void> {
 function bobPays(bob: LndClient, request: string): { updates: LndPayment[]; done: Promise<LndPayment | undefined> } {
   const updates: LndPayment[] = [];
   const done = (async () => {
-    for await (const update of bob.sendPayment({ paymentRequest: request, feeLimitMsat: 10_000n, timeoutSeconds: 60 })) {
+    for await (const update of bob.sendPayment({
+      paymentRequest: request,
+      feeLimitMsat: 10_000n,
+      timeoutSeconds: 60,
+    })) {
       updates.push(update);
       bobUpdates.push(update);
     }
@@ -114,14 +125,22 @@ function bobPays(bob: LndClient, request: string): { updates: LndPayment[]; done
 }
 
 const bobCarol = (on: LndSimulator) => on.network.channels().find((c) => [c.a, c.b].sort().join() === 'bob,carol')!;
-const calls = (on: LndSimulator, method: string): number => on.node('alice').callLog().filter((c) => c.method === method).length;
+const calls = (on: LndSimulator, method: string): number =>
+  on
+    .node('alice')
+    .callLog()
+    .filter((c) => c.method === method).length;
 
 /** Creates a hold invoice, has bob pay it, waits for `invoice.accepted`; with `restart`, reopens lnkit on the same file. */
 async function acceptedHold(on: LndSimulator, file: string, restart: boolean, extra: Partial<LightningConfig> = {}) {
   const bob = connect(on, 'bob');
   const bobBefore = bobCarol(on).balanceMsat('bob');
   let lightning = await openAlice(on, file, extra);
-  const invoice = await lightning.invoices.createHold({ amountSat: 5000n, description: `hold ${file}`, expirySeconds: 86_400 });
+  const invoice = await lightning.invoices.createHold({
+    amountSat: 5000n,
+    description: `hold ${file}`,
+    expirySeconds: 86_400,
+  });
   expect(invoice).toMatchObject({ status: 'open', isHold: true, amountMsat: 5_000_000n });
   const accepted = lightning.events.waitFor('invoice.accepted', (e) => e.invoice.id === invoice.id, 10_000);
   const payment = bobPays(bob, invoice.paymentRequest);
@@ -134,7 +153,11 @@ async function acceptedHold(on: LndSimulator, file: string, restart: boolean, ex
     const subscribesBefore = calls(on, 'SubscribeSingleInvoice');
     lightning = await openAlice(on, file, extra);
     // The new instance watches the accepted invoice again.
-    await waitUntil(() => calls(on, 'SubscribeSingleInvoice') > subscribesBefore, 5_000, 'the hold invoice to be watched again');
+    await waitUntil(
+      () => calls(on, 'SubscribeSingleInvoice') > subscribesBefore,
+      5_000,
+      'the hold invoice to be watched again',
+    );
     expect((await lightning.invoices.get(invoice.id)).status).toBe('accepted');
   }
   return { lightning, invoice, payment, bobBefore };
@@ -158,8 +181,12 @@ describe.each([
     expect(last).toMatchObject({ status: 'SUCCEEDED', paymentHash: invoice.paymentHash });
     expect(received).toEqual([invoice.id]);
     // alice's node is shared by the tests of this file: other settlements are recorded as external payments.
-    const incoming = (await lightning.payments.list({ direction: 'in' })).items.filter((p) => p.paymentHash === invoice.paymentHash);
-    expect(incoming.map((p) => [p.invoiceId, p.amountMsat, p.paymentHash])).toEqual([[invoice.id, 5_000_000n, invoice.paymentHash]]);
+    const incoming = (await lightning.payments.list({ direction: 'in' })).items.filter(
+      (p) => p.paymentHash === invoice.paymentHash,
+    );
+    expect(incoming.map((p) => [p.invoiceId, p.amountMsat, p.paymentHash])).toEqual([
+      [invoice.id, 5_000_000n, invoice.paymentHash],
+    ]);
     await stop(lightning);
   });
 
@@ -188,9 +215,17 @@ describe.each([
     const extra: Partial<LightningConfig> = {
       clock: clock as Clock,
       holdInvoices: HOLD,
-      webhooks: { endpoints: [{ url: hookUrl, secret: WEBHOOK_SECRET, allowInsecure: true, allowPrivateNetwork: true }], delivery: { pollIntervalMs: 600_000 } },
+      webhooks: {
+        endpoints: [{ url: hookUrl, secret: WEBHOOK_SECRET, allowInsecure: true, allowPrivateNetwork: true }],
+        delivery: { pollIntervalMs: 600_000 },
+      },
     };
-    const { lightning, invoice, payment, bobBefore } = await acceptedHold(clockSim, `auto-${restart}.db`, restart, extra);
+    const { lightning, invoice, payment, bobBefore } = await acceptedHold(
+      clockSim,
+      `auto-${restart}.db`,
+      restart,
+      extra,
+    );
     const alice = clockSim.node('alice');
     const expiry = Math.min(...alice.model.lookupInvoice(invoice.paymentHash).htlcs.map((h) => h.expiryHeight));
     const cancelAt = expiry - HOLD.safetyMarginBlocks;
@@ -222,7 +257,9 @@ describe.each([
 
     // At the margin: lnkit cancels (CancelInvoice from alice's lnkit, not LND's own auto-cancel).
     let cancelled = false;
-    const cancelledEvent = lightning.events.waitFor('invoice.cancelled', (e) => e.invoice.id === invoice.id, 10_000).finally(() => (cancelled = true));
+    const cancelledEvent = lightning.events
+      .waitFor('invoice.cancelled', (e) => e.invoice.id === invoice.id, 10_000)
+      .finally(() => (cancelled = true));
     await toHeight(cancelAt);
     await advanceUntil(() => cancelled, 'invoice.cancelled');
     expect((await cancelledEvent).invoice.status).toBe('cancelled');
@@ -245,13 +282,25 @@ describe('secrets', () => {
     const outboxBodies: string[] = [];
     for (const file of dbFiles) {
       const db = new Database(file, { readonly: true });
-      for (const row of db.prepare('SELECT preimage FROM invoices WHERE preimage IS NOT NULL').all() as { preimage: string }[]) preimages.add(row.preimage);
-      for (const row of db.prepare('SELECT preimage FROM payments WHERE preimage IS NOT NULL').all() as { preimage: string }[]) preimages.add(row.preimage);
-      for (const row of db.prepare('SELECT body FROM webhook_events').all() as { body: string }[]) outboxBodies.push(row.body);
+      for (const row of db.prepare('SELECT preimage FROM invoices WHERE preimage IS NOT NULL').all() as {
+        preimage: string;
+      }[])
+        preimages.add(row.preimage);
+      for (const row of db.prepare('SELECT preimage FROM payments WHERE preimage IS NOT NULL').all() as {
+        preimage: string;
+      }[])
+        preimages.add(row.preimage);
+      for (const row of db.prepare('SELECT body FROM webhook_events').all() as { body: string }[])
+        outboxBodies.push(row.body);
       db.close();
     }
     const macaroons = [sim, clockSim].flatMap((s) => s.nodes().flatMap((n) => Object.values(n.macaroons)));
-    const secrets = [...preimages, ...macaroons, ...macaroons.map((m) => Buffer.from(m, 'hex').toString('base64')), WEBHOOK_SECRET];
+    const secrets = [
+      ...preimages,
+      ...macaroons,
+      ...macaroons.map((m) => Buffer.from(m, 'hex').toString('base64')),
+      WEBHOOK_SECRET,
+    ];
     const logLines = loggers.flatMap((l) => l.lines);
     const texts = [...logLines, ...eventPayloads, ...outboxBodies, ...deliveredBodies];
     // One preimage per hold invoice (6) is known; the outputs are real.
@@ -260,7 +309,11 @@ describe('secrets', () => {
     expect(eventPayloads.some((p) => p.includes('invoice.accepted'))).toBe(true);
     expect(outboxBodies.some((b) => b.includes('invoice.accepted'))).toBe(true);
     expect(deliveredBodies.length).toBeGreaterThan(0);
-    const leaks = texts.flatMap((text) => secrets.filter((s) => text.toLowerCase().includes(s.toLowerCase())).map((s) => `${s.slice(0, 8)}… in ${text.slice(0, 80)}`));
+    const leaks = texts.flatMap((text) =>
+      secrets
+        .filter((s) => text.toLowerCase().includes(s.toLowerCase()))
+        .map((s) => `${s.slice(0, 8)}… in ${text.slice(0, 80)}`),
+    );
     expect(leaks).toEqual([]);
   });
 });

@@ -18,13 +18,26 @@ let store: Store;
 let lightning: Lightning;
 let events: ReturnType<typeof recordEvents>;
 // Calls a service makes on behalf of a user (the watcher's own listInvoices/subscribe don't count).
-const SERVICE_METHODS = new Set(['addInvoice', 'addHoldInvoice', 'cancelInvoice', 'settleInvoice', 'lookupInvoice', 'sendPayment', 'decodePayReq']);
+const SERVICE_METHODS = new Set([
+  'addInvoice',
+  'addHoldInvoice',
+  'cancelInvoice',
+  'settleInvoice',
+  'lookupInvoice',
+  'sendPayment',
+  'decodePayReq',
+]);
 const lndCalls = (): number => fake.network.node('alice').callLog.filter((c) => SERVICE_METHODS.has(c.method)).length;
 
 beforeEach(async () => {
   fake = createFakeLnd();
   store = createMemoryStore();
-  lightning = createLightning({ lnd: fake.lnd, rates: createFixedRates('90000'), store, logger: createCollectingLogger() });
+  lightning = createLightning({
+    lnd: fake.lnd,
+    rates: createFixedRates('90000'),
+    store,
+    logger: createCollectingLogger(),
+  });
   await lightning.start();
   events = recordEvents(lightning.events, ['invoice.created', 'invoice.cancelled', 'invoice.settled']);
 });
@@ -40,24 +53,68 @@ const createCases: [string, Record<string, unknown>, RegExp][] = [
   ['negative sats', { amountSat: -5n, description: desc }, /amountSat: expected a positive amount/],
   ['NaN', { amountEur: Number.NaN, description: desc }, /amountEur: expected a finite number, got NaN/],
   ['Infinity', { amountEur: Number.POSITIVE_INFINITY, description: desc }, /amountEur: expected a finite number/],
-  ["'abc'", { amountEur: 'abc', description: desc }, /amountEur: expected a positive EUR amount like "19.99", got "abc"/],
-  ["'1e3'", { amountEur: '1e3', description: desc }, /amountEur: expected a positive EUR amount like "19.99", got "1e3"/],
+  [
+    "'abc'",
+    { amountEur: 'abc', description: desc },
+    /amountEur: expected a positive EUR amount like "19.99", got "abc"/,
+  ],
+  [
+    "'1e3'",
+    { amountEur: '1e3', description: desc },
+    /amountEur: expected a positive EUR amount like "19.99", got "1e3"/,
+  ],
   ['3 decimals', { amountEur: '1.999', description: desc }, /amountEur: expected at most 2 decimals, got 1.999/],
   ['both amounts', { amountEur: '1', amountSat: 1, description: desc }, /exactly one of amountEur or amountSat/],
   ['no amount', { description: desc }, /exactly one of amountEur or amountSat/],
   ['fractional sats', { amountSat: 1.5, description: desc }, /amountSat: expected a positive whole number of sats/],
   ['above 21 million BTC (sats)', { amountSat: 2_100_000_000_000_001n, description: desc }, /above 21 million BTC/],
   ['above 21 million BTC (EUR)', { amountEur: '999999999999999', description: desc }, /above 21 million BTC/],
-  ['description over 639 bytes', { amountSat: 1, description: 'é'.repeat(320) }, /description: expected at most 639 UTF-8 bytes, got 640/],
+  [
+    'description over 639 bytes',
+    { amountSat: 1, description: 'é'.repeat(320) },
+    /description: expected at most 639 UTF-8 bytes, got 640/,
+  ],
   ['description not a string', { amountSat: 1, description: 42 }, /description: expected a string, got 42/],
-  ['expiry 0', { amountSat: 1, description: desc, expirySeconds: 0 }, /expirySeconds: expected 1 to 31536000 seconds, got 0/],
-  ['expiry negative', { amountSat: 1, description: desc, expirySeconds: -1 }, /expirySeconds: expected 1 to 31536000 seconds/],
-  ['expiry over a year', { amountSat: 1, description: desc, expirySeconds: 31_536_001 }, /expirySeconds: expected 1 to 31536000 seconds, got 31536001/],
-  ['expiry fractional', { amountSat: 1, description: desc, expirySeconds: 1.5 }, /expirySeconds: expected a whole number of seconds/],
-  ['metadata not JSON (bigint)', { amountSat: 1, description: desc, metadata: { a: 1n } }, /metadata: expected plain JSON/],
-  ['metadata not JSON (Date)', { amountSat: 1, description: desc, metadata: { at: new Date() } }, /metadata: expected plain JSON/],
-  ['metadata over 8 KB', { amountSat: 1, description: desc, metadata: { blob: 'x'.repeat(8200) } }, /metadata: expected at most 8192 bytes of JSON/],
-  ['idempotencyKey empty', { amountSat: 1, description: desc, idempotencyKey: '' }, /idempotencyKey: expected 1 to 200 printable ASCII characters/],
+  [
+    'expiry 0',
+    { amountSat: 1, description: desc, expirySeconds: 0 },
+    /expirySeconds: expected 1 to 31536000 seconds, got 0/,
+  ],
+  [
+    'expiry negative',
+    { amountSat: 1, description: desc, expirySeconds: -1 },
+    /expirySeconds: expected 1 to 31536000 seconds/,
+  ],
+  [
+    'expiry over a year',
+    { amountSat: 1, description: desc, expirySeconds: 31_536_001 },
+    /expirySeconds: expected 1 to 31536000 seconds, got 31536001/,
+  ],
+  [
+    'expiry fractional',
+    { amountSat: 1, description: desc, expirySeconds: 1.5 },
+    /expirySeconds: expected a whole number of seconds/,
+  ],
+  [
+    'metadata not JSON (bigint)',
+    { amountSat: 1, description: desc, metadata: { a: 1n } },
+    /metadata: expected plain JSON/,
+  ],
+  [
+    'metadata not JSON (Date)',
+    { amountSat: 1, description: desc, metadata: { at: new Date() } },
+    /metadata: expected plain JSON/,
+  ],
+  [
+    'metadata over 8 KB',
+    { amountSat: 1, description: desc, metadata: { blob: 'x'.repeat(8200) } },
+    /metadata: expected at most 8192 bytes of JSON/,
+  ],
+  [
+    'idempotencyKey empty',
+    { amountSat: 1, description: desc, idempotencyKey: '' },
+    /idempotencyKey: expected 1 to 200 printable ASCII characters/,
+  ],
 ];
 
 describe('invoices.create refuses bad input, changing nothing', () => {
@@ -96,7 +153,10 @@ describe('invoices.get / cancel refuse bad ids and illegal moves', () => {
     await waitUntil(async () => (await lightning.invoices.get(invoice.id)).status === 'settled', 10_000, 'settled');
     events.length = 0;
     const calls = lndCalls();
-    await expect(lightning.invoices.cancel(invoice.id)).rejects.toMatchObject({ code: 'INVALID_STATE_TRANSITION', message: /is settled/ });
+    await expect(lightning.invoices.cancel(invoice.id)).rejects.toMatchObject({
+      code: 'INVALID_STATE_TRANSITION',
+      message: /is settled/,
+    });
     expect(lndCalls()).toBe(calls);
     expect(events).toEqual([]);
   });
@@ -121,7 +181,12 @@ describe('invoices.get / cancel refuse bad ids and illegal moves', () => {
       seen.push(...page.items.map((i) => i.id));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    expect(seen).toEqual(made.slice(1).map((i) => i.id).reverse());
+    expect(seen).toEqual(
+      made
+        .slice(1)
+        .map((i) => i.id)
+        .reverse(),
+    );
     await expect(lightning.invoices.list({ limit: 0 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(lightning.invoices.list({ status: 'paid' as never })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
@@ -131,7 +196,13 @@ describe('expiry and lifecycle', () => {
   it('an open invoice past expiresAt becomes expired; a later LND settlement is still recorded', async () => {
     const clock = createManualClock(Date.now());
     const fake2 = createFakeLnd(); // LND on the real clock: it still considers the invoice open
-    const local = createLightning({ lnd: fake2.lnd, rates: createFixedRates('90000'), store: createMemoryStore(), clock, expirySweepIntervalMs: 1000 });
+    const local = createLightning({
+      lnd: fake2.lnd,
+      rates: createFixedRates('90000'),
+      store: createMemoryStore(),
+      clock,
+      expirySweepIntervalMs: 1000,
+    });
     await local.start();
     const seen = recordEvents(local.events, ['invoice.expired', 'invoice.settled']);
     const invoice = await local.invoices.create({ amountSat: 50, description: 'short', expirySeconds: 60 });
@@ -139,7 +210,11 @@ describe('expiry and lifecycle', () => {
     await waitUntil(() => seen.length === 1, 5_000, 'expired event');
     expect((await local.invoices.get(invoice.id)).status).toBe('expired');
     await fake2.simulate.pay(invoice.paymentRequest);
-    await waitUntil(async () => (await local.invoices.get(invoice.id)).status === 'settled', 10_000, 'settled after expiry');
+    await waitUntil(
+      async () => (await local.invoices.get(invoice.id)).status === 'settled',
+      10_000,
+      'settled after expiry',
+    );
     expect(seen.map((e) => e.name)).toEqual(['invoice.expired', 'invoice.settled']);
     await local.stop();
   });
@@ -157,7 +232,11 @@ describe('expiry and lifecycle', () => {
   it('supports await using', async () => {
     let ref: Lightning | undefined;
     {
-      await using scoped = createLightning({ lnd: fake.lnd, rates: createFixedRates('90000'), store: createMemoryStore() });
+      await using scoped = createLightning({
+        lnd: fake.lnd,
+        rates: createFixedRates('90000'),
+        store: createMemoryStore(),
+      });
       ref = scoped;
       await scoped.start();
       await scoped.invoices.create({ amountSat: 1, description: 'scoped' });

@@ -52,14 +52,19 @@ describe('rates through createLightning', () => {
     const { lightning, store } = setup();
     await lightning.start();
     const events = recordEvents(lightning.events, ['invoice.created']);
-    await lightning.webhooks.addEndpoint({ url: 'https://hooks.example.com/lnkit', secret: `whsec_${Buffer.alloc(32, 1).toString('base64')}` });
+    await lightning.webhooks.addEndpoint({
+      url: 'https://hooks.example.com/lnkit',
+      secret: `whsec_${Buffer.alloc(32, 1).toString('base64')}`,
+    });
     const invoice = await lightning.invoices.create({ amountEur: '19.99', description: 'median' });
     expect(invoice.rate?.toFixed()).toBe('87657.32');
     expect(invoice.rateSource?.split(',').sort()).toEqual(['bitstamp', 'kraken']);
     expect(invoice.rateFetchedAt).toBeInstanceOf(Date);
     expect(events[0]?.payload.invoice.rate?.toFixed()).toBe('87657.32');
     const { items } = await store.webhookOutbox.listDeliveries();
-    const body = JSON.parse((await store.webhookOutbox.getEvent(items[0]!.eventId))!.body) as { data: Record<string, unknown> };
+    const body = JSON.parse((await store.webhookOutbox.getEvent(items[0]!.eventId))!.body) as {
+      data: Record<string, unknown>;
+    };
     expect(body.data).toMatchObject({ rate: '87657.32', amount_eur: '19.99', amount_sats: 22805 }); // ceil(19.99 × 1e8 / 87657.32) = ceil(22804.7…)
     await lightning.stop();
   });
@@ -70,13 +75,17 @@ describe('rates through createLightning', () => {
     await lightning.start();
     const events = recordEvents(lightning.events, ['invoice.created', 'rate.fallback_used']);
     const before = calls();
-    await expect(lightning.invoices.create({ amountEur: '30', description: 'no rate' })).rejects.toMatchObject({ code: 'RATE_UNAVAILABLE' });
+    await expect(lightning.invoices.create({ amountEur: '30', description: 'no rate' })).rejects.toMatchObject({
+      code: 'RATE_UNAVAILABLE',
+    });
     expect(calls()).toBe(before);
     expect((await store.invoices.list()).items).toHaveLength(0);
     expect(events).toEqual([]);
     expect((await lightning.metrics.snapshot()).counters.rate_provider_errors).toBe(1);
     // Invoices in sats need no rate and still work.
-    await expect(lightning.invoices.create({ amountSat: 100, description: 'sats' })).resolves.toMatchObject({ rate: null });
+    await expect(lightning.invoices.create({ amountSat: 100, description: 'sats' })).resolves.toMatchObject({
+      rate: null,
+    });
     await lightning.stop();
   });
 

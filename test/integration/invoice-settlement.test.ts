@@ -39,7 +39,11 @@ describe('EUR invoice from creation to settlement', () => {
     const lightning = open(fake);
     await lightning.start();
     const events = recordEvents(lightning.events, ['invoice.created', 'invoice.settled', 'payment.received']);
-    const invoice = await lightning.invoices.create({ amountEur: '19.99', description: 'Order 42', metadata: { order: 42 } });
+    const invoice = await lightning.invoices.create({
+      amountEur: '19.99',
+      description: 'Order 42',
+      metadata: { order: 42 },
+    });
     expect(invoice.amountMsat).toBe(22_806_000n);
     expect(invoice.amountEur?.toFixed(2)).toBe('19.99');
     expect(invoice.rate?.toFixed()).toBe('87654.32');
@@ -63,7 +67,8 @@ describe('EUR invoice from creation to settlement', () => {
     const first = open(fake);
     await first.start();
     const invoices = [];
-    for (let i = 0; i < 5; i++) invoices.push(await first.invoices.create({ amountSat: 1000 + i, description: `inv ${i}` }));
+    for (let i = 0; i < 5; i++)
+      invoices.push(await first.invoices.create({ amountSat: 1000 + i, description: `inv ${i}` }));
     await first.stop();
 
     for (const inv of invoices.slice(0, 3)) await fake.simulate.pay(inv.paymentRequest);
@@ -75,8 +80,15 @@ describe('EUR invoice from creation to settlement', () => {
     await waitUntil(async () => (await countIncoming(store2)) === 3, 10_000, '3 settlements');
     await waitUntil(() => events.filter((e) => e.name === 'payment.received').length === 3, 5_000, '3 events');
     await second.stop();
-    const settledIds = events.filter((e) => e.name === 'invoice.settled').map((e) => (e.payload as { invoice: { id: string } }).invoice.id);
-    expect(settledIds.sort()).toEqual(invoices.slice(0, 3).map((i) => i.id).sort());
+    const settledIds = events
+      .filter((e) => e.name === 'invoice.settled')
+      .map((e) => (e.payload as { invoice: { id: string } }).invoice.id);
+    expect(settledIds.sort()).toEqual(
+      invoices
+        .slice(0, 3)
+        .map((i) => i.id)
+        .sort(),
+    );
 
     const store3 = createSqliteStore({ filename: file });
     const third = open(fake, store3);
@@ -122,7 +134,11 @@ describe('EUR invoice from creation to settlement', () => {
     const invoice = await first.invoices.create({ amountSat: 2100, description: 'crash test' });
     await fake.simulate.pay(invoice.paymentRequest);
     // Let the watcher try (and fail, rolling back) a few times.
-    await waitUntil(() => logger.lines.filter((l) => l.includes('disk on fire')).length >= 3, 10_000, 'three failed attempts');
+    await waitUntil(
+      () => logger.lines.filter((l) => l.includes('disk on fire')).length >= 3,
+      10_000,
+      'three failed attempts',
+    );
     expect(events).toEqual([]);
     expect((await real.invoices.get(invoice.id))?.status).toBe('open');
     expect(await countIncoming(real)).toBe(0);
@@ -146,7 +162,11 @@ describe('EUR invoice from creation to settlement', () => {
     await lightning.invoices.create({ amountSat: 1, description: 'warm-up' });
     const foreign = await fake.lnd.addInvoice({ valueMsat: 7_000n, memo: 'made outside lnkit' });
     await fake.simulate.pay(foreign.paymentRequest);
-    const { payment, invoice } = await lightning.events.waitFor('payment.received', (e) => e.payment.paymentHash === foreign.paymentHash, 10_000);
+    const { payment, invoice } = await lightning.events.waitFor(
+      'payment.received',
+      (e) => e.payment.paymentHash === foreign.paymentHash,
+      10_000,
+    );
     expect(invoice).toBeNull();
     expect(payment.invoiceId).toBeNull();
     expect(payment.amountMsat).toBe(7_000n);
@@ -181,7 +201,9 @@ describe('EUR invoice from creation to settlement', () => {
     const b = await lightning.invoices.create({ amountSat: 11, description: 'b' });
     await fake.simulate.pay(a.paymentRequest);
     await fake.simulate.pay(b.paymentRequest);
-    await lightning.events.waitFor('invoice.settled', (e) => e.invoice.id === b.id, 10_000).catch(async () => undefined);
+    await lightning.events
+      .waitFor('invoice.settled', (e) => e.invoice.id === b.id, 10_000)
+      .catch(async () => undefined);
     await waitUntil(async () => (await lightning.invoices.get(b.id)).status === 'settled', 10_000, 'b settled');
     await lightning.stop();
   });

@@ -27,15 +27,31 @@ afterAll(async () => {
 it('invoice.macaroon: invoices are created and settled, health is ok, payments are refused with LND_PERMISSION', async () => {
   const alice = sim.node('alice');
   const bob = sim.node('bob');
-  const lnd = createLndClient({ socket: alice.socket, cert: alice.cert, macaroon: alice.macaroons.invoice, serverNameOverride: 'localhost' });
-  const bobLnd = createLndClient({ socket: bob.socket, cert: bob.cert, macaroon: bob.macaroons.admin, serverNameOverride: 'localhost' });
-  const lightning = createLightning({ lnd, rates: createFixedRates('90000'), store: createSqliteStore({ filename: join(dir, 'a.db') }), logger: createCollectingLogger() });
+  const lnd = createLndClient({
+    socket: alice.socket,
+    cert: alice.cert,
+    macaroon: alice.macaroons.invoice,
+    serverNameOverride: 'localhost',
+  });
+  const bobLnd = createLndClient({
+    socket: bob.socket,
+    cert: bob.cert,
+    macaroon: bob.macaroons.admin,
+    serverNameOverride: 'localhost',
+  });
+  const lightning = createLightning({
+    lnd,
+    rates: createFixedRates('90000'),
+    store: createSqliteStore({ filename: join(dir, 'a.db') }),
+    logger: createCollectingLogger(),
+  });
   await lightning.start();
   expect(lightning.node).toBeNull();
 
   const invoice = await lightning.invoices.create({ amountEur: '9', description: 'least privilege' });
   const settled = lightning.events.waitFor('invoice.settled', (e) => e.invoice.id === invoice.id, 15_000);
-  for await (const update of bobLnd.sendPayment({ paymentRequest: invoice.paymentRequest, feeLimitMsat: 10_000n })) void update;
+  for await (const update of bobLnd.sendPayment({ paymentRequest: invoice.paymentRequest, feeLimitMsat: 10_000n }))
+    void update;
   expect((await settled).invoice.status).toBe('settled');
 
   const health = await lightning.health();
@@ -43,7 +59,9 @@ it('invoice.macaroon: invoices are created and settled, health is ok, payments a
   expect(health.checks.find((c) => c.name === 'lnd_connection')?.detail).toMatch(/GetInfo not permitted/);
 
   const other = await bobLnd.addInvoice({ valueMsat: 5_000n, memo: 'for alice to pay' });
-  await expect(lightning.payments.pay({ request: other.paymentRequest })).rejects.toMatchObject({ code: 'LND_PERMISSION' });
+  await expect(lightning.payments.pay({ request: other.paymentRequest })).rejects.toMatchObject({
+    code: 'LND_PERMISSION',
+  });
 
   await lightning.stop();
   await lnd.close();
@@ -52,11 +70,23 @@ it('invoice.macaroon: invoices are created and settled, health is ok, payments a
 
 it('readonly.macaroon starts lnkit (dashboards) but creating an invoice fails with LND_PERMISSION, writing nothing', async () => {
   const alice = sim.node('alice');
-  const lnd = createLndClient({ socket: alice.socket, cert: alice.cert, macaroon: alice.macaroons.readonly, serverNameOverride: 'localhost' });
-  const lightning = createLightning({ lnd, rates: createFixedRates('90000'), store: createSqliteStore({ filename: join(dir, 'b.db') }), logger: createCollectingLogger() });
+  const lnd = createLndClient({
+    socket: alice.socket,
+    cert: alice.cert,
+    macaroon: alice.macaroons.readonly,
+    serverNameOverride: 'localhost',
+  });
+  const lightning = createLightning({
+    lnd,
+    rates: createFixedRates('90000'),
+    store: createSqliteStore({ filename: join(dir, 'b.db') }),
+    logger: createCollectingLogger(),
+  });
   await lightning.start();
   // readonly may read invoices and GetInfo, but creating an invoice is refused by LND.
-  await expect(lightning.invoices.create({ amountSat: 5, description: 'nope' })).rejects.toMatchObject({ code: 'LND_PERMISSION' });
+  await expect(lightning.invoices.create({ amountSat: 5, description: 'nope' })).rejects.toMatchObject({
+    code: 'LND_PERMISSION',
+  });
   expect((await lightning.invoices.list()).items).toHaveLength(0);
   await lightning.stop();
   await lnd.close();

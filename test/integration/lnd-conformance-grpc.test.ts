@@ -36,9 +36,13 @@ const env = process.env;
 const real = env['LND_SOCKET'] && env['LND_CERT'] && env['LND_MACAROON'];
 const realPayer = env['LND_PAYER_SOCKET'] && env['LND_PAYER_CERT'] && env['LND_PAYER_MACAROON'];
 if (!real) {
-  console.log('[lnd-conformance-grpc] real-LND conformance skipped: set LND_SOCKET, LND_CERT and LND_MACAROON to run it (see docs/real-lnd.md)');
+  console.log(
+    '[lnd-conformance-grpc] real-LND conformance skipped: set LND_SOCKET, LND_CERT and LND_MACAROON to run it (see docs/real-lnd.md)',
+  );
 } else if (!realPayer) {
-  console.log('[lnd-conformance-grpc] real-LND payer cases skipped: set LND_PAYER_SOCKET, LND_PAYER_CERT and LND_PAYER_MACAROON to run them');
+  console.log(
+    '[lnd-conformance-grpc] real-LND payer cases skipped: set LND_PAYER_SOCKET, LND_PAYER_CERT and LND_PAYER_MACAROON to run them',
+  );
 }
 
 describe.skipIf(!real)('createLndClient → real LND passes the LndClient conformance cases', () => {
@@ -47,9 +51,19 @@ describe.skipIf(!real)('createLndClient → real LND passes the LndClient confor
 
   beforeAll(() => {
     const override = env['LND_SERVER_NAME'] ? { serverNameOverride: env['LND_SERVER_NAME'] } : {};
-    lnd = createLndClient({ socket: env['LND_SOCKET']!, cert: env['LND_CERT']!, macaroon: env['LND_MACAROON']!, ...override });
+    lnd = createLndClient({
+      socket: env['LND_SOCKET']!,
+      cert: env['LND_CERT']!,
+      macaroon: env['LND_MACAROON']!,
+      ...override,
+    });
     if (realPayer) {
-      payer = createLndClient({ socket: env['LND_PAYER_SOCKET']!, cert: env['LND_PAYER_CERT']!, macaroon: env['LND_PAYER_MACAROON']!, ...override });
+      payer = createLndClient({
+        socket: env['LND_PAYER_SOCKET']!,
+        cert: env['LND_PAYER_CERT']!,
+        macaroon: env['LND_PAYER_MACAROON']!,
+        ...override,
+      });
     }
   });
 

@@ -13,7 +13,13 @@ import {
   LndTimeoutError,
   LndUnavailableError,
 } from '../../src/errors.js';
-import { createLndClient, formatLndconnect, parseLndconnect, type GrpcLndClient, type LndClientConfig } from '../../src/lnd/index.js';
+import {
+  createLndClient,
+  formatLndconnect,
+  parseLndconnect,
+  type GrpcLndClient,
+  type LndClientConfig,
+} from '../../src/lnd/index.js';
 import { loadLndProtos } from '../../src/lnd/grpc/load-protos.js';
 import { callUnary, type LndMethod } from '../../src/lnd/grpc/unary.js';
 import { startLndSimulator, type LndSimulator, type SimulatedNode } from '../../src/testing/simulator/index.js';
@@ -35,7 +41,12 @@ afterAll(async () => {
 });
 
 function connect(config: Partial<LndClientConfig> & Record<string, unknown> = {}): GrpcLndClient {
-  const client = createLndClient({ socket: alice.socket, cert: alice.cert, macaroon: alice.macaroons.admin, ...config } as LndClientConfig);
+  const client = createLndClient({
+    socket: alice.socket,
+    cert: alice.cert,
+    macaroon: alice.macaroons.admin,
+    ...config,
+  } as LndClientConfig);
   clients.push(client);
   return client;
 }
@@ -61,14 +72,18 @@ describe('TLS and macaroons', () => {
   });
 
   it('fails with LndConnectionError mentioning TLS on a wrong certificate', async () => {
-    const error = await connect({ cert: bob.cert, maxRetries: 0 }).getInfo().catch((e: unknown) => e);
+    const error = await connect({ cert: bob.cert, maxRetries: 0 })
+      .getInfo()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LndConnectionError);
     expect((error as Error).message).toMatch(/TLS/);
     expect((error as Error).cause).toMatchObject({ code: grpc.status.UNAVAILABLE });
   });
 
   it('maps a forged macaroon (another node’s) to LndAuthenticationError without leaking it', async () => {
-    const error = await connect({ macaroon: bob.macaroons.admin }).getInfo().catch((e: unknown) => e);
+    const error = await connect({ macaroon: bob.macaroons.admin })
+      .getInfo()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LndAuthenticationError);
     expect((error as Error).message).not.toContain(bob.macaroons.admin);
   });
@@ -84,7 +99,9 @@ describe('TLS and macaroons', () => {
     const method = (definition['lnrpc.Lightning'] as ServiceDefinition)['GetInfo'] as LndMethod;
     const raw = new grpc.Client(alice.socket, grpc.credentials.createSsl(Buffer.from(alice.cert)));
     try {
-      await expect(callUnary(raw, method, {}, new grpc.Metadata(), 5_000)).rejects.toBeInstanceOf(LndAuthenticationError);
+      await expect(callUnary(raw, method, {}, new grpc.Metadata(), 5_000)).rejects.toBeInstanceOf(
+        LndAuthenticationError,
+      );
     } finally {
       raw.close();
     }
@@ -97,11 +114,21 @@ describe('TLS and macaroons', () => {
   });
 
   it('connects with an lndconnect URI', async () => {
-    const info = await connect({ lndconnect: alice.lndconnect, socket: undefined, cert: undefined, macaroon: undefined }).getInfo();
+    const info = await connect({
+      lndconnect: alice.lndconnect,
+      socket: undefined,
+      cert: undefined,
+      macaroon: undefined,
+    }).getInfo();
     expect(info.pubkey).toBe(alice.pubkey);
     const parts = parseLndconnect(alice.lndconnect);
     expect(parts).toMatchObject({ socket: alice.socket, macaroon: alice.macaroons.admin });
-    const rebuilt = connect({ lndconnect: formatLndconnect(parts), socket: undefined, cert: undefined, macaroon: undefined });
+    const rebuilt = connect({
+      lndconnect: formatLndconnect(parts),
+      socket: undefined,
+      cert: undefined,
+      macaroon: undefined,
+    });
     await expect(rebuilt.getInfo()).resolves.toMatchObject({ pubkey: alice.pubkey });
   });
 });

@@ -29,7 +29,9 @@ let files = 0;
 
 beforeAll(async () => {
   sim = await startLndSimulator();
-  for (const node of sim.nodes()) for (const [kind, macaroon] of Object.entries(node.macaroons)) registerSecret(`${node.name} ${kind} macaroon`, macaroon);
+  for (const node of sim.nodes())
+    for (const [kind, macaroon] of Object.entries(node.macaroons))
+      registerSecret(`${node.name} ${kind} macaroon`, macaroon);
   dir = mkdtempSync(join(tmpdir(), 'lnkit-operations-'));
 });
 afterAll(async () => {
@@ -38,9 +40,18 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function client(name: string, options: { breaker?: { consecutiveFailures: number; halfOpenAfterMs: number } } = {}): GrpcLndClient {
+function client(
+  name: string,
+  options: { breaker?: { consecutiveFailures: number; halfOpenAfterMs: number } } = {},
+): GrpcLndClient {
   const node = sim.node(name);
-  const lnd = createLndClient({ socket: node.socket, cert: node.cert, macaroon: node.macaroons.admin, serverNameOverride: 'localhost', ...options });
+  const lnd = createLndClient({
+    socket: node.socket,
+    cert: node.cert,
+    macaroon: node.macaroons.admin,
+    serverNameOverride: 'localhost',
+    ...options,
+  });
   clients.push(lnd);
   return lnd;
 }
@@ -84,7 +95,15 @@ describe('health', () => {
       const up = await lightning.health();
       expect(up.status).toBe('ok');
       expect(up.checks.map((c) => c.name).sort()).toEqual(
-        ['channel_capacity', 'lnd_connection', 'lnd_synced', 'rates', 'settlement_lag', 'store', 'webhook_backlog'].sort(),
+        [
+          'channel_capacity',
+          'lnd_connection',
+          'lnd_synced',
+          'rates',
+          'settlement_lag',
+          'store',
+          'webhook_backlog',
+        ].sort(),
       );
       for (const check of up.checks) {
         expect(check.healthy, `${check.name}: ${check.detail}`).toBe(true);
@@ -101,11 +120,17 @@ describe('health', () => {
 
       await alice.faults.start();
       const started = performance.now();
-      const back = await waitUntil(async () => {
-        const report = await lightning.health();
-        return report.status === 'ok' ? report : null;
-      }, 15_000, 'health ok after the node started again');
-      console.log(`health: down on the first check after stop; ok again ${Math.round(performance.now() - started)} ms after start`);
+      const back = await waitUntil(
+        async () => {
+          const report = await lightning.health();
+          return report.status === 'ok' ? report : null;
+        },
+        15_000,
+        'health ok after the node started again',
+      );
+      console.log(
+        `health: down on the first check after stop; ok again ${Math.round(performance.now() - started)} ms after start`,
+      );
       expect(back.checks.every((c) => c.healthy)).toBe(true);
     } finally {
       await alice.faults.start();
@@ -121,9 +146,14 @@ describe('metrics', () => {
     await lightning.start();
     try {
       const invoices = [];
-      for (let i = 0; i < 5; i++) invoices.push(await lightning.invoices.create({ amountSat: 1000 + i, description: `metrics ${i}` }));
+      for (let i = 0; i < 5; i++)
+        invoices.push(await lightning.invoices.create({ amountSat: 1000 + i, description: `metrics ${i}` }));
       for (const invoice of invoices.slice(0, 3)) await pay(invoice.paymentRequest);
-      await waitUntil(async () => (await lightning.metrics.snapshot()).counters.payments_received === 3, 10_000, '3 payments received');
+      await waitUntil(
+        async () => (await lightning.metrics.snapshot()).counters.payments_received === 3,
+        10_000,
+        '3 payments received',
+      );
 
       const text = await lightning.metrics.prometheus();
       const families = parsePrometheusTextFormat(text);
@@ -175,7 +205,11 @@ describe('metrics', () => {
     try {
       const invoice = await lightning.invoices.create({ amountSat: 2000, description: 'prom-client' });
       await pay(invoice.paymentRequest);
-      await waitUntil(() => received.some((e) => e.payload.invoice?.id === invoice.id), 10_000, 'payment.received of our invoice');
+      await waitUntil(
+        () => received.some((e) => e.payload.invoice?.id === invoice.id),
+        10_000,
+        'payment.received of our invoice',
+      );
       const families = parsePrometheusTextFormat(await registry.metrics());
       const counter = (name: string): number => Number(family(families, name).metrics[0]!.value);
       expect(counter('lnkit_invoices_created_total')).toBe(1);
@@ -199,7 +233,9 @@ describe('metrics', () => {
 describe('lifecycle', () => {
   it('calls before start() fail NOT_STARTED, after stop() STOPPED; start and stop are idempotent', async () => {
     const lightning = open();
-    const early = await lightning.invoices.create({ amountSat: 1000, description: 'too early' }).catch((e: unknown) => e);
+    const early = await lightning.invoices
+      .create({ amountSat: 1000, description: 'too early' })
+      .catch((e: unknown) => e);
     expect(early).toBeInstanceOf(LifecycleError);
     expect((early as LifecycleError).code).toBe('NOT_STARTED');
     expect(isLightningError(early)).toBe(true);
@@ -249,7 +285,11 @@ describe('lifecycle', () => {
     const call = await lightning.invoices.create({ amountSat: 1000, description: 'nope' }).catch((e: unknown) => e);
     expect((call as LifecycleError).code).toBe('NOT_STARTED');
     // Nothing running: GetInfo was the only RPC (no stream, no re-tracking), and nothing calls later.
-    const calls = (): string[] => alice.callLog().slice(callsBefore).map((c) => c.method);
+    const calls = (): string[] =>
+      alice
+        .callLog()
+        .slice(callsBefore)
+        .map((c) => c.method);
     expect(calls()).toEqual(['GetInfo']);
     const snapshot = await lightning.metrics.snapshot();
     expect(snapshot.gauges.find((g) => g.name === 'lnd_connected')?.value).toBe(0);
@@ -259,7 +299,16 @@ describe('lifecycle', () => {
 });
 
 it('no log line written by this file carries a macaroon', () => {
-  const secrets = new Map(sim.nodes().flatMap((node) => Object.entries(node.macaroons).map(([kind, m]) => [`${node.name} ${kind}`, m] as const)));
+  const secrets = new Map(
+    sim
+      .nodes()
+      .flatMap((node) => Object.entries(node.macaroons).map(([kind, m]) => [`${node.name} ${kind}`, m] as const)),
+  );
   expect(logger.lines.length).toBeGreaterThan(10);
-  expect(findLeaks(secrets, logger.lines.map((text, i) => ({ where: `line ${i}`, text })))).toEqual([]);
+  expect(
+    findLeaks(
+      secrets,
+      logger.lines.map((text, i) => ({ where: `line ${i}`, text })),
+    ),
+  ).toEqual([]);
 });

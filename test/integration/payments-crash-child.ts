@@ -18,20 +18,44 @@ const env = (name: string): string => {
   if (!value) throw new Error(`missing ${name}`);
   return value;
 };
-const json = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+const json = (value: unknown): string =>
+  JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 const line = (text: string): void => void process.stdout.write(`${text}\n`);
 
-const log = (level: string) => (fields: Record<string, unknown>, message: string) => line(`LOG ${json({ level, message, ...fields })}`);
+const log = (level: string) => (fields: Record<string, unknown>, message: string) =>
+  line(`LOG ${json({ level, message, ...fields })}`);
 const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-const lnd = createLndClient({ socket: env('LND_SOCKET'), cert: env('LND_CERT'), macaroon: env('LND_MACAROON'), serverNameOverride: 'localhost' });
+const lnd = createLndClient({
+  socket: env('LND_SOCKET'),
+  cert: env('LND_CERT'),
+  macaroon: env('LND_MACAROON'),
+  serverNameOverride: 'localhost',
+});
 const lightning = createLightning({
   lnd,
   rates: createFixedRates('90000'),
   store: createSqliteStore({ filename: env('LNKIT_DB') }),
   logger,
-  webhooks: { endpoints: [{ url: env('LNKIT_WEBHOOK_URL'), secret: env('LNKIT_WEBHOOK_SECRET'), allowInsecure: true, allowPrivateNetwork: true }] },
+  webhooks: {
+    endpoints: [
+      {
+        url: env('LNKIT_WEBHOOK_URL'),
+        secret: env('LNKIT_WEBHOOK_SECRET'),
+        allowInsecure: true,
+        allowPrivateNetwork: true,
+      },
+    ],
+  },
 });
-const names: readonly LightningEventName[] = ['payment.sent', 'payment.failed', 'payment.received', 'invoice.created', 'invoice.settled', 'lnd.connected', 'lnd.disconnected'];
+const names: readonly LightningEventName[] = [
+  'payment.sent',
+  'payment.failed',
+  'payment.received',
+  'invoice.created',
+  'invoice.settled',
+  'lnd.connected',
+  'lnd.disconnected',
+];
 for (const name of names) lightning.events.on(name, (payload) => line(`EVENT ${name} ${json(payload)}`));
 process.on('SIGTERM', () => {
   void lightning

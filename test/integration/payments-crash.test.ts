@@ -36,7 +36,12 @@ beforeAll(async () => {
   deliveredBodies = receiver.bodies;
   hookUrl = receiver.url;
   const node = sim.node('dave');
-  dave = createLndClient({ socket: node.socket, cert: node.cert, macaroon: node.macaroons.admin, serverNameOverride: 'localhost' });
+  dave = createLndClient({
+    socket: node.socket,
+    cert: node.cert,
+    macaroon: node.macaroons.admin,
+    serverNameOverride: 'localhost',
+  });
 });
 
 afterAll(async () => {
@@ -62,12 +67,20 @@ function spawnLnkit(db: string, payRequest?: string): TsxChild {
   return child;
 }
 
-const calls = (method: string): number => sim.node('alice').callLog().filter((c) => c.method === method).length;
+const calls = (method: string): number =>
+  sim
+    .node('alice')
+    .callLog()
+    .filter((c) => c.method === method).length;
 
-function readPayments(db: string): { status: string; payment_hash: string; fee_msat: unknown; amount_msat: unknown; preimage: string | null }[] {
+function readPayments(
+  db: string,
+): { status: string; payment_hash: string; fee_msat: unknown; amount_msat: unknown; preimage: string | null }[] {
   const reader = new Database(db, { readonly: true });
   try {
-    return reader.prepare("SELECT status, payment_hash, fee_msat, amount_msat, preimage FROM payments WHERE direction = 'out'").all() as never;
+    return reader
+      .prepare("SELECT status, payment_hash, fee_msat, amount_msat, preimage FROM payments WHERE direction = 'out'")
+      .all() as never;
   } finally {
     reader.close();
   }
@@ -111,11 +124,21 @@ it('SIGKILL while dave holds the HTLC → the next process re-tracks it, dave se
 
   // 3. dave settles → the new process reports the payment succeeded, once.
   await dave.settleInvoice(preimage);
-  const sent = await second.waitForLine((l) => l.startsWith('EVENT payment.sent '), 'payment.sent from the second process', 15_000);
+  const sent = await second.waitForLine(
+    (l) => l.startsWith('EVENT payment.sent '),
+    'payment.sent from the second process',
+    15_000,
+  );
   await watching;
   controller.abort();
-  expect(JSON.parse(sent.slice('EVENT payment.sent '.length))).toMatchObject({ payment: { paymentHash, status: 'succeeded', preimage: null } });
-  await waitUntil(() => deliveredBodies.some((b) => b.includes('payment.sent') && b.includes(paymentHash)), 10_000, 'the payment.sent webhook');
+  expect(JSON.parse(sent.slice('EVENT payment.sent '.length))).toMatchObject({
+    payment: { paymentHash, status: 'succeeded', preimage: null },
+  });
+  await waitUntil(
+    () => deliveredBodies.some((b) => b.includes('payment.sent') && b.includes(paymentHash)),
+    10_000,
+    'the payment.sent webhook',
+  );
   second.process.kill('SIGTERM');
   expect(await second.exited).toBe(0);
 
@@ -134,14 +157,25 @@ it('SIGKILL while dave holds the HTLC → the next process re-tracks it, dave se
 
   // 4. Neither process put the preimage or a macaroon in a log line, an event or a webhook body.
   const reader = new Database(db, { readonly: true });
-  const outboxBodies = (reader.prepare('SELECT body FROM webhook_events').all() as { body: string }[]).map((r) => r.body);
+  const outboxBodies = (reader.prepare('SELECT body FROM webhook_events').all() as { body: string }[]).map(
+    (r) => r.body,
+  );
   reader.close();
   const outputs = [...first.lines, ...second.lines].filter((l) => l.startsWith('LOG ') || l.startsWith('EVENT '));
   expect(outputs.some((l) => l.startsWith('LOG ') && l.includes(paymentHash))).toBe(true);
   expect(outboxBodies.some((b) => b.includes('payment.sent') && b.includes(paymentHash))).toBe(true);
   const macaroons = sim.nodes().flatMap((n) => Object.values(n.macaroons));
-  const secrets = [preimage, ...macaroons, ...macaroons.map((m) => Buffer.from(m, 'hex').toString('base64')), WEBHOOK_SECRET];
+  const secrets = [
+    preimage,
+    ...macaroons,
+    ...macaroons.map((m) => Buffer.from(m, 'hex').toString('base64')),
+    WEBHOOK_SECRET,
+  ];
   const texts = [...outputs, ...outboxBodies, ...deliveredBodies];
-  const leaks = texts.flatMap((text) => secrets.filter((s) => text.toLowerCase().includes(s.toLowerCase())).map((s) => `${s.slice(0, 8)}… in ${text.slice(0, 80)}`));
+  const leaks = texts.flatMap((text) =>
+    secrets
+      .filter((s) => text.toLowerCase().includes(s.toLowerCase()))
+      .map((s) => `${s.slice(0, 8)}… in ${text.slice(0, 80)}`),
+  );
   expect(leaks).toEqual([]);
 }, 40_000);

@@ -26,7 +26,8 @@ import { LIGHTNING_EVENT_NAMES } from '../../src/domain/events.js';
 const EVENT_NAMES = LIGHTNING_EVENT_NAMES;
 const PAYMENT_RPCS = ['SendPaymentV2', 'TrackPaymentV2', 'DecodePayReq', 'QueryRoutes', 'SendPaymentSync'];
 const WEBHOOK_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
-const json = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+const json = (value: unknown): string =>
+  JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 
 let sim: LndSimulator;
 let dir: string;
@@ -60,7 +61,12 @@ afterAll(async () => {
 
 function connect(name: string): LndClient {
   const node = sim.node(name);
-  const client = createLndClient({ socket: node.socket, cert: node.cert, macaroon: node.macaroons.admin, serverNameOverride: 'localhost' });
+  const client = createLndClient({
+    socket: node.socket,
+    cert: node.cert,
+    macaroon: node.macaroons.admin,
+    serverNameOverride: 'localhost',
+  });
   clients.push(client);
   return client;
 }
@@ -79,14 +85,19 @@ async function openAlice(name: string, extra: Partial<LightningConfig> = {}): Pr
     webhooks: { endpoints: [{ url: hookUrl, secret: WEBHOOK_SECRET, allowInsecure: true, allowPrivateNetwork: true }] },
     ...extra,
   });
-  for (const event of EVENT_NAMES) lightning.events.on(event, (payload) => void eventPayloads.push(json({ event, payload })));
+  for (const event of EVENT_NAMES)
+    lightning.events.on(event, (payload) => void eventPayloads.push(json({ event, payload })));
   await lightning.start();
   running.push(lightning);
   return lightning;
 }
 
 const calls = (name: string, method?: string): string[] =>
-  sim.node(name).callLog().map((c) => c.method).filter((m) => method === undefined || m === method);
+  sim
+    .node(name)
+    .callLog()
+    .map((c) => c.method)
+    .filter((m) => method === undefined || m === method);
 
 describe('alice pays dave through carol', () => {
   it('the fee is carol’s policy arithmetic exactly, and every hop’s balances move by amount plus fees', async () => {
@@ -104,11 +115,21 @@ describe('alice pays dave through carol', () => {
       dave: carolDave.balanceMsat('dave'),
     };
     const invoice = await dave.addInvoice({ valueMsat: amountMsat, memo: 'fees' });
-    const sentEvent = lightning.events.waitFor('payment.sent', (e) => e.payment.paymentHash === invoice.paymentHash, 10_000);
+    const sentEvent = lightning.events.waitFor(
+      'payment.sent',
+      (e) => e.payment.paymentHash === invoice.paymentHash,
+      10_000,
+    );
 
     const payment = await lightning.payments.pay({ request: invoice.paymentRequest });
 
-    expect(payment).toMatchObject({ status: 'succeeded', direction: 'out', amountMsat, feeMsat: expectedFee, paymentHash: invoice.paymentHash });
+    expect(payment).toMatchObject({
+      status: 'succeeded',
+      direction: 'out',
+      amountMsat,
+      feeMsat: expectedFee,
+      paymentHash: invoice.paymentHash,
+    });
     expect(createHash('sha256').update(Buffer.from(payment.preimage!, 'hex')).digest('hex')).toBe(invoice.paymentHash);
     expect(aliceCarol.balanceMsat('alice')).toBe(before.alice - (amountMsat + expectedFee));
     expect(aliceCarol.balanceMsat('carol')).toBe(before.carolIn + (amountMsat + expectedFee));
@@ -120,7 +141,11 @@ describe('alice pays dave through carol', () => {
     expect(sent.payment).toMatchObject({ id: payment.id, feeMsat: expectedFee, preimage: null });
     expect((await lightning.payments.get(payment.id)).preimage).toBe(payment.preimage);
     // The webhook body reaches the endpoint.
-    await waitUntil(() => deliveredBodies.some((b) => b.includes('payment.sent') && b.includes(invoice.paymentHash)), 10_000, 'payment.sent webhook');
+    await waitUntil(
+      () => deliveredBodies.some((b) => b.includes('payment.sent') && b.includes(invoice.paymentHash)),
+      10_000,
+      'payment.sent webhook',
+    );
   });
 });
 
@@ -133,9 +158,17 @@ describe('bad input to pay: a typed error, no RPC, no row', () => {
     lightning = await openAlice('bad-input', { payments: { maxPaymentSat: 1000n } });
     const daveKey = sim.network.node('dave').privateKey;
     const nowSeconds = Math.floor(Date.now() / 1000);
-    const fields = { paymentHash: randomBytes(32).toString('hex'), paymentSecret: randomBytes(32).toString('hex'), description: 'x', amountMsat: 500_000n };
+    const fields = {
+      paymentHash: randomBytes(32).toString('hex'),
+      paymentSecret: randomBytes(32).toString('hex'),
+      description: 'x',
+      amountMsat: 500_000n,
+    };
     requests.mainnet = encodeBolt11({ ...fields, network: 'bc', timestamp: nowSeconds }, randomBytes(32));
-    requests.expired = encodeBolt11({ ...fields, network: 'bcrt', timestamp: nowSeconds - 7200, expirySeconds: 3600 }, daveKey);
+    requests.expired = encodeBolt11(
+      { ...fields, network: 'bcrt', timestamp: nowSeconds - 7200, expirySeconds: 3600 },
+      daveKey,
+    );
     requests.zeroAmount = (await dave.addInvoice({ valueMsat: 0n, memo: 'any amount' })).paymentRequest;
     requests.overMaximum = (await dave.addInvoice({ valueMsat: 2_000_000n, memo: '2000 sat' })).paymentRequest;
     requests.own = (await lightning.invoices.create({ amountSat: 500n, description: 'my own' })).paymentRequest;
@@ -144,11 +177,26 @@ describe('bad input to pay: a typed error, no RPC, no row', () => {
   });
 
   it.each([
-    { name: 'wrong network (mainnet invoice on regtest)', key: 'mainnet', error: PaymentRejectedError, reason: 'wrong_network' },
+    {
+      name: 'wrong network (mainnet invoice on regtest)',
+      key: 'mainnet',
+      error: PaymentRejectedError,
+      reason: 'wrong_network',
+    },
     { name: 'expired', key: 'expired', error: PaymentRejectedError, reason: 'expired' },
-    { name: 'zero-amount without amountSat', key: 'zeroAmount', error: PaymentRejectedError, reason: 'amount_required' },
+    {
+      name: 'zero-amount without amountSat',
+      key: 'zeroAmount',
+      error: PaymentRejectedError,
+      reason: 'amount_required',
+    },
     { name: 'malformed', key: 'malformed', error: ValidationError, field: 'request' },
-    { name: 'over maxPaymentSat (2000 > 1000)', key: 'overMaximum', error: PaymentRejectedError, reason: 'over_maximum' },
+    {
+      name: 'over maxPaymentSat (2000 > 1000)',
+      key: 'overMaximum',
+      error: PaymentRejectedError,
+      reason: 'over_maximum',
+    },
     { name: 'own invoice', key: 'own', error: PaymentRejectedError, reason: 'own_invoice' },
   ])('$name', async ({ key, error, reason, field }) => {
     const before = calls('alice').length;
@@ -178,10 +226,16 @@ describe('five concurrent pays of the same request', () => {
     const sent: string[] = [];
     lightning.events.on('payment.sent', ({ payment }) => void sent.push(payment.id));
 
-    const results = await Promise.all(Array.from({ length: 5 }, () => lightning.payments.pay({ request: invoice.paymentRequest })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => lightning.payments.pay({ request: invoice.paymentRequest })),
+    );
 
     expect(calls('alice', 'SendPaymentV2').length - sendsBefore).toBe(1);
-    expect(results[0]).toMatchObject({ status: 'succeeded', amountMsat: 21_000_000n, paymentHash: invoice.paymentHash });
+    expect(results[0]).toMatchObject({
+      status: 'succeeded',
+      amountMsat: 21_000_000n,
+      paymentHash: invoice.paymentHash,
+    });
     for (const result of results) expect(result).toEqual(results[0]);
     const rows = await lightning.payments.list();
     expect(rows.items.map((p) => [p.id, p.status])).toEqual([[results[0]!.id, 'succeeded']]);
@@ -199,13 +253,25 @@ describe('secrets', () => {
     const outboxBodies: string[] = [];
     for (const file of dbFiles) {
       const db = new Database(file, { readonly: true });
-      for (const row of db.prepare('SELECT preimage FROM payments WHERE preimage IS NOT NULL').all() as { preimage: string }[]) preimages.add(row.preimage);
-      for (const row of db.prepare('SELECT preimage FROM invoices WHERE preimage IS NOT NULL').all() as { preimage: string }[]) preimages.add(row.preimage);
-      for (const row of db.prepare('SELECT body FROM webhook_events').all() as { body: string }[]) outboxBodies.push(row.body);
+      for (const row of db.prepare('SELECT preimage FROM payments WHERE preimage IS NOT NULL').all() as {
+        preimage: string;
+      }[])
+        preimages.add(row.preimage);
+      for (const row of db.prepare('SELECT preimage FROM invoices WHERE preimage IS NOT NULL').all() as {
+        preimage: string;
+      }[])
+        preimages.add(row.preimage);
+      for (const row of db.prepare('SELECT body FROM webhook_events').all() as { body: string }[])
+        outboxBodies.push(row.body);
       db.close();
     }
     const macaroons = sim.nodes().flatMap((n) => Object.values(n.macaroons));
-    const secrets = [...preimages, ...macaroons, ...macaroons.map((m) => Buffer.from(m, 'hex').toString('base64')), WEBHOOK_SECRET];
+    const secrets = [
+      ...preimages,
+      ...macaroons,
+      ...macaroons.map((m) => Buffer.from(m, 'hex').toString('base64')),
+      WEBHOOK_SECRET,
+    ];
     const logLines = loggers.flatMap((l) => l.lines);
     const texts = [...logLines, ...eventPayloads, ...outboxBodies, ...deliveredBodies];
     // The search covers real output: payments succeeded, lines were logged, bodies were sent.
@@ -214,7 +280,11 @@ describe('secrets', () => {
     expect(eventPayloads.some((p) => p.includes('payment.sent'))).toBe(true);
     expect(outboxBodies.length).toBeGreaterThan(0);
     expect(deliveredBodies.length).toBeGreaterThan(0);
-    const leaks = texts.flatMap((text) => secrets.filter((s) => text.toLowerCase().includes(s.toLowerCase())).map((s) => `${s.slice(0, 8)}… in ${text.slice(0, 80)}`));
+    const leaks = texts.flatMap((text) =>
+      secrets
+        .filter((s) => text.toLowerCase().includes(s.toLowerCase()))
+        .map((s) => `${s.slice(0, 8)}… in ${text.slice(0, 80)}`),
+    );
     expect(leaks).toEqual([]);
   });
 });

@@ -18,7 +18,13 @@ import {
   type RateSourceConfig,
   type SourceErrorEvent,
 } from '../../src/rates/index.js';
-import { errorBodyOn200, HTML_502, okBody, PROVIDER_PATHS, type ProviderName } from '../../src/rates/sources/provider-fixtures.js';
+import {
+  errorBodyOn200,
+  HTML_502,
+  okBody,
+  PROVIDER_PATHS,
+  type ProviderName,
+} from '../../src/rates/sources/provider-fixtures.js';
 
 const PROVIDERS = Object.keys(PROVIDER_PATHS) as ProviderName[];
 const TIMED = new Set<ProviderName>(['bitstamp', 'coingecko', 'coinmarketcap']);
@@ -57,7 +63,9 @@ function startServer(): Promise<void> {
         res.writeHead(502, { 'content-type': 'text/html' }).end(HTML_502);
         return;
       case 'ratelimit':
-        return json(429, '{"status":{"error_code":429,"error_message":"You have exceeded the rate limit"}}', { 'retry-after': '30' });
+        return json(429, '{"status":{"error_code":429,"error_message":"You have exceeded the rate limit"}}', {
+          'retry-after': '30',
+        });
       case 'error200':
         return json(200, errorBodyOn200(provider) ?? '{}');
       case 'stale':
@@ -135,9 +143,10 @@ describe.each(PROVIDERS)('%s over HTTP', (provider) => {
   });
 
   // Kraken and Coinbase send no timestamp, so only the others have a staleness case.
-  if (TIMED.has(provider)) it('a stale provider timestamp → a typed error', async () => {
-    expect((await sourceError(makeSource(provider, 'stale'))).reason).toMatch(/^stale quote/);
-  });
+  if (TIMED.has(provider))
+    it('a stale provider timestamp → a typed error', async () => {
+      expect((await sourceError(makeSource(provider, 'stale'))).reason).toMatch(/^stale quote/);
+    });
 
   it('a 10 s hang is cut at timeoutMs', async () => {
     const started = Date.now();
@@ -174,7 +183,10 @@ describe('createRateProvider over HTTP', () => {
   });
 
   it('90,000 / 90,100 / 120,000 → 120,000 dropped, 90,050 from kraken,bitstamp', async () => {
-    const rates = createRateProvider({ sources: (['kraken', 'bitstamp', 'coinbase'] as const).map((p) => makeSource(p, 'spread')), minSources: 2 });
+    const rates = createRateProvider({
+      sources: (['kraken', 'bitstamp', 'coinbase'] as const).map((p) => makeSource(p, 'spread')),
+      minSources: 2,
+    });
     const quote = await rates.getRate('BTC', 'EUR');
     expect(quote.rate.toFixed()).toBe('90050');
     expect(quote).toMatchObject({ source: 'kraken,bitstamp', sources: ['kraken', 'bitstamp'] });
@@ -186,16 +198,21 @@ describe('createRateProvider over HTTP', () => {
     const quotes = await Promise.all(Array.from({ length: 1_000 }, () => rates.getRate('BTC', 'EUR')));
     expect(new Set(quotes.map((q) => q.rate.toFixed()))).toEqual(new Set(['87654.32']));
     expect(quotes[0]?.sources).toEqual(PROVIDERS);
-    const counts = Object.fromEntries(PROVIDERS.map((p) => [p, seen.filter((s) => s.scenario === scenario && s.provider === p).length]));
+    const counts = Object.fromEntries(
+      PROVIDERS.map((p) => [p, seen.filter((s) => s.scenario === scenario && s.provider === p).length]),
+    );
     expect(counts).toEqual(Object.fromEntries(PROVIDERS.map((p) => [p, 1])));
   });
 
   it('every source down and no fallback → RateUnavailableError', async () => {
-    const rates = createRateProvider({ sources: [makeSource('kraken', 'html502'), makeSource('bitstamp', 'stale'), makeSource('coinbase', 'zero')] });
+    const rates = createRateProvider({
+      sources: [makeSource('kraken', 'html502'), makeSource('bitstamp', 'stale'), makeSource('coinbase', 'zero')],
+    });
     await expect(rates.getRate('BTC', 'EUR')).rejects.toBeInstanceOf(RateUnavailableError);
   });
 
   for (const c of rateProviderConformanceCases) {
-    it(`conformance: ${c.name}`, () => c.run(() => createRateProvider({ sources: PROVIDERS.map((p) => makeSource(p, 'ok')), minSources: 3 })));
+    it(`conformance: ${c.name}`, () =>
+      c.run(() => createRateProvider({ sources: PROVIDERS.map((p) => makeSource(p, 'ok')), minSources: 3 })));
   }
 });

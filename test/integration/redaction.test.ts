@@ -38,7 +38,11 @@ async function echoing500(seen: IncomingMessage['headers'][]): Promise<string> {
   const server = createServer((req, res) => {
     seen.push(req.headers);
     req.resume();
-    req.on('end', () => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'boom', echo: req.headers })));
+    req.on('end', () =>
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'boom', echo: req.headers })),
+    );
   });
   servers.push(server);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -47,7 +51,9 @@ async function echoing500(seen: IncomingMessage['headers'][]): Promise<string> {
 
 beforeAll(async () => {
   sim = await startLndSimulator();
-  for (const node of sim.nodes()) for (const [kind, macaroon] of Object.entries(node.macaroons)) registerSecret(`${node.name} ${kind} macaroon`, macaroon);
+  for (const node of sim.nodes())
+    for (const [kind, macaroon] of Object.entries(node.macaroons))
+      registerSecret(`${node.name} ${kind} macaroon`, macaroon);
   dir = mkdtempSync(join(tmpdir(), 'lnkit-redaction-'));
 });
 afterAll(async () => {
@@ -62,7 +68,13 @@ afterAll(async () => {
 
 function client(name: string, macaroon?: string): GrpcLndClient {
   const node = sim.node(name);
-  const lnd = createLndClient({ socket: node.socket, cert: node.cert, macaroon: macaroon ?? node.macaroons.admin, serverNameOverride: 'localhost', maxRetries: 0 });
+  const lnd = createLndClient({
+    socket: node.socket,
+    cert: node.cert,
+    macaroon: macaroon ?? node.macaroons.admin,
+    serverNameOverride: 'localhost',
+    maxRetries: 0,
+  });
   clients.push(lnd);
   return lnd;
 }
@@ -80,7 +92,8 @@ it('no log line, event, webhook body, attempt row or error carries a macaroon, p
   const alice = sim.node('alice');
   const logger = createSuiteLogger();
   const errors: unknown[] = [];
-  const capture = async <T>(promise: Promise<T>): Promise<T | undefined> => promise.catch((error: unknown) => void errors.push(error));
+  const capture = async <T>(promise: Promise<T>): Promise<T | undefined> =>
+    promise.catch((error: unknown) => void errors.push(error));
   const secrets = new Map<string, string>();
   secrets.set('admin macaroon', alice.macaroons.admin);
   secrets.set('invoice macaroon', alice.macaroons.invoice);
@@ -90,10 +103,21 @@ it('no log line, event, webhook body, attempt row or error carries a macaroon, p
 
   // 1. LND auth failures. A forged macaroon: start() fails, and a watcher whose stream is refused logs the error.
   const forgedLnd = client('alice', forged);
-  await capture(createLightning({ lnd: forgedLnd, rates: { getRate: () => Promise.reject(new Error('unused')) }, store: createSqliteStore({ filename: join(dir, 'forged.db') }), logger }).start());
+  await capture(
+    createLightning({
+      lnd: forgedLnd,
+      rates: { getRate: () => Promise.reject(new Error('unused')) },
+      store: createSqliteStore({ filename: join(dir, 'forged.db') }),
+      logger,
+    }).start(),
+  );
   expect(errors.at(-1)).toMatchObject({ code: 'LND_AUTHENTICATION' });
   // A missing macaroon is refused before any call.
-  await capture(Promise.resolve().then(() => createLndClient({ socket: alice.socket, cert: alice.cert, macaroon: '', serverNameOverride: 'localhost' })));
+  await capture(
+    Promise.resolve().then(() =>
+      createLndClient({ socket: alice.socket, cert: alice.cert, macaroon: '', serverNameOverride: 'localhost' }),
+    ),
+  );
   expect(errors.at(-1)).toMatchObject({ code: 'INVALID_INPUT' });
 
   // The main instance: admin LND for unary calls, but its invoice stream goes through the forged
@@ -102,11 +126,14 @@ it('no log line, event, webhook body, attempt row or error carries a macaroon, p
   let streamRefusals = 0;
   const lnd: LndClient = {
     ...admin,
-    subscribeInvoices: (input) => (streamRefusals++ < 2 ? forgedLnd.subscribeInvoices(input) : admin.subscribeInvoices(input)),
+    subscribeInvoices: (input) =>
+      streamRefusals++ < 2 ? forgedLnd.subscribeInvoices(input) : admin.subscribeInvoices(input),
   };
   const seenByRates: IncomingMessage['headers'][] = [];
   const seenByHooks: IncomingMessage['headers'][] = [];
-  const rates = createRateProvider({ sources: [createCoinMarketCapSource({ apiKey: API_KEY, baseUrl: await echoing500(seenByRates) })] });
+  const rates = createRateProvider({
+    sources: [createCoinMarketCapSource({ apiKey: API_KEY, baseUrl: await echoing500(seenByRates) })],
+  });
   secrets.set('API key', API_KEY);
   const db = join(dir, 'lnkit.db');
   const lightning: Lightning = createLightning({
@@ -118,9 +145,15 @@ it('no log line, event, webhook body, attempt row or error carries a macaroon, p
     webhooks: { delivery: { retrySchedule: [20, 20, 20], pollIntervalMs: 20, timeoutMs: 2_000 } },
   });
   const events: { name: string; payload: unknown }[] = [];
-  for (const name of ALL_EVENTS) lightning.events.on(name, (payload: LightningEvents[typeof name]) => void events.push({ name, payload }));
+  for (const name of ALL_EVENTS)
+    lightning.events.on(name, (payload: LightningEvents[typeof name]) => void events.push({ name, payload }));
   await lightning.start();
-  await waitUntil(() => streamRefusals > 2 && lightning.health().then((h) => h.checks.find((c) => c.name === 'settlement_lag')!.healthy), 10_000, 'stream up');
+  await waitUntil(
+    () =>
+      streamRefusals > 2 && lightning.health().then((h) => h.checks.find((c) => c.name === 'settlement_lag')!.healthy),
+    10_000,
+    'stream up',
+  );
   expect(logger.lines.some((l) => l.includes('invoice stream failed'))).toBe(true);
 
   // 2. A webhook endpoint that answers 500 (echoing our headers), so attempts fail and are logged.
@@ -140,7 +173,11 @@ it('no log line, event, webhook body, attempt row or error carries a macaroon, p
   const bob = client('bob');
   const hostPreimage = randomBytes(32).toString('hex');
   secrets.set('host HODL preimage', hostPreimage);
-  const held = await lightning.invoices.createHold({ amountSat: 2000, description: 'hold (host preimage)', paymentHash: sha256(hostPreimage) });
+  const held = await lightning.invoices.createHold({
+    amountSat: 2000,
+    description: 'hold (host preimage)',
+    paymentHash: sha256(hostPreimage),
+  });
   const generated = await lightning.invoices.createHold({ amountSat: 3000, description: 'hold (lnkit preimage)' });
   const payAll = async (request: string): Promise<string | null> => {
     let last;
@@ -148,7 +185,11 @@ it('no log line, event, webhook body, attempt row or error carries a macaroon, p
     return last?.preimage ?? null;
   };
   const payments = [payAll(held.paymentRequest), payAll(generated.paymentRequest)];
-  await waitUntil(() => events.filter((e) => e.name === 'invoice.accepted').length >= 2, 10_000, 'both hold invoices accepted');
+  await waitUntil(
+    () => events.filter((e) => e.name === 'invoice.accepted').length >= 2,
+    10_000,
+    'both hold invoices accepted',
+  );
   // A wrong preimage is refused without echoing it.
   const wrong = randomBytes(32).toString('hex');
   secrets.set('wrong preimage', wrong);
@@ -172,10 +213,22 @@ it('no log line, event, webhook body, attempt row or error carries a macaroon, p
   // An incoming payment too, so payment.received goes out as a webhook.
   const plain = await lightning.invoices.create({ amountSat: 1000, description: 'plain' });
   await payAll(plain.paymentRequest);
-  await waitUntil(() => events.some((e) => e.name === 'payment.received' && (e.payload as LightningEvents['payment.received']).invoice?.id === plain.id), 10_000, 'payment.received');
+  await waitUntil(
+    () =>
+      events.some(
+        (e) =>
+          e.name === 'payment.received' && (e.payload as LightningEvents['payment.received']).invoice?.id === plain.id,
+      ),
+    10_000,
+    'payment.received',
+  );
 
   // Let the webhook dispatcher fail a few attempts, then stop.
-  await waitUntil(async () => (await lightning.metrics.snapshot()).counters.webhook_delivery_attempts >= 6, 10_000, 'failed webhook attempts');
+  await waitUntil(
+    async () => (await lightning.metrics.snapshot()).counters.webhook_delivery_attempts >= 6,
+    10_000,
+    'failed webhook attempts',
+  );
   expect(seenByHooks.length).toBeGreaterThan(0);
   await lightning.stop();
 
@@ -184,13 +237,23 @@ it('no log line, event, webhook body, attempt row or error carries a macaroon, p
   const bodies = (reader.prepare('SELECT body FROM webhook_events').all() as { body: string }[]).map((r) => r.body);
   const attempts = reader.prepare('SELECT * FROM webhook_attempts').all();
   // Control: the proof of payment is kept where the host can read it, so the search below looks for the right text.
-  const stored = reader.prepare("SELECT preimage FROM payments WHERE direction = 'out'").all() as { preimage: string | null }[];
+  const stored = reader.prepare("SELECT preimage FROM payments WHERE direction = 'out'").all() as {
+    preimage: string | null;
+  }[];
   reader.close();
   expect(stored.map((r) => r.preimage)).toEqual([outgoing]);
   expect(bodies.length).toBeGreaterThanOrEqual(8);
   expect(attempts.length).toBeGreaterThanOrEqual(6);
   expect(new Set(events.map((e) => e.name))).toEqual(
-    new Set(['invoice.created', 'invoice.accepted', 'invoice.settled', 'payment.received', 'payment.sent', 'lnd.connected', 'lnd.disconnected']),
+    new Set([
+      'invoice.created',
+      'invoice.accepted',
+      'invoice.settled',
+      'payment.received',
+      'payment.sent',
+      'lnd.connected',
+      'lnd.disconnected',
+    ]),
   );
   expect(errors.length).toBeGreaterThanOrEqual(4);
   const outputs: { where: string; text: string }[] = [

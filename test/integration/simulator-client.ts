@@ -55,15 +55,26 @@ export function connect(
   };
 }
 
-type UnaryMethod = (request: unknown, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: unknown) => void) => void;
+type UnaryMethod = (
+  request: unknown,
+  options: grpc.CallOptions,
+  callback: (error: grpc.ServiceError | null, response: unknown) => void,
+) => void;
 type StreamMethod = (request: unknown, options?: grpc.CallOptions) => grpc.ClientReadableStream<unknown>;
 
 /** Calls a unary method; resolves with the response message. */
-export function unary<T = Record<string, unknown>>(client: grpc.Client, method: string, request: unknown = {}, deadlineMs = 10_000): Promise<T> {
+export function unary<T = Record<string, unknown>>(
+  client: grpc.Client,
+  method: string,
+  request: unknown = {},
+  deadlineMs = 10_000,
+): Promise<T> {
   const fn = (client as unknown as Record<string, UnaryMethod>)[method];
   if (!fn) throw new Error(`no method ${method}`);
   return new Promise((resolve, reject) => {
-    fn.call(client, request, { deadline: Date.now() + deadlineMs }, (error, response) => (error ? reject(error) : resolve(response as T)));
+    fn.call(client, request, { deadline: Date.now() + deadlineMs }, (error, response) =>
+      error ? reject(error) : resolve(response as T),
+    );
   });
 }
 
@@ -89,7 +100,11 @@ export interface CollectedStream<T> {
 }
 
 /** Opens a server stream and collects its messages. */
-export function stream<T = Record<string, unknown>>(client: grpc.Client, method: string, request: unknown = {}): CollectedStream<T> {
+export function stream<T = Record<string, unknown>>(
+  client: grpc.Client,
+  method: string,
+  request: unknown = {},
+): CollectedStream<T> {
   const fn = (client as unknown as Record<string, StreamMethod>)[method];
   if (!fn) throw new Error(`no method ${method}`);
   const call = fn.call(client, request);
@@ -100,7 +115,8 @@ export function stream<T = Record<string, unknown>>(client: grpc.Client, method:
     const finish = (status: RawGrpcError): void => {
       if (ended) return;
       ended = status;
-      for (const waiter of waiters.splice(0)) waiter.reject(new Error(`stream ended (${status.code} ${status.details}) after ${messages.length} messages`));
+      for (const waiter of waiters.splice(0))
+        waiter.reject(new Error(`stream ended (${status.code} ${status.details}) after ${messages.length} messages`));
       resolve(status);
     };
     call.on('error', (error: grpc.ServiceError) => finish({ code: error.code, details: error.details }));

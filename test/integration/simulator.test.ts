@@ -44,8 +44,18 @@ describe('LND simulator over gRPC + TLS', () => {
 
   it.each([
     ['no macaroon', () => [], 'GetInfo', 'expected 1 macaroon, got 0'],
-    ['two macaroons', (n: SimulatedNode) => [n.macaroons.admin, n.macaroons.admin], 'GetInfo', 'expected 1 macaroon, got 2'],
-    ['bob’s macaroon on alice', () => [sim.node('bob').macaroons.admin], 'GetInfo', 'verification failed: signature mismatch after caveat verification'],
+    [
+      'two macaroons',
+      (n: SimulatedNode) => [n.macaroons.admin, n.macaroons.admin],
+      'GetInfo',
+      'expected 1 macaroon, got 2',
+    ],
+    [
+      'bob’s macaroon on alice',
+      () => [sim.node('bob').macaroons.admin],
+      'GetInfo',
+      'verification failed: signature mismatch after caveat verification',
+    ],
     ['readonly AddInvoice', (n: SimulatedNode) => [n.macaroons.readonly], 'AddInvoice', 'permission denied'],
     ['invoice GetInfo', (n: SimulatedNode) => [n.macaroons.invoice], 'GetInfo', 'permission denied'],
   ] as const)('refuses %s with code 2 and LND’s text', async (_name, macaroons, method, details) => {
@@ -63,7 +73,14 @@ describe('LND simulator over gRPC + TLS', () => {
     expect(Buffer.from(added.r_hash as Buffer)).toEqual(hash);
     expect(String(added.payment_request)).toMatch(/^lnbcrt15u1/);
     const invoice = await unary(lightning, 'LookupInvoice', { r_hash: hash });
-    expect(invoice).toMatchObject({ memo: 'coffee', value: '1500', value_msat: '1500000', state: 'OPEN', settle_index: '0', private: false });
+    expect(invoice).toMatchObject({
+      memo: 'coffee',
+      value: '1500',
+      value_msat: '1500000',
+      state: 'OPEN',
+      settle_index: '0',
+      private: false,
+    });
     expect(Buffer.from(invoice.r_preimage as Buffer)).toEqual(preimage);
     expect(invoice.add_index).toBe(added.add_index);
     // The classic mistake: a hex string in a bytes field is base64-decoded into 48 bytes.
@@ -71,32 +88,58 @@ describe('LND simulator over gRPC + TLS', () => {
       code: 2,
       details: 'payment hash must be exactly 32 bytes, is instead 48',
     });
-    expect(await unaryError(lightning, 'LookupInvoice', { r_hash: randomBytes(32) })).toEqual({ code: 5, details: 'unable to locate invoice' });
+    expect(await unaryError(lightning, 'LookupInvoice', { r_hash: randomBytes(32) })).toEqual({
+      code: 5,
+      details: 'unable to locate invoice',
+    });
   });
 
   it('streams a settlement on SubscribeInvoices when bob pays through carol with SendPaymentV2', async () => {
     const alice = clientsFor(sim.node('alice'));
     const bob = clientsFor(sim.node('bob'));
     const before = await unary(alice.lightning, 'ListInvoices', {});
-    const settleIndex = String((before.invoices as Msg[]).reduce((max, inv) => Math.max(max, Number(inv.settle_index)), 0));
+    const settleIndex = String(
+      (before.invoices as Msg[]).reduce((max, inv) => Math.max(max, Number(inv.settle_index)), 0),
+    );
     const sub = stream(alice.lightning, 'SubscribeInvoices', { add_index: '0', settle_index: settleIndex });
     const added = await unary(alice.lightning, 'AddInvoice', { memo: 'order 42', value: '20000' });
     const [opened] = await sub.next(1);
     expect(opened).toMatchObject({ state: 'OPEN', add_index: added.add_index });
 
-    const payment = stream(bob.router, 'SendPaymentV2', { payment_request: added.payment_request, fee_limit_sat: '100', timeout_seconds: 0 });
+    const payment = stream(bob.router, 'SendPaymentV2', {
+      payment_request: added.payment_request,
+      fee_limit_sat: '100',
+      timeout_seconds: 0,
+    });
     const [, settled] = await sub.next(2);
-    expect(settled).toMatchObject({ state: 'SETTLED', amt_paid_msat: '20000000', amt_paid_sat: '20000', amt_paid: '20000000', settled: true });
+    expect(settled).toMatchObject({
+      state: 'SETTLED',
+      amt_paid_msat: '20000000',
+      amt_paid_sat: '20000',
+      amt_paid: '20000000',
+      settled: true,
+    });
     expect(Number(settled?.settle_index)).toBeGreaterThan(Number(settleIndex));
 
     expect(await payment.done).toEqual({ code: 0, details: 'OK' });
     const last = payment.messages.at(-1) as Msg;
     // carol: 1000 msat + 100 ppm of 20,000,000 msat = 3000 msat.
-    expect(last).toMatchObject({ status: 'SUCCEEDED', value_msat: '20000000', fee_msat: '3000', failure_reason: 'FAILURE_REASON_NONE' });
-    expect(createHash('sha256').update(Buffer.from(String(last.payment_preimage), 'hex')).digest('hex')).toBe(last.payment_hash);
+    expect(last).toMatchObject({
+      status: 'SUCCEEDED',
+      value_msat: '20000000',
+      fee_msat: '3000',
+      failure_reason: 'FAILURE_REASON_NONE',
+    });
+    expect(
+      createHash('sha256')
+        .update(Buffer.from(String(last.payment_preimage), 'hex'))
+        .digest('hex'),
+    ).toBe(last.payment_hash);
     expect(payment.messages[0]).toMatchObject({ status: 'IN_FLIGHT', payment_preimage: '0'.repeat(64) });
 
-    const tracked = stream(bob.router, 'TrackPaymentV2', { payment_hash: Buffer.from(String(last.payment_hash), 'hex') });
+    const tracked = stream(bob.router, 'TrackPaymentV2', {
+      payment_hash: Buffer.from(String(last.payment_hash), 'hex'),
+    });
     expect(await tracked.done).toEqual({ code: 0, details: 'OK' });
     expect(tracked.messages.map((m) => (m as Msg).status)).toEqual(['SUCCEEDED']);
     sub.call.cancel();
@@ -108,7 +151,10 @@ describe('LND simulator over gRPC + TLS', () => {
       code: 2,
       details: 'invalid hash length of 3, want 32',
     });
-    expect(await stream(router, 'TrackPaymentV2', { payment_hash: randomBytes(32) }).done).toEqual({ code: 5, details: "payment isn't initiated" });
+    expect(await stream(router, 'TrackPaymentV2', { payment_hash: randomBytes(32) }).done).toEqual({
+      code: 5,
+      details: "payment isn't initiated",
+    });
   });
 
   it('runs a hold invoice through SubscribeSingleInvoice: OPEN, ACCEPTED, SETTLED, then ends OK', async () => {
@@ -119,9 +165,15 @@ describe('LND simulator over gRPC + TLS', () => {
     const hold = await unary(alice.invoices, 'AddHoldInvoice', { hash, value: '5000', memo: 'hold' });
     const single = stream(alice.invoices, 'SubscribeSingleInvoice', { r_hash: hash });
     expect((await single.next(1))[0]).toMatchObject({ state: 'OPEN' });
-    expect(await unaryError(alice.invoices, 'SettleInvoice', { preimage })).toEqual({ code: 2, details: 'invoice still open' });
+    expect(await unaryError(alice.invoices, 'SettleInvoice', { preimage })).toEqual({
+      code: 2,
+      details: 'invoice still open',
+    });
 
-    const payment = stream(bob.router, 'SendPaymentV2', { payment_request: hold.payment_request, fee_limit_msat: '10000' });
+    const payment = stream(bob.router, 'SendPaymentV2', {
+      payment_request: hold.payment_request,
+      fee_limit_msat: '10000',
+    });
     const [, accepted] = await single.next(2);
     expect(accepted).toMatchObject({ state: 'ACCEPTED', r_preimage: Buffer.alloc(0) });
     const v2 = await unary(alice.invoices, 'LookupInvoiceV2', { payment_hash: hash });
@@ -134,17 +186,29 @@ describe('LND simulator over gRPC + TLS', () => {
     expect(Buffer.from((single.messages.at(-1) as Msg).r_preimage as Buffer)).toEqual(preimage);
     expect(await payment.done).toEqual({ code: 0, details: 'OK' });
     expect((payment.messages.at(-1) as Msg).status).toBe('SUCCEEDED');
-    expect(await unaryError(alice.invoices, 'CancelInvoice', { payment_hash: hash })).toEqual({ code: 2, details: 'invoice already settled' });
-    expect(await unaryError(alice.invoices, 'LookupInvoiceV2', {})).toEqual({ code: 3, details: 'invoice ref must be set' });
+    expect(await unaryError(alice.invoices, 'CancelInvoice', { payment_hash: hash })).toEqual({
+      code: 2,
+      details: 'invoice already settled',
+    });
+    expect(await unaryError(alice.invoices, 'LookupInvoiceV2', {})).toEqual({
+      code: 3,
+      details: 'invoice ref must be set',
+    });
   });
 
   it('reports chan ids above 2^53 exactly in ListChannels, with balances and reserves', async () => {
     const { lightning } = clientsFor(sim.node('carol'));
     const { channels } = await unary<{ channels: Msg[] }>(lightning, 'ListChannels', {});
-    expect(channels.map((c) => c.chan_id).sort()).toEqual(['877008154718978049', '877009253230542849', '877010352742170625']);
+    expect(channels.map((c) => c.chan_id).sort()).toEqual([
+      '877008154718978049',
+      '877009253230542849',
+      '877010352742170625',
+    ]);
     expect(BigInt(String(channels[0]?.chan_id))).toBeGreaterThan(2n ** 53n);
     for (const channel of channels) {
-      expect(BigInt(String(channel.local_balance)) + BigInt(String(channel.remote_balance))).toBeLessThanOrEqual(BigInt(String(channel.capacity)));
+      expect(BigInt(String(channel.local_balance)) + BigInt(String(channel.remote_balance))).toBeLessThanOrEqual(
+        BigInt(String(channel.capacity)),
+      );
       expect(channel.local_constraints).toMatchObject({ chan_reserve_sat: channel.local_chan_reserve_sat });
     }
     const balance = await unary(lightning, 'ChannelBalance', {});
@@ -156,14 +220,31 @@ describe('LND simulator over gRPC + TLS', () => {
     const dave = clientsFor(sim.node('dave'));
     const invoice = await unary(dave.lightning, 'AddInvoice', { value: '1000', memo: 'to dave' });
     const decoded = await unary(alice.lightning, 'DecodePayReq', { pay_req: invoice.payment_request });
-    expect(decoded).toMatchObject({ destination: sim.node('dave').pubkey, num_satoshis: '1000', num_msat: '1000000', description: 'to dave' });
-    const { routes } = await unary<{ routes: Msg[] }>(alice.lightning, 'QueryRoutes', { pub_key: sim.node('dave').pubkey, amt: '1000' });
+    expect(decoded).toMatchObject({
+      destination: sim.node('dave').pubkey,
+      num_satoshis: '1000',
+      num_msat: '1000000',
+      description: 'to dave',
+    });
+    const { routes } = await unary<{ routes: Msg[] }>(alice.lightning, 'QueryRoutes', {
+      pub_key: sim.node('dave').pubkey,
+      amt: '1000',
+    });
     expect(routes).toHaveLength(1);
-    expect((routes[0]?.hops as Msg[]).map((h) => h.pub_key)).toEqual([sim.node('carol').pubkey, sim.node('dave').pubkey]);
-    const paid = stream(alice.router, 'SendPaymentV2', { payment_request: invoice.payment_request, fee_limit_sat: '10', no_inflight_updates: true });
+    expect((routes[0]?.hops as Msg[]).map((h) => h.pub_key)).toEqual([
+      sim.node('carol').pubkey,
+      sim.node('dave').pubkey,
+    ]);
+    const paid = stream(alice.router, 'SendPaymentV2', {
+      payment_request: invoice.payment_request,
+      fee_limit_sat: '10',
+      no_inflight_updates: true,
+    });
     expect(await paid.done).toEqual({ code: 0, details: 'OK' });
     expect(paid.messages.map((m) => (m as Msg).status)).toEqual(['SUCCEEDED']);
-    const { payments } = await unary<{ payments: Msg[] }>(alice.lightning, 'ListPayments', { include_incomplete: true });
+    const { payments } = await unary<{ payments: Msg[] }>(alice.lightning, 'ListPayments', {
+      include_incomplete: true,
+    });
     expect(payments.at(-1)).toMatchObject({ payment_request: invoice.payment_request, status: 'SUCCEEDED' });
   });
 
@@ -180,7 +261,9 @@ describe('LND simulator over gRPC + TLS', () => {
       expect(url.host).toBe(alice.socket);
       const der = Buffer.from(url.searchParams.get('cert') ?? '', 'base64url');
       expect(new X509Certificate(der).fingerprint256).toBe(new X509Certificate(alice.cert).fingerprint256);
-      expect(Buffer.from(url.searchParams.get('macaroon') ?? '', 'base64url').toString('hex')).toBe(alice.macaroons.admin);
+      expect(Buffer.from(url.searchParams.get('macaroon') ?? '', 'base64url').toString('hex')).toBe(
+        alice.macaroons.admin,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -237,7 +320,10 @@ describe('LND simulator faults', () => {
     const hash = createHash('sha256').update(randomBytes(32)).digest();
     const hold = await unary(alice.invoices, 'AddHoldInvoice', { hash, value: '1000' });
     const single = stream(alice.invoices, 'SubscribeSingleInvoice', { r_hash: hash });
-    const payment = stream(dave.router, 'SendPaymentV2', { payment_request: hold.payment_request, fee_limit_sat: '10' });
+    const payment = stream(dave.router, 'SendPaymentV2', {
+      payment_request: hold.payment_request,
+      fee_limit_sat: '10',
+    });
     await single.next(2); // OPEN, then ACCEPTED: the HTLC is held at alice
     await daveNode.faults.stop();
     expect(await payment.done).toEqual({ code: 2, details: 'routerrpc server shutting down' });
@@ -263,7 +349,10 @@ describe('LND simulator on a manual clock', () => {
     const node = solo.node('solo');
     const { lightning } = clientsFor(node);
     node.faults.unavailable(5_000);
-    expect(await unaryError(lightning, 'GetInfo')).toEqual({ code: 14, details: expect.stringContaining('unavailable') });
+    expect(await unaryError(lightning, 'GetInfo')).toEqual({
+      code: 14,
+      details: expect.stringContaining('unavailable'),
+    });
     await clock.advance(5_000);
     expect((await unary(lightning, 'GetInfo')).identity_pubkey).toBe(node.pubkey);
   });

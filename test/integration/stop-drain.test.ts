@@ -27,7 +27,9 @@ const clients: GrpcLndClient[] = [];
 
 beforeAll(async () => {
   sim = await startLndSimulator();
-  for (const node of sim.nodes()) for (const [kind, macaroon] of Object.entries(node.macaroons)) registerSecret(`${node.name} ${kind} macaroon`, macaroon);
+  for (const node of sim.nodes())
+    for (const [kind, macaroon] of Object.entries(node.macaroons))
+      registerSecret(`${node.name} ${kind} macaroon`, macaroon);
   dir = mkdtempSync(join(tmpdir(), 'lnkit-stop-drain-'));
 });
 afterAll(async () => {
@@ -38,7 +40,12 @@ afterAll(async () => {
 
 function client(name: string): GrpcLndClient {
   const node = sim.node(name);
-  const lnd = createLndClient({ socket: node.socket, cert: node.cert, macaroon: node.macaroons.admin, serverNameOverride: 'localhost' });
+  const lnd = createLndClient({
+    socket: node.socket,
+    cert: node.cert,
+    macaroon: node.macaroons.admin,
+    serverNameOverride: 'localhost',
+  });
   clients.push(lnd);
   return lnd;
 }
@@ -56,9 +63,11 @@ function open(db: string): Lightning {
 /** Runs `fn` over `items` with `workers` concurrent loops. */
 async function inParallel<T>(items: readonly T[], workers: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: workers }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 it(`stop() halfway through ${COUNT} settlements loses none: the next start() records exactly the rest`, async () => {
@@ -68,11 +77,15 @@ it(`stop() halfway through ${COUNT} settlements loses none: the next start() rec
   await first.start();
   const requests: string[] = [];
   const ids: string[] = [];
-  await inParallel(Array.from({ length: COUNT }, (_, i) => i), 8, async (i) => {
-    const invoice = await first.invoices.create({ amountSat: 1000, description: `drain ${i}` });
-    requests.push(invoice.paymentRequest);
-    ids.push(invoice.id);
-  });
+  await inParallel(
+    Array.from({ length: COUNT }, (_, i) => i),
+    8,
+    async (i) => {
+      const invoice = await first.invoices.create({ amountSat: 1000, description: `drain ${i}` });
+      requests.push(invoice.paymentRequest);
+      ids.push(invoice.id);
+    },
+  );
 
   const createdAt = performance.now();
 
@@ -97,20 +110,30 @@ it(`stop() halfway through ${COUNT} settlements loses none: the next start() rec
   // so settlements arrive before, during and after the stop.
   const bob = client('bob');
   const holdBack = Math.floor(COUNT * 0.6);
-  await inParallel(requests.map((request, i) => ({ request, i })), PAYERS, async ({ request, i }) => {
-    if (i >= holdBack) await stopCalled;
-    let last;
-    for await (const update of bob.sendPayment({ paymentRequest: request, feeLimitMsat: 10_000n, timeoutSeconds: 30 })) last = update;
-    expect(last?.status).toBe('SUCCEEDED');
-    paid++;
-  });
+  await inParallel(
+    requests.map((request, i) => ({ request, i })),
+    PAYERS,
+    async ({ request, i }) => {
+      if (i >= holdBack) await stopCalled;
+      let last;
+      for await (const update of bob.sendPayment({
+        paymentRequest: request,
+        feeLimitMsat: 10_000n,
+        timeoutSeconds: 30,
+      }))
+        last = update;
+      expect(last?.status).toBe('SUCCEEDED');
+      paid++;
+    },
+  );
   const paidAt = performance.now();
   await stopping;
   const afterStop = firstEvents.length;
 
   // Every settlement the first lifetime committed, it announced (and nothing else).
   const reader = new Database(db, { readonly: true });
-  const incoming = (): number => (reader.prepare("SELECT count(*) AS n FROM payments WHERE direction = 'in'").get() as { n: number }).n;
+  const incoming = (): number =>
+    (reader.prepare("SELECT count(*) AS n FROM payments WHERE direction = 'in'").get() as { n: number }).n;
   const rowsAfterStop = incoming();
   expect(rowsAfterStop).toBe(afterStop);
   expect(afterStop).toBeLessThan(COUNT);
@@ -120,10 +143,15 @@ it(`stop() halfway through ${COUNT} settlements loses none: the next start() rec
   const secondEvents: string[] = [];
   second.events.on('payment.received', ({ invoice }) => void secondEvents.push(invoice!.id));
   await second.start();
-  await waitUntil(() => firstEvents.length + secondEvents.length >= COUNT && incoming() >= COUNT, 20_000, `${COUNT} settlements`);
+  await waitUntil(
+    () => firstEvents.length + secondEvents.length >= COUNT && incoming() >= COUNT,
+    20_000,
+    `${COUNT} settlements`,
+  );
   await second.stop();
   const rows = incoming();
-  const settled = (reader.prepare("SELECT count(*) AS n FROM invoices WHERE status = 'settled'").get() as { n: number }).n;
+  const settled = (reader.prepare("SELECT count(*) AS n FROM invoices WHERE status = 'settled'").get() as { n: number })
+    .n;
   reader.close();
 
   const all = [...firstEvents, ...secondEvents];
@@ -140,5 +168,10 @@ it(`stop() halfway through ${COUNT} settlements loses none: the next start() rec
   expect(new Set(all).size).toBe(COUNT);
   expect([...new Set(all)].sort()).toEqual([...ids].sort());
   const macaroons = new Map(Object.entries(sim.node('alice').macaroons));
-  expect(findLeaks(macaroons, logger.lines.map((text, i) => ({ where: `line ${i}`, text })))).toEqual([]);
+  expect(
+    findLeaks(
+      macaroons,
+      logger.lines.map((text, i) => ({ where: `line ${i}`, text })),
+    ),
+  ).toEqual([]);
 }, 60_000);

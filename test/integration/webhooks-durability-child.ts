@@ -12,7 +12,12 @@ import { createWebhookService } from '../../src/webhooks/outbox/webhook-service.
 const [filename, url] = process.argv.slice(2) as [string, string];
 const store = createSqliteStore({ filename });
 const fake = createFakeLnd();
-const lightning = createLightning({ lnd: fake.lnd, rates: createFixedRates('87654.32'), store, settlement: { minBackoffMs: 5, maxBackoffMs: 50 } });
+const lightning = createLightning({
+  lnd: fake.lnd,
+  rates: createFixedRates('87654.32'),
+  store,
+  settlement: { minBackoffMs: 5, maxBackoffMs: 50 },
+});
 // The endpoint exists before start, as a configured endpoint would.
 await store.migrate();
 await createWebhookService({ store }).addEndpoint({
@@ -31,11 +36,16 @@ lightning.events.on('invoice.settled', ({ invoice }) => {
     for (const delivery of items) {
       const event = await store.webhookOutbox.getEvent(delivery.eventId);
       if (event?.type === 'invoice.settled') {
-        process.stdout.write(`${JSON.stringify({ eventId: event.id, invoiceId: invoice.id, status: delivery.status })}\n`, () => process.kill(process.pid, 'SIGKILL'));
+        process.stdout.write(
+          `${JSON.stringify({ eventId: event.id, invoiceId: invoice.id, status: delivery.status })}\n`,
+          () => process.kill(process.pid, 'SIGKILL'),
+        );
         return;
       }
     }
-    process.stdout.write('{"error":"no invoice.settled outbox row after commit"}\n', () => process.kill(process.pid, 'SIGKILL'));
+    process.stdout.write('{"error":"no invoice.settled outbox row after commit"}\n', () =>
+      process.kill(process.pid, 'SIGKILL'),
+    );
   })();
 });
 

@@ -54,10 +54,14 @@ afterAll(async () => {
 });
 
 function runChild(): Promise<{ signal: NodeJS.Signals | null; code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'webhooks-durability-child.ts'), filename, url], {
-    env: { ...process.env, LNKIT_TEST_SECRET: secret },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve(import.meta.dirname, 'webhooks-durability-child.ts'), filename, url],
+    {
+      env: { ...process.env, LNKIT_TEST_SECRET: secret },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -75,7 +79,12 @@ describe('webhook durability across SIGKILL', () => {
   it('delivers a settlement committed just before SIGKILL after restart, with the same webhook-id', async () => {
     const child = await runChild();
     expect(child.signal, child.stderr).toBe('SIGKILL');
-    const report = JSON.parse(child.stdout.trim().split('\n').pop()!) as { eventId: string; invoiceId: string; status: string; error?: string };
+    const report = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
+      eventId: string;
+      invoiceId: string;
+      status: string;
+      error?: string;
+    };
     expect(report.error).toBeUndefined();
     expect(report.eventId).toMatch(/^msg_/);
     expect(verified).toHaveLength(0); // nothing was delivered before the kill
@@ -90,10 +99,15 @@ describe('webhook durability across SIGKILL', () => {
       await dispatcher.runOnce();
       await dispatcher.stop();
       expect(verified.map((e) => e.id)).toEqual([report.eventId]);
-      expect(verified[0]).toMatchObject({ type: 'invoice.settled', data: { invoice_id: report.invoiceId, amount_eur: '19.99', status: 'settled' } });
+      expect(verified[0]).toMatchObject({
+        type: 'invoice.settled',
+        data: { invoice_id: report.invoiceId, amount_eur: '19.99', status: 'settled' },
+      });
       const { items } = await store.webhookOutbox.listDeliveries({ eventId: report.eventId });
       expect(items.map((d) => d.status)).toEqual(['delivered']);
-      console.log(`durability: ${report.eventId} committed, process SIGKILLed (${refusedWhileDown} attempts refused before), delivered after restart`);
+      console.log(
+        `durability: ${report.eventId} committed, process SIGKILLed (${refusedWhileDown} attempts refused before), delivered after restart`,
+      );
     } finally {
       await store.close();
     }

@@ -15,7 +15,12 @@ import { createSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Repositories, Store } from '../../src/store/store.js';
 import { startLndSimulator, type LndSimulator, type SimulatedNode } from '../../src/testing/simulator/index.js';
 import { startTestReceiver, type TestReceiver } from '../../src/webhooks/outbox/test-receiver.js';
-import { generateWebhookSecret, verifyWebhook, WebhookVerificationError, type VerifiedWebhook } from '../../src/webhooks/index.js';
+import {
+  generateWebhookSecret,
+  verifyWebhook,
+  WebhookVerificationError,
+  type VerifiedWebhook,
+} from '../../src/webhooks/index.js';
 import { createCollectingLogger, recordEvents } from '../helpers/collect.js';
 import { waitUntil } from '../helpers/wait.js';
 
@@ -83,7 +88,11 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const fastDelivery: NonNullable<WebhooksConfig['delivery']> = { retrySchedule: [50, 50, 50], pollIntervalMs: 20, timeoutMs: 5_000 };
+const fastDelivery: NonNullable<WebhooksConfig['delivery']> = {
+  retrySchedule: [50, 50, 50],
+  pollIntervalMs: 20,
+  timeoutMs: 5_000,
+};
 
 /** A loopback endpoint at `path` that the receiver verifies with `secret`, answering `status(n)`. */
 function route(path: string, secret = generateWebhookSecret(), status: (n: number) => number = () => 200) {
@@ -91,7 +100,10 @@ function route(path: string, secret = generateWebhookSecret(), status: (n: numbe
   return { url: `${base}${path}`, secret, allowInsecure: true, allowPrivateNetwork: true } as const;
 }
 
-async function open(webhooks?: WebhooksConfig, store: Store = createSqliteStore({ filename: join(dir, 'lnkit.db') })): Promise<Lightning> {
+async function open(
+  webhooks?: WebhooksConfig,
+  store: Store = createSqliteStore({ filename: join(dir, 'lnkit.db') }),
+): Promise<Lightning> {
   lightning = createLightning({
     lnd: aliceLnd,
     rates: createFixedRates('87654.32'),
@@ -117,8 +129,15 @@ describe('webhooks through createLightning (simulator + SQLite + HTTP)', () => {
   it('delivers invoice.created, then invoice.settled and payment.received when bob pays; honours an events filter', async () => {
     const all = route('/all');
     const settledOnly = route('/settled');
-    const ln = await open({ endpoints: [all, { ...settledOnly, events: ['invoice.settled'] }], delivery: fastDelivery });
-    const invoice = await ln.invoices.create({ amountEur: '19.99', description: 'Order 42', metadata: { order_id: '42' } });
+    const ln = await open({
+      endpoints: [all, { ...settledOnly, events: ['invoice.settled'] }],
+      delivery: fastDelivery,
+    });
+    const invoice = await ln.invoices.create({
+      amountEur: '19.99',
+      description: 'Order 42',
+      metadata: { order_id: '42' },
+    });
 
     await waitUntil(() => at('/all').length === 1, 5_000, 'invoice.created');
     const created = at('/all')[0]!.verified!;
@@ -149,9 +168,20 @@ describe('webhooks through createLightning (simulator + SQLite + HTTP)', () => {
     // One event, two endpoints: the same webhook-id and the same bytes.
     expect(at('/settled')[0]!.headers['webhook-id']).toBe(settled.headers['webhook-id']);
     expect(at('/settled')[0]!.body.equals(settled.body)).toBe(true);
-    expect(settled.verified!.data).toMatchObject({ invoice_id: invoice.id, status: 'settled', amount_paid_sats: 22806, amount_eur: '19.99' });
+    expect(settled.verified!.data).toMatchObject({
+      invoice_id: invoice.id,
+      status: 'settled',
+      amount_paid_sats: 22806,
+      amount_eur: '19.99',
+    });
     const payment = at('/all').find((r) => r.verified!.type === 'payment.received')!.verified!;
-    expect(payment.data).toMatchObject({ invoice_id: invoice.id, direction: 'in', amount_sats: 22806, amount_eur: '19.99', rate: '87654.32' });
+    expect(payment.data).toMatchObject({
+      invoice_id: invoice.id,
+      direction: 'in',
+      amount_sats: 22806,
+      amount_eur: '19.99',
+      rate: '87654.32',
+    });
     expect(JSON.stringify(received.map((r) => r.body.toString()))).not.toMatch(/preimage/i);
   });
 
@@ -166,27 +196,44 @@ describe('webhooks through createLightning (simulator + SQLite + HTTP)', () => {
     expect(second!.headers['webhook-id']).toBe(first!.headers['webhook-id']);
 
     const [endpoint] = await ln.webhooks.listEndpoints();
-    const log = await waitUntil(async () => {
-      const page = await ln.webhooks.deliveries({ endpointId: endpoint!.id });
-      return page.items[0]?.status === 'delivered' ? page : null;
-    }, 5_000, 'delivered');
+    const log = await waitUntil(
+      async () => {
+        const page = await ln.webhooks.deliveries({ endpointId: endpoint!.id });
+        return page.items[0]?.status === 'delivered' ? page : null;
+      },
+      5_000,
+      'delivered',
+    );
     expect(log.items).toHaveLength(1);
     const delivery = log.items[0]!;
     expect(delivery).toMatchObject({ eventType: 'invoice.created', attempts: 2, lastStatusCode: 200, lastError: null });
-    expect(delivery.attemptLog.map((a) => [a.attempt, a.statusCode])).toEqual([[1, 500], [2, 200]]);
+    expect(delivery.attemptLog.map((a) => [a.attempt, a.statusCode])).toEqual([
+      [1, 500],
+      [2, 200],
+    ]);
     expect(delivery.attemptLog[0]!.error).toMatch(/^HTTP 500/);
     expect(delivery.attemptLog[1]!.error).toBeNull();
     for (const a of delivery.attemptLog) expect(a.latencyMs).toBeGreaterThanOrEqual(0);
 
     const again = await ln.webhooks.redeliver(delivery.id);
-    expect(again).toMatchObject({ eventId: delivery.eventId, endpointId: endpoint!.id, status: 'pending', attempts: 0 });
+    expect(again).toMatchObject({
+      eventId: delivery.eventId,
+      endpointId: endpoint!.id,
+      status: 'pending',
+      attempts: 0,
+    });
     expect(again.id).not.toBe(delivery.id);
     await waitUntil(() => at('/flaky').length === 3, 5_000, 'the redelivery');
     const third = at('/flaky')[2]!;
     expect(third.status).toBe(200);
     expect(third.body.equals(first!.body)).toBe(true);
     expect(third.headers['webhook-id']).toBe(first!.headers['webhook-id']);
-    await waitUntil(async () => (await ln.webhooks.deliveries({ endpointId: endpoint!.id })).items.every((d) => d.status === 'delivered'), 5_000, 'both delivered');
+    await waitUntil(
+      async () =>
+        (await ln.webhooks.deliveries({ endpointId: endpoint!.id })).items.every((d) => d.status === 'delivered'),
+      5_000,
+      'both delivered',
+    );
   });
 
   it('410 disables the endpoint, emits webhook.endpoint_disabled, and the metrics count every attempt', async () => {
@@ -209,10 +256,14 @@ describe('webhooks through createLightning (simulator + SQLite + HTTP)', () => {
     expect((await ln.webhooks.deliveries({ endpointId: goneEndpoint.id })).items).toHaveLength(1);
     expect(at('/gone')).toHaveLength(1);
 
-    const counters = await waitUntil(async () => {
-      const snapshot = await ln.metrics.snapshot();
-      return snapshot.counters.webhook_delivery_attempts >= 3 ? snapshot.counters : null;
-    }, 5_000, 'three attempts counted');
+    const counters = await waitUntil(
+      async () => {
+        const snapshot = await ln.metrics.snapshot();
+        return snapshot.counters.webhook_delivery_attempts >= 3 ? snapshot.counters : null;
+      },
+      5_000,
+      'three attempts counted',
+    );
     expect((await ln.webhooks.deliveries({ status: 'pending' })).items).toEqual([]);
     expect(counters.webhook_delivery_attempts).toBe(received.length);
     expect(counters.webhook_delivery_attempts).toBe(3);
@@ -222,7 +273,12 @@ describe('webhooks through createLightning (simulator + SQLite + HTTP)', () => {
 
   it('addEndpoint / listEndpoints / rotateSecret / removeEndpoint at runtime; both secrets verify during a rotation', async () => {
     const ln = await open();
-    const created = await ln.webhooks.addEndpoint({ url: `${base}/rot`, events: ['invoice.created'], allowInsecure: true, allowPrivateNetwork: true });
+    const created = await ln.webhooks.addEndpoint({
+      url: `${base}/rot`,
+      events: ['invoice.created'],
+      allowInsecure: true,
+      allowPrivateNetwork: true,
+    });
     const oldSecret = created.secret;
     expect(oldSecret).toMatch(/^whsec_/);
     const listed = await ln.webhooks.listEndpoints();
@@ -274,11 +330,18 @@ describe('webhooks through createLightning (simulator + SQLite + HTTP)', () => {
     ];
     for (const [input, message] of bad) {
       const error = await ln.webhooks.addEndpoint(input as never).catch((e: unknown) => e);
-      expect(error, JSON.stringify(input)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(message) });
+      expect(error, JSON.stringify(input)).toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringMatching(message),
+      });
       expect((error as Error).message).not.toContain(secret.slice(6));
     }
     expect(await ln.webhooks.listEndpoints()).toEqual([]);
-    for (const call of [() => ln.webhooks.removeEndpoint('whe_nope'), () => ln.webhooks.redeliver('whd_nope'), () => ln.webhooks.rotateSecret('whe_nope')]) {
+    for (const call of [
+      () => ln.webhooks.removeEndpoint('whe_nope'),
+      () => ln.webhooks.redeliver('whd_nope'),
+      () => ln.webhooks.rotateSecret('whe_nope'),
+    ]) {
       await expect(call()).rejects.toMatchObject({ code: 'WEBHOOK_NOT_FOUND' });
     }
     expect(await ln.webhooks.listEndpoints()).toEqual([]);
@@ -292,7 +355,10 @@ describe('webhooks through createLightning (simulator + SQLite + HTTP)', () => {
       store,
       webhooks: { endpoints: [{ url: `${base}/cfg`, ...loopback }] },
     });
-    await expect(configured.start()).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/secret/) });
+    await expect(configured.start()).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/secret/),
+    });
     expect(await store.webhookEndpoints.list()).toEqual([]);
     await configured.stop();
   });

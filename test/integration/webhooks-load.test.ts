@@ -66,7 +66,11 @@ describe('webhooks under load (SQLite file + local HTTP)', () => {
     for (let i = 0; i < COUNT; i++) {
       // One transaction per settlement, as the settlement watcher does.
       const id = await store.transaction((tx) =>
-        enqueueWebhookEvent(tx, { type: 'invoice.settled', data: { invoice_id: `inv_${i}`, amount_sats: 1000 + i }, occurredAt: new Date() }),
+        enqueueWebhookEvent(tx, {
+          type: 'invoice.settled',
+          data: { invoice_id: `inv_${i}`, amount_sats: 1000 + i },
+          occurredAt: new Date(),
+        }),
       );
       ids.push(id!);
     }
@@ -76,7 +80,8 @@ describe('webhooks under load (SQLite file + local HTTP)', () => {
     const dispatcher = createWebhookDispatcher({ store, concurrency: 16 });
     const sendStart = performance.now();
     let attempted = 0;
-    for (let round = 0; round < 5 && (await store.webhookOutbox.countPending()) > 0; round++) attempted += await dispatcher.runOnce();
+    for (let round = 0; round < 5 && (await store.webhookOutbox.countPending()) > 0; round++)
+      attempted += await dispatcher.runOnce();
     const sendMs = performance.now() - sendStart;
     await dispatcher.stop();
 

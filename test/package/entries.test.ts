@@ -42,21 +42,35 @@ describe('package entries', () => {
   const built = existsSync(join(root, 'dist/index.js'));
   it.skipIf(!built).each(exportKeys)('%s imports in a fresh Node process and exports something', (key) => {
     const specifier = key === '.' ? 'lnkit' : `lnkit/${entryName(key)}`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import('${specifier}'); console.log(Object.keys(m).length);`], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const m = await import('${specifier}'); console.log(Object.keys(m).length);`],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     expect(Number(out.trim())).toBeGreaterThan(0);
   });
 
   const loadedBy = (specifier: string): string[] => {
     const result = spawnSync(
       process.execPath,
-      ['--no-warnings', '--experimental-loader', join(import.meta.dirname, 'record-loader.mjs'), '--input-type=module', '-e', `await import('${specifier}')`],
+      [
+        '--no-warnings',
+        '--experimental-loader',
+        join(import.meta.dirname, 'record-loader.mjs'),
+        '--input-type=module',
+        '-e',
+        `await import('${specifier}')`,
+      ],
       { cwd: root, encoding: 'utf8' },
     );
     expect(result.status, result.stderr).toBe(0);
-    return result.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7));
+    return result.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('LOADED '))
+      .map((l) => l.slice(7));
   };
 
   it.skipIf(!built)('importing lnkit/bolt11 loads neither kysely nor better-sqlite3 nor gRPC (fresh process)', () => {

@@ -17,7 +17,10 @@ describe('lnkit/webhooks bundle', () => {
   it('a verifyWebhook consumer bundles only src/webhooks/ and the error base, ≤ 3 KB gzipped', async () => {
     const entry = join(dir, 'consumer.ts');
     const target = join(root, 'src/webhooks/index.ts').replace(/\\/g, '/');
-    writeFileSync(entry, `import { verifyWebhook } from '${target}';\nexport const check = (b: Uint8Array, h: Record<string, string>, s: string) => verifyWebhook({ body: b, headers: h, secret: s });\n`);
+    writeFileSync(
+      entry,
+      `import { verifyWebhook } from '${target}';\nexport const check = (b: Uint8Array, h: Record<string, string>, s: string) => verifyWebhook({ body: b, headers: h, secret: s });\n`,
+    );
     const result = await build({
       entryPoints: [entry],
       bundle: true,
@@ -29,14 +32,21 @@ describe('lnkit/webhooks bundle', () => {
       metafile: true,
       logLevel: 'silent',
     });
-    const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, resolve(process.cwd(), p)).replace(/\\/g, '/'));
-    const foreign = inputs.filter((p) => !p.startsWith('src/webhooks/') && p !== 'src/lightning-error.ts' && !p.endsWith('consumer.ts'));
+    const inputs = Object.keys(result.metafile.inputs).map((p) =>
+      relative(root, resolve(process.cwd(), p)).replace(/\\/g, '/'),
+    );
+    const foreign = inputs.filter(
+      (p) => !p.startsWith('src/webhooks/') && p !== 'src/lightning-error.ts' && !p.endsWith('consumer.ts'),
+    );
     expect(foreign).toEqual([]);
     expect(inputs.some((p) => p.startsWith('node_modules/'))).toBe(false);
     const code = result.outputFiles[0]!.contents;
     const gzipped = gzipSync(code, { level: 9 }).length;
-    console.log(`lnkit/webhooks verifyWebhook consumer: ${code.length} B minified, ${gzipped} B gzipped (budget 3072 B); inputs: ${inputs.join(', ')}`);
+    console.log(
+      `lnkit/webhooks verifyWebhook consumer: ${code.length} B minified, ${gzipped} B gzipped (budget 3072 B); inputs: ${inputs.join(', ')}`,
+    );
     expect(gzipped).toBeLessThanOrEqual(3072);
-    for (const banned of ['grpc', 'kysely', 'big.js', 'eventemitter3']) expect(Buffer.from(code).toString()).not.toContain(banned);
+    for (const banned of ['grpc', 'kysely', 'big.js', 'eventemitter3'])
+      expect(Buffer.from(code).toString()).not.toContain(banned);
   });
 });

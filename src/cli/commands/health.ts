@@ -32,17 +32,22 @@ export function registerHealth(program: Command, run: CommandRunner): void {
           lightning = createLightning({ lnd, rates, store });
         }
         const report = await lightning.health();
-        session.printer.result(report, () =>
-          `Status: ${report.status}\n\n` +
-          formatTable(
-            [{ header: 'CHECK' }, { header: 'OK' }, { header: 'MS', align: 'right' }, { header: 'DETAIL' }],
-            report.checks.map((c) => [c.name, c.healthy ? 'yes' : 'NO', String(c.latencyMs), c.detail]),
-          ),
+        session.printer.result(
+          report,
+          () =>
+            `Status: ${report.status}\n\n` +
+            formatTable(
+              [{ header: 'CHECK' }, { header: 'OK' }, { header: 'MS', align: 'right' }, { header: 'DETAIL' }],
+              report.checks.map((c) => [c.name, c.healthy ? 'yes' : 'NO', String(c.latencyMs), c.detail]),
+            ),
         );
         if (report.status === 'ok') return;
         const lndDown = report.checks.some((c) => c.name === 'lnd_connection' && !c.healthy);
         const failing = report.checks.filter((c) => !c.healthy).map((c) => c.name);
-        throw new CommandFailedError(`${report.status}: ${failing.join(', ')} unhealthy`, lndDown ? EXIT_CODES.lndUnreachable : EXIT_CODES.other);
+        throw new CommandFailedError(
+          `${report.status}: ${failing.join(', ')} unhealthy`,
+          lndDown ? EXIT_CODES.lndUnreachable : EXIT_CODES.other,
+        );
       }),
     );
 }

@@ -13,13 +13,19 @@ export function formatInvoice(invoice: Invoice): string {
     ['ID', invoice.id],
     ['Status', invoice.status],
     ['Amount', `${eur(invoice)} = ${formatMsat(invoice.amountMsat)}`],
-    ['Rate', invoice.rate ? `${invoice.rate.toFixed()} EUR/BTC (${invoice.rateSource ?? 'unknown source'}, ${formatDate(invoice.rateFetchedAt)})` : '-'],
+    [
+      'Rate',
+      invoice.rate
+        ? `${invoice.rate.toFixed()} EUR/BTC (${invoice.rateSource ?? 'unknown source'}, ${formatDate(invoice.rateFetchedAt)})`
+        : '-',
+    ],
     ['Description', invoice.description || '-'],
     ['Payment hash', invoice.paymentHash],
     ['Created', formatDate(invoice.createdAt)],
     ['Expires', formatDate(invoice.expiresAt)],
   ];
-  if (invoice.settledAt) pairs.push(['Settled', `${formatDate(invoice.settledAt)}, paid ${formatMsat(invoice.amountPaidMsat ?? 0n)}`]);
+  if (invoice.settledAt)
+    pairs.push(['Settled', `${formatDate(invoice.settledAt)}, paid ${formatMsat(invoice.amountPaidMsat ?? 0n)}`]);
   if (invoice.closedAt) pairs.push(['Closed', formatDate(invoice.closedAt)]);
   pairs.push(['Request', invoice.paymentRequest]);
   return formatKeyValues(pairs);

@@ -23,7 +23,11 @@ function interrupted(): Error {
  * Shows the invoice for payment and waits for `payment.received` for it.
  * @throws {CommandFailedError} when it expires first
  */
-export async function waitForPayment(session: Session, lightning: Lightning, invoice: Invoice): Promise<PaymentReceivedEvent> {
+export async function waitForPayment(
+  session: Session,
+  lightning: Lightning,
+  invoice: Invoice,
+): Promise<PaymentReceivedEvent> {
   const { printer, io } = session;
   // Progress goes to stdout for humans, to stderr with --json (stdout then holds only the result).
   const progress = printer.json ? io.stderr : io.stdout;

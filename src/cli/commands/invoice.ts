@@ -14,20 +14,24 @@ const PAYMENT_HASH = /^[0-9a-f]{64}$/i;
 /** Commander parser for a positive number of hours → whole seconds (at least 1). */
 export function parseExpiryHours(value: string): number {
   const hours = Number(value);
-  if (value.trim() === '' || !Number.isFinite(hours) || hours <= 0) throw new InvalidArgumentError(`expected a positive number of hours, got ${JSON.stringify(value)}`);
+  if (value.trim() === '' || !Number.isFinite(hours) || hours <= 0)
+    throw new InvalidArgumentError(`expected a positive number of hours, got ${JSON.stringify(value)}`);
   return Math.max(1, Math.round(hours * 3600));
 }
 
 /** Commander parser for a positive integer (limits). */
 export function parsePositiveInt(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError(`expected a positive integer, got ${JSON.stringify(value)}`);
   return n;
 }
 
 async function findInvoice(session: Session, idOrHash: string): Promise<Invoice> {
   const lightning = await session.lightning();
-  return PAYMENT_HASH.test(idOrHash) ? lightning.invoices.getByPaymentHash(idOrHash.toLowerCase()) : lightning.invoices.get(idOrHash);
+  return PAYMENT_HASH.test(idOrHash)
+    ? lightning.invoices.getByPaymentHash(idOrHash.toLowerCase())
+    : lightning.invoices.get(idOrHash);
 }
 
 interface CreateOptions {
@@ -67,14 +71,22 @@ export function registerInvoice(program: Command, run: CommandRunner): void {
         if (!session.printer.json) session.io.stdout.write(formatInvoice(created) + '\n');
         const { payment } = await waitForPayment(session, lightning, created);
         const settled = await lightning.invoices.get(created.id);
-        session.printer.result({ invoice: settled, payment }, () => `Paid: ${formatMsat(payment.amountMsat)} for ${settled.id} at ${formatDate(settled.settledAt ?? payment.createdAt)}\n`);
+        session.printer.result(
+          { invoice: settled, payment },
+          () =>
+            `Paid: ${formatMsat(payment.amountMsat)} for ${settled.id} at ${formatDate(settled.settledAt ?? payment.createdAt)}\n`,
+        );
       }),
     );
 
   invoice
     .command('list')
     .description('list invoices, newest first')
-    .option('--status <status>', 'only this status: open, accepted, settled, cancelled, expired (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--status <status>',
+      'only this status: open, accepted, settled, cancelled, expired (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--limit <n>', 'how many (1-1000, default 50)', parsePositiveInt)
     .option('--cursor <cursor>', 'the next-page cursor printed by a previous list')
     .action(
@@ -85,7 +97,12 @@ export function registerInvoice(program: Command, run: CommandRunner): void {
           ...(options.limit === undefined ? {} : { limit: options.limit }),
           ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
         });
-        session.printer.result(page, () => formatInvoiceTable(page.items) + (page.nextCursor ? `\nMore: lnkit invoice list --cursor ${page.nextCursor}\n` : ''));
+        session.printer.result(
+          page,
+          () =>
+            formatInvoiceTable(page.items) +
+            (page.nextCursor ? `\nMore: lnkit invoice list --cursor ${page.nextCursor}\n` : ''),
+        );
       }),
     );
 

@@ -50,8 +50,12 @@ export function registerPay(program: Command, run: CommandRunner): void {
           ...(options.payTimeout === undefined ? {} : { timeoutSeconds: Number(options.payTimeout) }),
         });
         session.printer.result(payment, () => formatPayment(payment));
-        if (payment.status === 'failed') throw new CommandFailedError(`payment failed: ${payment.failureReason ?? 'unknown reason'}`);
-        if (payment.status !== 'succeeded') throw new CommandFailedError(`payment is ${payment.status}: its outcome is not known yet; lnkit keeps tracking it`);
+        if (payment.status === 'failed')
+          throw new CommandFailedError(`payment failed: ${payment.failureReason ?? 'unknown reason'}`);
+        if (payment.status !== 'succeeded')
+          throw new CommandFailedError(
+            `payment is ${payment.status}: its outcome is not known yet; lnkit keeps tracking it`,
+          );
       }),
     );
 }

@@ -13,7 +13,7 @@ export function registerSim(program: Command, run: CommandRunner): void {
   program
     .command('sim')
     .description('run a simulated Lightning network (alice, bob, carol, dave) and print how to connect, until Ctrl+C')
-    .option('--dir <folder>', 'write each node\'s tls.cert and macaroons here (default: a new temporary folder)')
+    .option('--dir <folder>', "write each node's tls.cert and macaroons here (default: a new temporary folder)")
     .action(
       run(async (session, options: SimOptions) => {
         const { runSimCommand } = await import('../../testing/simulator/sim-command.js');

@@ -51,7 +51,10 @@ export function registerStatus(program: Command, run: CommandRunner): void {
             ['Network', report.network],
             ['LND version', report.version],
             ['Block height', String(report.blockHeight)],
-            ['Synced', `${report.syncedToChain ? 'yes' : 'no'} (chain), ${report.syncedToGraph ? 'yes' : 'no'} (graph)`],
+            [
+              'Synced',
+              `${report.syncedToChain ? 'yes' : 'no'} (chain), ${report.syncedToGraph ? 'yes' : 'no'} (graph)`,
+            ],
             ['Peers', String(report.peers)],
             ['Channels', `${report.channels.active} active / ${report.channels.total} total`],
             ['Capacity', formatSat(report.capacitySat)],

@@ -43,13 +43,24 @@ export function formatDeliveryTable(deliveries: readonly WebhookDelivery[]): str
       { header: 'NEXT ATTEMPT' },
       { header: 'CREATED' },
     ],
-    deliveries.map((d) => [d.id, d.eventType ?? '-', d.endpointId, d.status, String(d.attempts), lastResult(d), formatDate(d.nextAttemptAt), formatDate(d.createdAt)]),
+    deliveries.map((d) => [
+      d.id,
+      d.eventType ?? '-',
+      d.endpointId,
+      d.status,
+      String(d.attempts),
+      lastResult(d),
+      formatDate(d.nextAttemptAt),
+      formatDate(d.createdAt),
+    ]),
   );
 }
 
 /** Adds the `webhooks` command group to `program`. */
 export function registerWebhooks(program: Command, run: CommandRunner): void {
-  const webhooks = program.command('webhooks').description('webhook endpoints, the delivery log and redelivery (store only, no LND)');
+  const webhooks = program
+    .command('webhooks')
+    .description('webhook endpoints, the delivery log and redelivery (store only, no LND)');
 
   webhooks
     .command('endpoints')
@@ -61,7 +72,14 @@ export function registerWebhooks(program: Command, run: CommandRunner): void {
           endpoints.length === 0
             ? 'No webhook endpoints.\n'
             : formatTable(
-                [{ header: 'ID' }, { header: 'URL' }, { header: 'ENABLED' }, { header: 'EVENTS' }, { header: 'SECRETS', align: 'right' }, { header: 'CREATED' }],
+                [
+                  { header: 'ID' },
+                  { header: 'URL' },
+                  { header: 'ENABLED' },
+                  { header: 'EVENTS' },
+                  { header: 'SECRETS', align: 'right' },
+                  { header: 'CREATED' },
+                ],
                 endpoints.map((e) => [
                   e.id,
                   e.url,
@@ -79,18 +97,29 @@ export function registerWebhooks(program: Command, run: CommandRunner): void {
     .command('deliveries')
     .description('list deliveries, newest first, with their last result')
     .option('--endpoint <id>', 'only this endpoint')
-    .option('--status <status>', 'only this status: pending, delivered, failed, cancelled (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--status <status>',
+      'only this status: pending, delivered, failed, cancelled (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--limit <n>', 'how many (default 50)', parsePositiveInt)
     .option('--cursor <cursor>', 'the next-page cursor printed by a previous list')
     .action(
       run(async (session, options: DeliveryOptions) => {
-        const page = await (await webhooksApi(session)).deliveries({
+        const page = await (
+          await webhooksApi(session)
+        ).deliveries({
           ...(options.endpoint === undefined ? {} : { endpointId: options.endpoint }),
           ...(options.status ? { status: options.status } : {}),
           limit: options.limit ?? 50,
           ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
         });
-        session.printer.result(page, () => formatDeliveryTable(page.items) + (page.nextCursor ? `\nMore: lnkit webhooks deliveries --cursor ${page.nextCursor}\n` : ''));
+        session.printer.result(
+          page,
+          () =>
+            formatDeliveryTable(page.items) +
+            (page.nextCursor ? `\nMore: lnkit webhooks deliveries --cursor ${page.nextCursor}\n` : ''),
+        );
       }),
     );
 

@@ -52,7 +52,8 @@ export interface ResolvedLndConfig {
 
 function positiveInt(field: string, value: number | undefined, fallback: number, min = 1): number {
   const n = value ?? fallback;
-  if (!Number.isInteger(n) || n < min) throw new ValidationError(field, `expected an integer ≥ ${min}, got ${String(value)}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new ValidationError(field, `expected an integer ≥ ${min}, got ${String(value)}`);
   return n;
 }
 
@@ -61,7 +62,8 @@ function positiveInt(field: string, value: number | undefined, fallback: number,
  * @throws {ValidationError} naming the bad field
  */
 export function resolveLndConfig(config: LndClientConfig): ResolvedLndConfig {
-  if (typeof config !== 'object' || config === null) throw new ValidationError('config', `expected an object, got ${String(config)}`);
+  if (typeof config !== 'object' || config === null)
+    throw new ValidationError('config', `expected an object, got ${String(config)}`);
   let socket: string;
   let certPem: Buffer | null;
   let macaroonHex: string;
@@ -78,7 +80,10 @@ export function resolveLndConfig(config: LndClientConfig): ResolvedLndConfig {
   if (config.onConnectionChange !== undefined && typeof config.onConnectionChange !== 'function') {
     throw new ValidationError('onConnectionChange', `expected a function, got ${typeof config.onConnectionChange}`);
   }
-  if (config.serverNameOverride !== undefined && (typeof config.serverNameOverride !== 'string' || config.serverNameOverride === '')) {
+  if (
+    config.serverNameOverride !== undefined &&
+    (typeof config.serverNameOverride !== 'string' || config.serverNameOverride === '')
+  ) {
     throw new ValidationError('serverNameOverride', 'expected a non-empty host name');
   }
   return Object.freeze({

@@ -26,10 +26,30 @@ describe('parseLndconnect', () => {
   });
 
   it.each([
-    ['without cert', `lndconnect://node.example.com:10009?macaroon=${macaroonBytes.toString('base64url')}`, 'node.example.com:10009', false],
-    ['without port (default 10009)', `lndconnect://node.example.com?macaroon=${macaroonBytes.toString('base64url')}`, 'node.example.com:10009', false],
-    ['with an IPv6 host', `lndconnect://[::1]:10010?macaroon=${macaroonBytes.toString('base64url')}`, '[::1]:10010', false],
-    ['with plain base64 (+ read as space)', `lndconnect://h:1?cert=${der.toString('base64').replace(/=+$/, '')}&macaroon=${macaroonBytes.toString('base64')}`, 'h:1', true],
+    [
+      'without cert',
+      `lndconnect://node.example.com:10009?macaroon=${macaroonBytes.toString('base64url')}`,
+      'node.example.com:10009',
+      false,
+    ],
+    [
+      'without port (default 10009)',
+      `lndconnect://node.example.com?macaroon=${macaroonBytes.toString('base64url')}`,
+      'node.example.com:10009',
+      false,
+    ],
+    [
+      'with an IPv6 host',
+      `lndconnect://[::1]:10010?macaroon=${macaroonBytes.toString('base64url')}`,
+      '[::1]:10010',
+      false,
+    ],
+    [
+      'with plain base64 (+ read as space)',
+      `lndconnect://h:1?cert=${der.toString('base64').replace(/=+$/, '')}&macaroon=${macaroonBytes.toString('base64')}`,
+      'h:1',
+      true,
+    ],
   ])('accepts a URI %s', (_label, uri, socket, hasCert) => {
     const parts = parseLndconnect(uri);
     expect(parts.socket).toBe(socket);
@@ -114,7 +134,10 @@ describe('resolveLndConfig', () => {
     [{ socket: '127.0.0.1', cert: certPem, macaroon: macaroonHex }, 'socket'],
     [{ socket: '127.0.0.1:1', cert: certPem, macaroon: macaroonHex, timeoutMs: 0 }, 'timeoutMs'],
     [{ socket: '127.0.0.1:1', cert: certPem, macaroon: macaroonHex, maxRetries: -1 }, 'maxRetries'],
-    [{ socket: '127.0.0.1:1', cert: certPem, macaroon: macaroonHex, breaker: { consecutiveFailures: 1.5 } }, 'breaker.consecutiveFailures'],
+    [
+      { socket: '127.0.0.1:1', cert: certPem, macaroon: macaroonHex, breaker: { consecutiveFailures: 1.5 } },
+      'breaker.consecutiveFailures',
+    ],
     [{ socket: '127.0.0.1:1', cert: certPem, macaroon: macaroonHex, serverNameOverride: '' }, 'serverNameOverride'],
   ])('rejects %o', (config, field) => {
     expect(() => resolveLndConfig(config)).toThrow(ValidationError);

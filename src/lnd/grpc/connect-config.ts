@@ -27,7 +27,10 @@ export function checkSocket(socket: unknown, field = 'socket'): string {
   const match = typeof socket === 'string' ? SOCKET.exec(socket) : null;
   const port = match ? Number(match[2]) : 0;
   if (!match || port < 1 || port > 65_535) {
-    throw new ValidationError(field, `expected "host:port" with a port in 1-65535, got ${typeof socket === 'string' ? JSON.stringify(socket) : typeof socket}`);
+    throw new ValidationError(
+      field,
+      `expected "host:port" with a port in 1-65535, got ${typeof socket === 'string' ? JSON.stringify(socket) : typeof socket}`,
+    );
   }
   return socket as string;
 }
@@ -35,7 +38,8 @@ export function checkSocket(socket: unknown, field = 'socket'): string {
 function decodeBase64(param: string, value: string): Buffer {
   // URLSearchParams turns a '+' of plain base64 into a space.
   const cleaned = value.replace(/ /g, '+');
-  if (!BASE64.test(cleaned)) throw new ValidationError('lndconnect', `expected ${param} as base64url, got invalid characters`);
+  if (!BASE64.test(cleaned))
+    throw new ValidationError('lndconnect', `expected ${param} as base64url, got invalid characters`);
   return Buffer.from(cleaned.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 }
 
@@ -46,18 +50,24 @@ function decodeBase64(param: string, value: string): Buffer {
  */
 export function parseLndconnect(uri: string): LndconnectParts {
   if (typeof uri !== 'string' || !uri.startsWith('lndconnect://')) {
-    throw new ValidationError('lndconnect', `expected a URI starting with "lndconnect://", got ${typeof uri === 'string' ? `"${uri.slice(0, 13)}…"` : typeof uri}`);
+    throw new ValidationError(
+      'lndconnect',
+      `expected a URI starting with "lndconnect://", got ${typeof uri === 'string' ? `"${uri.slice(0, 13)}…"` : typeof uri}`,
+    );
   }
   let url: URL;
   try {
     url = new URL(uri);
   } catch (error) {
-    throw new ValidationError('lndconnect', 'expected a valid lndconnect URI, got one that does not parse', { cause: error });
+    throw new ValidationError('lndconnect', 'expected a valid lndconnect URI, got one that does not parse', {
+      cause: error,
+    });
   }
   if (url.hostname === '') throw new ValidationError('lndconnect', 'expected a host, got none');
   const socket = checkSocket(`${url.hostname}:${url.port === '' ? '10009' : url.port}`, 'lndconnect');
   const macaroonParam = url.searchParams.get('macaroon');
-  if (macaroonParam === null || macaroonParam === '') throw new ValidationError('lndconnect', 'expected a macaroon parameter, got none');
+  if (macaroonParam === null || macaroonParam === '')
+    throw new ValidationError('lndconnect', 'expected a macaroon parameter, got none');
   const macaroon = decodeBase64('macaroon', macaroonParam).toString('hex');
   if (macaroon === '') throw new ValidationError('lndconnect', 'expected a non-empty macaroon, got 0 bytes');
   const certParam = url.searchParams.get('cert');
@@ -66,7 +76,11 @@ export function parseLndconnect(uri: string): LndconnectParts {
   try {
     new X509Certificate(der);
   } catch (error) {
-    throw new ValidationError('lndconnect', `expected cert as a base64url DER certificate, got ${der.length} bytes that are not one`, { cause: error });
+    throw new ValidationError(
+      'lndconnect',
+      `expected cert as a base64url DER certificate, got ${der.length} bytes that are not one`,
+      { cause: error },
+    );
   }
   return { socket, cert: derToPem(der), macaroon };
 }

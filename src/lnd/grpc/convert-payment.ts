@@ -55,8 +55,10 @@ export function toLndPayment(value: unknown): LndPayment {
   const msg = message(value, where);
   const status = enumValue(msg, 'status', where, STATUSES);
   const rawPreimage = str(msg, 'payment_preimage', where);
-  const preimage = rawPreimage === '' || rawPreimage === ZERO_PREIMAGE ? null : hexString(msg, 'payment_preimage', where, 32);
-  if (status === 'SUCCEEDED' && preimage === null) throw invalidResponse(`${where}.payment_preimage`, 'a preimage on a SUCCEEDED payment', rawPreimage);
+  const preimage =
+    rawPreimage === '' || rawPreimage === ZERO_PREIMAGE ? null : hexString(msg, 'payment_preimage', where, 32);
+  if (status === 'SUCCEEDED' && preimage === null)
+    throw invalidResponse(`${where}.payment_preimage`, 'a preimage on a SUCCEEDED payment', rawPreimage);
   const reason = enumValue(msg, 'failure_reason', where, PREFIXED_REASONS);
   const creationNs = nonNegativeI64(msg, 'creation_time_ns', where);
   const attempts = messages(msg, 'htlcs', where);

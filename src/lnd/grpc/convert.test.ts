@@ -43,11 +43,19 @@ describe('toLndInvoice', () => {
     });
     expect(invoice.creationDate.toISOString()).toBe('2023-11-14T22:13:20.000Z');
     expect(invoice.settleDate?.getTime()).toBe(1_700_000_100_000);
-    expect(invoice.htlcs[0]).toEqual({ chanId: '18446744073709551615', amountMsat: 1_000_000n, acceptHeight: 120, expiryHeight: 200, state: 'SETTLED' });
+    expect(invoice.htlcs[0]).toEqual({
+      chanId: '18446744073709551615',
+      amountMsat: 1_000_000n,
+      acceptHeight: 120,
+      expiryHeight: 200,
+      state: 'SETTLED',
+    });
   });
 
   it('gives null settle date and preimage for an open hold invoice', () => {
-    const invoice = toLndInvoice(invoiceMessage({ state: 'OPEN', settle_date: '0', r_preimage: Buffer.alloc(0), htlcs: [] }));
+    const invoice = toLndInvoice(
+      invoiceMessage({ state: 'OPEN', settle_date: '0', r_preimage: Buffer.alloc(0), htlcs: [] }),
+    );
     expect(invoice.settleDate).toBeNull();
     expect(invoice.preimage).toBeNull();
   });
@@ -64,8 +72,16 @@ describe('toLndInvoice', () => {
     ['add_index above uint64', { add_index: '18446744073709551616' }, /Invoice\.add_index/],
     ['missing memo', { memo: undefined }, /Invoice\.memo/],
     ['htlcs not a list', { htlcs: null }, /Invoice\.htlcs/],
-    ['htlc chan id negative', { htlcs: [{ ...(invoiceMessage().htlcs as object[])[0], chan_id: '-5' }] }, /htlcs\[0\]\.chan_id/],
-    ['htlc state unknown', { htlcs: [{ ...(invoiceMessage().htlcs as object[])[0], state: 'HELD' }] }, /htlcs\[0\]\.state/],
+    [
+      'htlc chan id negative',
+      { htlcs: [{ ...(invoiceMessage().htlcs as object[])[0], chan_id: '-5' }] },
+      /htlcs\[0\]\.chan_id/,
+    ],
+    [
+      'htlc state unknown',
+      { htlcs: [{ ...(invoiceMessage().htlcs as object[])[0], state: 'HELD' }] },
+      /htlcs\[0\]\.state/,
+    ],
   ])('rejects %s', (_label, overrides, field) => {
     expectInvalid(() => toLndInvoice(invoiceMessage(overrides)), field);
   });
@@ -74,9 +90,19 @@ describe('toLndInvoice', () => {
 });
 
 describe('toAddInvoiceResult / toInvoicePage', () => {
-  const good = { r_hash: Buffer.alloc(32, 1), payment_request: 'lnbcrt1', add_index: '9', payment_addr: Buffer.alloc(32, 2) };
+  const good = {
+    r_hash: Buffer.alloc(32, 1),
+    payment_request: 'lnbcrt1',
+    add_index: '9',
+    payment_addr: Buffer.alloc(32, 2),
+  };
   it('converts', () => {
-    expect(toAddInvoiceResult(good)).toEqual({ paymentHash: '01'.repeat(32), paymentRequest: 'lnbcrt1', addIndex: 9n, paymentAddr: '02'.repeat(32) });
+    expect(toAddInvoiceResult(good)).toEqual({
+      paymentHash: '01'.repeat(32),
+      paymentRequest: 'lnbcrt1',
+      addIndex: 9n,
+      paymentAddr: '02'.repeat(32),
+    });
     const page = toInvoicePage({ invoices: [invoiceMessage()], first_index_offset: '7', last_index_offset: '7' });
     expect(page.invoices).toHaveLength(1);
     expect(page.lastIndexOffset).toBe(7n);
@@ -85,13 +111,22 @@ describe('toAddInvoiceResult / toInvoicePage', () => {
     ['empty payment request', { payment_request: '' }, /payment_request/],
     ['short hash', { r_hash: Buffer.alloc(0) }, /r_hash/],
     ['payment addr missing', { payment_addr: null }, /payment_addr/],
-  ])('rejects %s', (_label, overrides, field) => expectInvalid(() => toAddInvoiceResult({ ...good, ...overrides }), field));
+  ])('rejects %s', (_label, overrides, field) =>
+    expectInvalid(() => toAddInvoiceResult({ ...good, ...overrides }), field),
+  );
 });
 
 describe('toLndPayment', () => {
   it('converts a succeeded payment with its route', () => {
     const payment = toLndPayment(paymentMessage());
-    expect(payment).toMatchObject({ status: 'SUCCEEDED', valueMsat: 1_000_000n, feeMsat: 1000n, failureReason: 'NONE', paymentIndex: 5n, preimage: 'cd'.repeat(32) });
+    expect(payment).toMatchObject({
+      status: 'SUCCEEDED',
+      valueMsat: 1_000_000n,
+      feeMsat: 1000n,
+      failureReason: 'NONE',
+      paymentIndex: 5n,
+      preimage: 'cd'.repeat(32),
+    });
     expect(payment.creationDate.getTime()).toBe(1_700_000_000_123);
     expect(payment.route?.hops[0]?.chanId).toBe('9007199254740993');
     expect(payment.route?.totalFeesMsat).toBe(1000n);
@@ -102,7 +137,9 @@ describe('toLndPayment', () => {
     expect(payment.route).toBeNull();
   });
   it('strips the failure reason prefix', () => {
-    const payment = toLndPayment(paymentMessage({ status: 'FAILED', payment_preimage: '', htlcs: [], failure_reason: 'FAILURE_REASON_NO_ROUTE' }));
+    const payment = toLndPayment(
+      paymentMessage({ status: 'FAILED', payment_preimage: '', htlcs: [], failure_reason: 'FAILURE_REASON_NO_ROUTE' }),
+    );
     expect(payment.failureReason).toBe('NO_ROUTE');
   });
   it.each([
@@ -112,7 +149,21 @@ describe('toLndPayment', () => {
     ['succeeded without preimage', { payment_preimage: '0'.repeat(64) }, /payment_preimage/],
     ['unknown failure reason', { failure_reason: 'FAILURE_REASON_SOLAR_FLARE' }, /failure_reason/],
     ['negative fee', { fee_msat: '-3' }, /fee_msat/],
-    ['bad hop pubkey', { htlcs: [{ status: 'SUCCEEDED', route: { ...(paymentMessage().htlcs as { route: object }[])[0]!.route, hops: [{ chan_id: '1', pub_key: 'x', amt_to_forward_msat: '1', fee_msat: '0', expiry: 1 }] } }] }, /hops\[0\]\.pub_key/],
+    [
+      'bad hop pubkey',
+      {
+        htlcs: [
+          {
+            status: 'SUCCEEDED',
+            route: {
+              ...(paymentMessage().htlcs as { route: object }[])[0]!.route,
+              hops: [{ chan_id: '1', pub_key: 'x', amt_to_forward_msat: '1', fee_msat: '0', expiry: 1 }],
+            },
+          },
+        ],
+      },
+      /hops\[0\]\.pub_key/,
+    ],
   ])('rejects %s', (_label, overrides, field) => expectInvalid(() => toLndPayment(paymentMessage(overrides)), field));
   it('converts QueryRoutes routes', () => {
     const route = (paymentMessage().htlcs as { route: object }[])[0]!.route;
@@ -163,7 +214,9 @@ describe('toChannelList / toChannelBalance / toPayReq', () => {
     ['channel point without index', { channel_point: 'ef'.repeat(32) }, /channel_point/],
     ['chan id as a number', { chan_id: Number('877008154718978049') }, /chan_id/],
     ['negative capacity', { capacity: '-1' }, /capacity/],
-  ])('rejects a channel with %s', (_label, overrides, field) => expectInvalid(() => toChannelList({ channels: [channelMessage(overrides)] }), field));
+  ])('rejects a channel with %s', (_label, overrides, field) =>
+    expectInvalid(() => toChannelList({ channels: [channelMessage(overrides)] }), field),
+  );
 
   it('reads msat balances, absent amounts as 0', () => {
     expect(toChannelBalance({ local_balance: { sat: '5', msat: '5000' }, remote_balance: null })).toEqual({
@@ -176,12 +229,19 @@ describe('toChannelList / toChannelBalance / toPayReq', () => {
   });
 
   it('converts a PayReq', () => {
-    expect(toPayReq(payReqMessage())).toMatchObject({ amountMsat: 1_000_000n, descriptionHash: '', paymentAddr: '01'.repeat(32), cltvExpiry: 80 });
+    expect(toPayReq(payReqMessage())).toMatchObject({
+      amountMsat: 1_000_000n,
+      descriptionHash: '',
+      paymentAddr: '01'.repeat(32),
+      cltvExpiry: 80,
+    });
   });
   it.each([
     ['bad destination', { destination: 'nope' }, /destination/],
     ['bad description hash', { description_hash: 'abc' }, /description_hash/],
     ['payment addr of 5 bytes', { payment_addr: Buffer.alloc(5) }, /payment_addr/],
     ['negative msat', { num_msat: '-1' }, /num_msat/],
-  ])('rejects a PayReq with %s', (_label, overrides, field) => expectInvalid(() => toPayReq(payReqMessage(overrides)), field));
+  ])('rejects a PayReq with %s', (_label, overrides, field) =>
+    expectInvalid(() => toPayReq(payReqMessage(overrides)), field),
+  );
 });

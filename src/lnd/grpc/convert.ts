@@ -50,7 +50,8 @@ export function toNodeInfo(value: unknown): LndNodeInfo {
 
 function toChannel(msg: Message, where: string): Channel {
   const channelPoint = str(msg, 'channel_point', where);
-  if (!CHANNEL_POINT.test(channelPoint)) throw invalidResponse(`${where}.channel_point`, '"<txid hex>:<index>"', channelPoint);
+  if (!CHANNEL_POINT.test(channelPoint))
+    throw invalidResponse(`${where}.channel_point`, '"<txid hex>:<index>"', channelPoint);
   const constraints = optionalMessage(msg, 'local_constraints', where);
   return {
     chanId: u64String(msg, 'chan_id', where),

@@ -11,7 +11,10 @@ const HEX = /^(?:[0-9a-fA-F]{2})+$/;
 
 /** DER bytes of a certificate → PEM text. */
 export function derToPem(der: Uint8Array): string {
-  const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
+  const lines =
+    Buffer.from(der)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? [];
   return `${PEM_BEGIN}\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
@@ -27,14 +30,19 @@ export function readCert(cert: string | Uint8Array): Buffer {
     throw new ValidationError('cert', `expected PEM or DER certificate bytes, got ${cert.length} other bytes`);
   }
   if (typeof cert !== 'string' || cert.trim() === '') {
-    throw new ValidationError('cert', `expected PEM text or a file path, got ${typeof cert === 'string' ? 'an empty string' : typeof cert}`);
+    throw new ValidationError(
+      'cert',
+      `expected PEM text or a file path, got ${typeof cert === 'string' ? 'an empty string' : typeof cert}`,
+    );
   }
   if (cert.includes(PEM_BEGIN)) return Buffer.from(cert);
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(cert);
   } catch (error) {
-    throw new ValidationError('cert', `expected PEM text or a readable file path, got ${JSON.stringify(cert)}`, { cause: error });
+    throw new ValidationError('cert', `expected PEM text or a readable file path, got ${JSON.stringify(cert)}`, {
+      cause: error,
+    });
   }
   return readCert(new Uint8Array(bytes));
 }
@@ -49,7 +57,10 @@ export function readMacaroon(macaroon: string | Uint8Array): string {
     return Buffer.from(macaroon).toString('hex');
   }
   if (typeof macaroon !== 'string' || macaroon.trim() === '') {
-    throw new ValidationError('macaroon', `expected hex or a file path, got ${typeof macaroon === 'string' ? 'an empty string' : typeof macaroon}`);
+    throw new ValidationError(
+      'macaroon',
+      `expected hex or a file path, got ${typeof macaroon === 'string' ? 'an empty string' : typeof macaroon}`,
+    );
   }
   const trimmed = macaroon.trim();
   if (HEX.test(trimmed)) return trimmed.toLowerCase();
@@ -58,7 +69,10 @@ export function readMacaroon(macaroon: string | Uint8Array): string {
     bytes = fs.readFileSync(trimmed);
   } catch {
     // No cause: the error could quote the argument, which might be a mistyped secret.
-    throw new ValidationError('macaroon', `expected hex or a readable file path, got a ${trimmed.length}-character string that is neither`);
+    throw new ValidationError(
+      'macaroon',
+      `expected hex or a readable file path, got a ${trimmed.length}-character string that is neither`,
+    );
   }
   return readMacaroon(new Uint8Array(bytes));
 }

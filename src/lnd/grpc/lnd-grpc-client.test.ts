@@ -23,7 +23,10 @@ let port = 0;
 const clients: GrpcLndClient[] = [];
 
 const unavailable = { code: grpc.status.UNAVAILABLE, details: 'injected outage' };
-const respond = (value: unknown): Unary => (_call, cb) => cb(null, value);
+const respond =
+  (value: unknown): Unary =>
+  (_call, cb) =>
+    cb(null, value);
 
 function route(name: string) {
   return (call: { metadata: grpc.Metadata; request: Record<string, unknown> }, cb?: grpc.sendUnaryData<unknown>) => {
@@ -44,7 +47,9 @@ beforeAll(async () => {
     server.addService(service, Object.fromEntries(Object.keys(service).map((m) => [m, route(m)])));
   }
   port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, p) => (error ? reject(error) : resolve(p))),
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, p) =>
+      error ? reject(error) : resolve(p),
+    ),
   );
 });
 
@@ -60,7 +65,12 @@ beforeEach(() => {
 
 function connect(options: Partial<LndClientConfig> = {}, socket = `127.0.0.1:${port}`): GrpcLndClient {
   const client = createLndClientWithInternals(
-    { socket, cert: Buffer.from('-----BEGIN CERTIFICATE-----\nunused\n-----END CERTIFICATE-----\n'), macaroon: MACAROON, ...options } as LndClientConfig,
+    {
+      socket,
+      cert: Buffer.from('-----BEGIN CERTIFICATE-----\nunused\n-----END CERTIFICATE-----\n'),
+      macaroon: MACAROON,
+      ...options,
+    } as LndClientConfig,
     { insecure: true, initialRetryDelayMs: 5, maxRetryDelayMs: 20 },
   );
   clients.push(client);
@@ -89,8 +99,18 @@ describe('unary calls', () => {
   });
 
   it('sends bytes as Buffers and 64-bit values as exact strings', async () => {
-    handlers['AddInvoice'] = respond({ r_hash: Buffer.alloc(32, 9), payment_request: 'lnbcrt1', add_index: '18446744073709551615', payment_addr: Buffer.alloc(32, 3) });
-    const result = await connect().addInvoice({ valueMsat: 9_007_199_254_740_993n, memo: 'm', preimage: 'cd'.repeat(32), descriptionHash: 'ef'.repeat(32) });
+    handlers['AddInvoice'] = respond({
+      r_hash: Buffer.alloc(32, 9),
+      payment_request: 'lnbcrt1',
+      add_index: '18446744073709551615',
+      payment_addr: Buffer.alloc(32, 3),
+    });
+    const result = await connect().addInvoice({
+      valueMsat: 9_007_199_254_740_993n,
+      memo: 'm',
+      preimage: 'cd'.repeat(32),
+      descriptionHash: 'ef'.repeat(32),
+    });
     expect(result.addIndex).toBe(18_446_744_073_709_551_615n);
     expect(seen.request?.['value_msat']).toBe('9007199254740993');
     expect(Buffer.isBuffer(seen.request?.['r_preimage'])).toBe(true);
@@ -110,7 +130,8 @@ describe('unary calls', () => {
   });
 
   it('returns [] from QueryRoutes when LND finds no path', async () => {
-    handlers['QueryRoutes'] = (_call, cb) => cb({ code: grpc.status.UNKNOWN, details: 'unable to find a path to destination' });
+    handlers['QueryRoutes'] = (_call, cb) =>
+      cb({ code: grpc.status.UNKNOWN, details: 'unable to find a path to destination' });
     expect(await connect().queryRoutes({ pubkey: `02${'11'.repeat(32)}`, amountMsat: 1000n })).toEqual([]);
   });
 
@@ -133,7 +154,9 @@ describe('retry, deadline and connection events', () => {
 
   it('gives up after maxRetries retries with LndUnavailableError', async () => {
     handlers['GetInfo'] = (_call, cb) => cb(unavailable);
-    const error = await connect({ maxRetries: 2 }).getInfo().catch((e: unknown) => e);
+    const error = await connect({ maxRetries: 2 })
+      .getInfo()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LndUnavailableError);
     expect((error as Error).cause).toMatchObject({ code: grpc.status.UNAVAILABLE });
     expect(calls['GetInfo']).toBe(3);
@@ -142,10 +165,13 @@ describe('retry, deadline and connection events', () => {
   it('never retries addInvoice, addHoldInvoice or sendPayment', async () => {
     handlers['AddInvoice'] = (_call, cb) => cb(unavailable);
     handlers['AddHoldInvoice'] = (_call, cb) => cb(unavailable);
-    handlers['SendPaymentV2'] = (call: grpc.ServerWritableStream<Record<string, unknown>, unknown>) => call.emit('error', unavailable);
+    handlers['SendPaymentV2'] = (call: grpc.ServerWritableStream<Record<string, unknown>, unknown>) =>
+      call.emit('error', unavailable);
     const client = connect();
     await expect(client.addInvoice({ valueMsat: 1000n, memo: '' })).rejects.toBeInstanceOf(LndUnavailableError);
-    await expect(client.addHoldInvoice({ paymentHash: 'ab'.repeat(32), valueMsat: 1000n, memo: '' })).rejects.toBeInstanceOf(LndUnavailableError);
+    await expect(
+      client.addHoldInvoice({ paymentHash: 'ab'.repeat(32), valueMsat: 1000n, memo: '' }),
+    ).rejects.toBeInstanceOf(LndUnavailableError);
     const consume = async (): Promise<void> => {
       for await (const _ of client.sendPayment({ paymentRequest: 'lnbcrt1', feeLimitMsat: 10n })) void _;
     };
@@ -161,7 +187,9 @@ describe('retry, deadline and connection events', () => {
 
   it('puts a deadline on each call: a silent server gives LndTimeoutError', async () => {
     handlers['ChannelBalance'] = () => undefined; // never answers
-    const error = await connect({ timeoutMs: 80, maxRetries: 1 }).channelBalance().catch((e: unknown) => e);
+    const error = await connect({ timeoutMs: 80, maxRetries: 1 })
+      .channelBalance()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LndTimeoutError);
     expect(calls['ChannelBalance']).toBe(2);
   });
@@ -172,7 +200,9 @@ describe('retry, deadline and connection events', () => {
       closed.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
     );
     closed.forceShutdown();
-    await expect(connect({ maxRetries: 0 }, `127.0.0.1:${freePort}`).getInfo()).rejects.toBeInstanceOf(LndUnavailableError);
+    await expect(connect({ maxRetries: 0 }, `127.0.0.1:${freePort}`).getInfo()).rejects.toBeInstanceOf(
+      LndUnavailableError,
+    );
   });
 });
 
@@ -196,7 +226,8 @@ describe('circuit breaker', () => {
   it('is not opened by business or auth errors', async () => {
     handlers['LookupInvoice'] = (_call, cb) => cb({ code: grpc.status.UNKNOWN, details: 'permission denied' });
     const client = connect({ breaker: { consecutiveFailures: 2 } });
-    for (let i = 0; i < 4; i++) await expect(client.lookupInvoice('ab'.repeat(32))).rejects.toMatchObject({ code: 'LND_PERMISSION' });
+    for (let i = 0; i < 4; i++)
+      await expect(client.lookupInvoice('ab'.repeat(32))).rejects.toMatchObject({ code: 'LND_PERMISSION' });
     expect(client.circuitState).toBe('closed');
   });
 
@@ -224,7 +255,8 @@ describe('streams', () => {
       call.end();
     };
     const seenIndexes: bigint[] = [];
-    for await (const invoice of connect().subscribeInvoices({ addIndex: 5n, settleIndex: 2n ** 64n - 1n })) seenIndexes.push(invoice.addIndex);
+    for await (const invoice of connect().subscribeInvoices({ addIndex: 5n, settleIndex: 2n ** 64n - 1n }))
+      seenIndexes.push(invoice.addIndex);
     expect(seenIndexes).toEqual([6n, 7n]);
   });
 
@@ -237,7 +269,10 @@ describe('streams', () => {
     });
     const controller = new AbortController();
     const received: string[] = [];
-    for await (const invoice of connect().subscribeSingleInvoice({ paymentHash: 'ab'.repeat(32), signal: controller.signal })) {
+    for await (const invoice of connect().subscribeSingleInvoice({
+      paymentHash: 'ab'.repeat(32),
+      signal: controller.signal,
+    })) {
       received.push(invoice.state);
       if (how === 'break') break;
       controller.abort();

@@ -34,7 +34,12 @@ export interface LndClientInternals {
 /** The transport pieces `lnd-methods.ts` builds the port on. */
 export interface LndTransport {
   unary(rpc: string, request: object, idempotent: boolean): Promise<unknown>;
-  stream<T>(rpc: string, request: object, convert: (v: unknown) => T, options: { signal?: AbortSignal; isFinal?: (item: T) => boolean }): AsyncIterable<T>;
+  stream<T>(
+    rpc: string,
+    request: object,
+    convert: (v: unknown) => T,
+    options: { signal?: AbortSignal; isFinal?: (item: T) => boolean },
+  ): AsyncIterable<T>;
   close(): Promise<void>;
 }
 
@@ -58,16 +63,24 @@ function methodTable(protosDir: string | undefined): Map<string, LndMethod> {
   const table = new Map<string, LndMethod>();
   for (const serviceName of LND_SERVICES) {
     const service = definition[serviceName] as ServiceDefinition;
-    for (const [name, method] of Object.entries(service)) table.set(`${serviceName.split('.')[1]}.${name}`, method as LndMethod);
+    for (const [name, method] of Object.entries(service))
+      table.set(`${serviceName.split('.')[1]}.${name}`, method as LndMethod);
   }
   return table;
 }
 
-function createTransport(config: ResolvedLndConfig, internals: LndClientInternals, policies: LndPolicies): LndTransport {
+function createTransport(
+  config: ResolvedLndConfig,
+  internals: LndClientInternals,
+  policies: LndPolicies,
+): LndTransport {
   const methods = methodTable(internals.protosDir);
-  const credentials = internals.insecure ? grpc.credentials.createInsecure() : createLndCredentials(config.certPem, config.macaroonHex);
+  const credentials = internals.insecure
+    ? grpc.credentials.createInsecure()
+    : createLndCredentials(config.certPem, config.macaroonHex);
   // With TLS the macaroon rides on the call credentials; insecure channels cannot carry those.
-  const callMetadata = (): grpc.Metadata => (internals.insecure ? macaroonMetadata(config.macaroonHex) : new grpc.Metadata());
+  const callMetadata = (): grpc.Metadata =>
+    internals.insecure ? macaroonMetadata(config.macaroonHex) : new grpc.Metadata();
   const client = new grpc.Client(config.socket, credentials, channelOptions(config));
   const liveStreams = new Set<() => void>();
   let closed = false;
@@ -128,7 +141,13 @@ function createTransport(config: ResolvedLndConfig, internals: LndClientInternal
           ensureOpen();
           try {
             return await policies.admit(() =>
-              client.makeServerStreamRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, callMetadata()),
+              client.makeServerStreamRequest(
+                definition.path,
+                definition.requestSerialize,
+                definition.responseDeserialize,
+                request,
+                callMetadata(),
+              ),
             );
           } catch (error) {
             throw toLightningError(error);
@@ -172,7 +191,10 @@ export function createLndClientWithInternals(config: LndClientConfig, internals:
   const transport = createTransport(resolved, internals, policies);
   const port = createLndMethods(transport);
   return Object.freeze(
-    Object.defineProperty({ ...port }, 'circuitState', { get: () => policies.state, enumerable: true }) as GrpcLndClient,
+    Object.defineProperty({ ...port }, 'circuitState', {
+      get: () => policies.state,
+      enumerable: true,
+    }) as GrpcLndClient,
   );
 }
 

@@ -39,7 +39,8 @@ export function createLndMethods(transport: LndTransport): LndClient {
   return {
     getInfo: async () => toNodeInfo(await read('Lightning.GetInfo', {})),
     addInvoice: async (input) => toAddInvoiceResult(await write('Lightning.AddInvoice', addInvoiceRequest(input))),
-    addHoldInvoice: async (input) => toAddHoldInvoiceResult(await write('Invoices.AddHoldInvoice', addHoldInvoiceRequest(input))),
+    addHoldInvoice: async (input) =>
+      toAddHoldInvoiceResult(await write('Invoices.AddHoldInvoice', addHoldInvoiceRequest(input))),
     settleInvoice: async (preimage) => {
       await read('Invoices.SettleInvoice', { preimage: hexBytes('preimage', preimage, 32) });
     },
@@ -50,7 +51,12 @@ export function createLndMethods(transport: LndTransport): LndClient {
       toLndInvoice(await read('Lightning.LookupInvoice', { r_hash: hexBytes('paymentHash', paymentHash, 32) })),
     listInvoices: async (input) => toInvoicePage(await read('Lightning.ListInvoices', listInvoicesRequest(input))),
     subscribeInvoices: (input) =>
-      transport.stream('Lightning.SubscribeInvoices', subscribeInvoicesRequest(input), toLndInvoice, withSignal(input.signal)),
+      transport.stream(
+        'Lightning.SubscribeInvoices',
+        subscribeInvoicesRequest(input),
+        toLndInvoice,
+        withSignal(input.signal),
+      ),
     subscribeSingleInvoice: (input) =>
       transport.stream(
         'Invoices.SubscribeSingleInvoice',
@@ -60,7 +66,8 @@ export function createLndMethods(transport: LndTransport): LndClient {
       ),
     listChannels: async () => toChannelList(await read('Lightning.ListChannels', {})),
     channelBalance: async () => toChannelBalance(await read('Lightning.ChannelBalance', {})),
-    decodePayReq: async (paymentRequest) => toPayReq(await read('Lightning.DecodePayReq', { pay_req: String(paymentRequest) })),
+    decodePayReq: async (paymentRequest) =>
+      toPayReq(await read('Lightning.DecodePayReq', { pay_req: String(paymentRequest) })),
     sendPayment: (input) =>
       transport.stream('Router.SendPaymentV2', sendPaymentRequest(input), toLndPayment, {
         ...withSignal(input.signal),

@@ -9,7 +9,9 @@ const packageRoot = path.resolve(import.meta.dirname, '../../..');
 describe('findProtosDir / loadLndProtos', () => {
   it('finds the package protos/ from src/ and from a dist/ chunk', () => {
     expect(findProtosDir()).toBe(path.join(packageRoot, 'protos'));
-    expect(findProtosDir(pathToFileURL(path.join(packageRoot, 'dist', 'chunk-abc123.js')))).toBe(path.join(packageRoot, 'protos'));
+    expect(findProtosDir(pathToFileURL(path.join(packageRoot, 'dist', 'chunk-abc123.js')))).toBe(
+      path.join(packageRoot, 'protos'),
+    );
   });
 
   it('throws LndConnectionError when no protos/ folder is above the module', () => {

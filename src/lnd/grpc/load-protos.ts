@@ -34,7 +34,8 @@ export function findProtosDir(fromUrl: string | URL = import.meta.url): string {
     const candidate = path.join(dir, 'protos');
     if (fs.existsSync(path.join(candidate, 'lightning.proto'))) return candidate;
     const parent = path.dirname(dir);
-    if (parent === dir) throw new LndConnectionError(`cannot find lnkit's protos/ folder above ${fileURLToPath(fromUrl)}`);
+    if (parent === dir)
+      throw new LndConnectionError(`cannot find lnkit's protos/ folder above ${fileURLToPath(fromUrl)}`);
     dir = parent;
   }
 }

@@ -19,12 +19,27 @@ const grpcError = (code: number, details: string): Error & { code: number; detai
 
 describe('toLightningError', () => {
   it.each([
-    [14, 'No connection established. Last error: connect ECONNREFUSED 127.0.0.1:1', LndUnavailableError, 'LND_UNAVAILABLE'],
+    [
+      14,
+      'No connection established. Last error: connect ECONNREFUSED 127.0.0.1:1',
+      LndUnavailableError,
+      'LND_UNAVAILABLE',
+    ],
     [14, 'No connection established. Last error: Error: self-signed certificate', LndConnectionError, 'LND_CONNECTION'],
-    [14, 'Connection dropped: SSL routines:ssl3_read_bytes:sslv3 alert handshake failure', LndConnectionError, 'LND_CONNECTION'],
+    [
+      14,
+      'Connection dropped: SSL routines:ssl3_read_bytes:sslv3 alert handshake failure',
+      LndConnectionError,
+      'LND_CONNECTION',
+    ],
     [16, 'unauthenticated', LndAuthenticationError, 'LND_AUTHENTICATION'],
-    [2, 'verification failed: signature mismatch after caveat verification', LndAuthenticationError, 'LND_AUTHENTICATION'],
-    [2, 'cannot get macaroon: root key with id 0 doesn\'t exist', LndAuthenticationError, 'LND_AUTHENTICATION'],
+    [
+      2,
+      'verification failed: signature mismatch after caveat verification',
+      LndAuthenticationError,
+      'LND_AUTHENTICATION',
+    ],
+    [2, "cannot get macaroon: root key with id 0 doesn't exist", LndAuthenticationError, 'LND_AUTHENTICATION'],
     [2, 'expected 1 macaroon, got 0', LndAuthenticationError, 'LND_AUTHENTICATION'],
     [2, 'permission denied', LndPermissionError, 'LND_PERMISSION'],
     [7, 'denied', LndPermissionError, 'LND_PERMISSION'],
@@ -62,7 +77,12 @@ describe('toLightningError', () => {
   it('classifies retryable and breaker-counted failures', () => {
     expect(isRetryable(new LndUnavailableError())).toBe(true);
     expect(isRetryable(new LndTimeoutError())).toBe(true);
-    for (const error of [new LndConnectionError('TLS'), new LndAuthenticationError(), new InvoiceNotFoundError(), new LndError('x')]) {
+    for (const error of [
+      new LndConnectionError('TLS'),
+      new LndAuthenticationError(),
+      new InvoiceNotFoundError(),
+      new LndError('x'),
+    ]) {
       expect(isRetryable(error)).toBe(false);
       expect(isConnectivityFailure(error)).toBe(false);
     }

@@ -4,15 +4,24 @@
  * becomes `CircuitOpenError`.
  */
 import { isBrokenCircuitError } from 'cockatiel';
-import { CircuitOpenError, LndConnectionError, LndTimeoutError, LndUnavailableError, type LightningError } from '../../errors.js';
+import {
+  CircuitOpenError,
+  LndConnectionError,
+  LndTimeoutError,
+  LndUnavailableError,
+  type LightningError,
+} from '../../errors.js';
 import { mapLndError } from '../map-lnd-error.js';
 
 /** Maps `error` to an lnkit error; lnkit errors pass through unchanged. */
 export function toLightningError(error: unknown): LightningError {
   if (isBrokenCircuitError(error)) {
-    return new CircuitOpenError('circuit breaker is open after repeated LND failures: calls fail fast until it half-opens', {
-      cause: error,
-    });
+    return new CircuitOpenError(
+      'circuit breaker is open after repeated LND failures: calls fail fast until it half-opens',
+      {
+        cause: error,
+      },
+    );
   }
   return mapLndError(error);
 }

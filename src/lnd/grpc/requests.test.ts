@@ -17,15 +17,34 @@ describe('request builders', () => {
     const invoice = addInvoiceRequest({ valueMsat: 2n ** 62n + 1n, memo: 'm', preimage: HASH });
     expect(invoice).toMatchObject({ value_msat: '4611686018427387905', expiry: '86400', cltv_expiry: '80' });
     expect(Buffer.isBuffer(invoice['r_preimage'])).toBe(true);
-    expect(subscribeInvoicesRequest({ addIndex: 2n ** 64n - 1n, settleIndex: 0n })).toEqual({ add_index: '18446744073709551615', settle_index: '0' });
-    expect(sendPaymentRequest({ paymentRequest: 'lnbcrt1', feeLimitMsat: 1000n, outgoingChanIds: ['877008154718978049'], lastHopPubkey: PUBKEY })).toMatchObject({
+    expect(subscribeInvoicesRequest({ addIndex: 2n ** 64n - 1n, settleIndex: 0n })).toEqual({
+      add_index: '18446744073709551615',
+      settle_index: '0',
+    });
+    expect(
+      sendPaymentRequest({
+        paymentRequest: 'lnbcrt1',
+        feeLimitMsat: 1000n,
+        outgoingChanIds: ['877008154718978049'],
+        lastHopPubkey: PUBKEY,
+      }),
+    ).toMatchObject({
       fee_limit_msat: '1000',
       timeout_seconds: 60,
       outgoing_chan_ids: ['877008154718978049'],
       allow_self_payment: false,
     });
-    expect(queryRoutesRequest({ pubkey: PUBKEY, amountMsat: 5n, feeLimitMsat: 7n })).toMatchObject({ pub_key: PUBKEY, amt_msat: '5', fee_limit: { fixed_msat: '7' } });
-    expect(listInvoicesRequest()).toEqual({ index_offset: '0', num_max_invoices: '100', pending_only: false, reversed: false });
+    expect(queryRoutesRequest({ pubkey: PUBKEY, amountMsat: 5n, feeLimitMsat: 7n })).toMatchObject({
+      pub_key: PUBKEY,
+      amt_msat: '5',
+      fee_limit: { fixed_msat: '7' },
+    });
+    expect(listInvoicesRequest()).toEqual({
+      index_offset: '0',
+      num_max_invoices: '100',
+      pending_only: false,
+      reversed: false,
+    });
   });
 
   it.each([
@@ -41,7 +60,10 @@ describe('request builders', () => {
     ['paymentRequest', () => sendPaymentRequest({ paymentRequest: '', feeLimitMsat: 1n })],
     ['feeLimitMsat', () => sendPaymentRequest({ paymentRequest: 'ln', feeLimitMsat: -1n })],
     ['amountMsat', () => sendPaymentRequest({ paymentRequest: 'ln', feeLimitMsat: 1n, amountMsat: 0n })],
-    ['outgoingChanIds[0]', () => sendPaymentRequest({ paymentRequest: 'ln', feeLimitMsat: 1n, outgoingChanIds: ['12x'] })],
+    [
+      'outgoingChanIds[0]',
+      () => sendPaymentRequest({ paymentRequest: 'ln', feeLimitMsat: 1n, outgoingChanIds: ['12x'] }),
+    ],
     ['lastHopPubkey', () => sendPaymentRequest({ paymentRequest: 'ln', feeLimitMsat: 1n, lastHopPubkey: HASH })],
     ['pubkey', () => queryRoutesRequest({ pubkey: 'nope', amountMsat: 1n })],
     ['maxInvoices', () => listInvoicesRequest({ maxInvoices: 0 })],

@@ -29,7 +29,10 @@ export function hexBytes(field: string, value: unknown, length: number): Buffer 
 
 function amount(field: string, value: unknown, { max = INT64_MAX, min = 0n } = {}): string {
   if (typeof value !== 'bigint' || value < min || value > max) {
-    throw new ValidationError(field, `expected a bigint in [${min}, ${max}], got ${typeof value === 'bigint' ? value : typeof value}`);
+    throw new ValidationError(
+      field,
+      `expected a bigint in [${min}, ${max}], got ${typeof value === 'bigint' ? value : typeof value}`,
+    );
   }
   return value.toString();
 }
@@ -62,7 +65,9 @@ export function addInvoiceRequest(input: LndAddInvoiceInput): Record<string, unk
     value_msat: amount('valueMsat', input.valueMsat),
     expiry: String(integer('expirySeconds', input.expirySeconds ?? 86_400, 1, 31_536_000)),
     cltv_expiry: String(integer('cltvExpiry', input.cltvExpiry ?? 80, 1, 65_535)),
-    ...(input.descriptionHash === undefined ? {} : { description_hash: hexBytes('descriptionHash', input.descriptionHash, 32) }),
+    ...(input.descriptionHash === undefined
+      ? {}
+      : { description_hash: hexBytes('descriptionHash', input.descriptionHash, 32) }),
     ...(input.preimage === undefined ? {} : { r_preimage: hexBytes('preimage', input.preimage, 32) }),
   };
 }
@@ -106,7 +111,9 @@ export function sendPaymentRequest(input: LndSendPaymentInput): Record<string, u
     fee_limit_msat: amount('feeLimitMsat', input.feeLimitMsat),
     timeout_seconds: integer('timeoutSeconds', input.timeoutSeconds ?? 60, 1, 3600),
     outgoing_chan_ids: chanIds('outgoingChanIds', input.outgoingChanIds),
-    ...(input.lastHopPubkey === undefined ? {} : { last_hop_pubkey: hexBytes('lastHopPubkey', input.lastHopPubkey, 33) }),
+    ...(input.lastHopPubkey === undefined
+      ? {}
+      : { last_hop_pubkey: hexBytes('lastHopPubkey', input.lastHopPubkey, 33) }),
     allow_self_payment: input.allowSelfPayment === true,
     no_inflight_updates: false,
   };
@@ -117,16 +124,24 @@ export function queryRoutesRequest(input: LndQueryRoutesInput): Record<string, u
   return {
     pub_key: hexBytes('pubkey', input.pubkey, 33).toString('hex'),
     amt_msat: amount('amountMsat', input.amountMsat, { min: 1n }),
-    ...(input.feeLimitMsat === undefined ? {} : { fee_limit: { fixed_msat: amount('feeLimitMsat', input.feeLimitMsat) } }),
+    ...(input.feeLimitMsat === undefined
+      ? {}
+      : { fee_limit: { fixed_msat: amount('feeLimitMsat', input.feeLimitMsat) } }),
     outgoing_chan_ids: chanIds('outgoingChanIds', input.outgoingChanIds),
-    ...(input.lastHopPubkey === undefined ? {} : { last_hop_pubkey: hexBytes('lastHopPubkey', input.lastHopPubkey, 33) }),
-    ...(input.finalCltvDelta === undefined ? {} : { final_cltv_delta: integer('finalCltvDelta', input.finalCltvDelta, 1, 65_535) }),
+    ...(input.lastHopPubkey === undefined
+      ? {}
+      : { last_hop_pubkey: hexBytes('lastHopPubkey', input.lastHopPubkey, 33) }),
+    ...(input.finalCltvDelta === undefined
+      ? {}
+      : { final_cltv_delta: integer('finalCltvDelta', input.finalCltvDelta, 1, 65_535) }),
     use_mission_control: true,
   };
 }
 
 /** ListPayments input → lnrpc.ListPaymentsRequest (incomplete payments included). */
-export function listPaymentsRequest(input: { readonly indexOffset?: bigint; readonly maxPayments?: number } = {}): Record<string, unknown> {
+export function listPaymentsRequest(
+  input: { readonly indexOffset?: bigint; readonly maxPayments?: number } = {},
+): Record<string, unknown> {
   return {
     include_incomplete: true,
     index_offset: amount('indexOffset', input.indexOffset ?? 0n, { max: UINT64_MAX }),

@@ -10,7 +10,10 @@ const GRPC_CANCELLED = 1;
 const HIGH_WATER = 64;
 const LOW_WATER = 16;
 
-type Item = { readonly kind: 'data'; readonly value: unknown } | { readonly kind: 'end' } | { readonly kind: 'error'; readonly error: unknown };
+type Item =
+  | { readonly kind: 'data'; readonly value: unknown }
+  | { readonly kind: 'end' }
+  | { readonly kind: 'error'; readonly error: unknown };
 
 /** Hooks of {@link streamIterable}. */
 export interface StreamOptions<T> {

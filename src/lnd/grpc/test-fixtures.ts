@@ -75,7 +75,15 @@ export function paymentMessage(overrides: Record<string, unknown> = {}): Record<
           total_time_lock: 300,
           total_fees: '1',
           total_amt: '1001',
-          hops: [{ chan_id: '9007199254740993', pub_key: PUBKEY, amt_to_forward_msat: '1000000', fee_msat: '0', expiry: 300 }],
+          hops: [
+            {
+              chan_id: '9007199254740993',
+              pub_key: PUBKEY,
+              amt_to_forward_msat: '1000000',
+              fee_msat: '0',
+              expiry: 300,
+            },
+          ],
           total_fees_msat: '1000',
           total_amt_msat: '1001000',
         },

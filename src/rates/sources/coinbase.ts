@@ -34,9 +34,13 @@ export function createCoinbaseSource(config?: RateSourceConfig): RateSource {
       const errors = coinbaseErrors(body);
       if (errors !== undefined) throw new RateSourceError(NAME, `provider error: ${cleanText(errors)}`);
       const data = field(body, 'data');
-      for (const [key, expected] of [['base', 'BTC'], ['currency', 'EUR']] as const) {
+      for (const [key, expected] of [
+        ['base', 'BTC'],
+        ['currency', 'EUR'],
+      ] as const) {
         const got = field(data, key);
-        if (got !== undefined && got !== expected) throw new RateSourceError(NAME, `expected data.${key} ${expected}, got ${describeValue(got)}`);
+        if (got !== undefined && got !== expected)
+          throw new RateSourceError(NAME, `expected data.${key} ${expected}, got ${describeValue(got)}`);
       }
       const rate = parseRateText(NAME, field(data, 'amount'), 'data.amount');
       return checkedQuote(NAME, rate, { now, maxAgeMs: c.maxAgeMs });

@@ -20,7 +20,8 @@ export interface CoinGeckoSourceConfig extends RateSourceConfig {
 function coingeckoError(body: unknown): string | undefined {
   const status = field(body, 'status');
   const code = field(status, 'error_code');
-  if (code !== undefined && code !== '0') return `${String(code)} ${String(field(status, 'error_message') ?? '')}`.trim();
+  if (code !== undefined && code !== '0')
+    return `${String(code)} ${String(field(status, 'error_message') ?? '')}`.trim();
   const error = field(body, 'error');
   if (typeof error === 'string') return error;
   return undefined;
@@ -32,22 +33,26 @@ function coingeckoError(body: unknown): string | undefined {
  */
 export function createCoinGeckoSource(config?: CoinGeckoSourceConfig): RateSource {
   const plan = config?.plan ?? 'demo';
-  if (plan !== 'demo' && plan !== 'pro') throw new ValidationError('plan', `expected 'demo' or 'pro', got ${String(plan)}`);
+  if (plan !== 'demo' && plan !== 'pro')
+    throw new ValidationError('plan', `expected 'demo' or 'pro', got ${String(plan)}`);
   const c = resolveSourceConfig(config, HOSTS[plan]);
   const headers: Record<string, string> = c.apiKey ? { [HEADERS[plan]]: c.apiKey } : {};
   const secrets = [c.apiKey];
   return Object.freeze({
     name: NAME,
     async fetchQuote(signal?: AbortSignal) {
-      const body = await fetchJson(`${c.baseUrl}/api/v3/simple/price?ids=bitcoin&vs_currencies=eur&include_last_updated_at=true`, {
-        source: NAME,
-        timeoutMs: c.timeoutMs,
-        fetch: c.fetch,
-        headers,
-        signal,
-        secrets,
-        errorMessage: coingeckoError,
-      });
+      const body = await fetchJson(
+        `${c.baseUrl}/api/v3/simple/price?ids=bitcoin&vs_currencies=eur&include_last_updated_at=true`,
+        {
+          source: NAME,
+          timeoutMs: c.timeoutMs,
+          fetch: c.fetch,
+          headers,
+          signal,
+          secrets,
+          errorMessage: coingeckoError,
+        },
+      );
       const now = c.clock.now();
       const error = coingeckoError(body);
       if (error !== undefined) throw new RateSourceError(NAME, `provider error: ${cleanText(error, secrets)}`);

@@ -19,7 +19,7 @@ function cmcError(body: unknown): string | undefined {
 /** `data['1']` (v2 by id: an object, or an array of one), or `data.BTC` (v1/v2 by symbol). */
 function pickAsset(data: unknown): unknown {
   const entry = field(data, '1') ?? field(data, 'BTC');
-  const asset = Array.isArray(entry) ? entry.find((e) => field(e, 'id') === '1') ?? entry[0] : entry;
+  const asset = Array.isArray(entry) ? (entry.find((e) => field(e, 'id') === '1') ?? entry[0]) : entry;
   if (asset === undefined) throw new RateSourceError(NAME, `expected data["1"] for BTC, got ${describeValue(data)}`);
   return asset;
 }

@@ -27,13 +27,29 @@ describe('fetchJson', () => {
   });
 
   it.each([
-    ['HTML 502', () => new Response(HTML_502, { status: 502, headers: { 'content-type': 'text/html' } }), 'expected HTTP 2xx, got HTTP 502 (HTML page)'],
-    ['429 with Retry-After', () => jsonResponse('{}', 429, { 'retry-after': '30' }), 'rate limited (HTTP 429), Retry-After: 30'],
+    [
+      'HTML 502',
+      () => new Response(HTML_502, { status: 502, headers: { 'content-type': 'text/html' } }),
+      'expected HTTP 2xx, got HTTP 502 (HTML page)',
+    ],
+    [
+      '429 with Retry-After',
+      () => jsonResponse('{}', 429, { 'retry-after': '30' }),
+      'rate limited (HTTP 429), Retry-After: 30',
+    ],
     ['429 without Retry-After', () => jsonResponse('{}', 429), 'rate limited (HTTP 429)'],
     ['500 with JSON', () => jsonResponse('{"msg":"boom"}', 500), 'expected HTTP 2xx, got HTTP 500'],
-    ['HTML on 200', () => new Response('<!doctype html><p>hi</p>'), 'malformed response: expected JSON, got an HTML page (HTTP 200)'],
+    [
+      'HTML on 200',
+      () => new Response('<!doctype html><p>hi</p>'),
+      'malformed response: expected JSON, got an HTML page (HTTP 200)',
+    ],
     ['empty body', () => new Response(''), 'malformed response: expected JSON, got an empty body'],
-    ['truncated JSON', () => jsonResponse('{"eur":8765'), 'malformed response: expected JSON, got text that is not JSON'],
+    [
+      'truncated JSON',
+      () => jsonResponse('{"eur":8765'),
+      'malformed response: expected JSON, got text that is not JSON',
+    ],
     ['NaN literal', () => jsonResponse('{"eur":NaN}'), 'malformed response'],
   ])('%s → typed error', async (_name, respond, reason) => {
     expect(await reasonOf(get(fakeFetch(respond)))).toContain(reason);
@@ -41,7 +57,9 @@ describe('fetchJson', () => {
 
   it('puts a provider error message from a non-2xx JSON body in the reason, with the key redacted', async () => {
     const fetch = fakeFetch(() => jsonResponse('{"error":"bad key SECRET-123"}', 401));
-    const reason = await reasonOf(get(fetch, { secrets: ['SECRET-123'], errorMessage: (b) => (b as { error: string }).error }));
+    const reason = await reasonOf(
+      get(fetch, { secrets: ['SECRET-123'], errorMessage: (b) => (b as { error: string }).error }),
+    );
     expect(reason).toBe('expected HTTP 2xx, got HTTP 401: bad key [redacted]');
   });
 

@@ -79,12 +79,15 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
     }
     throw new RateSourceError(source, `expected HTTP 2xx, got HTTP ${status}${detail}`);
   }
-  if (text.length > MAX_BODY_CHARS) throw new RateSourceError(source, `malformed response: body over ${MAX_BODY_CHARS} characters`);
+  if (text.length > MAX_BODY_CHARS)
+    throw new RateSourceError(source, `malformed response: body over ${MAX_BODY_CHARS} characters`);
   try {
     return parseJsonKeepingNumbers(text);
   } catch (error) {
     const what = isHtml ? 'an HTML page' : text.trim() === '' ? 'an empty body' : 'text that is not JSON';
-    throw new RateSourceError(source, `malformed response: expected JSON, got ${what} (HTTP ${status})`, { cause: error });
+    throw new RateSourceError(source, `malformed response: expected JSON, got ${what} (HTTP ${status})`, {
+      cause: error,
+    });
   }
 }
 
@@ -110,7 +113,10 @@ function positiveMs(value: unknown, field: string, fallback: number): number {
  * Validates a source config and applies defaults.
  * @throws {ValidationError} on a bad baseUrl, timeoutMs, maxAgeMs or an empty apiKey
  */
-export function resolveSourceConfig(config: RateSourceConfig | undefined, defaultBaseUrl: string): ResolvedSourceConfig {
+export function resolveSourceConfig(
+  config: RateSourceConfig | undefined,
+  defaultBaseUrl: string,
+): ResolvedSourceConfig {
   const c = config ?? {};
   const baseUrl = c.baseUrl ?? defaultBaseUrl;
   let parsed: URL | undefined;
@@ -120,7 +126,10 @@ export function resolveSourceConfig(config: RateSourceConfig | undefined, defaul
     parsed = undefined;
   }
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    throw new ValidationError('baseUrl', `expected an http(s) URL, got ${JSON.stringify(String(baseUrl).slice(0, 60))}`);
+    throw new ValidationError(
+      'baseUrl',
+      `expected an http(s) URL, got ${JSON.stringify(String(baseUrl).slice(0, 60))}`,
+    );
   }
   if (c.apiKey !== undefined && (typeof c.apiKey !== 'string' || c.apiKey.trim() === '')) {
     throw new ValidationError('apiKey', 'expected a non-empty string');

@@ -44,7 +44,9 @@ describe.each(providers)('%s source', (provider) => {
     expect(fetch.calls.map((c) => c.url)).toEqual([BASE + PROVIDER_PATHS[provider]]);
     expect(quote.rate.toFixed()).toBe('87654.32');
     expect(quote).toMatchObject({ source: provider, fetchedAt: new Date(NOW) });
-    expect(quote.quotedAt).toEqual(timed.has(provider) ? new Date(Math.floor((NOW - 20_000) / 1000) * 1000) : undefined);
+    expect(quote.quotedAt).toEqual(
+      timed.has(provider) ? new Date(Math.floor((NOW - 20_000) / 1000) * 1000) : undefined,
+    );
   });
 
   it('keeps every digit the provider sent (no float on the way)', async () => {
@@ -70,10 +72,11 @@ describe.each(providers)('%s source', (provider) => {
   });
 
   // Kraken and Coinbase send no timestamp, so only the others have a staleness case.
-  if (timed.has(provider)) it('rejects a stale provider timestamp', async () => {
-    const error = await failure(sourceFor(provider, okBody(provider, '87654.32', NOW - 3_600_000)).source);
-    expect(error.reason).toMatch(/^stale quote: expected a timestamp at most 600 s old, got 3600 s/);
-  });
+  if (timed.has(provider))
+    it('rejects a stale provider timestamp', async () => {
+      const error = await failure(sourceFor(provider, okBody(provider, '87654.32', NOW - 3_600_000)).source);
+      expect(error.reason).toMatch(/^stale quote: expected a timestamp at most 600 s old, got 3600 s/);
+    });
 
   it('rejects an object where the price should be', async () => {
     const error = await failure(sourceFor(provider, '{"result":{},"data":{},"bitcoin":{}}').source);
@@ -89,7 +92,9 @@ describe('kraken specifics', () => {
 
   it('rejects bid above ask', async () => {
     const body = okBody('kraken', '90000', NOW).replace('"87654.20000"', '"99999.00000"');
-    expect((await failure(sourceFor('kraken', body).source)).reason).toBe('expected bid ≤ ask, got bid 99999 > ask 87654.4');
+    expect((await failure(sourceFor('kraken', body).source)).reason).toBe(
+      'expected bid ≤ ask, got bid 99999 > ask 87654.4',
+    );
   });
 });
 
@@ -111,7 +116,9 @@ describe('coingecko specifics', () => {
     await createCoinGeckoSource({ apiKey, plan, fetch, clock: createManualClock(NOW) }).fetchQuote();
     expect(fetch.calls[0]?.url.startsWith(`${host}/api/v3/simple/price?`)).toBe(true);
     if (header) expect(fetch.calls[0]?.headers[header]).toBe(apiKey);
-    expect(Object.keys(fetch.calls[0]?.headers ?? {}).filter((h) => h.startsWith('x-cg'))).toEqual(header ? [header] : []);
+    expect(Object.keys(fetch.calls[0]?.headers ?? {}).filter((h) => h.startsWith('x-cg'))).toEqual(
+      header ? [header] : [],
+    );
   });
 
   it('rejects an unknown plan', () => {
@@ -119,7 +126,9 @@ describe('coingecko specifics', () => {
   });
 
   it('never puts the key in an error', async () => {
-    const fetch = fakeFetch(() => jsonResponse('{"status":{"error_code":10010,"error_message":"key sekrit is for pro"}}', 400));
+    const fetch = fakeFetch(() =>
+      jsonResponse('{"status":{"error_code":10010,"error_message":"key sekrit is for pro"}}', 400),
+    );
     const error = await failure(createCoinGeckoSource({ apiKey: 'sekrit', fetch }));
     expect(error.reason).toBe('expected HTTP 2xx, got HTTP 400: 10010 key [redacted] is for pro');
   });
@@ -134,9 +143,18 @@ describe('coinmarketcap specifics', () => {
   });
 
   it.each([
-    ['an array under data["1"]', (b: string) => b.replace('"data":{"1":{', '"data":{"1":[{').replace('}}}}}', '}}}]}}')],
-    ['data.BTC as an array (by symbol)', (b: string) => b.replace('"data":{"1":{', '"data":{"BTC":[{').replace('}}}}}', '}}}]}}')],
-    ['quote as an array (v3)', (b: string) => b.replace('"quote":{"EUR":{', '"quote":[{"symbol":"EUR",').replace('}}}}}', '}]}}}')],
+    [
+      'an array under data["1"]',
+      (b: string) => b.replace('"data":{"1":{', '"data":{"1":[{').replace('}}}}}', '}}}]}}'),
+    ],
+    [
+      'data.BTC as an array (by symbol)',
+      (b: string) => b.replace('"data":{"1":{', '"data":{"BTC":[{').replace('}}}}}', '}}}]}}'),
+    ],
+    [
+      'quote as an array (v3)',
+      (b: string) => b.replace('"quote":{"EUR":{', '"quote":[{"symbol":"EUR",').replace('}}}}}', '}]}}}'),
+    ],
   ])('reads %s', async (_name, edit) => {
     const body = edit(okBody('coinmarketcap', '90000.5', NOW));
     expect(JSON.parse(body)).toBeTruthy();

@@ -21,7 +21,8 @@ function pickTicker(result: unknown): unknown {
   }
   const keys = Object.keys(result);
   const key = keys.length === 1 ? keys[0] : keys.find((k) => /(XBT|BTC)/.test(k) && /EUR$/.test(k));
-  if (key === undefined) throw new RateSourceError(NAME, `expected one XBT/EUR pair in result, got keys ${describeValue(keys.join(','))}`);
+  if (key === undefined)
+    throw new RateSourceError(NAME, `expected one XBT/EUR pair in result, got keys ${describeValue(keys.join(','))}`);
   return field(result, key);
 }
 
@@ -52,7 +53,11 @@ export function createKrakenSource(config?: RateSourceConfig): RateSource {
       if (Array.isArray(ask) && Array.isArray(bid)) {
         const askRate = parseRateText(NAME, ask[0], 'ask a[0]');
         const bidRate = parseRateText(NAME, bid[0], 'bid b[0]');
-        if (bidRate.gt(askRate)) throw new RateSourceError(NAME, `expected bid ≤ ask, got bid ${bidRate.toFixed()} > ask ${askRate.toFixed()}`);
+        if (bidRate.gt(askRate))
+          throw new RateSourceError(
+            NAME,
+            `expected bid ≤ ask, got bid ${bidRate.toFixed()} > ask ${askRate.toFixed()}`,
+          );
       }
       return checkedQuote(NAME, rate, { now, maxAgeMs: c.maxAgeMs });
     },

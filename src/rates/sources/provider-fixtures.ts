@@ -55,4 +55,5 @@ export function errorBodyOn200(provider: ProviderName): string | undefined {
 }
 
 /** A gateway error page, as proxies in front of these APIs send it. */
-export const HTML_502 = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
+export const HTML_502 =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';

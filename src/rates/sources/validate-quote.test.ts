@@ -74,7 +74,9 @@ describe('checkedQuote', () => {
   });
 
   it('rejects a stale provider timestamp', () => {
-    expect(() => checkedQuote('x', rate, { now, quotedAt: new Date(now - 600_001) })).toThrow(/stale quote: expected a timestamp at most 600 s old, got 600 s/);
+    expect(() => checkedQuote('x', rate, { now, quotedAt: new Date(now - 600_001) })).toThrow(
+      /stale quote: expected a timestamp at most 600 s old, got 600 s/,
+    );
     expect(() => checkedQuote('x', rate, { now, quotedAt: new Date(now - 61_000), maxAgeMs: 60_000 })).toThrow(/stale/);
   });
 

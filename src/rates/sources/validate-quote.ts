@@ -40,18 +40,25 @@ export function field(value: unknown, key: string): unknown {
  * @throws {RateSourceError} on non-decimal text, NaN, zero, negative or a rate outside 1..100,000,000
  */
 export function parseRateText(source: string, value: unknown, what = 'rate'): Decimal {
-  if (typeof value !== 'string') throw new RateSourceError(source, `expected ${what} as a decimal, got ${describeValue(value)}`);
+  if (typeof value !== 'string')
+    throw new RateSourceError(source, `expected ${what} as a decimal, got ${describeValue(value)}`);
   const text = value.trim();
   const match = NUMBER_TEXT.exec(text);
   if (!match) throw new RateSourceError(source, `expected ${what} as a decimal, got ${describeValue(value)}`);
   // A huge exponent ('1e400', '1e9999999') is out of range; reject it before big.js builds it.
   if (match[1] !== undefined && Math.abs(Number(match[1])) > 30) {
-    throw new RateSourceError(source, `expected ${what} within ${MIN_SANE_RATE}..${MAX_SANE_RATE} EUR/BTC, got ${text}`);
+    throw new RateSourceError(
+      source,
+      `expected ${what} within ${MIN_SANE_RATE}..${MAX_SANE_RATE} EUR/BTC, got ${text}`,
+    );
   }
   const rate = decimal(text);
   if (rate.lte(0)) throw new RateSourceError(source, `expected a positive ${what}, got ${text}`);
   if (rate.lt(MIN_SANE_RATE) || rate.gt(MAX_SANE_RATE)) {
-    throw new RateSourceError(source, `expected ${what} within ${MIN_SANE_RATE}..${MAX_SANE_RATE} EUR/BTC, got ${text}`);
+    throw new RateSourceError(
+      source,
+      `expected ${what} within ${MIN_SANE_RATE}..${MAX_SANE_RATE} EUR/BTC, got ${text}`,
+    );
   }
   return rate.round(30);
 }
@@ -73,7 +80,8 @@ export function parseUnixSeconds(source: string, value: unknown, what = 'timesta
  */
 export function parseIsoTime(source: string, value: unknown, what = 'timestamp'): Date {
   const ms = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) ? Date.parse(value) : NaN;
-  if (!Number.isFinite(ms)) throw new RateSourceError(source, `expected ${what} as an ISO date-time, got ${describeValue(value)}`);
+  if (!Number.isFinite(ms))
+    throw new RateSourceError(source, `expected ${what} as an ISO date-time, got ${describeValue(value)}`);
   return new Date(ms);
 }
 
@@ -97,7 +105,10 @@ export function checkedQuote(source: string, rate: Decimal, times: QuoteTimes): 
   if (quotedAt !== undefined) {
     const ageMs = now - quotedAt.getTime();
     if (ageMs > maxAgeMs) {
-      throw new RateSourceError(source, `stale quote: expected a timestamp at most ${Math.round(maxAgeMs / 1000)} s old, got ${Math.round(ageMs / 1000)} s (${quotedAt.toISOString()})`);
+      throw new RateSourceError(
+        source,
+        `stale quote: expected a timestamp at most ${Math.round(maxAgeMs / 1000)} s old, got ${Math.round(ageMs / 1000)} s (${quotedAt.toISOString()})`,
+      );
     }
     if (-ageMs > MAX_CLOCK_SKEW_MS) {
       throw new RateSourceError(source, `expected a timestamp not in the future, got ${quotedAt.toISOString()}`);

@@ -171,14 +171,23 @@ export function assertSameRecord(actual: object | undefined, expected: object, l
 }
 
 function isDecimal(value: unknown): value is Decimal {
-  return typeof value === 'object' && value !== null && typeof (value as Decimal).eq === 'function' && typeof (value as Decimal).toFixed === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Decimal).eq === 'function' &&
+    typeof (value as Decimal).toFixed === 'function'
+  );
 }
 
 /** Compares one field value (see {@link assertSameRecord}). */
 export function assertSameValue(actual: unknown, expected: unknown, label: string): void {
   if (expected instanceof Date) {
     assert.ok(actual instanceof Date, `${label}: expected a Date, got ${typeof actual}`);
-    assert.equal(actual.getTime(), expected.getTime(), `${label}: expected ${expected.toISOString()}, got ${actual.toISOString()}`);
+    assert.equal(
+      actual.getTime(),
+      expected.getTime(),
+      `${label}: expected ${expected.toISOString()}, got ${actual.toISOString()}`,
+    );
   } else if (isDecimal(expected)) {
     assert.ok(isDecimal(actual), `${label}: expected a big.js Decimal, got ${typeof actual}`);
     assert.ok(actual.eq(expected), `${label}: expected ${expected.toFixed()}, got ${actual.toFixed()}`);
@@ -214,7 +223,10 @@ export async function collectPages<T>(
   let cursor: string | undefined;
   for (let page = 0; page < 10_000; page++) {
     const result = await list(cursor);
-    assert.ok(result.items.length <= limit, `page ${page}: expected at most ${limit} items, got ${result.items.length}`);
+    assert.ok(
+      result.items.length <= limit,
+      `page ${page}: expected at most ${limit} items, got ${result.items.length}`,
+    );
     all.push(...result.items);
     if (result.nextCursor === null) return all;
     assert.equal(typeof result.nextCursor, 'string', 'nextCursor must be a string or null');

@@ -49,7 +49,14 @@ export const invoiceCases: readonly StoreConformanceCase[] = [
     name: 'invoices: null fields and scalar metadata round-trip',
     run: (make) =>
       withStore(make, async (store) => {
-        const bare = makeInvoice({ amountEur: null, rate: null, rateSource: null, rateFetchedAt: null, metadata: null, addIndex: 0n });
+        const bare = makeInvoice({
+          amountEur: null,
+          rate: null,
+          rateSource: null,
+          rateFetchedAt: null,
+          metadata: null,
+          addIndex: 0n,
+        });
         const scalar = makeInvoice({ metadata: 'just a string' });
         const list = makeInvoice({ metadata: [1, 'two', null] });
         for (const invoice of [bare, scalar, list]) {
@@ -85,7 +92,10 @@ export const invoiceCases: readonly StoreConformanceCase[] = [
         assert.equal(await store.invoices.get(dupHash.id), undefined);
         assert.equal(await store.invoices.getByPaymentHash(dupId.paymentHash), undefined);
         const page = await store.invoices.list();
-        assert.deepEqual(page.items.map((i) => i.id), [first.id]);
+        assert.deepEqual(
+          page.items.map((i) => i.id),
+          [first.id],
+        );
       }),
   },
   {
@@ -102,7 +112,14 @@ export const invoiceCases: readonly StoreConformanceCase[] = [
       withStore(make, async (store) => {
         const invoice = makeInvoice({ settledAt: null, closedAt: new Date(T0 + 5) });
         await store.invoices.insert(invoice);
-        const patch = { status: 'settled', settleIndex: BIG_MSAT, amountPaidMsat: BIG_MSAT, settledAt: new Date(T0 + 77), closedAt: null, addIndex: 12n } as const;
+        const patch = {
+          status: 'settled',
+          settleIndex: BIG_MSAT,
+          amountPaidMsat: BIG_MSAT,
+          settledAt: new Date(T0 + 77),
+          closedAt: null,
+          addIndex: 12n,
+        } as const;
         const expected: InvoiceRecord = { ...invoice, ...patch };
         assertSameRecord(await store.invoices.update(invoice.id, patch), expected, 'update result');
         assertSameRecord(await store.invoices.get(invoice.id), expected, 'after update');
@@ -115,12 +132,22 @@ export const invoiceCases: readonly StoreConformanceCase[] = [
       withStore(make, async (store) => {
         const invoice = makeInvoice({ status: 'open' });
         await store.invoices.insert(invoice);
-        assert.equal(await store.invoices.update(invoice.id, { status: 'cancelled' }, { fromStatus: ['accepted', 'expired'] }), undefined);
+        assert.equal(
+          await store.invoices.update(invoice.id, { status: 'cancelled' }, { fromStatus: ['accepted', 'expired'] }),
+          undefined,
+        );
         assertSameRecord(await store.invoices.get(invoice.id), invoice, 'unchanged');
-        const won = await store.invoices.update(invoice.id, { status: 'settled', settledAt: new Date(T0 + 1) }, { fromStatus: ['open', 'accepted'] });
+        const won = await store.invoices.update(
+          invoice.id,
+          { status: 'settled', settledAt: new Date(T0 + 1) },
+          { fromStatus: ['open', 'accepted'] },
+        );
         assert.equal(won?.status, 'settled');
         // The second racer, still expecting 'open', loses.
-        assert.equal(await store.invoices.update(invoice.id, { status: 'expired' }, { fromStatus: ['open'] }), undefined);
+        assert.equal(
+          await store.invoices.update(invoice.id, { status: 'expired' }, { fromStatus: ['open'] }),
+          undefined,
+        );
         assert.equal((await store.invoices.get(invoice.id))?.status, 'settled');
         assert.equal(await store.invoices.update(invoice.id, { status: 'expired' }, { fromStatus: [] }), undefined);
       }),
@@ -137,7 +164,8 @@ export const invoiceCases: readonly StoreConformanceCase[] = [
           makeInvoice({ status: 'cancelled', createdAt: new Date(T0 + 4000) }),
         ];
         for (const row of rows) await store.invoices.insert(row);
-        const ids = async (q: Parameters<typeof store.invoices.list>[0]): Promise<string[]> => (await store.invoices.list(q)).items.map((i) => i.id);
+        const ids = async (q: Parameters<typeof store.invoices.list>[0]): Promise<string[]> =>
+          (await store.invoices.list(q)).items.map((i) => i.id);
         const [r0, r1, r2, r3, r4] = rows.map((r) => r.id) as [string, string, string, string, string];
         assert.deepEqual(await ids(undefined), [r4, r3, r2, r1, r0]);
         assert.deepEqual(await ids({ status: 'open' }), [r3, r0]);
@@ -147,7 +175,10 @@ export const invoiceCases: readonly StoreConformanceCase[] = [
         assert.deepEqual(await ids({ isHold: false }), [r4, r1, r0]);
         assert.deepEqual(await ids({ createdAfter: new Date(T0 + 1000) }), [r4, r3, r2, r1]);
         assert.deepEqual(await ids({ createdBefore: new Date(T0 + 3000) }), [r2, r1, r0]);
-        assert.deepEqual(await ids({ createdAfter: new Date(T0 + 1000), createdBefore: new Date(T0 + 3000), status: 'expired' }), [r2]);
+        assert.deepEqual(
+          await ids({ createdAfter: new Date(T0 + 1000), createdBefore: new Date(T0 + 3000), status: 'expired' }),
+          [r2],
+        );
         const page = await store.invoices.list({ status: 'open' });
         assert.equal(page.nextCursor, null);
         assertSameRecord(page.items[0], rows[3]!, 'listed row');
@@ -164,15 +195,31 @@ export const invoiceCases: readonly StoreConformanceCase[] = [
         });
         for (const limit of [1, 4, 7, 23, 50]) {
           const got = await collectPages((cursor) => store.invoices.list({ limit, cursor }), limit);
-          assert.deepEqual(got.map((r) => r.id), newestFirstIds(rows), `limit ${limit}`);
+          assert.deepEqual(
+            got.map((r) => r.id),
+            newestFirstIds(rows),
+            `limit ${limit}`,
+          );
         }
         const first = await store.invoices.list({ limit: 5 });
         // A row inserted after the first page (newer than everything) does not shift later pages.
         await store.invoices.insert(makeInvoice({ createdAt: new Date(T0 + 10_000) }));
-        const rest = await collectPages((cursor) => store.invoices.list({ limit: 5, cursor: cursor ?? first.nextCursor ?? undefined }), 5);
-        assert.deepEqual([...first.items, ...rest].map((r) => r.id), newestFirstIds(rows));
-        const filtered = await collectPages((cursor) => store.invoices.list({ limit: 3, cursor, createdBefore: new Date(T0 + 1) }), 3);
-        assert.deepEqual(filtered.map((r) => r.id), newestFirstIds(rows.slice(0, 17)));
+        const rest = await collectPages(
+          (cursor) => store.invoices.list({ limit: 5, cursor: cursor ?? first.nextCursor ?? undefined }),
+          5,
+        );
+        assert.deepEqual(
+          [...first.items, ...rest].map((r) => r.id),
+          newestFirstIds(rows),
+        );
+        const filtered = await collectPages(
+          (cursor) => store.invoices.list({ limit: 3, cursor, createdBefore: new Date(T0 + 1) }),
+          3,
+        );
+        assert.deepEqual(
+          filtered.map((r) => r.id),
+          newestFirstIds(rows.slice(0, 17)),
+        );
       }),
   },
   {
@@ -204,8 +251,14 @@ export const invoiceCases: readonly StoreConformanceCase[] = [
         const accepted = makeInvoice({ status: 'accepted', expiresAt: new Date(T0), isHold: true });
         const closed = makeInvoice({ status: 'expired', expiresAt: new Date(T0) });
         for (const row of [a, b, c, future, settled, accepted, closed]) await store.invoices.insert(row);
-        assert.deepEqual((await store.invoices.listExpired(now, 10)).map((i) => i.id), [b.id, c.id, a.id]);
-        assert.deepEqual((await store.invoices.listExpired(now, 2)).map((i) => i.id), [b.id, c.id]);
+        assert.deepEqual(
+          (await store.invoices.listExpired(now, 10)).map((i) => i.id),
+          [b.id, c.id, a.id],
+        );
+        assert.deepEqual(
+          (await store.invoices.listExpired(now, 2)).map((i) => i.id),
+          [b.id, c.id],
+        );
         assert.deepEqual(await store.invoices.listExpired(new Date(T0 - 1), 10), []);
         assertSameRecord((await store.invoices.listExpired(now, 1))[0], b, 'expired row');
       }),

@@ -22,7 +22,13 @@ export const paymentCases: readonly StoreConformanceCase[] = [
     name: 'payments: insert then get returns every field intact, both directions',
     run: (make) =>
       withStore(make, async (store) => {
-        const incoming = makePayment({ direction: 'in', amountMsat: BIG_MSAT, settleIndex: BIG_MSAT - 7n, invoiceId: 'inv_x', completedAt: new Date(T0 + 3) });
+        const incoming = makePayment({
+          direction: 'in',
+          amountMsat: BIG_MSAT,
+          settleIndex: BIG_MSAT - 7n,
+          invoiceId: 'inv_x',
+          completedAt: new Date(T0 + 3),
+        });
         const outgoing = makePayment({
           direction: 'out',
           status: 'failed',
@@ -62,9 +68,21 @@ export const paymentCases: readonly StoreConformanceCase[] = [
       withStore(make, async (store) => {
         const first = makePayment({ direction: 'out', status: 'in_flight', idempotencyKey: 'pk' });
         await store.payments.insert(first);
-        await assertRejectsWithCode(store.payments.insert(makePayment({ id: first.id })), 'STORE_CONFLICT', 'duplicate id');
-        await assertRejectsWithCode(store.payments.insert(makePayment({ direction: 'out', paymentHash: first.paymentHash })), 'STORE_CONFLICT', 'duplicate (out, hash)');
-        await assertRejectsWithCode(store.payments.insert(makePayment({ idempotencyKey: 'pk' })), 'STORE_CONFLICT', 'duplicate key');
+        await assertRejectsWithCode(
+          store.payments.insert(makePayment({ id: first.id })),
+          'STORE_CONFLICT',
+          'duplicate id',
+        );
+        await assertRejectsWithCode(
+          store.payments.insert(makePayment({ direction: 'out', paymentHash: first.paymentHash })),
+          'STORE_CONFLICT',
+          'duplicate (out, hash)',
+        );
+        await assertRejectsWithCode(
+          store.payments.insert(makePayment({ idempotencyKey: 'pk' })),
+          'STORE_CONFLICT',
+          'duplicate key',
+        );
         // The same hash in the other direction is a different payment (paying our own invoice).
         const mirror = makePayment({ direction: 'in', paymentHash: first.paymentHash });
         await store.payments.insert(mirror);
@@ -95,9 +113,20 @@ export const paymentCases: readonly StoreConformanceCase[] = [
           feeLimitMsat: 99_000n,
         } as const;
         const expected: Payment = { ...p, ...patch };
-        assertSameRecord(await store.payments.update(p.id, patch, { fromStatus: ['in_flight', 'unknown'] }), expected, 'result');
+        assertSameRecord(
+          await store.payments.update(p.id, patch, { fromStatus: ['in_flight', 'unknown'] }),
+          expected,
+          'result',
+        );
         assertSameRecord(await store.payments.get(p.id), expected, 'stored');
-        assert.equal(await store.payments.update(p.id, { status: 'failed', failureReason: 'timeout' }, { fromStatus: ['in_flight'] }), undefined);
+        assert.equal(
+          await store.payments.update(
+            p.id,
+            { status: 'failed', failureReason: 'timeout' },
+            { fromStatus: ['in_flight'] },
+          ),
+          undefined,
+        );
         const cleared = await store.payments.update(p.id, { preimage: null, completedAt: null, settleIndex: null });
         assertSameRecord(cleared, { ...expected, preimage: null, completedAt: null, settleIndex: null }, 'cleared');
       }),
@@ -120,11 +149,23 @@ export const paymentCases: readonly StoreConformanceCase[] = [
           for (const row of rows) await tx.payments.insert(row);
         });
         const all = await collectPages((cursor) => store.payments.list({ limit: 4, cursor }), 4);
-        assert.deepEqual(all.map((p) => p.id), newestFirstIds(rows));
-        const outSucceeded = await collectPages((cursor) => store.payments.list({ limit: 2, cursor, direction: 'out', status: 'succeeded' }), 2);
-        assert.deepEqual(outSucceeded.map((p) => p.id), newestFirstIds(rows.filter((r) => r.direction === 'out' && r.status === 'succeeded')));
+        assert.deepEqual(
+          all.map((p) => p.id),
+          newestFirstIds(rows),
+        );
+        const outSucceeded = await collectPages(
+          (cursor) => store.payments.list({ limit: 2, cursor, direction: 'out', status: 'succeeded' }),
+          2,
+        );
+        assert.deepEqual(
+          outSucceeded.map((p) => p.id),
+          newestFirstIds(rows.filter((r) => r.direction === 'out' && r.status === 'succeeded')),
+        );
         const either = await store.payments.list({ status: ['in_flight', 'failed'], limit: 1000 });
-        assert.deepEqual(either.items.map((p) => p.id), newestFirstIds(rows.filter((r) => r.status === 'in_flight')));
+        assert.deepEqual(
+          either.items.map((p) => p.id),
+          newestFirstIds(rows.filter((r) => r.status === 'in_flight')),
+        );
         assert.equal(either.nextCursor, null);
         assert.deepEqual((await store.payments.list({ status: [] })).items, []);
         await assertRejectsWithCode(store.payments.list({ cursor: 'garbage!' }), 'INVALID_INPUT', 'bad cursor');

@@ -63,8 +63,18 @@ export const transactionCases: readonly StoreConformanceCase[] = [
             await tx.checkpoints.advance('lnd.add_index', 3n);
             await tx.webhookEndpoints.insert(makeEndpoint({ id: 'whe_rolled_back' }));
             await tx.webhookEndpoints.update(endpoint.id, { isEnabled: false, disabledReason: 'x' });
-            await tx.webhookOutbox.enqueue(event, [makeDelivery(event.id, { id: 'whd_rolled_back', endpointId: endpoint.id })]);
-            await tx.webhookOutbox.recordAttempt({ id: 'wha_rolled_back', deliveryId: 'whd_rolled_back', attempt: 1, statusCode: 500, latencyMs: 3, error: null, at: new Date(T0) });
+            await tx.webhookOutbox.enqueue(event, [
+              makeDelivery(event.id, { id: 'whd_rolled_back', endpointId: endpoint.id }),
+            ]);
+            await tx.webhookOutbox.recordAttempt({
+              id: 'wha_rolled_back',
+              deliveryId: 'whd_rolled_back',
+              attempt: 1,
+              statusCode: 500,
+              latencyMs: 3,
+              error: null,
+              at: new Date(T0),
+            });
             assert.equal(await tx.webhookEndpoints.remove(endpoint.id), true);
             throw boom;
           });
@@ -127,7 +137,11 @@ export const transactionCases: readonly StoreConformanceCase[] = [
         await store.invoices.insert(invoice);
         await store.transaction(async (tx) => {
           await tx.payments.insert(makePayment({ id: 'pay_kept' }));
-          await assertRejectsWithCode(tx.invoices.insert(makeInvoice({ id: invoice.id })), 'STORE_CONFLICT', 'dup in tx');
+          await assertRejectsWithCode(
+            tx.invoices.insert(makeInvoice({ id: invoice.id })),
+            'STORE_CONFLICT',
+            'dup in tx',
+          );
           await tx.checkpoints.advance('after_conflict', 1n);
         });
         assert.equal((await store.payments.get('pay_kept'))?.id, 'pay_kept');
@@ -178,7 +192,11 @@ export const transactionCases: readonly StoreConformanceCase[] = [
       await store.close();
       await store.close();
       await assertRejectsWithCode(store.invoices.get('inv_x'), 'STORE_ERROR', 'get after close');
-      await assertRejectsWithCode(store.transaction(async () => 1), 'STORE_ERROR', 'transaction after close');
+      await assertRejectsWithCode(
+        store.transaction(async () => 1),
+        'STORE_ERROR',
+        'transaction after close',
+      );
     },
   },
 ];

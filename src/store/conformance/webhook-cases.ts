@@ -24,14 +24,27 @@ export const webhookCases: readonly StoreConformanceCase[] = [
     run: (make) =>
       withStore(make, async (store) => {
         const a = makeEndpoint({ createdAt: new Date(T0 + 10), updatedAt: new Date(T0 + 10) });
-        const b = makeEndpoint({ events: null, allowInsecure: true, allowPrivateNetwork: true, createdAt: new Date(T0), url: 'http://127.0.0.1:8080/hook' });
+        const b = makeEndpoint({
+          events: null,
+          allowInsecure: true,
+          allowPrivateNetwork: true,
+          createdAt: new Date(T0),
+          url: 'http://127.0.0.1:8080/hook',
+        });
         await store.webhookEndpoints.insert(a);
         await store.webhookEndpoints.insert(b);
         assertSameRecord(await store.webhookEndpoints.get(a.id), a, 'a');
         assertSameRecord(await store.webhookEndpoints.get(b.id), b, 'b');
         assert.equal(await store.webhookEndpoints.get('whe_missing'), undefined);
-        await assertRejectsWithCode(store.webhookEndpoints.insert(makeEndpoint({ id: a.id })), 'STORE_CONFLICT', 'duplicate id');
-        assert.deepEqual((await store.webhookEndpoints.list()).map((e) => e.id), [b.id, a.id]);
+        await assertRejectsWithCode(
+          store.webhookEndpoints.insert(makeEndpoint({ id: a.id })),
+          'STORE_CONFLICT',
+          'duplicate id',
+        );
+        assert.deepEqual(
+          (await store.webhookEndpoints.list()).map((e) => e.id),
+          [b.id, a.id],
+        );
         const patch = {
           secrets: ['whsec_new', ...a.secrets],
           events: null,
@@ -41,14 +54,21 @@ export const webhookCases: readonly StoreConformanceCase[] = [
         } as const;
         assertSameRecord(await store.webhookEndpoints.update(a.id, patch), { ...a, ...patch }, 'updated');
         assertSameRecord(await store.webhookEndpoints.get(a.id), { ...a, ...patch }, 'stored');
-        const back = await store.webhookEndpoints.update(a.id, { events: ['invoice.created'], disabledReason: null, isEnabled: true });
+        const back = await store.webhookEndpoints.update(a.id, {
+          events: ['invoice.created'],
+          disabledReason: null,
+          isEnabled: true,
+        });
         assert.deepEqual(back?.events, ['invoice.created']);
         assert.equal(back?.disabledReason, null);
         assert.equal(await store.webhookEndpoints.update('whe_missing', { isEnabled: false }), undefined);
         assert.equal(await store.webhookEndpoints.remove(a.id), true);
         assert.equal(await store.webhookEndpoints.remove(a.id), false);
         assert.equal(await store.webhookEndpoints.get(a.id), undefined);
-        assert.deepEqual((await store.webhookEndpoints.list()).map((e) => e.id), [b.id]);
+        assert.deepEqual(
+          (await store.webhookEndpoints.list()).map((e) => e.id),
+          [b.id],
+        );
       }),
   },
   {
@@ -57,7 +77,12 @@ export const webhookCases: readonly StoreConformanceCase[] = [
       withStore(make, async (store) => {
         const event = makeEvent();
         const d1 = makeDelivery(event.id);
-        const d2 = makeDelivery(event.id, { attempts: 3, lastStatusCode: 503, lastError: 'Service Unavailable', nextAttemptAt: new Date(T0 + 5) });
+        const d2 = makeDelivery(event.id, {
+          attempts: 3,
+          lastStatusCode: 503,
+          lastError: 'Service Unavailable',
+          nextAttemptAt: new Date(T0 + 5),
+        });
         await store.webhookOutbox.enqueue(event, [d1, d2]);
         assertSameRecord(await store.webhookOutbox.getEvent(event.id), event, 'event');
         assert.equal((await store.webhookOutbox.getEvent(event.id))?.body, event.body);
@@ -79,7 +104,11 @@ export const webhookCases: readonly StoreConformanceCase[] = [
         const delivery = makeDelivery(event.id);
         await store.webhookOutbox.enqueue(event, [delivery]);
         const dupEvent = makeDelivery(event.id);
-        await assertRejectsWithCode(store.webhookOutbox.enqueue(makeEvent({ id: event.id }), [dupEvent]), 'STORE_CONFLICT', 'duplicate event');
+        await assertRejectsWithCode(
+          store.webhookOutbox.enqueue(makeEvent({ id: event.id }), [dupEvent]),
+          'STORE_CONFLICT',
+          'duplicate event',
+        );
         assert.equal(await store.webhookOutbox.getDelivery(dupEvent.id), undefined);
         const fresh = makeEvent();
         const ok = makeDelivery(fresh.id);
@@ -93,7 +122,11 @@ export const webhookCases: readonly StoreConformanceCase[] = [
         assert.equal(await store.webhookOutbox.countPending(), 1);
         // Inside a transaction, a caught enqueue conflict also leaves nothing behind.
         await store.transaction(async (tx) => {
-          await assertRejectsWithCode(tx.webhookOutbox.enqueue(fresh, [ok, makeDelivery(fresh.id, { id: delivery.id })]), 'STORE_CONFLICT', 'in tx');
+          await assertRejectsWithCode(
+            tx.webhookOutbox.enqueue(fresh, [ok, makeDelivery(fresh.id, { id: delivery.id })]),
+            'STORE_CONFLICT',
+            'in tx',
+          );
         });
         assert.equal(await store.webhookOutbox.getEvent(fresh.id), undefined, 'event of a failed enqueue in tx');
       }),
@@ -113,8 +146,14 @@ export const webhookCases: readonly StoreConformanceCase[] = [
         const unscheduled = makeDelivery(event.id, { nextAttemptAt: null });
         await store.webhookOutbox.enqueue(event, [late, early, exact, future, done, failed, cancelled, unscheduled]);
         const now = new Date(T0 + 500);
-        assert.deepEqual((await store.webhookOutbox.listDue(now, 10)).map((d) => d.id), [early.id, late.id, exact.id]);
-        assert.deepEqual((await store.webhookOutbox.listDue(now, 2)).map((d) => d.id), [early.id, late.id]);
+        assert.deepEqual(
+          (await store.webhookOutbox.listDue(now, 10)).map((d) => d.id),
+          [early.id, late.id, exact.id],
+        );
+        assert.deepEqual(
+          (await store.webhookOutbox.listDue(now, 2)).map((d) => d.id),
+          [early.id, late.id],
+        );
         assert.deepEqual(await store.webhookOutbox.listDue(new Date(T0 + 99), 10), []);
         assertSameRecord((await store.webhookOutbox.listDue(now, 1))[0], early, 'due row');
         assert.equal(await store.webhookOutbox.countPending(), 5);
@@ -127,12 +166,33 @@ export const webhookCases: readonly StoreConformanceCase[] = [
         const event = makeEvent();
         const delivery = makeDelivery(event.id);
         await store.webhookOutbox.enqueue(event, [delivery]);
-        const retry = { attempts: 1, nextAttemptAt: new Date(T0 + 5000), lastStatusCode: 500, lastError: 'HTTP 500', updatedAt: new Date(T0 + 1) };
-        assertSameRecord(await store.webhookOutbox.updateDelivery(delivery.id, retry), { ...delivery, ...retry }, 'retry');
+        const retry = {
+          attempts: 1,
+          nextAttemptAt: new Date(T0 + 5000),
+          lastStatusCode: 500,
+          lastError: 'HTTP 500',
+          updatedAt: new Date(T0 + 1),
+        };
+        assertSameRecord(
+          await store.webhookOutbox.updateDelivery(delivery.id, retry),
+          { ...delivery, ...retry },
+          'retry',
+        );
         assert.deepEqual(await store.webhookOutbox.listDue(new Date(T0 + 4999), 10), []);
         assert.equal((await store.webhookOutbox.listDue(new Date(T0 + 5000), 10)).length, 1);
-        const delivered = { status: 'delivered', attempts: 2, nextAttemptAt: null, lastStatusCode: 204, lastError: null, updatedAt: new Date(T0 + 6000) } as const;
-        assertSameRecord(await store.webhookOutbox.updateDelivery(delivery.id, delivered), { ...delivery, ...delivered }, 'delivered');
+        const delivered = {
+          status: 'delivered',
+          attempts: 2,
+          nextAttemptAt: null,
+          lastStatusCode: 204,
+          lastError: null,
+          updatedAt: new Date(T0 + 6000),
+        } as const;
+        assertSameRecord(
+          await store.webhookOutbox.updateDelivery(delivery.id, delivered),
+          { ...delivery, ...delivered },
+          'delivered',
+        );
         assertSameRecord(await store.webhookOutbox.getDelivery(delivery.id), { ...delivery, ...delivered }, 'stored');
         assert.equal(await store.webhookOutbox.countPending(), 0);
         assert.deepEqual(await store.webhookOutbox.listDue(new Date(T0 + 10_000), 10), []);
@@ -145,11 +205,18 @@ export const webhookCases: readonly StoreConformanceCase[] = [
       withStore(make, async (store) => {
         const event = makeEvent();
         await store.webhookOutbox.enqueue(event, []);
-        const again = makeDelivery(event.id, { createdAt: new Date(T0 + 60_000), nextAttemptAt: new Date(T0 + 60_000) });
+        const again = makeDelivery(event.id, {
+          createdAt: new Date(T0 + 60_000),
+          nextAttemptAt: new Date(T0 + 60_000),
+        });
         await store.webhookOutbox.insertDelivery(again);
         assertSameRecord(await store.webhookOutbox.getDelivery(again.id), again, 'inserted');
         assert.equal(await store.webhookOutbox.countPending(), 1);
-        await assertRejectsWithCode(store.webhookOutbox.insertDelivery(makeDelivery(event.id, { id: again.id })), 'STORE_CONFLICT', 'duplicate');
+        await assertRejectsWithCode(
+          store.webhookOutbox.insertDelivery(makeDelivery(event.id, { id: again.id })),
+          'STORE_CONFLICT',
+          'duplicate',
+        );
       }),
   },
   {
@@ -160,26 +227,51 @@ export const webhookCases: readonly StoreConformanceCase[] = [
         const delivery = makeDelivery(event.id);
         const other = makeDelivery(event.id);
         await store.webhookOutbox.enqueue(event, [delivery, other]);
-        const a1 = makeAttempt(delivery.id, { attempt: 1, statusCode: null, error: 'ECONNREFUSED', latencyMs: 0, at: new Date(T0 + 1) });
+        const a1 = makeAttempt(delivery.id, {
+          attempt: 1,
+          statusCode: null,
+          error: 'ECONNREFUSED',
+          latencyMs: 0,
+          at: new Date(T0 + 1),
+        });
         const a2 = makeAttempt(delivery.id, { attempt: 2, statusCode: 500, at: new Date(T0 + 2000) });
         const a3 = makeAttempt(delivery.id, { attempt: 3, statusCode: 200, latencyMs: 1234, at: new Date(T0 + 9000) });
         for (const a of [a3, a1, a2]) await store.webhookOutbox.recordAttempt(a);
         await store.webhookOutbox.recordAttempt(makeAttempt(other.id));
         const log = await store.webhookOutbox.listAttempts(delivery.id);
-        assert.deepEqual(log.map((a) => a.id), [a1.id, a2.id, a3.id]);
+        assert.deepEqual(
+          log.map((a) => a.id),
+          [a1.id, a2.id, a3.id],
+        );
         assertSameRecord(log[0], a1, 'a1');
         assertSameRecord(log[2], a3, 'a3');
         assert.deepEqual(await store.webhookOutbox.listAttempts('whd_missing'), []);
-        await assertRejectsWithCode(store.webhookOutbox.recordAttempt(makeAttempt(delivery.id, { id: a1.id })), 'STORE_CONFLICT', 'duplicate');
+        await assertRejectsWithCode(
+          store.webhookOutbox.recordAttempt(makeAttempt(delivery.id, { id: a1.id })),
+          'STORE_CONFLICT',
+          'duplicate',
+        );
       }),
   },
   {
     name: 'webhookOutbox: a delivery needs an existing event and an attempt an existing delivery (STORE_ERROR)',
     run: (make) =>
       withStore(make, async (store) => {
-        await assertRejectsWithCode(store.webhookOutbox.insertDelivery(makeDelivery('msg_missing')), 'STORE_ERROR', 'orphan delivery');
-        await assertRejectsWithCode(store.webhookOutbox.enqueue(makeEvent(), [makeDelivery('msg_other')]), 'STORE_ERROR', 'delivery of another event');
-        await assertRejectsWithCode(store.webhookOutbox.recordAttempt(makeAttempt('whd_missing')), 'STORE_ERROR', 'orphan attempt');
+        await assertRejectsWithCode(
+          store.webhookOutbox.insertDelivery(makeDelivery('msg_missing')),
+          'STORE_ERROR',
+          'orphan delivery',
+        );
+        await assertRejectsWithCode(
+          store.webhookOutbox.enqueue(makeEvent(), [makeDelivery('msg_other')]),
+          'STORE_ERROR',
+          'delivery of another event',
+        );
+        await assertRejectsWithCode(
+          store.webhookOutbox.recordAttempt(makeAttempt('whd_missing')),
+          'STORE_ERROR',
+          'orphan attempt',
+        );
         assert.equal(await store.webhookOutbox.countPending(), 0);
         assert.equal((await store.webhookOutbox.listDeliveries()).items.length, 0);
       }),
@@ -193,26 +285,57 @@ export const webhookCases: readonly StoreConformanceCase[] = [
           for (let e = 0; e < 6; e++) {
             const event = makeEvent({ createdAt: new Date(T0 + (e < 3 ? 0 : e)) });
             const deliveries = ['whe_a', 'whe_b', 'whe_c'].map((endpointId, i) =>
-              makeDelivery(event.id, { endpointId, createdAt: event.createdAt, status: i === 2 ? 'failed' : 'pending' }),
+              makeDelivery(event.id, {
+                endpointId,
+                createdAt: event.createdAt,
+                status: i === 2 ? 'failed' : 'pending',
+              }),
             );
             rows.push(...deliveries);
             await tx.webhookOutbox.enqueue(event, deliveries);
           }
         });
         const all = await collectPages((cursor) => store.webhookOutbox.listDeliveries({ limit: 4, cursor }), 4);
-        assert.deepEqual(all.map((d) => d.id), newestFirstIds(rows));
-        const forA = await collectPages((cursor) => store.webhookOutbox.listDeliveries({ endpointId: 'whe_a', limit: 2, cursor }), 2);
-        assert.deepEqual(forA.map((d) => d.id), newestFirstIds(rows.filter((d) => d.endpointId === 'whe_a')));
+        assert.deepEqual(
+          all.map((d) => d.id),
+          newestFirstIds(rows),
+        );
+        const forA = await collectPages(
+          (cursor) => store.webhookOutbox.listDeliveries({ endpointId: 'whe_a', limit: 2, cursor }),
+          2,
+        );
+        assert.deepEqual(
+          forA.map((d) => d.id),
+          newestFirstIds(rows.filter((d) => d.endpointId === 'whe_a')),
+        );
         const eventId = rows[0]!.eventId;
         const forEvent = await store.webhookOutbox.listDeliveries({ eventId });
-        assert.deepEqual(forEvent.items.map((d) => d.id), newestFirstIds(rows.filter((d) => d.eventId === eventId)));
+        assert.deepEqual(
+          forEvent.items.map((d) => d.id),
+          newestFirstIds(rows.filter((d) => d.eventId === eventId)),
+        );
         const failed = await store.webhookOutbox.listDeliveries({ status: 'failed' });
-        assert.deepEqual(failed.items.map((d) => d.id), newestFirstIds(rows.filter((d) => d.status === 'failed')));
-        const both = await store.webhookOutbox.listDeliveries({ status: ['failed', 'delivered'], endpointId: 'whe_c', limit: 1000 });
+        assert.deepEqual(
+          failed.items.map((d) => d.id),
+          newestFirstIds(rows.filter((d) => d.status === 'failed')),
+        );
+        const both = await store.webhookOutbox.listDeliveries({
+          status: ['failed', 'delivered'],
+          endpointId: 'whe_c',
+          limit: 1000,
+        });
         assert.equal(both.items.length, 6);
         assert.equal(both.nextCursor, null);
-        assertSameRecord(forEvent.items.find((d) => d.id === rows[0]!.id), rows[0]!, 'listed delivery');
-        await assertRejectsWithCode(store.webhookOutbox.listDeliveries({ cursor: '!!' }), 'INVALID_INPUT', 'bad cursor');
+        assertSameRecord(
+          forEvent.items.find((d) => d.id === rows[0]!.id),
+          rows[0]!,
+          'listed delivery',
+        );
+        await assertRejectsWithCode(
+          store.webhookOutbox.listDeliveries({ cursor: '!!' }),
+          'INVALID_INPUT',
+          'bad cursor',
+        );
       }),
   },
 ];

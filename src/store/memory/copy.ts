@@ -5,7 +5,13 @@
 import { decimal, type Decimal } from '../../domain/amount.js';
 import type { JsonValue } from '../../domain/invoice.js';
 import type { Payment } from '../../domain/payment.js';
-import type { InvoiceRecord, WebhookAttemptRecord, WebhookDeliveryRecord, WebhookEndpointRecord, WebhookEventRecord } from '../store.js';
+import type {
+  InvoiceRecord,
+  WebhookAttemptRecord,
+  WebhookDeliveryRecord,
+  WebhookEndpointRecord,
+  WebhookEventRecord,
+} from '../store.js';
 
 const date = (d: Date): Date => new Date(d.getTime());
 const maybeDate = (d: Date | null): Date | null => (d === null ? null : date(d));
@@ -35,7 +41,12 @@ export function copyInvoice(r: InvoiceRecord): InvoiceRecord {
 
 /** A frozen copy of a payment. */
 export function copyPayment(p: Payment): Payment {
-  return Object.freeze({ ...p, createdAt: date(p.createdAt), updatedAt: date(p.updatedAt), completedAt: maybeDate(p.completedAt) });
+  return Object.freeze({
+    ...p,
+    createdAt: date(p.createdAt),
+    updatedAt: date(p.updatedAt),
+    completedAt: maybeDate(p.completedAt),
+  });
 }
 
 /** A frozen copy of a webhook endpoint. */
@@ -56,7 +67,12 @@ export function copyEvent(e: WebhookEventRecord): WebhookEventRecord {
 
 /** A frozen copy of a delivery. */
 export function copyDelivery(d: WebhookDeliveryRecord): WebhookDeliveryRecord {
-  return Object.freeze({ ...d, nextAttemptAt: maybeDate(d.nextAttemptAt), createdAt: date(d.createdAt), updatedAt: date(d.updatedAt) });
+  return Object.freeze({
+    ...d,
+    nextAttemptAt: maybeDate(d.nextAttemptAt),
+    createdAt: date(d.createdAt),
+    updatedAt: date(d.updatedAt),
+  });
 }
 
 /** A frozen copy of an attempt. */
@@ -67,6 +83,7 @@ export function copyAttempt(a: WebhookAttemptRecord): WebhookAttemptRecord {
 /** Copies only the keys of `patch` whose value is not undefined (undefined means "keep"). */
 export function definedEntries<P extends object>(patch: P): Partial<P> {
   const out: Partial<P> = {};
-  for (const [key, value] of Object.entries(patch)) if (value !== undefined) (out as Record<string, unknown>)[key] = value;
+  for (const [key, value] of Object.entries(patch))
+    if (value !== undefined) (out as Record<string, unknown>)[key] = value;
   return out;
 }

@@ -3,7 +3,15 @@
  */
 import { StoreConflictError } from '../../errors.js';
 import type { InvoiceListQuery, InvoiceRecord, InvoiceRepository } from '../store.js';
-import { compareNewestFirst, decodeCursor, isAfterCursor, resolveBatchLimit, resolvePageLimit, statusList, toPage } from '../paging.js';
+import {
+  compareNewestFirst,
+  decodeCursor,
+  isAfterCursor,
+  resolveBatchLimit,
+  resolvePageLimit,
+  statusList,
+  toPage,
+} from '../paging.js';
 import { copyInvoice, definedEntries } from './copy.js';
 import type { Tables } from './tables.js';
 
@@ -18,7 +26,8 @@ export function createMemoryInvoiceRepository(tables: Tables): InvoiceRepository
     async insert(invoice) {
       const record = copyInvoice(invoice);
       if (rows.has(record.id)) throw new StoreConflictError(`invoices: duplicate id ${record.id}`);
-      if (find((r) => r.paymentHash === record.paymentHash)) throw new StoreConflictError('invoices: duplicate payment hash');
+      if (find((r) => r.paymentHash === record.paymentHash))
+        throw new StoreConflictError('invoices: duplicate payment hash');
       if (record.idempotencyKey !== null && find((r) => r.idempotencyKey === record.idempotencyKey)) {
         throw new StoreConflictError('invoices: duplicate idempotency key');
       }

@@ -10,7 +10,9 @@ describe('createMemoryStore', () => {
   it('rejects use of the outer store inside a transaction instead of deadlocking', async () => {
     const store = createMemoryStore();
     await expect(store.transaction(() => store.checkpoints.get('x'))).rejects.toMatchObject({ code: 'STORE_ERROR' });
-    await expect(store.transaction(() => store.transaction(async () => 1))).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    await expect(store.transaction(() => store.transaction(async () => 1))).rejects.toMatchObject({
+      code: 'STORE_ERROR',
+    });
     await expect(store.transaction(async (tx) => tx.checkpoints.advance('x', 1n))).resolves.toBe(1n);
   });
 

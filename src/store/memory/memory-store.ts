@@ -56,7 +56,9 @@ export function createMemoryStore(): Store {
   function assertUsable(what: string): void {
     if (closed) throw new StoreError(`memory store is closed: cannot ${what}`);
     if (insideTransaction.getStore()) {
-      throw new StoreError(`memory store: ${what} was called on the store inside transaction(); use the tx argument (nesting is not supported)`);
+      throw new StoreError(
+        `memory store: ${what} was called on the store inside transaction(); use the tx argument (nesting is not supported)`,
+      );
     }
   }
 
@@ -84,7 +86,11 @@ export function createMemoryStore(): Store {
   }
 
   /** Wraps every method: closed / nesting checks and error mapping; writes go through `transaction`. */
-  function guardRepositories(repos: Repositories, isOuter: boolean, isActive: () => boolean = () => true): Repositories {
+  function guardRepositories(
+    repos: Repositories,
+    isOuter: boolean,
+    isActive: () => boolean = () => true,
+  ): Repositories {
     const out: Record<string, Record<string, AnyFn>> = {};
     for (const [name, repo] of Object.entries(repos) as [keyof Repositories, Record<string, AnyFn>][]) {
       const wrapped: Record<string, AnyFn> = {};
@@ -93,7 +99,8 @@ export function createMemoryStore(): Store {
         wrapped[method] = async (...args: never[]) => {
           if (isOuter) assertUsable(`${name}.${method}`);
           else if (closed) throw new StoreError(`memory store is closed: cannot ${name}.${method}`);
-          else if (!isActive()) throw new StoreError(`memory store: ${name}.${method} was called after its transaction ended`);
+          else if (!isActive())
+            throw new StoreError(`memory store: ${name}.${method} was called after its transaction ended`);
           if (isOuter && isWrite) {
             return transaction((tx) => (tx[name] as unknown as Record<string, AnyFn>)[method]!(...args));
           }

@@ -3,7 +3,13 @@
  * copy-on-write overlays inside a transaction so that a rollback simply drops the overlay.
  */
 import type { Payment } from '../../domain/payment.js';
-import type { InvoiceRecord, WebhookAttemptRecord, WebhookDeliveryRecord, WebhookEndpointRecord, WebhookEventRecord } from '../store.js';
+import type {
+  InvoiceRecord,
+  WebhookAttemptRecord,
+  WebhookDeliveryRecord,
+  WebhookEndpointRecord,
+  WebhookEventRecord,
+} from '../store.js';
 
 /** The Map subset the repositories use; a committed `Map` and an {@link OverlayTable} both fit. */
 export interface TableView<T> {
@@ -38,7 +44,15 @@ export interface CommittedTables extends Tables {
 
 /** Empty committed tables. */
 export function createTables(): CommittedTables {
-  return { invoices: new Map(), payments: new Map(), checkpoints: new Map(), endpoints: new Map(), events: new Map(), deliveries: new Map(), attempts: new Map() };
+  return {
+    invoices: new Map(),
+    payments: new Map(),
+    checkpoints: new Map(),
+    endpoints: new Map(),
+    events: new Map(),
+    deliveries: new Map(),
+    attempts: new Map(),
+  };
 }
 
 const DELETED: unique symbol = Symbol('deleted');

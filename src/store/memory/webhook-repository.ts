@@ -3,7 +3,15 @@
  */
 import { StoreConflictError, StoreError } from '../../errors.js';
 import type { WebhookDeliveryQuery, WebhookEndpointRepository, WebhookOutboxRepository } from '../store.js';
-import { compareNewestFirst, decodeCursor, isAfterCursor, resolveBatchLimit, resolvePageLimit, statusList, toPage } from '../paging.js';
+import {
+  compareNewestFirst,
+  decodeCursor,
+  isAfterCursor,
+  resolveBatchLimit,
+  resolvePageLimit,
+  statusList,
+  toPage,
+} from '../paging.js';
 import { copyAttempt, copyDelivery, copyEndpoint, copyEvent, definedEntries } from './copy.js';
 import type { Tables } from './tables.js';
 
@@ -23,7 +31,9 @@ export function createMemoryEndpointRepository(tables: Tables): WebhookEndpointR
       return row && copyEndpoint(row);
     },
     async list() {
-      return [...rows.values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || byId(a, b)).map(copyEndpoint);
+      return [...rows.values()]
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || byId(a, b))
+        .map(copyEndpoint);
     },
     async update(id, patch) {
       const row = rows.get(id);
@@ -49,8 +59,10 @@ export function createMemoryOutboxRepository(tables: Tables): WebhookOutboxRepos
       if (events.has(record.id)) throw new StoreConflictError(`webhook_events: duplicate id ${record.id}`);
       const seen = new Set<string>();
       for (const d of rows) {
-        if (deliveries.has(d.id) || seen.has(d.id)) throw new StoreConflictError(`webhook_deliveries: duplicate id ${d.id}`);
-        if (d.eventId !== record.id) throw new StoreError(`webhook_deliveries: delivery ${d.id} belongs to event ${d.eventId}, not ${record.id}`);
+        if (deliveries.has(d.id) || seen.has(d.id))
+          throw new StoreConflictError(`webhook_deliveries: duplicate id ${d.id}`);
+        if (d.eventId !== record.id)
+          throw new StoreError(`webhook_deliveries: delivery ${d.id} belongs to event ${d.eventId}, not ${record.id}`);
         seen.add(d.id);
       }
       events.set(record.id, record);
@@ -103,7 +115,8 @@ export function createMemoryOutboxRepository(tables: Tables): WebhookOutboxRepos
     async recordAttempt(attempt) {
       const record = copyAttempt(attempt);
       if (attempts.has(record.id)) throw new StoreConflictError(`webhook_attempts: duplicate id ${record.id}`);
-      if (!deliveries.has(record.deliveryId)) throw new StoreError(`webhook_attempts: no delivery ${record.deliveryId}`);
+      if (!deliveries.has(record.deliveryId))
+        throw new StoreError(`webhook_attempts: no delivery ${record.deliveryId}`);
       attempts.set(record.id, record);
     },
     async listAttempts(deliveryId) {

@@ -28,7 +28,10 @@ export interface SqliteContext {
  * Runs `fn` in a `BEGIN IMMEDIATE` transaction on the one connection: the write lock is taken up
  * front, so another process on the same file waits (busy_timeout) instead of failing mid-way.
  */
-export async function runImmediate<T>(db: Kysely<SqliteSchema>, fn: (conn: Kysely<SqliteSchema>) => Promise<T>): Promise<T> {
+export async function runImmediate<T>(
+  db: Kysely<SqliteSchema>,
+  fn: (conn: Kysely<SqliteSchema>) => Promise<T>,
+): Promise<T> {
   return db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
     let result: T;
@@ -88,7 +91,11 @@ export function insertSql(table: string, columns: readonly string[]): string {
  * `UPDATE … SET … WHERE id = @id [AND status IN (…)] RETURNING *` for the columns in `set`
  * (column names come from the repositories' fixed maps, never from input).
  */
-export function updateSql(table: string, set: Readonly<Record<string, unknown>>, fromStatus: readonly string[] | undefined): { sql: string; params: Record<string, unknown> } {
+export function updateSql(
+  table: string,
+  set: Readonly<Record<string, unknown>>,
+  fromStatus: readonly string[] | undefined,
+): { sql: string; params: Record<string, unknown> } {
   const columns = Object.keys(set).sort();
   const params: Record<string, unknown> = { ...set };
   let where = 'id = @id';
@@ -97,6 +104,9 @@ export function updateSql(table: string, set: Readonly<Record<string, unknown>>,
     fromStatus.forEach((s, i) => (params[`from${i}`] = s));
   }
   const assignments = columns.map((c) => `${c} = @${c}`).join(', ');
-  const text = columns.length === 0 ? `SELECT * FROM ${table} WHERE ${where}` : `UPDATE ${table} SET ${assignments} WHERE ${where} RETURNING *`;
+  const text =
+    columns.length === 0
+      ? `SELECT * FROM ${table} WHERE ${where}`
+      : `UPDATE ${table} SET ${assignments} WHERE ${where} RETURNING *`;
   return { sql: text, params };
 }

@@ -11,7 +11,10 @@ import type { PrepareCached } from './context.js';
 const MAX_CACHED_STATEMENTS = 512;
 
 /** A statement cache over `database`. */
-export function createStatementCache(database: BetterSqlite3.Database): { readonly prepare: PrepareCached; clear(): void } {
+export function createStatementCache(database: BetterSqlite3.Database): {
+  readonly prepare: PrepareCached;
+  clear(): void;
+} {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     prepare(sqlText) {
@@ -32,7 +35,11 @@ export function createStatementCache(database: BetterSqlite3.Database): { readon
  * Adapts `database` for Kysely's SqliteDialect.
  * @param ownsDatabase when false, `close()` leaves the caller's handle open
  */
-export function toKyselyDatabase(database: BetterSqlite3.Database, statements: ReturnType<typeof createStatementCache>, ownsDatabase: boolean): SqliteDatabase {
+export function toKyselyDatabase(
+  database: BetterSqlite3.Database,
+  statements: ReturnType<typeof createStatementCache>,
+  ownsDatabase: boolean,
+): SqliteDatabase {
   return {
     prepare: (sqlText: string): SqliteStatement => statements.prepare(sqlText) as unknown as SqliteStatement,
     close(): void {

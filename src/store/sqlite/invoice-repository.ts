@@ -50,9 +50,27 @@ type Row = Selectable<InvoicesTable>;
 
 /** Every column, in insert order (the keys of `toRow`). */
 export const INVOICE_COLUMNS = [
-  'id', 'payment_hash', 'payment_request', 'amount_msat', 'amount_eur', 'rate', 'rate_source', 'rate_fetched_at',
-  'description', 'metadata', 'status', 'is_hold', 'add_index', 'settle_index', 'amount_paid_msat', 'idempotency_key',
-  'preimage', 'created_at', 'expires_at', 'settled_at', 'closed_at',
+  'id',
+  'payment_hash',
+  'payment_request',
+  'amount_msat',
+  'amount_eur',
+  'rate',
+  'rate_source',
+  'rate_fetched_at',
+  'description',
+  'metadata',
+  'status',
+  'is_hold',
+  'add_index',
+  'settle_index',
+  'amount_paid_msat',
+  'idempotency_key',
+  'preimage',
+  'created_at',
+  'expires_at',
+  'settled_at',
+  'closed_at',
 ] as const;
 const INSERT = insertSql('invoices', INVOICE_COLUMNS);
 const BY_ID = 'SELECT * FROM invoices WHERE id = ?';
@@ -84,8 +102,15 @@ export function createSqliteInvoiceRepository(ctx: SqliteContext): InvoiceReposi
       if (query.isHold !== undefined) q = q.where('is_hold', '=', query.isHold ? 1n : 0n);
       if (query.createdAfter) q = q.where('created_at', '>=', msKey(query.createdAfter));
       if (query.createdBefore) q = q.where('created_at', '<', msKey(query.createdBefore));
-      if (after) q = q.where(({ eb, refTuple, tuple }) => eb(refTuple('created_at', 'id'), '<', tuple(msKey(after.createdAtMs), after.id)));
-      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+      if (after)
+        q = q.where(({ eb, refTuple, tuple }) =>
+          eb(refTuple('created_at', 'id'), '<', tuple(msKey(after.createdAtMs), after.id)),
+        );
+      const rows = await q
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
       return toPage(rows.map(toInvoice), limit);
     },
     async update(id, patch, options) {

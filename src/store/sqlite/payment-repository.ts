@@ -49,8 +49,22 @@ type Row = Selectable<PaymentsTable>;
 
 /** Every column, in insert order (the keys of `toRow`). */
 export const PAYMENT_COLUMNS = [
-  'id', 'direction', 'status', 'payment_hash', 'payment_request', 'amount_msat', 'fee_msat', 'invoice_id', 'preimage',
-  'failure_reason', 'idempotency_key', 'settle_index', 'fee_limit_msat', 'created_at', 'updated_at', 'completed_at',
+  'id',
+  'direction',
+  'status',
+  'payment_hash',
+  'payment_request',
+  'amount_msat',
+  'fee_msat',
+  'invoice_id',
+  'preimage',
+  'failure_reason',
+  'idempotency_key',
+  'settle_index',
+  'fee_limit_msat',
+  'created_at',
+  'updated_at',
+  'completed_at',
 ] as const;
 const INSERT = insertSql('payments', PAYMENT_COLUMNS);
 const BY_ID = 'SELECT * FROM payments WHERE id = ?';
@@ -83,8 +97,15 @@ export function createSqlitePaymentRepository(ctx: SqliteContext): PaymentReposi
       let q = db.selectFrom('payments').selectAll();
       if (query.direction) q = q.where('direction', '=', query.direction);
       if (statuses) q = q.where('status', 'in', statuses);
-      if (after) q = q.where(({ eb, refTuple, tuple }) => eb(refTuple('created_at', 'id'), '<', tuple(msKey(after.createdAtMs), after.id)));
-      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+      if (after)
+        q = q.where(({ eb, refTuple, tuple }) =>
+          eb(refTuple('created_at', 'id'), '<', tuple(msKey(after.createdAtMs), after.id)),
+        );
+      const rows = await q
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
       return toPage(rows.map(toPayment), limit);
     },
     async update(id, patch, options) {

@@ -7,16 +7,38 @@ import { decimal, type Decimal } from '../../domain/amount.js';
 import { INVOICE_STATUSES, type JsonValue } from '../../domain/invoice.js';
 import type { Payment, PaymentDirection, PaymentFailureReason, PaymentStatus } from '../../domain/payment.js';
 import { StoreError } from '../../errors.js';
-import type { InvoiceRecord, WebhookAttemptRecord, WebhookDeliveryRecord, WebhookDeliveryStatus, WebhookEndpointRecord, WebhookEventRecord } from '../store.js';
-import type { InvoicesTable, PaymentsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable, WebhookEventsTable } from './schema.js';
+import type {
+  InvoiceRecord,
+  WebhookAttemptRecord,
+  WebhookDeliveryRecord,
+  WebhookDeliveryStatus,
+  WebhookEndpointRecord,
+  WebhookEventRecord,
+} from '../store.js';
+import type {
+  InvoicesTable,
+  PaymentsTable,
+  WebhookAttemptsTable,
+  WebhookDeliveriesTable,
+  WebhookEndpointsTable,
+  WebhookEventsTable,
+} from './schema.js';
 
 const PAYMENT_STATUSES: readonly PaymentStatus[] = ['in_flight', 'succeeded', 'failed', 'unknown'];
 const DIRECTIONS: readonly PaymentDirection[] = ['in', 'out'];
-const FAILURE_REASONS: readonly PaymentFailureReason[] = ['timeout', 'no_route', 'error', 'incorrect_payment_details', 'insufficient_balance', 'canceled'];
+const FAILURE_REASONS: readonly PaymentFailureReason[] = [
+  'timeout',
+  'no_route',
+  'error',
+  'incorrect_payment_details',
+  'insufficient_balance',
+  'canceled',
+];
 const DELIVERY_STATUSES: readonly WebhookDeliveryStatus[] = ['pending', 'delivered', 'failed', 'cancelled'];
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], column: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new StoreError(`sqlite: ${column}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new StoreError(`sqlite: ${column}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
   return value as T;
 }
 
@@ -84,7 +106,8 @@ export function toPayment(row: Selectable<PaymentsTable>): Payment {
     feeMsat: big(row.fee_msat),
     invoiceId: row.invoice_id,
     preimage: row.preimage,
-    failureReason: row.failure_reason === null ? null : oneOf(row.failure_reason, FAILURE_REASONS, 'payments.failure_reason'),
+    failureReason:
+      row.failure_reason === null ? null : oneOf(row.failure_reason, FAILURE_REASONS, 'payments.failure_reason'),
     idempotencyKey: row.idempotency_key,
     settleIndex: maybeBig(row.settle_index),
     feeLimitMsat: maybeBig(row.fee_limit_msat),
@@ -96,7 +119,8 @@ export function toPayment(row: Selectable<PaymentsTable>): Payment {
 
 function stringArray(text: string, column: string): string[] {
   const value: unknown = JSON.parse(text);
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new StoreError(`sqlite: ${column}: expected a JSON array of strings`);
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+    throw new StoreError(`sqlite: ${column}: expected a JSON array of strings`);
   return value;
 }
 

@@ -17,11 +17,13 @@ afterAll(() => {
 
 describe('createSqliteStore', () => {
   describe('conformance (file)', () => {
-    for (const c of storeConformanceCases) it(c.name, () => c.run(async () => createSqliteStore({ filename: nextFile() })));
+    for (const c of storeConformanceCases)
+      it(c.name, () => c.run(async () => createSqliteStore({ filename: nextFile() })));
   });
 
   describe('conformance (:memory:)', () => {
-    for (const c of storeConformanceCases) it(c.name, () => c.run(async () => createSqliteStore({ filename: ':memory:' })));
+    for (const c of storeConformanceCases)
+      it(c.name, () => c.run(async () => createSqliteStore({ filename: ':memory:' })));
   });
 
   it('keeps data across close and reopen of the same file', async () => {
@@ -66,8 +68,15 @@ describe('createSqliteStore', () => {
     await store.close();
     const raw = new Database(filename, { readonly: true });
     raw.defaultSafeIntegers(true);
-    const row = raw.prepare('select amount_msat, typeof(amount_msat) t, created_at, amount_eur from invoices').get() as Record<string, unknown>;
-    expect(row).toEqual({ amount_msat: BIG_MSAT, t: 'integer', created_at: BigInt(invoice.createdAt.getTime()), amount_eur: '19.99' });
+    const row = raw
+      .prepare('select amount_msat, typeof(amount_msat) t, created_at, amount_eur from invoices')
+      .get() as Record<string, unknown>;
+    expect(row).toEqual({
+      amount_msat: BIG_MSAT,
+      t: 'integer',
+      created_at: BigInt(invoice.createdAt.getTime()),
+      amount_eur: '19.99',
+    });
     raw.close();
   });
 
@@ -83,9 +92,15 @@ describe('createSqliteStore', () => {
       let index = 0n;
       for (const invoice of invoices) {
         index += 1n;
-        const settled = await tx.invoices.update(invoice.id, { status: 'settled', settleIndex: index, amountPaidMsat: invoice.amountMsat }, { fromStatus: ['open', 'accepted'] });
+        const settled = await tx.invoices.update(
+          invoice.id,
+          { status: 'settled', settleIndex: index, amountPaidMsat: invoice.amountMsat },
+          { fromStatus: ['open', 'accepted'] },
+        );
         if (!settled) throw new Error('lost the race');
-        await tx.payments.insert(makePayment({ paymentHash: invoice.paymentHash, invoiceId: invoice.id, settleIndex: index }));
+        await tx.payments.insert(
+          makePayment({ paymentHash: invoice.paymentHash, invoiceId: invoice.id, settleIndex: index }),
+        );
         await tx.checkpoints.advance('lnd.settle_index', index);
       }
     });
@@ -102,8 +117,13 @@ describe('createSqliteStore', () => {
     const invoice = makeInvoice();
     await store.invoices.insert(invoice);
     const conflict = await store.invoices.insert(invoice).catch((e: unknown) => e);
-    expect(conflict).toMatchObject({ code: 'STORE_CONFLICT', cause: { code: expect.stringMatching(/^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/) } });
-    await expect(store.transaction(() => store.invoices.get(invoice.id))).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    expect(conflict).toMatchObject({
+      code: 'STORE_CONFLICT',
+      cause: { code: expect.stringMatching(/^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/) },
+    });
+    await expect(store.transaction(() => store.invoices.get(invoice.id))).rejects.toMatchObject({
+      code: 'STORE_ERROR',
+    });
     await store.close();
   });
 
@@ -131,7 +151,11 @@ describe('createSqliteStore', () => {
   it('rejects a bad config with INVALID_INPUT', () => {
     expect(() => createSqliteStore({ filename: '' })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
     expect(() => createSqliteStore({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
-    expect(() => createSqliteStore({ database: {} as never })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
-    expect(() => createSqliteStore({ filename: path.join(dir, 'missing-dir', 'x.db') })).toThrow(expect.objectContaining({ code: 'STORE_ERROR' }));
+    expect(() => createSqliteStore({ database: {} as never })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
+    expect(() => createSqliteStore({ filename: path.join(dir, 'missing-dir', 'x.db') })).toThrow(
+      expect.objectContaining({ code: 'STORE_ERROR' }),
+    );
   });
 });

@@ -38,23 +38,30 @@ export type SqliteStoreConfig =
 type AnyFn = (...args: never[]) => Promise<unknown>;
 
 function openDatabase(config: SqliteStoreConfig): { database: Database.Database; owns: boolean } {
-  if (config === null || typeof config !== 'object') throw new ValidationError('config', `expected { filename } or { database }, got ${String(config)}`);
+  if (config === null || typeof config !== 'object')
+    throw new ValidationError('config', `expected { filename } or { database }, got ${String(config)}`);
   if ('database' in config && config.database !== undefined) {
     const db = config.database as Partial<Database.Database> | null;
     if (db === null || typeof db !== 'object' || typeof db.prepare !== 'function' || typeof db.pragma !== 'function') {
       throw new ValidationError('database', 'expected an open better-sqlite3 Database');
     }
-    if (!config.database.open) throw new ValidationError('database', 'expected an open better-sqlite3 Database, got a closed one');
+    if (!config.database.open)
+      throw new ValidationError('database', 'expected an open better-sqlite3 Database, got a closed one');
     return { database: config.database, owns: false };
   }
   const filename = (config as { filename?: unknown }).filename;
   if (typeof filename !== 'string' || filename.length === 0) {
-    throw new ValidationError('filename', `expected a file path or ':memory:', got ${typeof filename === 'string' ? '""' : typeof filename}`);
+    throw new ValidationError(
+      'filename',
+      `expected a file path or ':memory:', got ${typeof filename === 'string' ? '""' : typeof filename}`,
+    );
   }
   try {
     return { database: new Database(filename), owns: true };
   } catch (error) {
-    throw new StoreError(`sqlite: cannot open database: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new StoreError(`sqlite: cannot open database: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -80,7 +87,8 @@ function createRepositories(ctx: SqliteContext): Repositories {
 export function createSqliteStore(config: SqliteStoreConfig): Store {
   const { database, owns } = openDatabase(config);
   const busyTimeoutMs = config.busyTimeoutMs ?? 5000;
-  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new ValidationError('busyTimeoutMs', `expected a non-negative integer, got ${String(busyTimeoutMs)}`);
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0)
+    throw new ValidationError('busyTimeoutMs', `expected a non-negative integer, got ${String(busyTimeoutMs)}`);
   try {
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
@@ -92,14 +100,18 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
   }
 
   const statements = createStatementCache(database);
-  const db = new Kysely<SqliteSchema>({ dialect: new SqliteDialect({ database: toKyselyDatabase(database, statements, owns) }) });
+  const db = new Kysely<SqliteSchema>({
+    dialect: new SqliteDialect({ database: toKyselyDatabase(database, statements, owns) }),
+  });
   const insideTransaction = new AsyncLocalStorage<true>();
   let closing: Promise<void> | undefined;
 
   function assertUsable(what: string): void {
     if (closing) throw new StoreError(`sqlite store is closed: cannot ${what}`);
     if (insideTransaction.getStore()) {
-      throw new StoreError(`sqlite store: ${what} was called on the store inside transaction(); use the tx argument (nesting is not supported)`);
+      throw new StoreError(
+        `sqlite store: ${what} was called on the store inside transaction(); use the tx argument (nesting is not supported)`,
+      );
     }
   }
 
@@ -141,7 +153,10 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
       const { error, results } = await migrator.migrateToLatest();
       if (error !== undefined) {
         const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'migrations';
-        throw new StoreError(`sqlite migrate: ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new StoreError(
+          `sqlite migrate: ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
       }
     },
     async transaction(fn) {

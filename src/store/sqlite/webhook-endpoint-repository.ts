@@ -25,7 +25,16 @@ function toSet(patch: EndpointPatch): Updateable<WebhookEndpointsTable> {
 type Row = Selectable<WebhookEndpointsTable>;
 
 const INSERT = insertSql('webhook_endpoints', [
-  'id', 'url', 'secrets', 'events', 'allow_insecure', 'allow_private_network', 'is_enabled', 'disabled_reason', 'created_at', 'updated_at',
+  'id',
+  'url',
+  'secrets',
+  'events',
+  'allow_insecure',
+  'allow_private_network',
+  'is_enabled',
+  'disabled_reason',
+  'created_at',
+  'updated_at',
 ]);
 const BY_ID = 'SELECT * FROM webhook_endpoints WHERE id = ?';
 const ALL = 'SELECT * FROM webhook_endpoints ORDER BY created_at ASC, id ASC';

@@ -13,10 +13,29 @@ type DeliveryPatch = Partial<Omit<WebhookDeliveryRecord, 'id' | 'eventId' | 'end
 
 type DeliveryRow = Selectable<WebhookDeliveriesTable>;
 
-const DELIVERY_COLUMNS = ['id', 'event_id', 'endpoint_id', 'status', 'attempts', 'next_attempt_at', 'last_status_code', 'last_error', 'created_at', 'updated_at'] as const;
+const DELIVERY_COLUMNS = [
+  'id',
+  'event_id',
+  'endpoint_id',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'last_status_code',
+  'last_error',
+  'created_at',
+  'updated_at',
+] as const;
 const INSERT_EVENT = insertSql('webhook_events', ['id', 'type', 'body', 'created_at']);
 const INSERT_DELIVERY = insertSql('webhook_deliveries', DELIVERY_COLUMNS);
-const INSERT_ATTEMPT = insertSql('webhook_attempts', ['id', 'delivery_id', 'attempt', 'status_code', 'latency_ms', 'error', 'at']);
+const INSERT_ATTEMPT = insertSql('webhook_attempts', [
+  'id',
+  'delivery_id',
+  'attempt',
+  'status_code',
+  'latency_ms',
+  'error',
+  'at',
+]);
 const EVENT_BY_ID = 'SELECT * FROM webhook_events WHERE id = ?';
 const DELIVERY_BY_ID = 'SELECT * FROM webhook_deliveries WHERE id = ?';
 const DUE =
@@ -60,7 +79,10 @@ export function createSqliteOutboxRepository(ctx: SqliteContext): WebhookOutboxR
   return {
     async enqueue(event, deliveries) {
       const stranger = deliveries.find((d) => d.eventId !== event.id);
-      if (stranger) throw new StoreError(`webhook_deliveries: delivery ${stranger.id} belongs to event ${stranger.eventId}, not ${event.id}`);
+      if (stranger)
+        throw new StoreError(
+          `webhook_deliveries: delivery ${stranger.id} belongs to event ${stranger.eventId}, not ${event.id}`,
+        );
       const eventRow = { id: event.id, type: event.type, body: event.body, created_at: ms(event.createdAt) };
       const rows = deliveries.map(toRow);
       await ctx.atomic(() => {
@@ -70,7 +92,9 @@ export function createSqliteOutboxRepository(ctx: SqliteContext): WebhookOutboxR
       });
     },
     async getEvent(id) {
-      const row = await ctx.hold(() => ctx.statement(EVENT_BY_ID).get(id) as Selectable<WebhookEventsTable> | undefined);
+      const row = await ctx.hold(
+        () => ctx.statement(EVENT_BY_ID).get(id) as Selectable<WebhookEventsTable> | undefined,
+      );
       return row && toEvent(row);
     },
     getDelivery,
@@ -88,8 +112,15 @@ export function createSqliteOutboxRepository(ctx: SqliteContext): WebhookOutboxR
       if (query.endpointId !== undefined) q = q.where('endpoint_id', '=', query.endpointId);
       if (query.eventId !== undefined) q = q.where('event_id', '=', query.eventId);
       if (statuses) q = q.where('status', 'in', statuses);
-      if (after) q = q.where(({ eb, refTuple, tuple }) => eb(refTuple('created_at', 'id'), '<', tuple(msKey(after.createdAtMs), after.id)));
-      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+      if (after)
+        q = q.where(({ eb, refTuple, tuple }) =>
+          eb(refTuple('created_at', 'id'), '<', tuple(msKey(after.createdAtMs), after.id)),
+        );
+      const rows = await q
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
       return toPage(rows.map(toDelivery), limit);
     },
     async updateDelivery(id, patch) {
@@ -102,7 +133,15 @@ export function createSqliteOutboxRepository(ctx: SqliteContext): WebhookOutboxR
       await ctx.hold(() => ctx.statement(INSERT_DELIVERY).run(row));
     },
     async recordAttempt(a) {
-      const row = { id: a.id, delivery_id: a.deliveryId, attempt: a.attempt, status_code: a.statusCode, latency_ms: a.latencyMs, error: a.error, at: ms(a.at) };
+      const row = {
+        id: a.id,
+        delivery_id: a.deliveryId,
+        attempt: a.attempt,
+        status_code: a.statusCode,
+        latency_ms: a.latencyMs,
+        error: a.error,
+        at: ms(a.at),
+      };
       await ctx.hold(() => ctx.statement(INSERT_ATTEMPT).run(row));
     },
     async listAttempts(deliveryId) {

@@ -32,9 +32,7 @@ export interface IncomingHtlc {
 
 /** What the final node did with an HTLC. */
 export type HtlcOutcome =
-  | { readonly kind: 'settled'; readonly preimage: string }
-  | { readonly kind: 'held' }
-  | { readonly kind: 'rejected' };
+  { readonly kind: 'settled'; readonly preimage: string } | { readonly kind: 'held' } | { readonly kind: 'rejected' };
 
 /** The network as seen from inside the model. */
 export interface NetCtx {

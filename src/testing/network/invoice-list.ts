@@ -15,7 +15,8 @@ export function listInvoicePage(ordered: readonly InvoiceRecord[], input: SimLis
   const offset = input.indexOffset ?? 0n;
   const start = input.creationDateStart ?? 0;
   const end = input.creationDateEnd ?? 0;
-  if (start !== 0 && end !== 0 && start >= end) throw unknownError(`start date(${start}) must be before end date(${end})`);
+  if (start !== 0 && end !== 0 && start >= end)
+    throw unknownError(`start date(${start}) must be before end date(${end})`);
 
   const keep = (r: InvoiceRecord): boolean => {
     if (input.pendingOnly && r.state !== 'OPEN' && r.state !== 'ACCEPTED') return false;

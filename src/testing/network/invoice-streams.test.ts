@@ -39,9 +39,15 @@ describe('SubscribeInvoices replay and live semantics', () => {
 
   it('0 means no replay for that series', async () => {
     const alice = (await history()).node('alice');
-    expect(summary((await record(alice.subscribeInvoices({ addIndex: 0n, settleIndex: 0n })).result()).items)).toEqual([]);
-    expect(summary((await record(alice.subscribeInvoices({ addIndex: 0n, settleIndex: 1n })).result()).items)).toEqual(['3:SETTLED']);
-    expect(summary((await record(alice.subscribeInvoices({ addIndex: 3n, settleIndex: 0n })).result()).items)).toEqual(['4:OPEN']);
+    expect(summary((await record(alice.subscribeInvoices({ addIndex: 0n, settleIndex: 0n })).result()).items)).toEqual(
+      [],
+    );
+    expect(summary((await record(alice.subscribeInvoices({ addIndex: 0n, settleIndex: 1n })).result()).items)).toEqual([
+      '3:SETTLED',
+    ]);
+    expect(summary((await record(alice.subscribeInvoices({ addIndex: 3n, settleIndex: 0n })).result()).items)).toEqual([
+      '4:OPEN',
+    ]);
   });
 
   it('live: only new OPEN and SETTLED; never ACCEPTED or CANCELED', async () => {

@@ -25,8 +25,17 @@ export class InvoiceSubscriptions {
    * `settleBacklog` those with settle_index > settleIndex (both ascending, current state; empty
    * when the index is 0). Live events are filtered against the client's cursors.
    */
-  subscribeAll(addIndex: bigint, settleIndex: bigint, addBacklog: readonly SimInvoice[], settleBacklog: readonly SimInvoice[]): SimStream<SimInvoice> {
-    const client: AllClient = { stream: new SimStreamImpl<SimInvoice>(() => this.all.delete(client)), addIndex, settleIndex };
+  subscribeAll(
+    addIndex: bigint,
+    settleIndex: bigint,
+    addBacklog: readonly SimInvoice[],
+    settleBacklog: readonly SimInvoice[],
+  ): SimStream<SimInvoice> {
+    const client: AllClient = {
+      stream: new SimStreamImpl<SimInvoice>(() => this.all.delete(client)),
+      addIndex,
+      settleIndex,
+    };
     this.all.add(client);
     for (const invoice of [...addBacklog, ...settleBacklog]) if (isRoutable(invoice)) client.stream.push(invoice);
     return client.stream;

@@ -33,7 +33,9 @@ describe('invoices in the network model', () => {
     expect([d.network, d.amountMsat, d.description, d.descriptionHash]).toEqual(['tb', 10_000n, null, hex32(7)]);
     expect(node.getInfo().network).toBe('testnet');
     const regtest = createNetwork({ clock: createManualClock() }).addNode({ name: 'r' });
-    expect(() => regtest.decodePayReq(added.paymentRequest)).toThrow(expect.objectContaining({ details: "invoice not for current active network 'regtest'" }));
+    expect(() => regtest.decodePayReq(added.paymentRequest)).toThrow(
+      expect.objectContaining({ details: "invoice not for current active network 'regtest'" }),
+    );
   });
 
   it.each([
@@ -44,21 +46,33 @@ describe('invoices in the network model', () => {
     [{ cltvExpiry: 10 }, 'CLTV delta of 10 must be greater than minimum of 24'],
     [{ descriptionHash: 'abcd' }, 'description hash is 2 bytes, must be 32'],
     [{ preimage: 'abcd' }, 'invalid preimage length of 2, want 32'],
-  ])('AddInvoice rejects %o with LND\'s text', (input, details) => {
+  ])("AddInvoice rejects %o with LND's text", (input, details) => {
     const { network } = testNetwork('alice');
-    expect(() => network.node('alice').addInvoice({ memo: '', ...input })).toThrow(expect.objectContaining({ code: 2, details }));
+    expect(() => network.node('alice').addInvoice({ memo: '', ...input })).toThrow(
+      expect.objectContaining({ code: 2, details }),
+    );
     expect(network.node('alice').listInvoices().invoices).toEqual([]);
   });
 
   it('rejects a duplicate hash and reports lookups like LND', () => {
     const { network } = testNetwork('alice');
     const alice = network.node('alice');
-    expect(() => alice.lookupInvoice(hex32(9))).toThrow(expect.objectContaining({ code: 5, details: 'there are no existing invoices' }));
+    expect(() => alice.lookupInvoice(hex32(9))).toThrow(
+      expect.objectContaining({ code: 5, details: 'there are no existing invoices' }),
+    );
     alice.addInvoice({ valueMsat: 1n, memo: '', preimage: hex32(1) });
-    expect(() => alice.addInvoice({ valueMsat: 2n, memo: '', preimage: hex32(1) })).toThrow(expect.objectContaining({ code: 2, details: 'invoice with payment hash already exists' }));
-    expect(() => alice.addHoldInvoice({ paymentHash: sha256Hex(hex32(1)), valueMsat: 2n })).toThrow(expect.objectContaining({ details: 'invoice with payment hash already exists' }));
-    expect(() => alice.lookupInvoice(hex32(9))).toThrow(expect.objectContaining({ code: 5, details: 'unable to locate invoice' }));
-    expect(() => alice.lookupInvoice('abcd')).toThrow(expect.objectContaining({ code: 2, details: 'payment hash must be exactly 32 bytes, is instead 2' }));
+    expect(() => alice.addInvoice({ valueMsat: 2n, memo: '', preimage: hex32(1) })).toThrow(
+      expect.objectContaining({ code: 2, details: 'invoice with payment hash already exists' }),
+    );
+    expect(() => alice.addHoldInvoice({ paymentHash: sha256Hex(hex32(1)), valueMsat: 2n })).toThrow(
+      expect.objectContaining({ details: 'invoice with payment hash already exists' }),
+    );
+    expect(() => alice.lookupInvoice(hex32(9))).toThrow(
+      expect.objectContaining({ code: 5, details: 'unable to locate invoice' }),
+    );
+    expect(() => alice.lookupInvoice('abcd')).toThrow(
+      expect.objectContaining({ code: 2, details: 'payment hash must be exactly 32 bytes, is instead 2' }),
+    );
   });
 
   it('ListInvoices pages over add_index with an exclusive offset, reversed and pending-only', () => {
@@ -68,11 +82,18 @@ describe('invoices in the network model', () => {
     alice.cancelInvoice(hashes[1]!);
     const idx = (p: { invoices: readonly { addIndex: bigint }[] }) => p.invoices.map((i) => i.addIndex);
     expect(idx(alice.listInvoices({ indexOffset: 1n, maxInvoices: 2 }))).toEqual([2n, 3n]);
-    expect(alice.listInvoices({ indexOffset: 1n, maxInvoices: 2 })).toMatchObject({ firstIndexOffset: 2n, lastIndexOffset: 3n });
+    expect(alice.listInvoices({ indexOffset: 1n, maxInvoices: 2 })).toMatchObject({
+      firstIndexOffset: 2n,
+      lastIndexOffset: 3n,
+    });
     expect(idx(alice.listInvoices({ reversed: true, maxInvoices: 2 }))).toEqual([4n, 5n]);
     expect(idx(alice.listInvoices({ reversed: true, indexOffset: 4n, maxInvoices: 2 }))).toEqual([2n, 3n]);
     expect(idx(alice.listInvoices({ pendingOnly: true }))).toEqual([1n, 3n, 4n, 5n]);
-    expect(alice.listInvoices({ indexOffset: 5n })).toEqual({ invoices: [], firstIndexOffset: 0n, lastIndexOffset: 0n });
+    expect(alice.listInvoices({ indexOffset: 5n })).toEqual({
+      invoices: [],
+      firstIndexOffset: 0n,
+      lastIndexOffset: 0n,
+    });
   });
 
   it('cancels OPEN invoices at expiry from the clock timer (no call needed)', async () => {

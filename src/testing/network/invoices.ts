@@ -11,7 +11,14 @@ import { isHex, randomHex, requireHash, sha256Hex } from './keys.js';
 import { LndRpcError, unknownError } from './rpc-error.js';
 import { listInvoicePage } from './invoice-list.js';
 import { snapshotInvoice, type InvoiceRecord } from './invoice-record.js';
-import type { SimAddHoldInvoiceInput, SimAddInvoiceInput, SimInvoice, SimInvoicePage, SimListInvoicesInput, SimStream } from './types.js';
+import type {
+  SimAddHoldInvoiceInput,
+  SimAddInvoiceInput,
+  SimInvoice,
+  SimInvoicePage,
+  SimListInvoicesInput,
+  SimStream,
+} from './types.js';
 
 const MAX_MEMO_BYTES = 1024;
 const MAX_EXPIRY_SECONDS = 31_536_000;
@@ -40,9 +47,15 @@ export class InvoiceBook {
 
   /** AddInvoice. */
   add(input: SimAddInvoiceInput): LndAddInvoiceResult {
-    const preimage = input.preimage === undefined || input.preimage === '' ? randomHex() : requireHash(input.preimage, 'preimage');
+    const preimage =
+      input.preimage === undefined || input.preimage === '' ? randomHex() : requireHash(input.preimage, 'preimage');
     const record = this.create(input, sha256Hex(preimage), preimage, false);
-    return { paymentHash: record.paymentHash, paymentRequest: record.paymentRequest, addIndex: record.addIndex, paymentAddr: record.paymentAddr };
+    return {
+      paymentHash: record.paymentHash,
+      paymentRequest: record.paymentRequest,
+      addIndex: record.addIndex,
+      paymentAddr: record.paymentAddr,
+    };
   }
 
   /** AddHoldInvoice. */
@@ -120,7 +133,8 @@ export class InvoiceBook {
   receive(htlc: IncomingHtlc): HtlcOutcome {
     const record = this.byHash.get(htlc.paymentHash);
     if (!record || record.state !== 'OPEN' || record.paymentAddr !== htlc.paymentAddr) return { kind: 'rejected' };
-    if (record.valueMsat > 0n && (htlc.amountMsat < record.valueMsat || htlc.amountMsat > 2n * record.valueMsat)) return { kind: 'rejected' };
+    if (record.valueMsat > 0n && (htlc.amountMsat < record.valueMsat || htlc.amountMsat > 2n * record.valueMsat))
+      return { kind: 'rejected' };
     if (htlc.expiryHeight < this.ctx.height() + record.cltvExpiry) return { kind: 'rejected' };
     const now = this.ctx.now();
     record.htlcs.push({
@@ -151,7 +165,8 @@ export class InvoiceBook {
     const height = this.ctx.height();
     for (const record of this.ordered) {
       if (record.state === 'OPEN' && now >= expiresAt(record)) this.markCanceled(record);
-      else if (record.state === 'ACCEPTED' && height >= earliestHtlcExpiry(record) - HOLD_EXPIRY_DELTA) this.markCanceled(record);
+      else if (record.state === 'ACCEPTED' && height >= earliestHtlcExpiry(record) - HOLD_EXPIRY_DELTA)
+        this.markCanceled(record);
     }
   }
 
@@ -167,23 +182,33 @@ export class InvoiceBook {
     return next;
   }
 
-  private create(input: SimAddInvoiceInput, paymentHash: string, preimage: string | null, isHold: boolean): InvoiceRecord {
+  private create(
+    input: SimAddInvoiceInput,
+    paymentHash: string,
+    preimage: string | null,
+    isHold: boolean,
+  ): InvoiceRecord {
     const valueMsat = resolveValueMsat(input);
     const memo = input.memo ?? '';
     const memoBytes = Buffer.byteLength(memo, 'utf8');
-    if (memoBytes > MAX_MEMO_BYTES) throw unknownError(`memo too large: ${memoBytes} bytes (maxsize=${MAX_MEMO_BYTES})`);
+    if (memoBytes > MAX_MEMO_BYTES)
+      throw unknownError(`memo too large: ${memoBytes} bytes (maxsize=${MAX_MEMO_BYTES})`);
     const descriptionHash = (input.descriptionHash ?? '').toLowerCase();
     if (descriptionHash !== '' && (!isHex(descriptionHash) || descriptionHash.length !== 64)) {
       throw unknownError(`description hash is ${Math.floor(descriptionHash.length / 2)} bytes, must be 32`);
     }
-    const expirySeconds = input.expirySeconds === undefined || input.expirySeconds === 0 ? DEFAULT_EXPIRY_SECONDS : input.expirySeconds;
+    const expirySeconds =
+      input.expirySeconds === undefined || input.expirySeconds === 0 ? DEFAULT_EXPIRY_SECONDS : input.expirySeconds;
     if (expirySeconds < 0) throw unknownError(`expiry of ${expirySeconds} seconds is negative`);
     if (expirySeconds > MAX_EXPIRY_SECONDS) {
-      throw unknownError(`expiry of ${goFloat(expirySeconds)} seconds greater than max expiry of ${goFloat(MAX_EXPIRY_SECONDS)} seconds`);
+      throw unknownError(
+        `expiry of ${goFloat(expirySeconds)} seconds greater than max expiry of ${goFloat(MAX_EXPIRY_SECONDS)} seconds`,
+      );
     }
     const cltvExpiry = input.cltvExpiry === undefined || input.cltvExpiry === 0 ? DEFAULT_CLTV : input.cltvExpiry;
     if (cltvExpiry > 65_535) throw unknownError(`CLTV delta of ${cltvExpiry} is too large, max accepted is: 65535`);
-    if (cltvExpiry < MIN_CLTV) throw unknownError(`CLTV delta of ${cltvExpiry} must be greater than minimum of ${MIN_CLTV}`);
+    if (cltvExpiry < MIN_CLTV)
+      throw unknownError(`CLTV delta of ${cltvExpiry} must be greater than minimum of ${MIN_CLTV}`);
     if (this.byHash.has(paymentHash)) throw unknownError('invoice with payment hash already exists');
 
     const creationSeconds = Math.floor(this.ctx.now() / 1000);

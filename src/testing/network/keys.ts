@@ -45,7 +45,9 @@ export function requireHash(value: string, what: 'hash' | 'preimage' = 'hash'): 
   const hex = value.toLowerCase();
   const len = isHex(hex) ? hex.length / 2 : Math.floor(hex.length / 2);
   if (!isHex(hex) || len !== 32) {
-    throw unknownError(what === 'hash' ? `invalid hash length of ${len}, want 32` : `invalid preimage length of ${len}, want 32`);
+    throw unknownError(
+      what === 'hash' ? `invalid hash length of ${len}, want 32` : `invalid preimage length of ${len}, want 32`,
+    );
   }
   return hex;
 }

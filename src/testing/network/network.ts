@@ -8,7 +8,16 @@ import { defaultPrivateKey, isHex, publicKeyOf } from './keys.js';
 import { blockHashAt } from './node-views.js';
 import { NodeImpl } from './node.js';
 import { LndRpcError } from './rpc-error.js';
-import type { AddChannelSpec, AddNodeSpec, ChannelPolicy, NetworkConfig, SimChannel, SimNetwork, SimNetworkName, SimNode } from './types.js';
+import type {
+  AddChannelSpec,
+  AddNodeSpec,
+  ChannelPolicy,
+  NetworkConfig,
+  SimChannel,
+  SimNetwork,
+  SimNetworkName,
+  SimNode,
+} from './types.js';
 
 const UINT64_MAX = (1n << 64n) - 1n;
 
@@ -49,13 +58,22 @@ class NetworkImpl implements SimNetwork {
   }
 
   addNode(spec: AddNodeSpec): SimNode {
-    if (typeof spec.name !== 'string' || spec.name === '') throw new Error(`name: expected a non-empty string, got ${String(spec.name)}`);
+    if (typeof spec.name !== 'string' || spec.name === '')
+      throw new Error(`name: expected a non-empty string, got ${String(spec.name)}`);
     if (this.byName.has(spec.name)) throw new Error(`name: a node named ${spec.name} already exists`);
     const privateKey = (spec.privateKey ?? defaultPrivateKey(spec.name)).toLowerCase();
     if (!isHex(privateKey) || privateKey.length !== 64) throw new Error('privateKey: expected 32 bytes hex');
     const pubkey = publicKeyOf(privateKey);
-    if (this.byPubkey.has(pubkey)) throw new Error(`privateKey: node ${this.byPubkey.get(pubkey)?.name} already uses this key`);
-    const node = new NodeImpl(this.ctx, { tick: () => this.tick() }, spec.name, spec.alias ?? spec.name, privateKey, pubkey);
+    if (this.byPubkey.has(pubkey))
+      throw new Error(`privateKey: node ${this.byPubkey.get(pubkey)?.name} already uses this key`);
+    const node = new NodeImpl(
+      this.ctx,
+      { tick: () => this.tick() },
+      spec.name,
+      spec.alias ?? spec.name,
+      privateKey,
+      pubkey,
+    );
     this.byName.set(node.name, node);
     this.byPubkey.set(pubkey, node);
     return node;
@@ -70,7 +88,8 @@ class NetworkImpl implements SimNetwork {
       throw new Error(`localSatA: expected 0..${spec.capacitySat}, got ${spec.localSatA}`);
     }
     const chanId = spec.chanId ?? defaultChanId(this.startHeight, this.channelList.length);
-    if (!/^\d+$/.test(chanId) || BigInt(chanId) > UINT64_MAX) throw new Error(`chanId: expected a decimal uint64, got ${chanId}`);
+    if (!/^\d+$/.test(chanId) || BigInt(chanId) > UINT64_MAX)
+      throw new Error(`chanId: expected a decimal uint64, got ${chanId}`);
     if (this.channelList.some((c) => c.chanId === chanId)) throw new Error(`chanId: channel ${chanId} already exists`);
     const policy = (p: Partial<ChannelPolicy> | undefined): ChannelPolicy => ({ ...DEFAULT_POLICY, ...p });
     const channel = new ChannelImpl(
@@ -172,10 +191,13 @@ class NetworkImpl implements SimNetwork {
     this.timer = null;
     if (next === null) return;
     const at = next;
-    const handle = this.clock.setTimeout(() => {
-      if (this.timer?.handle === handle) this.timer = null;
-      this.tick();
-    }, Math.max(0, at - this.clock.now()));
+    const handle = this.clock.setTimeout(
+      () => {
+        if (this.timer?.handle === handle) this.timer = null;
+        this.tick();
+      },
+      Math.max(0, at - this.clock.now()),
+    );
     this.timer = { handle, at };
   }
 }

@@ -2,7 +2,12 @@
  * One LND node of the model: every RPC logs the call, applies due time transitions and fails with
  * UNAVAILABLE while the node is offline.
  */
-import type { LndAddHoldInvoiceResult, LndAddInvoiceResult, LndChannelBalance, LndRoute } from '../../lnd/lnd-client.js';
+import type {
+  LndAddHoldInvoiceResult,
+  LndAddInvoiceResult,
+  LndChannelBalance,
+  LndRoute,
+} from '../../lnd/lnd-client.js';
 import type { NetCtx, NodeRef } from './context.js';
 import { InvoiceBook } from './invoices.js';
 import { PaymentBook } from './payments.js';
@@ -61,7 +66,8 @@ export class NodeImpl implements SimNode, NodeRef {
   setOnline(isOnline: boolean): void {
     if (this.online === isOnline) return;
     this.online = isOnline;
-    if (!isOnline) this.failStreams(new LndRpcError(14, `No connection established. Last error: node ${this.name} is offline`));
+    if (!isOnline)
+      this.failStreams(new LndRpcError(14, `No connection established. Last error: node ${this.name} is offline`));
   }
 
   /** Errors every open stream of this node. */

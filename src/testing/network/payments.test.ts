@@ -11,8 +11,21 @@ const final = async (stream: Parameters<typeof record<SimPayment>>[0]): Promise<
 /** alice —(a-c)— carol —(c-b)— bob, liquidity flowing towards bob. */
 function line(): SimNetwork {
   const { network } = testNetwork('alice', 'carol', 'bob');
-  network.addChannel({ a: 'alice', b: 'carol', capacitySat: 2_000_000n, localSatA: 1_500_000n, chanId: '877008154718978049' });
-  network.addChannel({ a: 'carol', b: 'bob', capacitySat: 2_000_000n, localSatA: 1_500_000n, chanId: '1', policyA: { baseMsat: 1000n, feeRatePpm: 250n, cltvDelta: 40 } });
+  network.addChannel({
+    a: 'alice',
+    b: 'carol',
+    capacitySat: 2_000_000n,
+    localSatA: 1_500_000n,
+    chanId: '877008154718978049',
+  });
+  network.addChannel({
+    a: 'carol',
+    b: 'bob',
+    capacitySat: 2_000_000n,
+    localSatA: 1_500_000n,
+    chanId: '1',
+    policyA: { baseMsat: 1000n, feeRatePpm: 250n, cltvDelta: 40 },
+  });
   return network;
 }
 
@@ -32,7 +45,13 @@ describe('payments across the network model', () => {
       totalFeesMsat: fee,
       totalTimeLock: height + 80 + 3 + 40,
       hops: [
-        { chanId: '877008154718978049', pubkey: carol!.pubkey, amountToForwardMsat: 123_456_789n, feeMsat: fee, expiry: height + 83 },
+        {
+          chanId: '877008154718978049',
+          pubkey: carol!.pubkey,
+          amountToForwardMsat: 123_456_789n,
+          feeMsat: fee,
+          expiry: height + 83,
+        },
         { chanId: '1', pubkey: bob!.pubkey, amountToForwardMsat: 123_456_789n, feeMsat: 0n, expiry: height + 83 },
       ],
     });
@@ -48,10 +67,26 @@ describe('payments across the network model', () => {
   it('charges each forwarding node on its outgoing channel, walking back from the last hop', async () => {
     const { network } = testNetwork('alice', 'carol', 'dave', 'bob');
     network.addChannel({ a: 'alice', b: 'carol', capacitySat: 1_000_000n, localSatA: 900_000n, chanId: '10' });
-    network.addChannel({ a: 'carol', b: 'dave', capacitySat: 1_000_000n, localSatA: 900_000n, chanId: '11', policyA: { baseMsat: 500n, feeRatePpm: 1000n, cltvDelta: 30 } });
-    network.addChannel({ a: 'dave', b: 'bob', capacitySat: 1_000_000n, localSatA: 900_000n, chanId: '12', policyA: { baseMsat: 2000n, feeRatePpm: 333n, cltvDelta: 50 } });
+    network.addChannel({
+      a: 'carol',
+      b: 'dave',
+      capacitySat: 1_000_000n,
+      localSatA: 900_000n,
+      chanId: '11',
+      policyA: { baseMsat: 500n, feeRatePpm: 1000n, cltvDelta: 30 },
+    });
+    network.addChannel({
+      a: 'dave',
+      b: 'bob',
+      capacitySat: 1_000_000n,
+      localSatA: 900_000n,
+      chanId: '12',
+      policyA: { baseMsat: 2000n, feeRatePpm: 333n, cltvDelta: 50 },
+    });
     const inv = network.node('bob').addInvoice({ valueMsat: 10_000_001n, memo: '' });
-    const p = await final(network.node('alice').sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 100_000n }));
+    const p = await final(
+      network.node('alice').sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 100_000n }),
+    );
     const daveFee = 2000n + (10_000_001n * 333n) / 1_000_000n; // on dave→bob, amt 10_000_001
     const carolFee = 500n + ((10_000_001n + daveFee) * 1000n) / 1_000_000n; // on carol→dave
     expect(p.route?.hops.map((h) => [h.chanId, h.amountToForwardMsat, h.feeMsat])).toEqual([
@@ -68,12 +103,16 @@ describe('payments across the network model', () => {
   it('fails NO_ROUTE when no route fits the fee limit, and nothing moves', async () => {
     const network = line();
     const inv = network.node('bob').addInvoice({ valueMsat: 1_000_000n, memo: '' });
-    const p = await final(network.node('alice').sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 1_249n }));
+    const p = await final(
+      network.node('alice').sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 1_249n }),
+    );
     expect([p.status, p.failureReason]).toEqual(['FAILED', 'NO_ROUTE']);
     expect(network.channel('1').balanceMsat('carol')).toBe(1_500_000_000n);
     expect(network.node('bob').lookupInvoice(inv.paymentHash).state).toBe('OPEN');
     // Exactly the fee (1000 + 250) is enough.
-    const ok = await final(network.node('alice').sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 1_250n }));
+    const ok = await final(
+      network.node('alice').sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 1_250n }),
+    );
     expect(ok.status).toBe('SUCCEEDED');
     expect(ok.paymentIndex).toBe(2n); // the failed payment was replaced by the retry
   });
@@ -81,18 +120,36 @@ describe('payments across the network model', () => {
   it('fails INSUFFICIENT_BALANCE when the local balance cannot carry the amount', async () => {
     const network = line();
     const inv = network.node('bob').addInvoice({ valueSat: 1_490_000n, memo: '' });
-    const p = await final(network.node('alice').sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 10_000_000n }));
+    const p = await final(
+      network.node('alice').sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 10_000_000n }),
+    );
     expect([p.status, p.failureReason]).toEqual(['FAILED', 'INSUFFICIENT_BALANCE']); // reserve is 20_000 sat
   });
 
   it('retries around a channel without remote liquidity (TEMPORARY_CHANNEL_FAILURE) then succeeds', async () => {
     const { network } = testNetwork('alice', 'carol', 'dave', 'bob');
     network.addChannel({ a: 'alice', b: 'carol', capacitySat: 1_000_000n, localSatA: 900_000n, chanId: '20' });
-    network.addChannel({ a: 'carol', b: 'bob', capacitySat: 1_000_000n, localSatA: 50_000n, chanId: '21', policyA: { baseMsat: 0n, feeRatePpm: 0n } });
+    network.addChannel({
+      a: 'carol',
+      b: 'bob',
+      capacitySat: 1_000_000n,
+      localSatA: 50_000n,
+      chanId: '21',
+      policyA: { baseMsat: 0n, feeRatePpm: 0n },
+    });
     network.addChannel({ a: 'alice', b: 'dave', capacitySat: 1_000_000n, localSatA: 900_000n, chanId: '22' });
-    network.addChannel({ a: 'dave', b: 'bob', capacitySat: 1_000_000n, localSatA: 900_000n, chanId: '23', policyA: { baseMsat: 5000n, feeRatePpm: 0n } });
+    network.addChannel({
+      a: 'dave',
+      b: 'bob',
+      capacitySat: 1_000_000n,
+      localSatA: 900_000n,
+      chanId: '23',
+      policyA: { baseMsat: 5000n, feeRatePpm: 0n },
+    });
     const inv = network.node('bob').addInvoice({ valueSat: 100_000n, memo: '' });
-    const p = await final(network.node('alice').sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 10_000n }));
+    const p = await final(
+      network.node('alice').sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 10_000n }),
+    );
     expect(p.status).toBe('SUCCEEDED');
     expect(p.htlcs.map((a) => [a.status, a.failure?.code, a.failure?.failureSourceIndex])).toEqual([
       ['FAILED', 'TEMPORARY_CHANNEL_FAILURE', 1],
@@ -107,7 +164,9 @@ describe('payments across the network model', () => {
     const network = line();
     const inv = network.node('bob').addInvoice({ valueMsat: 5_000n, memo: '' });
     network.node('bob').setOnline(false);
-    const p = await final(network.node('alice').sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 10_000n }));
+    const p = await final(
+      network.node('alice').sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 10_000n }),
+    );
     expect([p.status, p.failureReason]).toEqual(['FAILED', 'NO_ROUTE']);
     expect(p.htlcs[0]?.failure).toEqual({ code: 'TEMPORARY_CHANNEL_FAILURE', failureSourceIndex: 1 });
     expect(network.channel('877008154718978049').balanceMsat('alice')).toBe(1_500_000_000n);
@@ -119,31 +178,46 @@ describe('payments across the network model', () => {
     const bob = network.node('bob');
     const inv = bob.addInvoice({ valueMsat: 5_000n, memo: '' });
     bob.cancelInvoice(inv.paymentHash);
-    const p = await final(network.node('alice').sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 10_000n }));
+    const p = await final(
+      network.node('alice').sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 10_000n }),
+    );
     expect([p.status, p.failureReason]).toEqual(['FAILED', 'INCORRECT_PAYMENT_DETAILS']);
     expect(p.htlcs[0]?.failure).toEqual({ code: 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS', failureSourceIndex: 2 });
     expect(network.channel('1').pendingOutgoingMsat('carol')).toBe(0n);
     expect(network.channel('1').balanceMsat('carol')).toBe(1_500_000_000n);
   });
 
-  it('throws LND\'s pre-stream errors with their exact codes and texts', async () => {
+  it("throws LND's pre-stream errors with their exact codes and texts", async () => {
     const { network, clock } = testNetwork('alice', 'bob');
     network.addChannel({ a: 'alice', b: 'bob', capacitySat: 1_000_000n, localSatA: 100_000n });
     const [alice, bob] = [network.node('alice'), network.node('bob')];
     const inv = alice.addInvoice({ valueMsat: 5_000n, memo: '', expirySeconds: 60 });
     await final(bob.sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 0n }));
-    expect(() => bob.sendPayment({ paymentRequest: inv.paymentRequest })).toThrow(expect.objectContaining({ code: 6, details: 'invoice is already paid' }));
+    expect(() => bob.sendPayment({ paymentRequest: inv.paymentRequest })).toThrow(
+      expect.objectContaining({ code: 6, details: 'invoice is already paid' }),
+    );
     const own = alice.addInvoice({ valueMsat: 5_000n, memo: '' });
-    expect(() => alice.sendPayment({ paymentRequest: own.paymentRequest })).toThrow(expect.objectContaining({ code: 2, details: 'self-payments not allowed' }));
+    expect(() => alice.sendPayment({ paymentRequest: own.paymentRequest })).toThrow(
+      expect.objectContaining({ code: 2, details: 'self-payments not allowed' }),
+    );
     const any = alice.addInvoice({ valueMsat: 0n, memo: '' });
-    expect(() => bob.sendPayment({ paymentRequest: any.paymentRequest })).toThrow(expect.objectContaining({ details: 'amount must be specified when paying a zero amount invoice' }));
-    expect(() => bob.sendPayment({ paymentRequest: own.paymentRequest, amountMsat: 1n })).toThrow(expect.objectContaining({ details: 'amount must not be specified when paying a non-zero amount invoice' }));
+    expect(() => bob.sendPayment({ paymentRequest: any.paymentRequest })).toThrow(
+      expect.objectContaining({ details: 'amount must be specified when paying a zero amount invoice' }),
+    );
+    expect(() => bob.sendPayment({ paymentRequest: own.paymentRequest, amountMsat: 1n })).toThrow(
+      expect.objectContaining({ details: 'amount must not be specified when paying a non-zero amount invoice' }),
+    );
     const short = alice.addInvoice({ valueMsat: 5_000n, memo: '', expirySeconds: 60 });
     await clock.advance(61_000);
     expect(() => bob.sendPayment({ paymentRequest: short.paymentRequest })).toThrow(
-      expect.objectContaining({ code: 2, details: 'invoice expired. Valid until 2026-01-01 00:00:00 +0000 UTC'.replace('00:00:00', '00:01:00') }),
+      expect.objectContaining({
+        code: 2,
+        details: 'invoice expired. Valid until 2026-01-01 00:00:00 +0000 UTC'.replace('00:00:00', '00:01:00'),
+      }),
     );
-    expect(() => bob.trackPayment('ab'.repeat(32))).toThrow(expect.objectContaining({ code: 5, details: "payment isn't initiated" }));
+    expect(() => bob.trackPayment('ab'.repeat(32))).toThrow(
+      expect.objectContaining({ code: 5, details: "payment isn't initiated" }),
+    );
     expect(() => bob.decodePayReq('lnbc1xyz')).toThrow(expect.objectContaining({ code: 2 }));
   });
 
@@ -156,7 +230,12 @@ describe('payments across the network model', () => {
     const tracked = await record(network.node('bob').trackPayment(inv.paymentHash)).result();
     expect(tracked.items.map((x) => x.status)).toEqual(['SUCCEEDED']);
     expect(tracked.ended).toBe(true);
-    expect(network.node('bob').listPayments().payments.map((x) => x.paymentHash)).toEqual([inv.paymentHash]);
+    expect(
+      network
+        .node('bob')
+        .listPayments()
+        .payments.map((x) => x.paymentHash),
+    ).toEqual([inv.paymentHash]);
     expect(network.node('alice').lookupInvoice(inv.paymentHash).amountPaidMsat).toBe(4_321n);
   });
 });

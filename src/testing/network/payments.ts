@@ -17,7 +17,10 @@ export class PaymentBook {
   private ordered: PaymentRecord[] = [];
   private seq = 0n;
   private attemptSeq = 0n;
-  private readonly streams = new Map<string, Set<{ readonly stream: SimStreamImpl<SimPayment>; readonly inflight: boolean }>>();
+  private readonly streams = new Map<
+    string,
+    Set<{ readonly stream: SimStreamImpl<SimPayment>; readonly inflight: boolean }>
+  >();
 
   constructor(private readonly ctx: NetCtx) {}
 
@@ -102,7 +105,8 @@ export class PaymentBook {
   /** Marks in-flight payments past their timeout (a later HTLC failure then reports TIMEOUT). */
   tick(): void {
     const now = this.ctx.now();
-    for (const record of this.ordered) if (record.status === 'IN_FLIGHT' && !record.isTimedOut && now >= record.timeoutAt) record.isTimedOut = true;
+    for (const record of this.ordered)
+      if (record.status === 'IN_FLIGHT' && !record.isTimedOut && now >= record.timeoutAt) record.isTimedOut = true;
   }
 
   /** The next payment timeout (ms), or null. */

@@ -20,7 +20,8 @@ export function queryRoutes(ctx: NetCtx, self: NodeRef, input: SimQueryRoutesInp
   if (input.amountMsat < 0n) throw unknownError('amount cannot be negative');
   const target = ctx.nodeRefByPubkey(input.pubkey.toLowerCase());
   const outgoing = input.outgoingChanIds?.length ? new Set(input.outgoingChanIds) : undefined;
-  if (outgoingBandwidthMsat(ctx, self.name, outgoing) < input.amountMsat) throw unknownError('insufficient local balance');
+  if (outgoingBandwidthMsat(ctx, self.name, outgoing) < input.amountMsat)
+    throw unknownError('insufficient local balance');
   const lastHop = input.lastHopPubkey ? ctx.nodeRefByPubkey(input.lastHopPubkey.toLowerCase()) : undefined;
   if (!target || (input.lastHopPubkey && !lastHop)) throw unknownError('unable to find a path to destination');
   const found = findRoute(ctx, {

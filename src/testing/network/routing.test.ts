@@ -4,9 +4,29 @@ import { testNetwork } from './test-helpers.js';
 /** A triangle alice–carol–bob–alice for circular rebalancing. */
 function triangle() {
   const { network } = testNetwork('alice', 'carol', 'bob');
-  network.addChannel({ a: 'alice', b: 'carol', capacitySat: 1_000_000n, localSatA: 800_000n, chanId: '877008154718978049' });
-  network.addChannel({ a: 'carol', b: 'bob', capacitySat: 1_000_000n, localSatA: 500_000n, chanId: '2', policyA: { baseMsat: 0n, feeRatePpm: 100n, cltvDelta: 40 } });
-  network.addChannel({ a: 'bob', b: 'alice', capacitySat: 1_000_000n, localSatA: 500_000n, chanId: '3', policyA: { baseMsat: 10n, feeRatePpm: 10n, cltvDelta: 20 } });
+  network.addChannel({
+    a: 'alice',
+    b: 'carol',
+    capacitySat: 1_000_000n,
+    localSatA: 800_000n,
+    chanId: '877008154718978049',
+  });
+  network.addChannel({
+    a: 'carol',
+    b: 'bob',
+    capacitySat: 1_000_000n,
+    localSatA: 500_000n,
+    chanId: '2',
+    policyA: { baseMsat: 0n, feeRatePpm: 100n, cltvDelta: 40 },
+  });
+  network.addChannel({
+    a: 'bob',
+    b: 'alice',
+    capacitySat: 1_000_000n,
+    localSatA: 500_000n,
+    chanId: '3',
+    policyA: { baseMsat: 10n, feeRatePpm: 10n, cltvDelta: 20 },
+  });
   return network;
 }
 
@@ -17,8 +37,13 @@ describe('QueryRoutes and path finding', () => {
     const [route] = network.node('alice').queryRoutes({ pubkey: bob.pubkey, amountMsat: 1_000_000n });
     expect(route?.hops.map((h) => h.chanId)).toEqual(['3']); // the direct channel: no fee
     expect(route?.totalTimeLock).toBe(network.blockHeight() + 80);
-    const [viaCarol] = network.node('alice').queryRoutes({ pubkey: bob.pubkey, amountMsat: 1_000_000n, outgoingChanIds: ['877008154718978049'] });
-    expect(viaCarol?.hops.map((h) => [h.chanId, h.feeMsat])).toEqual([['877008154718978049', 100n], ['2', 0n]]);
+    const [viaCarol] = network
+      .node('alice')
+      .queryRoutes({ pubkey: bob.pubkey, amountMsat: 1_000_000n, outgoingChanIds: ['877008154718978049'] });
+    expect(viaCarol?.hops.map((h) => [h.chanId, h.feeMsat])).toEqual([
+      ['877008154718978049', 100n],
+      ['2', 0n],
+    ]);
   });
 
   it('finds a circular route to self with outgoing channel and last hop', () => {
@@ -41,25 +66,38 @@ describe('QueryRoutes and path finding', () => {
     expect(route?.totalFeesMsat).toBe(bobFee + carolFee);
   });
 
-  it('answers LND\'s errors when no route exists or the balance is short', () => {
+  it("answers LND's errors when no route exists or the balance is short", () => {
     const network = triangle();
     const alice = network.node('alice');
     const bob = network.node('bob');
-    expect(() => alice.queryRoutes({ pubkey: bob.pubkey, amountMsat: 5_000_000_000_000n })).toThrow(expect.objectContaining({ details: 'insufficient local balance' }));
-    expect(() => alice.queryRoutes({ pubkey: '02'.padEnd(66, '1'), amountMsat: 1_000n })).toThrow(expect.objectContaining({ details: 'unable to find a path to destination' }));
-    expect(() => alice.queryRoutes({ pubkey: bob.pubkey, amountMsat: 10_000_000n, feeLimitMsat: 0n, outgoingChanIds: ['877008154718978049'] })).toThrow(
+    expect(() => alice.queryRoutes({ pubkey: bob.pubkey, amountMsat: 5_000_000_000_000n })).toThrow(
+      expect.objectContaining({ details: 'insufficient local balance' }),
+    );
+    expect(() => alice.queryRoutes({ pubkey: '02'.padEnd(66, '1'), amountMsat: 1_000n })).toThrow(
       expect.objectContaining({ details: 'unable to find a path to destination' }),
     );
+    expect(() =>
+      alice.queryRoutes({
+        pubkey: bob.pubkey,
+        amountMsat: 10_000_000n,
+        feeLimitMsat: 0n,
+        outgoingChanIds: ['877008154718978049'],
+      }),
+    ).toThrow(expect.objectContaining({ details: 'unable to find a path to destination' }));
     network.channel('3').setActive(false);
     network.channel('877008154718978049').setActive(false);
-    expect(() => alice.queryRoutes({ pubkey: bob.pubkey, amountMsat: 1_000n })).toThrow(expect.objectContaining({ details: 'insufficient local balance' }));
+    expect(() => alice.queryRoutes({ pubkey: bob.pubkey, amountMsat: 1_000n })).toThrow(
+      expect.objectContaining({ details: 'insufficient local balance' }),
+    );
   });
 
   it('a circular payment needs allowSelfPayment and then rebalances', async () => {
     const network = triangle();
     const alice = network.node('alice');
     const inv = alice.addInvoice({ valueMsat: 10_000_000n, memo: 'rebalance' });
-    expect(() => alice.sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 5_000n })).toThrow(expect.objectContaining({ details: 'self-payments not allowed' }));
+    expect(() => alice.sendPayment({ paymentRequest: inv.paymentRequest, feeLimitMsat: 5_000n })).toThrow(
+      expect.objectContaining({ details: 'self-payments not allowed' }),
+    );
     const stream = alice.sendPayment({
       paymentRequest: inv.paymentRequest,
       feeLimitMsat: 5_000n,
@@ -78,9 +116,15 @@ describe('QueryRoutes and path finding', () => {
 
   it('validates the network topology', () => {
     const { network } = testNetwork('alice', 'bob');
-    expect(() => network.addChannel({ a: 'alice', b: 'zed', capacitySat: 1n, localSatA: 0n })).toThrow(/no node named zed/);
-    expect(() => network.addChannel({ a: 'alice', b: 'bob', capacitySat: 10n, localSatA: 11n })).toThrow(/localSatA: expected 0..10, got 11/);
-    expect(() => network.addChannel({ a: 'alice', b: 'bob', capacitySat: 10n, localSatA: 1n, chanId: '18446744073709551616' })).toThrow(/chanId/);
+    expect(() => network.addChannel({ a: 'alice', b: 'zed', capacitySat: 1n, localSatA: 0n })).toThrow(
+      /no node named zed/,
+    );
+    expect(() => network.addChannel({ a: 'alice', b: 'bob', capacitySat: 10n, localSatA: 11n })).toThrow(
+      /localSatA: expected 0..10, got 11/,
+    );
+    expect(() =>
+      network.addChannel({ a: 'alice', b: 'bob', capacitySat: 10n, localSatA: 1n, chanId: '18446744073709551616' }),
+    ).toThrow(/chanId/);
     expect(() => network.addNode({ name: 'alice' })).toThrow(/already exists/);
     expect(network.node('alice').pubkey).toMatch(/^0[23][0-9a-f]{64}$/);
   });

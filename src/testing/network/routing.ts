@@ -64,13 +64,18 @@ export function outgoingBandwidthMsat(ctx: NetCtx, node: string, outgoingChanIds
 }
 
 /** LND's fee of a forwarding node for `amountToForwardMsat` over a channel with `policy`. */
-export function forwardingFeeMsat(policy: { baseMsat: bigint; feeRatePpm: bigint }, amountToForwardMsat: bigint): bigint {
+export function forwardingFeeMsat(
+  policy: { baseMsat: bigint; feeRatePpm: bigint },
+  amountToForwardMsat: bigint,
+): bigint {
   return policy.baseMsat + (amountToForwardMsat * policy.feeRatePpm) / 1_000_000n;
 }
 
 /** Finds the cheapest route, or null when none fits the balances and the fee limit. */
 export function findRoute(ctx: NetCtx, req: RouteRequest): FoundRoute | null {
-  const labels = new Map<string, Label>([[TARGET, { amountMsat: req.amountMsat, cltv: req.finalCltvDelta, hops: 0, next: null }]]);
+  const labels = new Map<string, Label>([
+    [TARGET, { amountMsat: req.amountMsat, cltv: req.finalCltvDelta, hops: 0, next: null }],
+  ]);
   const done = new Set<string>();
   const realName = (key: string): string => (key === TARGET ? req.target : key);
   const isSelf = req.source === req.target;
@@ -80,7 +85,12 @@ export function findRoute(ctx: NetCtx, req: RouteRequest): FoundRoute | null {
     for (const [key, label] of labels) {
       if (done.has(key)) continue;
       const best = current === undefined ? undefined : labels.get(current);
-      if (!best || label.amountMsat < best.amountMsat || (label.amountMsat === best.amountMsat && label.hops < best.hops)) current = key;
+      if (
+        !best ||
+        label.amountMsat < best.amountMsat ||
+        (label.amountMsat === best.amountMsat && label.hops < best.hops)
+      )
+        current = key;
     }
     if (current === undefined) return null;
     if (current === req.source) break;
@@ -98,15 +108,29 @@ export function findRoute(ctx: NetCtx, req: RouteRequest): FoundRoute | null {
       if (from === req.source) {
         if (req.outgoingChanIds && !req.outgoingChanIds.has(channel.chanId)) continue;
         if (!channel.isUsable() || channel.spendableMsat(from) < label.amountMsat) continue;
-        candidate = { amountMsat: label.amountMsat, cltv: label.cltv, hops: label.hops + 1, next: { channel, to: current } };
+        candidate = {
+          amountMsat: label.amountMsat,
+          cltv: label.cltv,
+          hops: label.hops + 1,
+          next: { channel, to: current },
+        };
       } else {
         const policy = channel.policy(from);
         const amountMsat = label.amountMsat + forwardingFeeMsat(policy, label.amountMsat);
-        candidate = { amountMsat, cltv: label.cltv + policy.cltvDelta, hops: label.hops + 1, next: { channel, to: current } };
+        candidate = {
+          amountMsat,
+          cltv: label.cltv + policy.cltvDelta,
+          hops: label.hops + 1,
+          next: { channel, to: current },
+        };
       }
       if (candidate.amountMsat - req.amountMsat > req.feeLimitMsat) continue;
       const existing = labels.get(from);
-      if (!existing || candidate.amountMsat < existing.amountMsat || (candidate.amountMsat === existing.amountMsat && candidate.hops < existing.hops)) {
+      if (
+        !existing ||
+        candidate.amountMsat < existing.amountMsat ||
+        (candidate.amountMsat === existing.amountMsat && candidate.hops < existing.hops)
+      ) {
         labels.set(from, candidate);
       }
     }
@@ -133,7 +157,13 @@ function buildRoute(ctx: NetCtx, req: RouteRequest, labels: Map<string, Label>):
     const expiry = isLast ? height + req.finalCltvDelta : height + (labels.get(steps[i + 1]!.toKey) as Label).cltv;
     const to = step.toKey === TARGET ? req.target : step.toKey;
     const pubkey = ctx.nodeRef(to)?.pubkey ?? '';
-    hops.push({ chanId: step.channel.chanId, pubkey, amountToForwardMsat, feeMsat: incoming.amountMsat - amountToForwardMsat, expiry });
+    hops.push({
+      chanId: step.channel.chanId,
+      pubkey,
+      amountToForwardMsat,
+      feeMsat: incoming.amountMsat - amountToForwardMsat,
+      expiry,
+    });
     legs.push({ channel: step.channel, from: step.from, to, amountMsat: incoming.amountMsat });
   });
   const first = labels.get(steps[0]!.toKey) as Label;

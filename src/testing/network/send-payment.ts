@@ -24,26 +24,44 @@ export function decodeForNetwork(ctx: NetCtx, paymentRequest: string): DecodedBo
   } catch (error) {
     throw unknownError(error instanceof Error ? error.message : String(error));
   }
-  const network = decoded.network === 'bcrt' ? 'regtest' : decoded.network === 'tb' ? 'testnet' : decoded.network === 'tbs' ? 'signet' : 'mainnet';
-  if (network !== ctx.networkName) throw unknownError(`invoice not for current active network '${chainParamsName(ctx.networkName)}'`);
+  const network =
+    decoded.network === 'bcrt'
+      ? 'regtest'
+      : decoded.network === 'tb'
+        ? 'testnet'
+        : decoded.network === 'tbs'
+          ? 'signet'
+          : 'mainnet';
+  if (network !== ctx.networkName)
+    throw unknownError(`invoice not for current active network '${chainParamsName(ctx.networkName)}'`);
   return decoded;
 }
 
 /** SendPaymentV2 from `self`. Throws LND's pre-stream errors; routing failures are FAILED updates. */
-export function sendPayment(ctx: NetCtx, self: NodeRef, book: PaymentBook, input: SimSendPaymentInput): SimStream<SimPayment> {
+export function sendPayment(
+  ctx: NetCtx,
+  self: NodeRef,
+  book: PaymentBook,
+  input: SimSendPaymentInput,
+): SimStream<SimPayment> {
   const decoded = decodeForNetwork(ctx, input.paymentRequest);
   const requested = input.amountMsat ?? 0n;
-  if (decoded.amountMsat === null && requested === 0n) throw unknownError('amount must be specified when paying a zero amount invoice');
-  if (decoded.amountMsat !== null && requested !== 0n) throw unknownError('amount must not be specified when paying a non-zero amount invoice');
+  if (decoded.amountMsat === null && requested === 0n)
+    throw unknownError('amount must be specified when paying a zero amount invoice');
+  if (decoded.amountMsat !== null && requested !== 0n)
+    throw unknownError('amount must not be specified when paying a non-zero amount invoice');
   const amountMsat = decoded.amountMsat ?? requested;
   if (amountMsat < 0n) throw unknownError('amount cannot be negative');
-  if (decoded.expiresAt.getTime() < ctx.now()) throw unknownError(`invoice expired. Valid until ${goTime(decoded.expiresAt.getTime())}`);
+  if (decoded.expiresAt.getTime() < ctx.now())
+    throw unknownError(`invoice expired. Valid until ${goTime(decoded.expiresAt.getTime())}`);
   if (decoded.payeeNodeKey === self.pubkey && !input.allowSelfPayment) throw unknownError('self-payments not allowed');
   const existing = book.get(decoded.paymentHash);
   if (existing?.status === 'SUCCEEDED') throw new LndRpcError(6, 'invoice is already paid');
-  if (existing?.status === 'IN_FLIGHT' || existing?.status === 'INITIATED') throw new LndRpcError(6, 'payment is in transition');
+  if (existing?.status === 'IN_FLIGHT' || existing?.status === 'INITIATED')
+    throw new LndRpcError(6, 'payment is in transition');
 
-  const timeoutSeconds = input.timeoutSeconds === undefined || input.timeoutSeconds === 0 ? DEFAULT_TIMEOUT_SECONDS : input.timeoutSeconds;
+  const timeoutSeconds =
+    input.timeoutSeconds === undefined || input.timeoutSeconds === 0 ? DEFAULT_TIMEOUT_SECONDS : input.timeoutSeconds;
   const record = book.create({
     paymentHash: decoded.paymentHash,
     paymentRequest: decoded.paymentRequest,
@@ -75,7 +93,8 @@ class PaymentAttempts {
     const lastHop = this.input.lastHopPubkey ? this.ctx.nodeRefByPubkey(this.input.lastHopPubkey)?.name : undefined;
     for (let i = 0; i < MAX_ATTEMPTS; i++) {
       if (this.ctx.now() >= this.record.timeoutAt) return this.fail('TIMEOUT');
-      if (outgoingBandwidthMsat(this.ctx, this.self.name, outgoing) < this.amountMsat) return this.fail('INSUFFICIENT_BALANCE');
+      if (outgoingBandwidthMsat(this.ctx, this.self.name, outgoing) < this.amountMsat)
+        return this.fail('INSUFFICIENT_BALANCE');
       if (!target || (this.input.lastHopPubkey && lastHop === undefined)) return this.fail('NO_ROUTE');
       const found = findRoute(this.ctx, {
         source: this.self.name,
@@ -164,7 +183,10 @@ class PaymentAttempts {
 
   private failFinal(found: FoundRoute, attempt: AttemptRecord): void {
     for (const leg of found.legs) leg.channel.release(leg.from, leg.amountMsat);
-    this.resolveAttempt(attempt, { code: 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS', failureSourceIndex: found.legs.length });
+    this.resolveAttempt(attempt, {
+      code: 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS',
+      failureSourceIndex: found.legs.length,
+    });
     this.fail(this.record.isTimedOut ? 'TIMEOUT' : 'INCORRECT_PAYMENT_DETAILS');
   }
 

@@ -54,7 +54,8 @@ export function oid(dotted: string): Uint8Array {
   const bytes: number[] = [first * 40 + second];
   for (const arc of rest) {
     const chunk: number[] = [arc & 0x7f];
-    for (let value = Math.floor(arc / 128); value > 0; value = Math.floor(value / 128)) chunk.unshift((value & 0x7f) | 0x80);
+    for (let value = Math.floor(arc / 128); value > 0; value = Math.floor(value / 128))
+      chunk.unshift((value & 0x7f) | 0x80);
     bytes.push(...chunk);
   }
   return tlv(0x06, Uint8Array.from(bytes));

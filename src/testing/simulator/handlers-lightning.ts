@@ -30,7 +30,8 @@ import {
 function lookupHash(request: WireRequest): string {
   const hashStr = stringField(request, 'r_hash_str');
   const hash = hashStr !== '' ? Buffer.from(hashStr, 'hex') : bytesField(request, 'r_hash');
-  if (hashStr !== '' && !/^(?:[0-9a-fA-F]{2})*$/.test(hashStr)) throw unknownError('encoding/hex: invalid byte in r_hash_str');
+  if (hashStr !== '' && !/^(?:[0-9a-fA-F]{2})*$/.test(hashStr))
+    throw unknownError('encoding/hex: invalid byte in r_hash_str');
   if (hash.length !== 32) throw unknownError(`payment hash must be exactly 32 bytes, is instead ${hash.length}`);
   return hash.toString('hex');
 }
@@ -53,7 +54,6 @@ function feeLimitMsat(request: WireRequest, amountMsat: bigint): bigint | undefi
       return undefined;
   }
 }
-
 
 /** Handlers of the `lnrpc.Lightning` service. */
 export const lightningHandlers: Readonly<Record<string, RpcHandler>> = {
@@ -78,7 +78,8 @@ export const lightningHandlers: Readonly<Record<string, RpcHandler>> = {
   ListInvoices: unary((request, node) => {
     const start = Number(bigField(request, 'creation_date_start'));
     const end = Number(bigField(request, 'creation_date_end'));
-    if (start !== 0 && end !== 0 && start >= end) throw unknownError(`start date(${start}) must be before end date(${end})`);
+    if (start !== 0 && end !== 0 && start >= end)
+      throw unknownError(`start date(${start}) must be before end date(${end})`);
     const page = node.listInvoices({
       indexOffset: bigField(request, 'index_offset'),
       maxInvoices: Number(bigField(request, 'num_max_invoices')),
@@ -95,7 +96,11 @@ export const lightningHandlers: Readonly<Record<string, RpcHandler>> = {
   }),
 
   SubscribeInvoices: serverStream(
-    (request, node) => node.subscribeInvoices({ addIndex: bigField(request, 'add_index'), settleIndex: bigField(request, 'settle_index') }),
+    (request, node) =>
+      node.subscribeInvoices({
+        addIndex: bigField(request, 'add_index'),
+        settleIndex: bigField(request, 'settle_index'),
+      }),
     toWireInvoice,
   ),
 
@@ -104,8 +109,10 @@ export const lightningHandlers: Readonly<Record<string, RpcHandler>> = {
     const inactiveOnly = boolField(request, 'inactive_only');
     const publicOnly = boolField(request, 'public_only');
     const privateOnly = boolField(request, 'private_only');
-    if (activeOnly && inactiveOnly) throw unknownError('either `active_only` or `inactive_only` can be set, but not both');
-    if (publicOnly && privateOnly) throw unknownError('either `public_only` or `private_only` can be set, but not both');
+    if (activeOnly && inactiveOnly)
+      throw unknownError('either `active_only` or `inactive_only` can be set, but not both');
+    if (publicOnly && privateOnly)
+      throw unknownError('either `public_only` or `private_only` can be set, but not both');
     const peer = optionalVertex(bytesField(request, 'peer'));
     const channels = node
       .listChannels()
@@ -137,7 +144,11 @@ export const lightningHandlers: Readonly<Record<string, RpcHandler>> = {
   QueryRoutes: unary((request, node) => {
     const amountMsat = unmarshallAmount(bigField(request, 'amt'), bigField(request, 'amt_msat')) ?? 0n;
     const limit = feeLimitMsat(request, amountMsat);
-    const chanIds = outgoingChanIds(request, 'outgoing_chan_id', 'outgoing_chan_id and outgoing_chan_ids cannot both be set');
+    const chanIds = outgoingChanIds(
+      request,
+      'outgoing_chan_id',
+      'outgoing_chan_id and outgoing_chan_ids cannot both be set',
+    );
     const lastHop = optionalVertex(bytesField(request, 'last_hop_pubkey'));
     const finalCltvDelta = intField(request, 'final_cltv_delta');
     const routes = node.queryRoutes({

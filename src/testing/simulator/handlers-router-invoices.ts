@@ -25,7 +25,9 @@ const NOT_FOUND = 5;
 
 /** `no_inflight_updates`: only the terminal update is written. */
 const skipInflight = (request: WireRequest): ((payment: SimPayment) => boolean) | undefined =>
-  boolField(request, 'no_inflight_updates') ? (payment) => payment.status === 'IN_FLIGHT' || payment.status === 'INITIATED' : undefined;
+  boolField(request, 'no_inflight_updates')
+    ? (payment) => payment.status === 'IN_FLIGHT' || payment.status === 'INITIATED'
+    : undefined;
 
 /** Handlers of the `routerrpc.Router` service. */
 export const routerHandlers: Readonly<Record<string, RpcHandler>> = {
@@ -36,8 +38,13 @@ export const routerHandlers: Readonly<Record<string, RpcHandler>> = {
         throw unknownError('the LND simulator pays BOLT11 invoices only: payment_request must be set');
       }
       const amountMsat = unmarshallAmount(bigField(request, 'amt'), bigField(request, 'amt_msat'));
-      const feeLimitMsat = unmarshallAmount(bigField(request, 'fee_limit_sat'), bigField(request, 'fee_limit_msat')) ?? 0n;
-      const chanIds = outgoingChanIds(request, 'outgoing_chan_id', 'outgoing_chan_id and outgoing_chan_ids are mutually exclusive');
+      const feeLimitMsat =
+        unmarshallAmount(bigField(request, 'fee_limit_sat'), bigField(request, 'fee_limit_msat')) ?? 0n;
+      const chanIds = outgoingChanIds(
+        request,
+        'outgoing_chan_id',
+        'outgoing_chan_id and outgoing_chan_ids are mutually exclusive',
+      );
       const lastHop = optionalVertex(bytesField(request, 'last_hop_pubkey'));
       return node.sendPayment({
         paymentRequest,
@@ -66,12 +73,13 @@ function lookupInvoiceV2(request: WireRequest, node: SimNode): SimInvoice {
   switch (request.invoice_ref) {
     case 'payment_hash': {
       const hash = bytesField(request, 'payment_hash');
-      if (hash.length !== 32) throw invalidArgument(`unable to parse pay hash: invalid hash length of ${hash.length}, want 32`);
+      if (hash.length !== 32)
+        throw invalidArgument(`unable to parse pay hash: invalid hash length of ${hash.length}, want 32`);
       return node.lookupInvoice(hash.toString('hex'));
     }
     case 'payment_addr': {
       const addr = bytesField(request, 'payment_addr').toString('hex');
-      for (let offset = 0n; ; ) {
+      for (let offset = 0n; ;) {
         const page = node.listInvoices({ indexOffset: offset, maxInvoices: 1000 });
         const found = page.invoices.find((invoice) => invoice.paymentAddr === addr);
         if (found) return found;
@@ -108,7 +116,10 @@ export const invoicesHandlers: Readonly<Record<string, RpcHandler>> = {
     return {};
   }),
 
-  SubscribeSingleInvoice: serverStream((request, node) => node.subscribeSingleInvoice(makeHash(bytesField(request, 'r_hash'))), toWireInvoice),
+  SubscribeSingleInvoice: serverStream(
+    (request, node) => node.subscribeSingleInvoice(makeHash(bytesField(request, 'r_hash'))),
+    toWireInvoice,
+  ),
 
   LookupInvoiceV2: unary((request, node) => toWireInvoice(lookupInvoiceV2(request, node))),
 };

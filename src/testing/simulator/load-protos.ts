@@ -45,5 +45,9 @@ export function loadLndServices(protosDir: string = findProtosDir()): LndService
     if (typeof ctor !== 'function') throw new Error(`expected service ${pkg}.${service} in ${protosDir}`);
     return ctor as grpc.ServiceClientConstructor;
   };
-  return { Lightning: pick('lnrpc', 'Lightning'), Router: pick('routerrpc', 'Router'), Invoices: pick('invoicesrpc', 'Invoices') };
+  return {
+    Lightning: pick('lnrpc', 'Lightning'),
+    Router: pick('routerrpc', 'Router'),
+    Invoices: pick('invoicesrpc', 'Invoices'),
+  };
 }

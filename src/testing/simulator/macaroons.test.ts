@@ -34,7 +34,9 @@ describe('macaroons', () => {
     expect(parsed.location).toBe('lnd');
     expect(parsed.caveats).toEqual(['time-before 2099-01-01T00:00:00Z']);
     expect(Buffer.from(parsed.signature)).toEqual(Buffer.from(baked.signature));
-    expect(decodeIdentifier(parsed.identifier)).toEqual(MACAROON_OPS.invoice.map((op) => ({ ...op, actions: [...op.actions] })));
+    expect(decodeIdentifier(parsed.identifier)).toEqual(
+      MACAROON_OPS.invoice.map((op) => ({ ...op, actions: [...op.actions] })),
+    );
   });
 
   it('matches the known HMAC chain', () => {
@@ -47,7 +49,8 @@ describe('macaroons', () => {
   });
 
   it('accepts the admin macaroon for every simulated RPC', () => {
-    for (const path of Object.keys(RPC_PERMISSIONS)) expect(() => verifyMacaroon([hexOf('admin')], rootKey, perm(path))).not.toThrow();
+    for (const path of Object.keys(RPC_PERMISSIONS))
+      expect(() => verifyMacaroon([hexOf('admin')], rootKey, perm(path))).not.toThrow();
   });
 
   it.each([
@@ -75,7 +78,11 @@ describe('macaroons', () => {
     // Escalate readonly to admin ops while keeping the readonly signature.
     const readonly = parseMacaroon(Buffer.from(hexOf('readonly'), 'hex'));
     const forged = serializeMacaroon({ ...readonly, identifier: bakeMacaroon(rootKey, MACAROON_OPS.admin).identifier });
-    expect(failure(() => verifyMacaroon([Buffer.from(forged).toString('hex')], rootKey, perm('/lnrpc.Lightning/AddInvoice')))).toEqual(mismatch);
+    expect(
+      failure(() =>
+        verifyMacaroon([Buffer.from(forged).toString('hex')], rootKey, perm('/lnrpc.Lightning/AddInvoice')),
+      ),
+    ).toEqual(mismatch);
     // Dropping a caveat breaks the chain too.
     const capped = bakeMacaroon(rootKey, MACAROON_OPS.admin, ['time-before 2099-01-01T00:00:00Z']);
     const stripped = serializeMacaroon({ ...capped, caveats: [] });
@@ -84,7 +91,9 @@ describe('macaroons', () => {
 
   it('enforces time-before caveats', () => {
     const expired = serializeMacaroon(bakeMacaroon(rootKey, MACAROON_OPS.admin, ['time-before 2020-01-01T00:00:00Z']));
-    expect(failure(() => verifyMacaroon([Buffer.from(expired).toString('hex')], rootKey, [])).details).toMatch(/caveat .* not satisfied/);
+    expect(failure(() => verifyMacaroon([Buffer.from(expired).toString('hex')], rootKey, [])).details).toMatch(
+      /caveat .* not satisfied/,
+    );
   });
 
   it.each([['zz'], ['02'], ['03aabb'], ['']])('rejects garbage %j without echoing it', (value) => {

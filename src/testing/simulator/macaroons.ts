@@ -37,7 +37,8 @@ const FIELD_SIGNATURE = 6;
 const KEY_GENERATOR = Buffer.from('macaroons-key-generator', 'utf8');
 const SIGNATURE_MISMATCH = 'verification failed: signature mismatch after caveat verification';
 
-const hmac = (key: Uint8Array, message: Uint8Array): Uint8Array => new Uint8Array(createHmac('sha256', key).update(message).digest());
+const hmac = (key: Uint8Array, message: Uint8Array): Uint8Array =>
+  new Uint8Array(createHmac('sha256', key).update(message).digest());
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 function varint(value: number): number[] {
@@ -61,7 +62,10 @@ function pbBytes(fieldNumber: number, data: Uint8Array): number[] {
 }
 
 /** LND's macaroon identifier: version 3 followed by the bakery's MacaroonId protobuf. */
-export function encodeIdentifier(ops: readonly MacaroonOp[], nonce: Uint8Array = new Uint8Array(randomBytes(24))): Uint8Array {
+export function encodeIdentifier(
+  ops: readonly MacaroonOp[],
+  nonce: Uint8Array = new Uint8Array(randomBytes(24)),
+): Uint8Array {
   const body: number[] = [...pbBytes(1, nonce), ...pbBytes(2, utf8('0'))];
   for (const op of ops) {
     const opBytes = [...pbBytes(1, utf8(op.entity)), ...op.actions.flatMap((action) => pbBytes(2, utf8(action)))];
@@ -72,7 +76,10 @@ export function encodeIdentifier(ops: readonly MacaroonOp[], nonce: Uint8Array =
 
 class Reader {
   offset = 0;
-  constructor(readonly bytes: Uint8Array, readonly what: string) {}
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly what: string,
+  ) {}
   get done(): boolean {
     return this.offset >= this.bytes.length;
   }
@@ -91,7 +98,8 @@ class Reader {
     }
   }
   take(length: number): Uint8Array {
-    if (this.offset + length > this.bytes.length) throw new MacaroonError(`unable to unmarshal ${this.what}: unexpected end of data`);
+    if (this.offset + length > this.bytes.length)
+      throw new MacaroonError(`unable to unmarshal ${this.what}: unexpected end of data`);
     const out = this.bytes.subarray(this.offset, this.offset + length);
     this.offset += length;
     return out;
@@ -100,7 +108,8 @@ class Reader {
 
 /** Decodes LND's identifier back into its permission list. */
 export function decodeIdentifier(identifier: Uint8Array): MacaroonOp[] {
-  if (identifier[0] !== 3) throw new MacaroonError(`unable to decode macaroon id: expected version 3, got ${identifier[0] ?? 'nothing'}`);
+  if (identifier[0] !== 3)
+    throw new MacaroonError(`unable to decode macaroon id: expected version 3, got ${identifier[0] ?? 'nothing'}`);
   const reader = new Reader(identifier.subarray(1), 'macaroon id');
   const ops: MacaroonOp[] = [];
   while (!reader.done) {
@@ -130,9 +139,18 @@ function chainSignature(rootKey: Uint8Array, identifier: Uint8Array, caveats: re
 }
 
 /** Bakes a macaroon for `ops` under `rootKey`, optionally with first-party caveats. */
-export function bakeMacaroon(rootKey: Uint8Array, ops: readonly MacaroonOp[], caveats: readonly string[] = []): Macaroon {
+export function bakeMacaroon(
+  rootKey: Uint8Array,
+  ops: readonly MacaroonOp[],
+  caveats: readonly string[] = [],
+): Macaroon {
   const identifier = encodeIdentifier(ops);
-  return { location: 'lnd', identifier, caveats: [...caveats], signature: chainSignature(rootKey, identifier, caveats) };
+  return {
+    location: 'lnd',
+    identifier,
+    caveats: [...caveats],
+    signature: chainSignature(rootKey, identifier, caveats),
+  };
 }
 
 /** Serializes to the libmacaroons v2 binary format (the bytes of `admin.macaroon`). */
@@ -151,7 +169,8 @@ export function parseMacaroon(bytes: Uint8Array): Macaroon {
   if (reader.byte() !== 2) throw new MacaroonError('unable to unmarshal macaroon: unsupported macaroon version');
   const readSection = (): Map<number, Uint8Array> => {
     const fields = new Map<number, Uint8Array>();
-    for (let type = reader.byte(); type !== FIELD_EOS; type = reader.byte()) fields.set(type, reader.take(reader.varint()));
+    for (let type = reader.byte(); type !== FIELD_EOS; type = reader.byte())
+      fields.set(type, reader.take(reader.varint()));
     return fields;
   };
   const header = readSection();

@@ -94,11 +94,16 @@ export async function startNodeServer(options: {
     // Node's HTTP/2 joins repeated headers with ', '; grpc-go (LND) sees separate values.
     const values = metadata
       .get('macaroon')
-      .flatMap((value): (string | Buffer)[] => (typeof value === 'string' ? value.split(',').map((v) => v.trim()) : [value]));
+      .flatMap((value): (string | Buffer)[] =>
+        typeof value === 'string' ? value.split(',').map((v) => v.trim()) : [value],
+      );
     verifyMacaroon(values, rootKey, RPC_PERMISSIONS[path] ?? [{ entity: 'uri', actions: [path] }], clock.now());
   }
 
-  function unaryImpl(path: string, handler: Extract<RpcHandler, { kind: 'unary' }>): grpc.handleUnaryCall<unknown, unknown> {
+  function unaryImpl(
+    path: string,
+    handler: Extract<RpcHandler, { kind: 'unary' }>,
+  ): grpc.handleUnaryCall<unknown, unknown> {
     return (call, callback) => {
       gate(path, call.metadata)
         .then(() => handler.run(call.request as Record<string, unknown>, node))
@@ -109,7 +114,10 @@ export async function startNodeServer(options: {
     };
   }
 
-  function streamImpl(path: string, handler: Extract<RpcHandler, { kind: 'stream' }>): grpc.handleServerStreamingCall<unknown, unknown> {
+  function streamImpl(
+    path: string,
+    handler: Extract<RpcHandler, { kind: 'stream' }>,
+  ): grpc.handleServerStreamingCall<unknown, unknown> {
     return (call) => {
       let entry: OpenCall | undefined;
       let isCancelled = false;
@@ -143,7 +151,10 @@ export async function startNodeServer(options: {
     };
   }
 
-  function implementation(service: grpc.ServiceDefinition, handlers: Readonly<Record<string, RpcHandler>>): grpc.UntypedServiceImplementation {
+  function implementation(
+    service: grpc.ServiceDefinition,
+    handlers: Readonly<Record<string, RpcHandler>>,
+  ): grpc.UntypedServiceImplementation {
     const impl: grpc.UntypedServiceImplementation = {};
     for (const [name, method] of Object.entries(service)) {
       const handler = handlers[name];
@@ -160,9 +171,17 @@ export async function startNodeServer(options: {
       entry.stream.close();
       const path = entry.call.getPath();
       if (how === 'drop') {
-        entry.call.emit('error', { code: UNAVAILABLE, details: 'connection dropped (simulated)', message: 'connection dropped' });
+        entry.call.emit('error', {
+          code: UNAVAILABLE,
+          details: 'connection dropped (simulated)',
+          message: 'connection dropped',
+        });
       } else if (path.startsWith('/routerrpc.')) {
-        entry.call.emit('error', { code: grpc.status.UNKNOWN, details: 'routerrpc server shutting down', message: 'shutting down' });
+        entry.call.emit('error', {
+          code: grpc.status.UNKNOWN,
+          details: 'routerrpc server shutting down',
+          message: 'shutting down',
+        });
       } else {
         // LND ends invoice subscriptions with OK when it shuts down (`case <-r.quit: return nil`).
         entry.call.end();
@@ -176,9 +195,15 @@ export async function startNodeServer(options: {
     next.addService(services.Lightning.service, implementation(services.Lightning.service, lightningHandlers));
     next.addService(services.Router.service, implementation(services.Router.service, routerHandlers));
     next.addService(services.Invoices.service, implementation(services.Invoices.service, invoicesHandlers));
-    const credentials = grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(tls.certPem), private_key: Buffer.from(tls.keyPem) }], false);
+    const credentials = grpc.ServerCredentials.createSsl(
+      null,
+      [{ cert_chain: Buffer.from(tls.certPem), private_key: Buffer.from(tls.keyPem) }],
+      false,
+    );
     port = await new Promise<number>((resolve, reject) => {
-      next.bindAsync(`127.0.0.1:${port}`, credentials, (error, boundPort) => (error ? reject(error) : resolve(boundPort)));
+      next.bindAsync(`127.0.0.1:${port}`, credentials, (error, boundPort) =>
+        error ? reject(error) : resolve(boundPort),
+      );
     });
     server = next;
     if (!node.isOnline) node.setOnline(true);

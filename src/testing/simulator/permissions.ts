@@ -27,10 +27,12 @@ export const MACAROON_OPS: Readonly<Record<MacaroonKind, readonly MacaroonOp[]>>
     { entity: 'invoices', actions: rw },
     { entity: 'onchain', actions: ['read'] },
   ],
-  readonly: ['address', 'info', 'invoices', 'macaroon', 'message', 'offchain', 'onchain', 'peers', 'signer'].map((entity) => ({
-    entity,
-    actions: ['read'],
-  })),
+  readonly: ['address', 'info', 'invoices', 'macaroon', 'message', 'offchain', 'onchain', 'peers', 'signer'].map(
+    (entity) => ({
+      entity,
+      actions: ['read'],
+    }),
+  ),
 };
 
 const need = (entity: string, action: string): readonly MacaroonOp[] => [{ entity, actions: [action] }];

@@ -19,7 +19,11 @@ async function runUntilPrinted(options: Parameters<typeof runSimCommand>[0], lin
       if (printed.length >= lines) resolve();
     };
   });
-  const running = runSimCommand({ ...options, signal: controller.signal, out: (line) => (printed.push(line), onLine()) });
+  const running = runSimCommand({
+    ...options,
+    signal: controller.signal,
+    out: (line) => (printed.push(line), onLine()),
+  });
   await Promise.race([enough, running]);
   controller.abort();
   await running;
@@ -31,7 +35,11 @@ describe('runSimCommand', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lnkit-sim-cmd-'));
     dirs.push(dir);
     const [json = ''] = await runUntilPrinted({ dir, json: true }, 1);
-    const parsed = JSON.parse(json) as { dir: string; network: string; nodes: { name: string; lndconnect: string; adminMacaroon: string; tlsCert: string; socket: string }[] };
+    const parsed = JSON.parse(json) as {
+      dir: string;
+      network: string;
+      nodes: { name: string; lndconnect: string; adminMacaroon: string; tlsCert: string; socket: string }[];
+    };
     expect(parsed.dir).toBe(dir);
     expect(parsed.network).toBe('regtest');
     expect(parsed.nodes.map((n) => n.name)).toEqual(['alice', 'bob', 'carol', 'dave']);
@@ -52,7 +60,9 @@ describe('runSimCommand', () => {
     const lines = await runUntilPrinted({ dir, simulator: { nodes: [{ name: 'solo' }] } }, 3);
     expect(lines).toHaveLength(3);
     expect(lines[0]).toContain(`credentials in ${dir}`);
-    expect(lines[1]).toMatch(/^solo\s+127\.0\.0\.1:\d+ pubkey=0[23][0-9a-f]{64} cert=.*tls\.cert macaroon=.*admin\.macaroon lndconnect:\/\//);
+    expect(lines[1]).toMatch(
+      /^solo\s+127\.0\.0\.1:\d+ pubkey=0[23][0-9a-f]{64} cert=.*tls\.cert macaroon=.*admin\.macaroon lndconnect:\/\//,
+    );
   });
 
   it('returns at once when the signal is already aborted', async () => {
@@ -61,7 +71,13 @@ describe('runSimCommand', () => {
     const controller = new AbortController();
     controller.abort();
     const printed: string[] = [];
-    await runSimCommand({ dir, json: true, signal: controller.signal, out: (line) => printed.push(line), simulator: { nodes: [{ name: 'solo' }] } });
+    await runSimCommand({
+      dir,
+      json: true,
+      signal: controller.signal,
+      out: (line) => printed.push(line),
+      simulator: { nodes: [{ name: 'solo' }] },
+    });
     expect(printed).toHaveLength(1);
   });
 });

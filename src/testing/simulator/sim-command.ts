@@ -60,7 +60,9 @@ export async function runSimCommand(options: SimCommandOptions = {}): Promise<vo
     } else {
       out(`lnkit sim: ${nodes.length} simulated LND nodes (${sim.network.network}); credentials in ${dir}`);
       for (const node of nodes) {
-        out(`${node.name.padEnd(6)} ${node.socket} pubkey=${node.pubkey} cert=${node.tlsCert ?? ''} macaroon=${node.adminMacaroon ?? ''} ${node.lndconnect}`);
+        out(
+          `${node.name.padEnd(6)} ${node.socket} pubkey=${node.pubkey} cert=${node.tlsCert ?? ''} macaroon=${node.adminMacaroon ?? ''} ${node.lndconnect}`,
+        );
       }
       out('Press Ctrl+C to stop.');
     }

@@ -149,7 +149,10 @@ export async function startLndSimulator(options: LndSimulatorOptions = {}): Prom
     network,
     node(name) {
       const found = byName.get(name);
-      if (!found) throw new Error(`expected one of the simulated nodes (${[...byName.keys()].join(', ')}), got ${JSON.stringify(name)}`);
+      if (!found)
+        throw new Error(
+          `expected one of the simulated nodes (${[...byName.keys()].join(', ')}), got ${JSON.stringify(name)}`,
+        );
       return found;
     },
     nodes: () => [...byName.values()],

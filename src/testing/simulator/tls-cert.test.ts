@@ -48,7 +48,15 @@ describe('der', () => {
   });
 
   it('uses UTCTime before 2050 and GeneralizedTime from 2050', () => {
-    expect(Buffer.from(time(new Date('2026-01-02T03:04:05Z'))).toString('latin1').slice(2)).toBe('260102030405Z');
-    expect(Buffer.from(time(new Date('2050-01-02T03:04:05Z'))).toString('latin1').slice(2)).toBe('20500102030405Z');
+    expect(
+      Buffer.from(time(new Date('2026-01-02T03:04:05Z')))
+        .toString('latin1')
+        .slice(2),
+    ).toBe('260102030405Z');
+    expect(
+      Buffer.from(time(new Date('2050-01-02T03:04:05Z')))
+        .toString('latin1')
+        .slice(2),
+    ).toBe('20500102030405Z');
   });
 });

@@ -52,7 +52,10 @@ function extension(id: string, critical: boolean, value: Uint8Array): Uint8Array
 }
 
 function pem(label: string, der: Uint8Array): string {
-  const body = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const body = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
 
@@ -81,7 +84,7 @@ function buildTbs(publicKeyDer: Uint8Array, options: TlsCertificateOptions): Uin
     extension(OID_SUBJECT_ALT_NAME, false, altNames),
   );
   const serial = new Uint8Array(randomBytes(16));
-  serial[0] = (serial[0] ?? 0) & 0x7f | 0x01;
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x01;
   return sequence(
     explicit(0, integer(2)),
     integer(serial),
@@ -104,7 +107,11 @@ export function generateTlsCertificate(options: TlsCertificateOptions = {}): Tls
 }
 
 /** Builds the certificate for an existing key pair (used to keep a key across restarts). */
-export function certificateForKey(publicKey: KeyObject, privateKey: KeyObject, options: TlsCertificateOptions = {}): TlsCertificate {
+export function certificateForKey(
+  publicKey: KeyObject,
+  privateKey: KeyObject,
+  options: TlsCertificateOptions = {},
+): TlsCertificate {
   const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
   const tbs = buildTbs(spki, options);
   // Node signs EC keys with a DER-encoded ECDSA-Sig-Value, which is what X.509 wants.

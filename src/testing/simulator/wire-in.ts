@@ -83,7 +83,10 @@ export function unmarshallAmount(satAmount: bigint, msatAmount: bigint): bigint 
 }
 
 /** The invoice fields shared by AddInvoice and AddHoldInvoice (description hash must be 32 bytes). */
-export function invoiceFields(request: WireRequest, valueField: string): {
+export function invoiceFields(
+  request: WireRequest,
+  valueField: string,
+): {
   memo: string;
   valueSat?: bigint;
   valueMsat?: bigint;

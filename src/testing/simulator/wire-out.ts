@@ -53,7 +53,11 @@ const hexBytes = (hex: string | null | undefined): Buffer => Buffer.from(hex ?? 
 export function featureMap(bits: readonly number[]): Record<string, Wire> {
   const map: Record<string, Wire> = {};
   for (const bit of bits) {
-    map[String(bit)] = { name: FEATURE_NAMES[bit] ?? 'unknown', is_required: bit % 2 === 0, is_known: bit in FEATURE_NAMES };
+    map[String(bit)] = {
+      name: FEATURE_NAMES[bit] ?? 'unknown',
+      is_required: bit % 2 === 0,
+      is_known: bit in FEATURE_NAMES,
+    };
   }
   return map;
 }

@@ -32,12 +32,20 @@ describe('blockedReason', () => {
     expect(blockedReason(address)).toBe(reason);
   });
 
-  it.each(['8.8.8.8', '172.15.255.255', '172.32.0.1', '192.169.0.1', '169.255.0.1', '11.0.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', 'fec0::1', '64:ff9b::808:808'])(
-    'allows public %s',
-    (address) => {
-      expect(blockedReason(address)).toBeUndefined();
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '172.15.255.255',
+    '172.32.0.1',
+    '192.169.0.1',
+    '169.255.0.1',
+    '11.0.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    'fec0::1',
+    '64:ff9b::808:808',
+  ])('allows public %s', (address) => {
+    expect(blockedReason(address)).toBeUndefined();
+  });
 });
 
 describe('guardedLookup', () => {

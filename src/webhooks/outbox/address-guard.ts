@@ -47,7 +47,9 @@ function embeddedV4(address: string): string | undefined {
   const lower = address.toLowerCase();
   const dotted = /^64:ff9b::(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
   if (dotted) return dotted[1];
-  const hex = /^64:ff9b::([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower) ?? /^2002:([0-9a-f]{1,4}):([0-9a-f]{1,4})(?::|$)/.exec(lower);
+  const hex =
+    /^64:ff9b::([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower) ??
+    /^2002:([0-9a-f]{1,4}):([0-9a-f]{1,4})(?::|$)/.exec(lower);
   if (!hex) return undefined;
   const hi = parseInt(hex[1]!, 16);
   const lo = parseInt(hex[2]!, 16);
@@ -75,7 +77,10 @@ export function blockedReason(address: string): string | undefined {
 /** Error for a refused address; `code` is stable for logs. */
 export class BlockedAddressError extends Error {
   readonly code = 'ADDRESS_BLOCKED';
-  constructor(readonly address: string, readonly reason: string) {
+  constructor(
+    readonly address: string,
+    readonly reason: string,
+  ) {
     super(`refused to connect to ${address}: ${reason} address (set allowPrivateNetwork on the endpoint to allow)`);
   }
 }
@@ -97,7 +102,8 @@ export function guardedLookup(allowPrivate: boolean) {
           if (reason) return callback(new BlockedAddressError(address, reason) as NodeJS.ErrnoException, []);
         }
       }
-      if (list.length === 0) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), []);
+      if (list.length === 0)
+        return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), []);
       if (options.all) return callback(null, list);
       return callback(null, list[0]!.address, list[0]!.family);
     });

@@ -75,7 +75,11 @@ async function endpointOf(ctx: AttemptContext, id: string): Promise<WebhookEndpo
 }
 
 async function disableEndpoint(ctx: AttemptContext, endpoint: WebhookEndpointRecord, reason: string): Promise<void> {
-  const updated = await ctx.store.webhookEndpoints.update(endpoint.id, { isEnabled: false, disabledReason: reason, updatedAt: new Date(ctx.clock.now()) });
+  const updated = await ctx.store.webhookEndpoints.update(endpoint.id, {
+    isEnabled: false,
+    disabledReason: reason,
+    updatedAt: new Date(ctx.clock.now()),
+  });
   ctx.endpoints.set(endpoint.id, Promise.resolve(updated));
   if (!endpoint.isEnabled) return;
   ctx.logger.warn({ endpoint_id: endpoint.id, url: redactText(endpoint.url), reason }, 'webhook endpoint disabled');
@@ -93,8 +97,18 @@ async function succeededSince(ctx: AttemptContext, endpointId: string, since: nu
   return page.items.some((d) => d.updatedAt.getTime() >= since);
 }
 
-async function close(ctx: AttemptContext, delivery: WebhookDeliveryRecord, status: 'cancelled' | 'failed', lastError: string): Promise<void> {
-  await ctx.store.webhookOutbox.updateDelivery(delivery.id, { status, nextAttemptAt: null, lastError, updatedAt: new Date(ctx.clock.now()) });
+async function close(
+  ctx: AttemptContext,
+  delivery: WebhookDeliveryRecord,
+  status: 'cancelled' | 'failed',
+  lastError: string,
+): Promise<void> {
+  await ctx.store.webhookOutbox.updateDelivery(delivery.id, {
+    status,
+    nextAttemptAt: null,
+    lastError,
+    updatedAt: new Date(ctx.clock.now()),
+  });
 }
 
 /** Result of {@link attemptDelivery}: the request is done; its record commits in the background. */
@@ -110,7 +124,10 @@ export interface AttemptOutcome {
 export async function attemptDelivery(ctx: AttemptContext, delivery: WebhookDeliveryRecord): Promise<AttemptOutcome> {
   const endpoint = await endpointOf(ctx, delivery.endpointId);
   if (!endpoint) return { recorded: close(ctx, delivery, 'cancelled', 'endpoint removed') };
-  if (!endpoint.isEnabled) return { recorded: close(ctx, delivery, 'cancelled', `endpoint disabled: ${endpoint.disabledReason ?? 'disabled'}`) };
+  if (!endpoint.isEnabled)
+    return {
+      recorded: close(ctx, delivery, 'cancelled', `endpoint disabled: ${endpoint.disabledReason ?? 'disabled'}`),
+    };
   const event = await ctx.store.webhookOutbox.getEvent(delivery.eventId);
   if (!event) return { recorded: close(ctx, delivery, 'failed', 'event not found in the outbox') };
 
@@ -134,7 +151,14 @@ export async function attemptDelivery(ctx: AttemptContext, delivery: WebhookDeli
       agents: ctx.agents,
     });
   } catch (error) {
-    result = { statusCode: null, headers: {}, body: '', truncated: false, latencyMs: 0, error: (error as Error).message };
+    result = {
+      statusCode: null,
+      headers: {},
+      body: '',
+      truncated: false,
+      latencyMs: 0,
+      error: (error as Error).message,
+    };
   }
   return { recorded: record(ctx, delivery, endpoint, event, attempt, result) };
 }
@@ -161,7 +185,10 @@ async function record(
   } else {
     const delay = retryDelay(ctx.retrySchedule, attempt, ctx.random);
     const retryAfter = parseRetryAfter(result.headers['retry-after'], now);
-    patch = delay === undefined ? { status: 'failed', nextAttemptAt: null } : { nextAttemptAt: new Date(now + Math.max(delay, retryAfter ?? 0)) };
+    patch =
+      delay === undefined
+        ? { status: 'failed', nextAttemptAt: null }
+        : { nextAttemptAt: new Date(now + Math.max(delay, retryAfter ?? 0)) };
     const since = delivery.createdAt.getTime();
     if (now - since >= ctx.disableAfterMs && !(await succeededSince(ctx, endpoint.id, since))) {
       disableReason = `no successful delivery for ${Math.round((now - since) / 3_600_000)} h`;
@@ -175,16 +202,45 @@ async function record(
   }
   const at = new Date(now);
   await ctx.commit(async (tx) => {
-    await tx.webhookOutbox.recordAttempt({ id: newId('wha', now), deliveryId: delivery.id, attempt, statusCode: result.statusCode, latencyMs: result.latencyMs, error, at });
-    await tx.webhookOutbox.updateDelivery(delivery.id, { ...patch, attempts: attempt, lastStatusCode: result.statusCode, lastError: error, updatedAt: at });
+    await tx.webhookOutbox.recordAttempt({
+      id: newId('wha', now),
+      deliveryId: delivery.id,
+      attempt,
+      statusCode: result.statusCode,
+      latencyMs: result.latencyMs,
+      error,
+      at,
+    });
+    await tx.webhookOutbox.updateDelivery(delivery.id, {
+      ...patch,
+      attempts: attempt,
+      lastStatusCode: result.statusCode,
+      lastError: error,
+      updatedAt: at,
+    });
   });
   if (disableReason) await disableEndpoint(ctx, endpoint, disableReason);
 
-  const fields = { delivery_id: delivery.id, endpoint_id: endpoint.id, event_id: event.id, event_type: event.type, attempt, status_code: result.statusCode, duration_ms: result.latencyMs };
+  const fields = {
+    delivery_id: delivery.id,
+    endpoint_id: endpoint.id,
+    event_id: event.id,
+    event_type: event.type,
+    attempt,
+    status_code: result.statusCode,
+    duration_ms: result.latencyMs,
+  };
   if (ok) ctx.logger.debug(fields, 'webhook delivered');
   else ctx.logger.warn({ ...fields, error, next_attempt_at: patch.nextAttemptAt ?? null }, 'webhook attempt failed');
   try {
-    ctx.onAttempt({ endpointId: endpoint.id, deliveryId: delivery.id, eventType: event.type, ok, statusCode: result.statusCode, latencyMs: result.latencyMs });
+    ctx.onAttempt({
+      endpointId: endpoint.id,
+      deliveryId: delivery.id,
+      eventType: event.type,
+      ok,
+      statusCode: result.statusCode,
+      latencyMs: result.latencyMs,
+    });
   } catch (listenerError) {
     ctx.logger.error({ delivery_id: delivery.id, error: listenerError }, 'onAttempt listener threw');
   }

@@ -4,7 +4,11 @@ import type { Store, WebhookEndpointRecord } from '../../store/store.js';
 import { createManualClock, type ManualClock } from '../../testing/manual-clock.js';
 import { verifyWebhook } from '../verify-webhook.js';
 import { generateWebhookSecret } from '../webhook-secret.js';
-import { createWebhookDispatcher, type WebhookDispatcherConfig, type WebhookEndpointDisabledReport } from './dispatcher.js';
+import {
+  createWebhookDispatcher,
+  type WebhookDispatcherConfig,
+  type WebhookEndpointDisabledReport,
+} from './dispatcher.js';
 import { enqueueWebhookEvent } from './enqueue.js';
 import { startTestReceiver, type TestReceiver } from './test-receiver.js';
 
@@ -48,11 +52,14 @@ async function addEndpoint(patch: Partial<WebhookEndpointRecord> = {}): Promise<
 }
 
 function enqueue(data: Record<string, unknown> = { invoice_id: 'inv_1', amount_sats: 2500 }): Promise<string | null> {
-  return store.transaction((tx) => enqueueWebhookEvent(tx, { type: 'invoice.settled', data, occurredAt: new Date(clock.now()) }));
+  return store.transaction((tx) =>
+    enqueueWebhookEvent(tx, { type: 'invoice.settled', data, occurredAt: new Date(clock.now()) }),
+  );
 }
 
 function dispatcher(config: Partial<WebhookDispatcherConfig> = {}) {
-  const capture = (level: string) => (fields: object, message: string) => logs.push(`${level} ${message} ${JSON.stringify(fields)}`);
+  const capture = (level: string) => (fields: object, message: string) =>
+    logs.push(`${level} ${message} ${JSON.stringify(fields)}`);
   return createWebhookDispatcher({
     store,
     clock,
@@ -89,11 +96,22 @@ describe('webhook dispatcher', () => {
     expect(new Set(receiver.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([eventId]));
     const last = receiver.requests[5]!;
     const verified = verifyWebhook({ body: last.body, headers: last.headers, secret: SECRET, now: clock.now() });
-    expect(verified).toMatchObject({ id: eventId, type: 'invoice.settled', data: { invoice_id: 'inv_1', amount_sats: 2500 } });
+    expect(verified).toMatchObject({
+      id: eventId,
+      type: 'invoice.settled',
+      data: { invoice_id: 'inv_1', amount_sats: 2500 },
+    });
     expect(last.headers['content-type']).toBe('application/json');
 
     const delivery = await onlyDelivery();
-    expect(delivery).toMatchObject({ status: 'delivered', attempts: 6, lastStatusCode: 204, lastError: null, nextAttemptAt: null, endpointId: endpoint.id });
+    expect(delivery).toMatchObject({
+      status: 'delivered',
+      attempts: 6,
+      lastStatusCode: 204,
+      lastError: null,
+      nextAttemptAt: null,
+      endpointId: endpoint.id,
+    });
     const attempts = await store.webhookOutbox.listAttempts(delivery.id);
     expect(attempts.map((a) => a.statusCode)).toEqual([500, 500, 500, 500, 500, 204]);
     expect(attempts[0]!.error).toBe('HTTP 500: database is down');
@@ -114,7 +132,10 @@ describe('webhook dispatcher', () => {
     await d.runOnce();
     expect(receiver.requests).toHaveLength(1);
     expect(disabled).toEqual([{ endpointId: endpoint.id, url: endpoint.url, reason: 'endpoint answered 410 Gone' }]);
-    expect(await store.webhookEndpoints.get(endpoint.id)).toMatchObject({ isEnabled: false, disabledReason: 'endpoint answered 410 Gone' });
+    expect(await store.webhookEndpoints.get(endpoint.id)).toMatchObject({
+      isEnabled: false,
+      disabledReason: 'endpoint answered 410 Gone',
+    });
     const statuses = (await store.webhookOutbox.listDeliveries()).items.map((x) => x.status).sort();
     expect(statuses).toEqual(['cancelled', 'failed']);
     expect(await enqueue()).toBeNull(); // disabled endpoints get no new deliveries
@@ -141,7 +162,12 @@ describe('webhook dispatcher', () => {
     receiver.respond(() => undefined);
     await dispatcher({ timeoutMs: 150 }).runOnce();
     const delivery = await onlyDelivery();
-    expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: null, lastError: 'timed out after 150 ms' });
+    expect(delivery).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastStatusCode: null,
+      lastError: 'timed out after 150 ms',
+    });
     expect(delivery.nextAttemptAt!.getTime() - clock.now()).toBe(5_000);
   });
 
@@ -154,7 +180,11 @@ describe('webhook dispatcher', () => {
     });
     await dispatcher().runOnce();
     expect(receiver.requests.map((r) => r.url)).toEqual(['/hooks']);
-    expect(await onlyDelivery()).toMatchObject({ status: 'pending', lastStatusCode: 302, lastError: 'HTTP 302 (redirects are not followed)' });
+    expect(await onlyDelivery()).toMatchObject({
+      status: 'pending',
+      lastStatusCode: 302,
+      lastError: 'HTTP 302 (redirects are not followed)',
+    });
   });
 
   it('stops reading an endless response body at maxResponseBytes and still counts the 2xx', async () => {
@@ -203,7 +233,9 @@ describe('webhook dispatcher', () => {
     expect((await onlyDelivery()).status).toBe('pending');
     await clock.advance(1_000);
     await d.runOnce(); // 3 s of failure ≥ 2.5 s: disabled
-    expect(disabled).toEqual([{ endpointId: endpoint.id, url: endpoint.url, reason: 'no successful delivery for 0 h' }]);
+    expect(disabled).toEqual([
+      { endpointId: endpoint.id, url: endpoint.url, reason: 'no successful delivery for 0 h' },
+    ]);
     expect(await onlyDelivery()).toMatchObject({ status: 'failed', attempts: 4 });
   });
 

@@ -7,7 +7,12 @@ import { systemClock, type Clock } from '../../domain/clock.js';
 import { ValidationError } from '../../errors.js';
 import { createRedactingLogger, silentLogger, type Logger } from '../../logger.js';
 import type { Store, WebhookDeliveryRecord } from '../../store/store.js';
-import { attemptDelivery, type AttemptContext, type WebhookAttemptReport, type WebhookEndpointDisabledReport } from './attempt-delivery.js';
+import {
+  attemptDelivery,
+  type AttemptContext,
+  type WebhookAttemptReport,
+  type WebhookEndpointDisabledReport,
+} from './attempt-delivery.js';
 import { createGroupCommit } from './group-commit.js';
 import { createHttpAgents, httpPost, type HttpPostRequest, type HttpPostResult } from './http-post.js';
 import { DEFAULT_RETRY_SCHEDULE, isValidSchedule } from './retry-schedule.js';
@@ -59,7 +64,8 @@ const DAY = 24 * 3_600_000;
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new ValidationError(name, `expected a positive number, got ${String(value)}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ValidationError(name, `expected a positive number, got ${String(value)}`);
   return value;
 }
 
@@ -76,7 +82,8 @@ export function createWebhookDispatcher(config: WebhookDispatcherConfig): Webhoo
   const concurrency = Math.floor(positive('concurrency', config.concurrency, 8));
   const pollIntervalMs = positive('pollIntervalMs', config.pollIntervalMs, 1000);
   const retrySchedule = Object.freeze([...(config.retrySchedule ?? DEFAULT_RETRY_SCHEDULE)]);
-  if (!isValidSchedule(retrySchedule)) throw new ValidationError('retrySchedule', 'expected a non-empty list of non-negative delays in ms');
+  if (!isValidSchedule(retrySchedule))
+    throw new ValidationError('retrySchedule', 'expected a non-empty list of non-negative delays in ms');
   const agents = createHttpAgents(concurrency);
   const ctxBase = {
     store,

@@ -25,10 +25,18 @@ describe('enqueueWebhookEvent', () => {
     await store.webhookEndpoints.insert(endpoint('settled', { events: ['invoice.settled'] }));
     await store.webhookEndpoints.insert(endpoint('created', { events: ['invoice.created'] }));
     await store.webhookEndpoints.insert(endpoint('off', { isEnabled: false }));
-    const id = await store.transaction((tx) => enqueueWebhookEvent(tx, { type: 'invoice.settled', data: { invoice_id: 'inv_1', big: 2n ** 64n }, occurredAt: at }));
+    const id = await store.transaction((tx) =>
+      enqueueWebhookEvent(tx, {
+        type: 'invoice.settled',
+        data: { invoice_id: 'inv_1', big: 2n ** 64n },
+        occurredAt: at,
+      }),
+    );
     expect(id).toMatch(/^msg_[0-9a-z]{26}$/);
     const event = await store.webhookOutbox.getEvent(id!);
-    expect(event!.body).toBe('{"type":"invoice.settled","timestamp":"2026-01-01T10:00:00.000Z","data":{"invoice_id":"inv_1","big":"18446744073709551616"}}');
+    expect(event!.body).toBe(
+      '{"type":"invoice.settled","timestamp":"2026-01-01T10:00:00.000Z","data":{"invoice_id":"inv_1","big":"18446744073709551616"}}',
+    );
     const due = await store.webhookOutbox.listDue(at, 10);
     expect(due.map((d) => d.endpointId).sort()).toEqual(['all', 'settled']);
     expect(due.every((d) => d.eventId === id && d.status === 'pending' && d.attempts === 0)).toBe(true);
@@ -37,7 +45,9 @@ describe('enqueueWebhookEvent', () => {
   it('returns null and writes nothing when no endpoint wants the type', async () => {
     const store = createMemoryStore();
     await store.webhookEndpoints.insert(endpoint('created', { events: ['invoice.created'] }));
-    expect(await store.transaction((tx) => enqueueWebhookEvent(tx, { type: 'payment.sent', data: {}, occurredAt: at }))).toBeNull();
+    expect(
+      await store.transaction((tx) => enqueueWebhookEvent(tx, { type: 'payment.sent', data: {}, occurredAt: at })),
+    ).toBeNull();
     expect(await store.webhookOutbox.countPending()).toBe(0);
   });
 
@@ -55,12 +65,18 @@ describe('enqueueWebhookEvent', () => {
 
   it('rejects an invalid date', async () => {
     const store = createMemoryStore();
-    await expect(store.transaction((tx) => enqueueWebhookEvent(tx, { type: 'invoice.settled', data: {}, occurredAt: new Date(NaN) }))).rejects.toMatchObject({
+    await expect(
+      store.transaction((tx) =>
+        enqueueWebhookEvent(tx, { type: 'invoice.settled', data: {}, occurredAt: new Date(NaN) }),
+      ),
+    ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
   });
 
   it('serializes { type, timestamp, data } in that order', () => {
-    expect(serializeWebhookBody('t', at, { a: 1 })).toBe('{"type":"t","timestamp":"2026-01-01T10:00:00.000Z","data":{"a":1}}');
+    expect(serializeWebhookBody('t', at, { a: 1 })).toBe(
+      '{"type":"t","timestamp":"2026-01-01T10:00:00.000Z","data":{"a":1}}',
+    );
   });
 });

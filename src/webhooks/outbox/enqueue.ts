@@ -38,7 +38,9 @@ export async function enqueueWebhookEvent(tx: Repositories, input: EnqueueWebhoo
   if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) {
     throw new ValidationError('occurredAt', `expected a valid Date, got ${String(occurredAt)}`);
   }
-  const endpoints = (await tx.webhookEndpoints.list()).filter((e) => e.isEnabled && (e.events === null || e.events.includes(type)));
+  const endpoints = (await tx.webhookEndpoints.list()).filter(
+    (e) => e.isEnabled && (e.events === null || e.events.includes(type)),
+  );
   if (endpoints.length === 0) return null;
   const id = newId('msg', occurredAt.getTime());
   const body = serializeWebhookBody(type, occurredAt, data);

@@ -6,7 +6,10 @@ import { createGroupCommit } from './group-commit.js';
 function countingStore(): { store: Store; transactions: () => number } {
   const inner = createMemoryStore();
   let n = 0;
-  const store: Store = { ...inner, transaction: <T>(fn: (tx: Repositories) => Promise<T>) => (n++, inner.transaction(fn)) };
+  const store: Store = {
+    ...inner,
+    transaction: <T>(fn: (tx: Repositories) => Promise<T>) => (n++, inner.transaction(fn)),
+  };
   return { store, transactions: () => n };
 }
 
@@ -14,7 +17,11 @@ describe('createGroupCommit', () => {
   it('commits concurrent writes in few transactions, all applied', async () => {
     const { store, transactions } = countingStore();
     const commit = createGroupCommit(store);
-    await Promise.all(Array.from({ length: 50 }, (_, i) => commit((tx) => tx.checkpoints.advance(`c${i}`, BigInt(i)).then(() => undefined))));
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        commit((tx) => tx.checkpoints.advance(`c${i}`, BigInt(i)).then(() => undefined)),
+      ),
+    );
     for (let i = 0; i < 50; i++) expect(await store.checkpoints.get(`c${i}`)).toBe(BigInt(i));
     expect(transactions()).toBeLessThanOrEqual(3);
   });

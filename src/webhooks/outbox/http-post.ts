@@ -72,13 +72,17 @@ export function httpPost(request: HttpPostRequest): Promise<HttpPostResult> {
       clearTimeout(state.timer);
       resolve({ ...result, latencyMs: latency() });
     };
-    const failed = (error: string): void => finish({ statusCode: null, headers: {}, body: '', truncated: false, error });
+    const failed = (error: string): void =>
+      finish({ statusCode: null, headers: {}, body: '', truncated: false, error });
 
     const host = url.hostname.replace(/^\[|\]$/g, '');
     // Node skips `lookup` for IP literals, so check them here.
     if (isIP(host) && !request.allowPrivateNetwork) {
       const reason = blockedReason(host);
-      if (reason) return failed(`refused to connect to ${host}: ${reason} address (set allowPrivateNetwork on the endpoint to allow)`);
+      if (reason)
+        return failed(
+          `refused to connect to ${host}: ${reason} address (set allowPrivateNetwork on the endpoint to allow)`,
+        );
     }
     const protocol = url.protocol as 'http:' | 'https:';
     const transport = protocol === 'https:' ? https : http;
@@ -93,13 +97,21 @@ export function httpPost(request: HttpPostRequest): Promise<HttpPostResult> {
       req.destroy();
       failed(`timed out after ${request.timeoutMs} ms`);
     }, request.timeoutMs);
-    req.on('error', (error: NodeJS.ErrnoException) => failed(error.code === 'ADDRESS_BLOCKED' ? error.message : `${error.code ?? 'ERROR'}: ${error.message}`));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      failed(error.code === 'ADDRESS_BLOCKED' ? error.message : `${error.code ?? 'ERROR'}: ${error.message}`),
+    );
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       let truncated = false;
       const done = (): void =>
-        finish({ statusCode: res.statusCode ?? null, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), truncated, error: null });
+        finish({
+          statusCode: res.statusCode ?? null,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          truncated,
+          error: null,
+        });
       res.on('data', (chunk: Buffer) => {
         if (truncated) return;
         const room = request.maxResponseBytes - size;

@@ -85,17 +85,37 @@ describe('webhookData', () => {
 
   it('payment.sent uses the given rate, or null EUR fields without one', () => {
     const sent: Payment = { ...payment, direction: 'out', feeMsat: 12_345n, invoiceId: null, paymentRequest: 'lnbc1…' };
-    expect(webhookData('payment.sent', { payment: sent })).toMatchObject({ amount_eur: null, fee_eur: null, fee_sats: 12, fee_msat: '12345' });
-    expect(webhookData('payment.sent', { payment: sent }, { rate: decimal('100000') })).toMatchObject({ amount_eur: '22.81', fee_eur: '0.01' });
+    expect(webhookData('payment.sent', { payment: sent })).toMatchObject({
+      amount_eur: null,
+      fee_eur: null,
+      fee_sats: 12,
+      fee_msat: '12345',
+    });
+    expect(webhookData('payment.sent', { payment: sent }, { rate: decimal('100000') })).toMatchObject({
+      amount_eur: '22.81',
+      fee_eur: '0.01',
+    });
   });
 
   it('payment.failed carries the reason', () => {
-    const failed: Payment = { ...payment, direction: 'out', status: 'failed', failureReason: 'no_route', preimage: null };
-    expect(webhookData('payment.failed', { payment: failed, reason: 'no_route' })).toMatchObject({ failure_reason: 'no_route', status: 'failed' });
+    const failed: Payment = {
+      ...payment,
+      direction: 'out',
+      status: 'failed',
+      failureReason: 'no_route',
+      preimage: null,
+    };
+    expect(webhookData('payment.failed', { payment: failed, reason: 'no_route' })).toMatchObject({
+      failure_reason: 'no_route',
+      status: 'failed',
+    });
   });
 
   it('never carries a preimage', () => {
-    for (const data of [webhookData('payment.received', { payment, invoice }), webhookData('payment.sent', { payment })]) {
+    for (const data of [
+      webhookData('payment.received', { payment, invoice }),
+      webhookData('payment.sent', { payment }),
+    ]) {
       expect(JSON.stringify(data)).not.toContain(payment.preimage!);
       expect(Object.keys(data).some((k) => k.includes('preimage'))).toBe(false);
     }

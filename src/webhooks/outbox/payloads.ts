@@ -17,7 +17,8 @@ export interface WebhookDataOptions {
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 const sats = (msat: bigint): number => Number(msat / 1000n);
 const eur = (value: Decimal | null): string | null => (value ? value.toFixed(2) : null);
-const eurAt = (msat: bigint, rate: Decimal | null | undefined): string | null => (rate ? msatToEur(msat, rate).toFixed(2) : null);
+const eurAt = (msat: bigint, rate: Decimal | null | undefined): string | null =>
+  rate ? msatToEur(msat, rate).toFixed(2) : null;
 
 /** The `data` of an `invoice.*` webhook. */
 export function invoiceData(invoice: Invoice): Record<string, unknown> {
@@ -76,7 +77,11 @@ export function paymentData(payment: Payment, invoice: Invoice | null, rate?: De
  * Builds the snake_case `data` of a webhook from an event payload.
  * @example enqueueWebhookEvent(tx, { type: 'invoice.settled', data: webhookData('invoice.settled', { invoice }), occurredAt });
  */
-export function webhookData<T extends WebhookEventType>(type: T, payload: LightningEvents[T], options: WebhookDataOptions = {}): Record<string, unknown> {
+export function webhookData<T extends WebhookEventType>(
+  type: T,
+  payload: LightningEvents[T],
+  options: WebhookDataOptions = {},
+): Record<string, unknown> {
   switch (type) {
     case 'invoice.created':
     case 'invoice.settled':

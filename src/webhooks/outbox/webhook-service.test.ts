@@ -19,13 +19,21 @@ beforeEach(() => {
 });
 
 const enqueue = (type: 'invoice.settled' | 'payment.sent' = 'invoice.settled') =>
-  store.transaction((tx) => enqueueWebhookEvent(tx, { type, data: { invoice_id: 'inv_1' }, occurredAt: new Date(Date.UTC(2026, 0, 1)) }));
+  store.transaction((tx) =>
+    enqueueWebhookEvent(tx, { type, data: { invoice_id: 'inv_1' }, occurredAt: new Date(Date.UTC(2026, 0, 1)) }),
+  );
 
 describe('webhook service', () => {
   it('adds an endpoint with a generated secret shown once, and never lists secrets', async () => {
     const created = await webhooks.addEndpoint({ url: 'https://shop.example/hooks', events: ['invoice.settled'] });
     expect(created.secret).toMatch(/^whsec_/);
-    expect(created).toMatchObject({ url: 'https://shop.example/hooks', events: ['invoice.settled'], isEnabled: true, secretCount: 1, allowInsecure: false });
+    expect(created).toMatchObject({
+      url: 'https://shop.example/hooks',
+      events: ['invoice.settled'],
+      isEnabled: true,
+      secretCount: 1,
+      allowInsecure: false,
+    });
     const listed = await webhooks.listEndpoints();
     expect(listed).toHaveLength(1);
     expect(JSON.stringify(listed)).not.toContain(created.secret);
@@ -49,7 +57,12 @@ describe('webhook service', () => {
   });
 
   it('accepts http with allowInsecure and given secrets', async () => {
-    const created = await webhooks.addEndpoint({ url: 'http://127.0.0.1:8080/h', allowInsecure: true, allowPrivateNetwork: true, secrets: [S1, S2] });
+    const created = await webhooks.addEndpoint({
+      url: 'http://127.0.0.1:8080/h',
+      allowInsecure: true,
+      allowPrivateNetwork: true,
+      secrets: [S1, S2],
+    });
     expect(created).toMatchObject({ secret: S1, secretCount: 2, allowPrivateNetwork: true });
   });
 
@@ -104,12 +117,19 @@ describe('webhook service', () => {
   it('syncs configured endpoints by URL: inserts, updates, keeps runtime ones', async () => {
     const runtime = await webhooks.addEndpoint({ url: 'https://runtime.example' });
     await webhooks.syncConfiguredEndpoints([{ url: 'https://a.example/h', secret: S1 }]);
-    await webhooks.syncConfiguredEndpoints([{ url: 'https://a.example/h', secrets: [S2, S1], events: ['payment.received'] }]);
+    await webhooks.syncConfiguredEndpoints([
+      { url: 'https://a.example/h', secrets: [S2, S1], events: ['payment.received'] },
+    ]);
     const endpoints = await store.webhookEndpoints.list();
     expect(endpoints.map((e) => e.url).sort()).toEqual(['https://a.example/h', 'https://runtime.example/']);
-    expect(endpoints.find((e) => e.url === 'https://a.example/h')).toMatchObject({ secrets: [S2, S1], events: ['payment.received'] });
+    expect(endpoints.find((e) => e.url === 'https://a.example/h')).toMatchObject({
+      secrets: [S2, S1],
+      events: ['payment.received'],
+    });
     expect(endpoints.find((e) => e.url === 'https://runtime.example/')!.id).toBe(runtime.id);
-    await expect(webhooks.syncConfiguredEndpoints([{ url: 'https://b.example' }])).rejects.toMatchObject({ field: 'webhooks.endpoints[0].secret' });
+    await expect(webhooks.syncConfiguredEndpoints([{ url: 'https://b.example' }])).rejects.toMatchObject({
+      field: 'webhooks.endpoints[0].secret',
+    });
     await expect(
       webhooks.syncConfiguredEndpoints([
         { url: 'https://c.example', secret: S1 },

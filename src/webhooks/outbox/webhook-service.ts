@@ -5,7 +5,14 @@ import { systemClock, type Clock } from '../../domain/clock.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../../domain/events.js';
 import { ValidationError, WebhookNotFoundError } from '../../errors.js';
 import { newId } from '../../ids.js';
-import type { Page, Store, WebhookAttemptRecord, WebhookDeliveryQuery, WebhookDeliveryRecord, WebhookEndpointRecord } from '../../store/store.js';
+import type {
+  Page,
+  Store,
+  WebhookAttemptRecord,
+  WebhookDeliveryQuery,
+  WebhookDeliveryRecord,
+  WebhookEndpointRecord,
+} from '../../store/store.js';
 import { generateWebhookSecret } from '../webhook-secret.js';
 import { validateEndpointInput, validateSecret, type WebhookEndpointInput } from './validate-endpoint.js';
 
@@ -86,11 +93,17 @@ export function createWebhookService(config: WebhookServiceConfig): WebhooksApi 
   }
 
   async function withAttempts(delivery: WebhookDeliveryRecord): Promise<WebhookDelivery> {
-    const [event, attemptLog] = await Promise.all([store.webhookOutbox.getEvent(delivery.eventId), store.webhookOutbox.listAttempts(delivery.id)]);
+    const [event, attemptLog] = await Promise.all([
+      store.webhookOutbox.getEvent(delivery.eventId),
+      store.webhookOutbox.listAttempts(delivery.id),
+    ]);
     return { ...delivery, eventType: event?.type ?? null, attemptLog };
   }
 
-  async function update(id: string, patch: Parameters<Store['webhookEndpoints']['update']>[1]): Promise<WebhookEndpointRecord> {
+  async function update(
+    id: string,
+    patch: Parameters<Store['webhookEndpoints']['update']>[1],
+  ): Promise<WebhookEndpointRecord> {
     const updated = await store.webhookEndpoints.update(id, { ...patch, updatedAt: now() });
     if (!updated) throw new WebhookNotFoundError(`no webhook endpoint ${JSON.stringify(id)}`);
     return updated;
@@ -101,7 +114,15 @@ export function createWebhookService(config: WebhookServiceConfig): WebhooksApi 
       const valid = validateEndpointInput(input, { requireSecret: false });
       const secrets = valid.secrets ?? [generateWebhookSecret()];
       const at = now();
-      const record: WebhookEndpointRecord = { id: newId('whe', at.getTime()), ...valid, secrets, isEnabled: true, disabledReason: null, createdAt: at, updatedAt: at };
+      const record: WebhookEndpointRecord = {
+        id: newId('whe', at.getTime()),
+        ...valid,
+        secrets,
+        isEnabled: true,
+        disabledReason: null,
+        createdAt: at,
+        updatedAt: at,
+      };
       await store.webhookEndpoints.insert(record);
       return { ...publicEndpoint(record), secret: secrets[0]! };
     },
@@ -111,7 +132,13 @@ export function createWebhookService(config: WebhookServiceConfig): WebhooksApi 
       await store.transaction(async (tx) => {
         for (;;) {
           const page = await tx.webhookOutbox.listDeliveries({ endpointId: id, status: 'pending', limit: 1000 });
-          for (const d of page.items) await tx.webhookOutbox.updateDelivery(d.id, { status: 'cancelled', nextAttemptAt: null, lastError: 'endpoint removed', updatedAt: now() });
+          for (const d of page.items)
+            await tx.webhookOutbox.updateDelivery(d.id, {
+              status: 'cancelled',
+              nextAttemptAt: null,
+              lastError: 'endpoint removed',
+              updatedAt: now(),
+            });
           if (page.items.length === 0 || page.nextCursor === null) break;
         }
         await tx.webhookEndpoints.remove(id);
@@ -157,7 +184,8 @@ export function createWebhookService(config: WebhookServiceConfig): WebhooksApi 
     async rotateSecret(endpointId, input = {}) {
       const endpoint = await endpointOrThrow(endpointId);
       const secret = input.secret === undefined ? generateWebhookSecret() : validateSecret(input.secret, 'secret');
-      if (endpoint.secrets.includes(secret)) throw new ValidationError('secret', 'expected a new secret, got one the endpoint already uses');
+      if (endpoint.secrets.includes(secret))
+        throw new ValidationError('secret', 'expected a new secret, got one the endpoint already uses');
       // At most two: the new one and the one receivers have today.
       const secrets = input.keepOld === false ? [secret] : [secret, endpoint.secrets[0]!];
       await update(endpointId, { secrets });
@@ -170,20 +198,38 @@ export function createWebhookService(config: WebhookServiceConfig): WebhooksApi 
     },
 
     async syncConfiguredEndpoints(endpoints) {
-      if (!Array.isArray(endpoints)) throw new ValidationError('webhooks.endpoints', `expected an array, got ${typeof endpoints}`);
-      const valid = endpoints.map((e, i) => validateEndpointInput(e, { requireSecret: true, field: `webhooks.endpoints[${i}]` }));
+      if (!Array.isArray(endpoints))
+        throw new ValidationError('webhooks.endpoints', `expected an array, got ${typeof endpoints}`);
+      const valid = endpoints.map((e, i) =>
+        validateEndpointInput(e, { requireSecret: true, field: `webhooks.endpoints[${i}]` }),
+      );
       const urls = new Set<string>();
       for (const [i, e] of valid.entries()) {
-        if (urls.has(e.url)) throw new ValidationError(`webhooks.endpoints[${i}].url`, `expected each URL once, got ${e.url} twice`);
+        if (urls.has(e.url))
+          throw new ValidationError(`webhooks.endpoints[${i}].url`, `expected each URL once, got ${e.url} twice`);
         urls.add(e.url);
       }
       const existing = await store.webhookEndpoints.list();
       for (const e of valid) {
         const found = existing.find((x) => x.url === e.url);
-        if (found) await update(found.id, { secrets: e.secrets!, events: e.events, allowInsecure: e.allowInsecure, allowPrivateNetwork: e.allowPrivateNetwork });
+        if (found)
+          await update(found.id, {
+            secrets: e.secrets!,
+            events: e.events,
+            allowInsecure: e.allowInsecure,
+            allowPrivateNetwork: e.allowPrivateNetwork,
+          });
         else {
           const at = now();
-          await store.webhookEndpoints.insert({ id: newId('whe', at.getTime()), ...e, secrets: e.secrets!, isEnabled: true, disabledReason: null, createdAt: at, updatedAt: at });
+          await store.webhookEndpoints.insert({
+            id: newId('whe', at.getTime()),
+            ...e,
+            secrets: e.secrets!,
+            isEnabled: true,
+            disabledReason: null,
+            createdAt: at,
+            updatedAt: at,
+          });
         }
       }
     },
