@@ -5,6 +5,7 @@ export const entries = {
   index: 'src/index.ts',
   lnd: 'src/lnd/index.ts',
   'store-sqlite': 'src/store/sqlite/index.ts',
+  'store-postgres': 'src/store/postgres/index.ts',
   rates: 'src/rates/index.ts',
   webhooks: 'src/webhooks/index.ts',
   bolt11: 'src/bolt11/index.ts',

@@ -203,6 +203,17 @@ export interface WebhookOutboxRepository {
   getDelivery(id: string): Promise<WebhookDeliveryRecord | undefined>;
   /** Pending deliveries with nextAttemptAt ≤ now, earliest first, at most `limit`. */
   listDue(now: Date, limit: number): Promise<readonly WebhookDeliveryRecord[]>;
+  /**
+   * Optional: hands due deliveries to one of several dispatchers sharing the store (replicas).
+   * Atomically takes up to `limit` pending deliveries with nextAttemptAt ≤ now that no concurrent
+   * claim is taking (PostgreSQL: `FOR UPDATE SKIP LOCKED`), moves their nextAttemptAt to
+   * `claimUntil`, and returns them as stored, earliest due first. A claimed delivery is due again
+   * at `claimUntil` unless its attempt is recorded before then, so a dispatcher that dies mid-way
+   * delays it, never loses it. Default (absent): the dispatcher reads `listDue` and keeps its claims
+   * in memory, which is right for one dispatcher per store (SQLite, memory).
+   * @throws {ValidationError} when `claimUntil` is not after `now` or `limit` is not a positive integer
+   */
+  claimDue?(now: Date, limit: number, claimUntil: Date): Promise<readonly WebhookDeliveryRecord[]>;
   listDeliveries(query?: WebhookDeliveryQuery): Promise<Page<WebhookDeliveryRecord>>;
   updateDelivery(
     id: string,

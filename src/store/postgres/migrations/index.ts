@@ -1,0 +1,19 @@
+/**
+ * The PostgreSQL store's migrations, in order. Names sort lexicographically: keep the zero-padded
+ * prefix, and the same numbers as the SQLite store (`003_*` is #10, `004_*` #18, `005_*` #12,
+ * `006_*` #16). Never edit or reorder a released migration.
+ */
+import { migration001Core } from './001-core.js';
+import { migration002Webhooks } from './002-webhooks.js';
+import type { PostgresMigration } from './types.js';
+
+export type { PostgresMigration } from './types.js';
+
+/** Every migration by name, applied in name order by `store.migrate()`. */
+export const postgresMigrations: Readonly<Record<string, PostgresMigration>> = Object.freeze({
+  '001_core': migration001Core,
+  '002_webhooks': migration002Webhooks,
+});
+
+/** The table applied migrations are recorded in (in the store's schema). */
+export const MIGRATION_TABLE = 'lnkit_migration';

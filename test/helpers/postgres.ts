@@ -1,0 +1,60 @@
+/**
+ * PostgreSQL for tests: the server at LNKIT_TEST_POSTGRES_URL (default the local one), a fresh
+ * schema per store so each test file (and each conformance case) starts empty, and cleanup. When no
+ * server answers, the file's tests are skipped with the reason printed, except under CI=true, where
+ * the file fails instead.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** The server tests use. */
+export const POSTGRES_URL = process.env.LNKIT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** One test file's access to PostgreSQL. */
+export interface PostgresForTests {
+  /** Why the tests are skipped (no server), or undefined when they run. */
+  readonly skip: string | undefined;
+  readonly url: string;
+  /** A new schema name, unique to this file and run; dropped by {@link PostgresForTests.cleanup}. */
+  newSchema(): string;
+  /** Runs one statement as the admin connection (assertions on raw rows). */
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
+  /** Drops every schema this file made and closes the admin connection. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Connects to the test server for the file named `label` (letters, digits, _).
+ * @throws when the server cannot be reached and CI=true
+ */
+export async function postgresForTests(label: string): Promise<PostgresForTests> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  client.on('error', () => undefined);
+  let skip: string | undefined;
+  try {
+    await client.connect();
+  } catch (error) {
+    skip = `no PostgreSQL at ${POSTGRES_URL.replace(/\/\/[^@/]*@/, '//…@')}: ${(error as Error).message} (set LNKIT_TEST_POSTGRES_URL)`;
+    if (process.env.CI === 'true') throw new Error(`CI=true and ${skip}`);
+    console.warn(`[skipped] ${label}: ${skip}`);
+  }
+  const run = randomBytes(3).toString('hex');
+  const made: string[] = [];
+  return {
+    skip,
+    url: POSTGRES_URL,
+    newSchema() {
+      const name = `lnkit_t_${label}_${run}_${made.length + 1}`;
+      made.push(name);
+      return name;
+    },
+    async query<R>(text: string, values?: unknown[]) {
+      return (await client.query(text, values)).rows as R[];
+    },
+    async cleanup() {
+      if (skip) return;
+      for (const name of made) await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+      await client.end();
+    },
+  };
+}
