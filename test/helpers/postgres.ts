@@ -35,7 +35,7 @@ export async function postgresForTests(label: string): Promise<PostgresForTests>
     await client.connect();
   } catch (error) {
     skip = `no PostgreSQL at ${POSTGRES_URL.replace(/\/\/[^@/]*@/, '//…@')}: ${(error as Error).message} (set LNKIT_TEST_POSTGRES_URL)`;
-    if (process.env.CI === 'true') throw new Error(`CI=true and ${skip}`);
+    if (process.env.CI === 'true') throw new Error(`CI=true and ${skip}`, { cause: error });
     console.warn(`[skipped] ${label}: ${skip}`);
   }
   const run = randomBytes(3).toString('hex');
