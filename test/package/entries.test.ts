@@ -79,6 +79,20 @@ describe('package entries', () => {
     expect(loaded.filter((u) => /kysely|better-sqlite3|@grpc|big\.js|eventemitter3/.test(u))).toEqual([]);
   });
 
+  const PG = /\/node_modules\/(pg|pg-[a-z-]+|pgpass|postgres-[a-z-]+)\//;
+  const specifierOf = (key: string): string => (key === '.' ? 'lnkit' : `lnkit/${entryName(key)}`);
+
+  it.skipIf(!built).each(exportKeys.filter((k) => k !== './store-postgres'))(
+    'importing %s loads no pg (fresh process)',
+    (key) => {
+      expect(loadedBy(specifierOf(key)).filter((u) => PG.test(u))).toEqual([]);
+    },
+  );
+
+  it.skipIf(!built)('importing lnkit/store-postgres loads pg (the check above can see it)', () => {
+    expect(loadedBy('lnkit/store-postgres').some((u) => PG.test(u))).toBe(true);
+  });
+
   it.skipIf(!built)('importing lnkit loads neither gRPC nor SQLite (fresh process)', () => {
     const loaded = loadedBy('lnkit');
     expect(loaded.filter((u) => /kysely|better-sqlite3|@grpc|node_modules\/pg\//.test(u))).toEqual([]);
