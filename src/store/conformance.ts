@@ -8,6 +8,7 @@
  */
 import type { Store } from './store.js';
 import type { StoreConformanceCase } from './conformance/fixtures.js';
+import { claimCases } from './conformance/claim-cases.js';
 import { invoiceCases } from './conformance/invoice-cases.js';
 import { paymentCases } from './conformance/payment-cases.js';
 import { transactionCases } from './conformance/transaction-cases.js';
@@ -21,6 +22,7 @@ export const storeConformanceCases: readonly StoreConformanceCase[] = Object.fre
   ...paymentCases,
   ...transactionCases,
   ...webhookCases,
+  ...claimCases,
 ]);
 
 /**

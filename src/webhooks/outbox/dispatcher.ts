@@ -1,7 +1,9 @@
 /**
  * The webhook dispatcher: polls the outbox for due deliveries and sends them with a concurrency
  * limit. At least once: a delivery stays pending until a 2xx is recorded, so a crash re-sends it.
- * Run one dispatcher per store (rows are claimed in memory, not with a lease).
+ * With a store that implements `webhookOutbox.claimDue` (PostgreSQL), dispatchers in several
+ * processes share the outbox and each delivery is attempted by one of them at a time; with any
+ * other store, rows are claimed in memory: run one dispatcher per store.
  */
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { ValidationError } from '../../errors.js';
@@ -38,6 +40,11 @@ export interface WebhookDispatcherConfig {
   readonly maxResponseBytes?: number;
   /** How often the outbox is polled when idle. Default is 1 000. */
   readonly pollIntervalMs?: number;
+  /**
+   * With a store that has `claimDue`: how long a claimed delivery stays reserved for this dispatcher
+   * (a dispatcher that dies mid-attempt delays it by at most this). Default is 4 × timeoutMs + 30 000.
+   */
+  readonly claimTtlMs?: number;
   /** Replaces the HTTP client (tests). */
   readonly post?: (request: HttpPostRequest) => Promise<HttpPostResult>;
   /** Random in [0, 1) for jitter. Default is `Math.random`. */
@@ -84,12 +91,14 @@ export function createWebhookDispatcher(config: WebhookDispatcherConfig): Webhoo
   const retrySchedule = Object.freeze([...(config.retrySchedule ?? DEFAULT_RETRY_SCHEDULE)]);
   if (!isValidSchedule(retrySchedule))
     throw new ValidationError('retrySchedule', 'expected a non-empty list of non-negative delays in ms');
+  const timeoutMs = positive('timeoutMs', config.timeoutMs, 15_000);
+  const claimTtlMs = positive('claimTtlMs', config.claimTtlMs, 4 * timeoutMs + 30_000);
   const agents = createHttpAgents(concurrency);
   const ctxBase = {
     store,
     clock,
     logger: createRedactingLogger(config.logger ?? silentLogger),
-    timeoutMs: positive('timeoutMs', config.timeoutMs, 15_000),
+    timeoutMs,
     maxResponseBytes: Math.floor(positive('maxResponseBytes', config.maxResponseBytes, 64 * 1024)),
     retrySchedule,
     disableAfterMs: positive('disableAfterMs', config.disableAfterMs, 3 * DAY),
@@ -114,13 +123,14 @@ export function createWebhookDispatcher(config: WebhookDispatcherConfig): Webhoo
     const ctx: AttemptContext = { ...ctxBase, endpoints: new Map() };
     const seen = new Set<string>();
     const queue: WebhookDeliveryRecord[] = [];
-    const batch = concurrency * 8;
     let exhausted = false;
     let filling: Promise<void> | null = null;
     let count = 0;
     const fill = async (): Promise<void> => {
-      const due = await store.webhookOutbox.listDue(new Date(clock.now()), batch + inFlight.size);
+      const due = await fetchDue();
       const fresh = due.filter((d) => !seen.has(d.id) && !inFlight.has(d.id));
+      // A claimed row this run will not attempt (seen already) is handed back at once.
+      if (claiming) await release(due.filter((d) => !fresh.includes(d)));
       if (fresh.length === 0) exhausted = true;
       for (const d of fresh) seen.add(d.id);
       queue.push(...fresh);
@@ -163,7 +173,26 @@ export function createWebhookDispatcher(config: WebhookDispatcherConfig): Webhoo
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     await Promise.all(recording);
+    // Stopped with claimed rows not yet attempted: due again now for the other dispatchers.
+    if (claiming) await release(queue.splice(0));
     return count;
+  }
+
+  // Claims are small (two rows per worker) so that a claimed row is attempted well within its TTL.
+  const claiming = store.webhookOutbox.claimDue !== undefined;
+  function fetchDue(): Promise<readonly WebhookDeliveryRecord[]> {
+    const now = clock.now();
+    const outbox = store.webhookOutbox;
+    if (outbox.claimDue) return outbox.claimDue(new Date(now), concurrency * 2, new Date(now + claimTtlMs));
+    return outbox.listDue(new Date(now), concurrency * 8 + inFlight.size);
+  }
+
+  async function release(deliveries: readonly WebhookDeliveryRecord[]): Promise<void> {
+    for (const d of deliveries) {
+      await store.webhookOutbox
+        .updateDelivery(d.id, { nextAttemptAt: new Date(clock.now()) })
+        .catch((error: unknown) => ctxBase.logger.error({ delivery_id: d.id, error }, 'webhook claim release failed'));
+    }
   }
 
   function runOnce(): Promise<number> {
