@@ -173,3 +173,6 @@ function rate(label: string, ops: number, ms: number, unit = 'ops'): void {
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 }
+
+// Settlement ingestion into PostgreSQL next to a raw pg loop (bench/postgres-settlements.ts)
+await (await import('./postgres-settlements.js')).printPostgresSettlementBench();
