@@ -116,7 +116,7 @@ export function resolveConnection(options: GlobalOptions, env: CliEnv): Connecti
   return { client: { socket: resolvedSocket, cert, macaroon, ...common }, socket: resolvedSocket, secrets };
 }
 
-/** The SQLite file: `--db` > LIGHTNING_DB > ./lnkit.db. */
+/** The store (a SQLite file or a postgres:// URL): `--db` > LIGHTNING_DB > ./lnkit.db. */
 export function resolveDbPath(options: GlobalOptions, env: CliEnv): string {
   return nonEmpty(options.db) ?? nonEmpty(env.LIGHTNING_DB) ?? DEFAULT_DB;
 }

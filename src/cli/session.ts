@@ -1,5 +1,5 @@
 /**
- * One CLI run's resources, opened lazily and closed once: the LND client, the SQLite store, the rate
+ * One CLI run's resources, opened lazily and closed once: the LND client, the store, the rate
  * provider and a started `createLightning`. Heavy modules are imported on first use so that
  * `--help` and usage errors stay instant.
  */
@@ -7,6 +7,7 @@ import type { Lightning } from '../create-lightning.js';
 import type { LndClient } from '../lnd/lnd-client.js';
 import type { RateProvider } from '../rates/rate-provider.js';
 import type { Store } from '../store/store.js';
+import { openStore } from './open-store.js';
 import {
   resolveConnection,
   resolveDbPath,
@@ -38,7 +39,7 @@ export interface Session {
   readonly connection: ConnectionSettings | null;
   /** The LND client (created on first call). @throws {ValidationError} when no connection is configured */
   lnd(): Promise<LndClient>;
-  /** The SQLite store, not migrated (created on first call). */
+  /** The store (SQLite file or PostgreSQL URL), not migrated (created on first call). */
   store(): Promise<Store>;
   /** `--rate`/LIGHTNING_FIXED_RATE as fixed rates, else Kraken + Bitstamp + Coinbase (median). */
   rates(): Promise<RateProvider>;
@@ -74,10 +75,7 @@ export function openSession(io: CliIo, options: GlobalOptions): Session {
       return lnd;
     },
     store() {
-      store ??= (async () => {
-        const { createSqliteStore } = await import('../store/sqlite/index.js');
-        return createSqliteStore({ filename: resolveDbPath(options, io.env) });
-      })();
+      store ??= openStore(resolveDbPath(options, io.env));
       return store;
     },
     rates() {
