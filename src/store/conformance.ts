@@ -7,22 +7,29 @@
  * for (const c of storeConformanceCases) it(c.name, () => c.run(async () => createMyStore()));
  */
 import type { Store } from './store.js';
+import { closedStoreCases } from './conformance/closed-store.js';
 import type { StoreConformanceCase } from './conformance/fixtures.js';
 import { claimCases } from './conformance/claim-cases.js';
 import { invoiceCases } from './conformance/invoice-cases.js';
 import { paymentCases } from './conformance/payment-cases.js';
+import { ruleCases } from './conformance/rule-table.js';
 import { transactionCases } from './conformance/transaction-cases.js';
 import { webhookCases } from './conformance/webhook-cases.js';
 
 export type { StoreConformanceCase } from './conformance/fixtures.js';
 
-/** Every Store conformance case, in a stable order. */
+/**
+ * Every Store conformance case, in a stable order: repository-specific cases, then one case per
+ * cell of the rules × repositories table, then "every method rejects after close()" per repository.
+ */
 export const storeConformanceCases: readonly StoreConformanceCase[] = Object.freeze([
   ...invoiceCases,
   ...paymentCases,
   ...transactionCases,
   ...webhookCases,
   ...claimCases,
+  ...ruleCases,
+  ...closedStoreCases,
 ]);
 
 /**

@@ -51,6 +51,17 @@ export async function withStore(makeStore: () => Promise<Store>, fn: (store: Sto
   }
 }
 
+/** Makes a store, migrates and closes it, then runs `fn` on the closed store. */
+export async function withClosedStore(
+  makeStore: () => Promise<Store>,
+  fn: (store: Store) => Promise<void>,
+): Promise<void> {
+  const store = await makeStore();
+  await store.migrate();
+  await store.close();
+  await fn(store);
+}
+
 /** A complete open invoice; every field can be overridden. */
 export function makeInvoice(overrides: Partial<InvoiceRecord> = {}): InvoiceRecord {
   return {

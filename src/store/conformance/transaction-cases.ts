@@ -11,6 +11,7 @@ import {
   makeEvent,
   makeInvoice,
   makePayment,
+  withClosedStore,
   withStore,
   type StoreConformanceCase,
 } from './fixtures.js';
@@ -185,18 +186,17 @@ export const transactionCases: readonly StoreConformanceCase[] = [
       }),
   },
   {
-    name: 'lifecycle: close is idempotent and later calls reject with StoreError',
-    run: async (make) => {
-      const store = await make();
-      await store.migrate();
-      await store.close();
-      await store.close();
-      await assertRejectsWithCode(store.invoices.get('inv_x'), 'STORE_ERROR', 'get after close');
-      await assertRejectsWithCode(
-        store.transaction(async () => 1),
-        'STORE_ERROR',
-        'transaction after close',
-      );
-    },
+    name: 'lifecycle: close is idempotent; afterwards ping, migrate and transaction reject with StoreError',
+    run: (make) =>
+      withClosedStore(make, async (store) => {
+        await store.close();
+        await assertRejectsWithCode(store.ping(), 'STORE_ERROR', 'ping after close');
+        await assertRejectsWithCode(store.migrate(), 'STORE_ERROR', 'migrate after close');
+        await assertRejectsWithCode(
+          store.transaction(async () => 1),
+          'STORE_ERROR',
+          'transaction after close',
+        );
+      }),
   },
 ];

@@ -1,0 +1,54 @@
+/**
+ * The table of rules × subjects: each rule is written once (rules-*.ts) and runs on every row
+ * kind it applies to. Adding a repository means one subject (subjects-*.ts) and its name in the
+ * rows below; the compiler refuses a subject that lacks a capability its rule needs.
+ */
+import type { Store } from '../store.js';
+import { withStore, type StoreConformanceCase } from './fixtures.js';
+import { badCursorRule, defaultLimitRule, keysetOrderRule, stableCursorRule, statusFilterRule } from './rules-lists.js';
+import { exactHashRule, missRule, ownCopyRule, roundTripRule, uniqueRule } from './rules-rows.js';
+import { conditionalRule, emptyFromStatusRule, patchRule } from './rules-updates.js';
+import { ruleCaseName, type Capability, type StoreRule, type SubjectWith } from './subject.js';
+import { invoiceSubject as invoices, paymentSubject as payments } from './subjects-core.js';
+import {
+  attemptSubject as attempts,
+  deliverySubject as deliveries,
+  endpointSubject as endpoints,
+  eventSubject as events,
+} from './subjects-webhooks.js';
+
+/** One row of the table: a rule and the subjects it runs on. */
+export interface RuleRow {
+  readonly rule: StoreRule<Capability>;
+  readonly subjects: readonly SubjectWith<Capability>[];
+}
+
+/** Types a row: every subject must have the capabilities the rule needs. */
+function row<C extends Capability>(rule: StoreRule<C>, subjects: readonly SubjectWith<C>[]): RuleRow {
+  return { rule, subjects } as unknown as RuleRow;
+}
+
+/** Rules × subjects. */
+export const storeRuleTable: readonly RuleRow[] = [
+  row(roundTripRule, [invoices, payments, endpoints, events, deliveries, attempts]),
+  row(missRule, [invoices, payments, endpoints, events, deliveries, attempts]),
+  row(uniqueRule, [invoices, payments, endpoints, events, deliveries, attempts]),
+  row(ownCopyRule, [invoices, payments, endpoints, events, deliveries, attempts]),
+  row(exactHashRule, [invoices, payments]),
+  row(patchRule, [invoices, payments, endpoints, deliveries]),
+  row(conditionalRule, [invoices, payments]),
+  row(emptyFromStatusRule, [invoices, payments]),
+  row(keysetOrderRule, [invoices, payments, deliveries]),
+  row(stableCursorRule, [invoices, payments, deliveries]),
+  row(defaultLimitRule, [invoices, payments, deliveries]),
+  row(statusFilterRule, [invoices, payments, deliveries]),
+  row(badCursorRule, [invoices, payments, deliveries]),
+];
+
+/** One case per cell of {@link storeRuleTable}, grouped by subject. */
+export const ruleCases: readonly StoreConformanceCase[] = [...new Set(storeRuleTable.flatMap((r) => r.subjects))]
+  .flatMap((subject) => storeRuleTable.filter((r) => r.subjects.includes(subject)).map((r) => ({ r, subject })))
+  .map(({ r, subject }) => ({
+    name: ruleCaseName(r.rule, subject),
+    run: (make: () => Promise<Store>) => withStore(make, (store) => r.rule.run(subject, store)),
+  }));
