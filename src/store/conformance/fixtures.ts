@@ -211,6 +211,19 @@ export function assertSameValue(actual: unknown, expected: unknown, label: strin
   }
 }
 
+/**
+ * Awaits `promise`, turning a rejection into an assertion failure that names the call: a case
+ * states what must succeed instead of failing on whatever the adapter threw.
+ */
+export async function assertResolves<T>(promise: Promise<T>, label: string): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    const shown = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new assert.AssertionError({ message: `${label}: expected it to resolve, but it rejected with ${shown}` });
+  }
+}
+
 /** Asserts that `promise` rejects with an lnkit error carrying `code`. Returns the error. */
 export async function assertRejectsWithCode(promise: Promise<unknown>, code: string, label: string): Promise<Error> {
   let caught: unknown;

@@ -2,7 +2,7 @@
  * Table-driven Store rules about updates: patch semantics and conditional (`fromStatus`) updates.
  */
 import assert from 'node:assert/strict';
-import { assertSameRecord } from './fixtures.js';
+import { assertResolves, assertSameRecord } from './fixtures.js';
 import type { StoreRule } from './subject.js';
 
 /** A patch sets what it names: null clears, undefined or an absent key keeps; other rows are untouched. */
@@ -15,20 +15,22 @@ export const patchRule: StoreRule<'update'> = {
     const other = subject.make();
     await subject.insert(store, row);
     await subject.insert(store, other);
-    assertSameRecord(await update.apply(store, row.id, {}), row, 'empty patch');
+    const apply = (patch: Readonly<Record<string, unknown>>, label: string) =>
+      assertResolves(update.apply(store, row.id, patch), label);
+    assertSameRecord(await apply({}, 'empty patch'), row, 'empty patch');
     // pg and better-sqlite3 bind an explicit undefined as NULL: an adapter must drop those keys first.
     const allUndefined = Object.fromEntries(update.keys.map((key) => [key, undefined]));
-    assertSameRecord(await update.apply(store, row.id, allUndefined), row, 'patch of undefined values (result)');
+    assertSameRecord(await apply(allUndefined, 'patch of undefined values'), row, 'patch of undefined values (result)');
     assertSameRecord(await byId.read(store, row), row, 'patch of undefined values (stored)');
     const change = update.change(row);
     assert.deepEqual(Object.keys(change).sort(), [...update.keys].sort(), 'the subject changes every key');
     const changed = { ...row, ...change };
-    assertSameRecord(await update.apply(store, row.id, change), changed, 'full patch (result)');
+    assertSameRecord(await apply(change, 'full patch'), changed, 'full patch (result)');
     assertSameRecord(await byId.read(store, row), changed, 'full patch (stored)');
     const firstKey = update.keys[0]!;
     const keep = { ...update.clear, [firstKey]: undefined };
     const cleared = { ...changed, ...update.clear, [firstKey]: changed[firstKey as keyof typeof changed] };
-    assertSameRecord(await update.apply(store, row.id, keep), cleared, 'null clears, undefined keeps (result)');
+    assertSameRecord(await apply(keep, 'null and undefined'), cleared, 'null clears, undefined keeps (result)');
     assertSameRecord(await byId.read(store, row), cleared, 'null clears, undefined keeps (stored)');
     assertSameRecord(await byId.read(store, other), other, 'another row');
   },

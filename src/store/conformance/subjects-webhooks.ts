@@ -96,7 +96,7 @@ export const eventSubject: StoreSubject<WebhookEventRecord> = {
 
 /** Writes the event a delivery belongs to when it does not exist yet. */
 async function ensureEvent(repos: Repositories, eventId: string, createdAt: Date): Promise<void> {
-  if ((await repos.webhookOutbox.getEvent(eventId)) === undefined)
+  if (!(await repos.webhookOutbox.getEvent(eventId)))
     await repos.webhookOutbox.enqueue(makeEvent({ id: eventId, createdAt }), []);
 }
 
@@ -181,7 +181,7 @@ export const attemptSubject: StoreSubject<WebhookAttemptRecord> = {
     attempt({ statusCode: 200, error: null, latencyMs: 29_999, at: new Date(T0 + 2) }),
   ],
   async insert(repos, row) {
-    if ((await repos.webhookOutbox.getDelivery(row.deliveryId)) === undefined) {
+    if (!(await repos.webhookOutbox.getDelivery(row.deliveryId))) {
       const event = makeEvent();
       await repos.webhookOutbox.enqueue(event, [makeDelivery(event.id, { id: row.deliveryId })]);
     }

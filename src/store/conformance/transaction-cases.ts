@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import {
   T0,
   assertRejectsWithCode,
+  assertResolves,
   assertSameRecord,
   makeDelivery,
   makeEndpoint,
@@ -136,15 +137,19 @@ export const transactionCases: readonly StoreConformanceCase[] = [
       withStore(make, async (store) => {
         const invoice = makeInvoice();
         await store.invoices.insert(invoice);
-        await store.transaction(async (tx) => {
-          await tx.payments.insert(makePayment({ id: 'pay_kept' }));
-          await assertRejectsWithCode(
-            tx.invoices.insert(makeInvoice({ id: invoice.id })),
-            'STORE_CONFLICT',
-            'dup in tx',
-          );
-          await tx.checkpoints.advance('after_conflict', 1n);
-        });
+        // PostgreSQL aborts the whole transaction on an error unless the insert ran in a savepoint.
+        await assertResolves(
+          store.transaction(async (tx) => {
+            await tx.payments.insert(makePayment({ id: 'pay_kept' }));
+            await assertRejectsWithCode(
+              tx.invoices.insert(makeInvoice({ id: invoice.id })),
+              'STORE_CONFLICT',
+              'dup in tx',
+            );
+            await tx.checkpoints.advance('after_conflict', 1n);
+          }),
+          'a transaction that caught a conflict',
+        );
         assert.equal((await store.payments.get('pay_kept'))?.id, 'pay_kept');
         assert.equal(await store.checkpoints.get('after_conflict'), 1n);
       }),
@@ -179,9 +184,9 @@ export const transactionCases: readonly StoreConformanceCase[] = [
       withStore(make, async (store) => {
         const invoice = makeInvoice();
         await store.invoices.insert(invoice);
-        await store.migrate();
-        await store.migrate();
-        await store.ping();
+        await assertResolves(store.migrate(), 'second migrate');
+        await assertResolves(store.migrate(), 'third migrate');
+        await assertResolves(store.ping(), 'ping');
         assertSameRecord(await store.invoices.get(invoice.id), invoice, 'after migrate');
       }),
   },
@@ -189,7 +194,7 @@ export const transactionCases: readonly StoreConformanceCase[] = [
     name: 'lifecycle: close is idempotent; afterwards ping, migrate and transaction reject with StoreError',
     run: (make) =>
       withClosedStore(make, async (store) => {
-        await store.close();
+        await assertResolves(store.close(), 'a second close');
         await assertRejectsWithCode(store.ping(), 'STORE_ERROR', 'ping after close');
         await assertRejectsWithCode(store.migrate(), 'STORE_ERROR', 'migrate after close');
         await assertRejectsWithCode(

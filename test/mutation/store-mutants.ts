@@ -1,0 +1,11 @@
+/**
+ * Every Store mutant: broken memory stores, each killed by the conformance cases it names.
+ * A new conformance case needs a mutant here (or in the files below) that it kills.
+ */
+import { caseMutants } from './store-mutants-cases.js';
+import { lifecycleMutants } from './store-mutants-lifecycle.js';
+import { ruleMutants } from './store-mutants-rules.js';
+import type { StoreMutant } from './store-toolkit.js';
+
+/** The Store mutants. */
+export const storeMutants: readonly StoreMutant[] = [...ruleMutants, ...caseMutants, ...lifecycleMutants];
