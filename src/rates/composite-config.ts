@@ -1,9 +1,10 @@
 /**
  * The configuration of `createRateProvider`, validated and with defaults applied.
  */
-import { decimal, parseRate, type Decimal, type DecimalInput } from '../domain/amount.js';
+import { decimal, type Decimal, type DecimalInput } from '../domain/amount.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { ValidationError, type RateSourceError } from '../errors.js';
+import { MAX_FRESH_QUOTE_AGE_MS, MAX_QUOTE_AGE_MS, parseSaneRate } from './quote-bounds.js';
 import type { RateSource } from './sources/rate-source.js';
 
 /** Reported for each source that failed or was dropped as an outlier during a refresh. */
@@ -28,9 +29,9 @@ export interface FallbackUsedEvent {
 export interface RateProviderConfig {
   /** The sources, fetched in parallel; names must be unique and contain no ','. */
   readonly sources: readonly RateSource[];
-  /** How long a fresh rate is served from the cache. Default is 60 000 ms. */
+  /** How long a fresh rate is served from the cache. Default is 60 000 ms; at most 600 000 (ten minutes). */
   readonly ttlMs?: number;
-  /** Oldest a rate (since it was fetched) may be and still be served, marked stale, when a refresh fails. Default is 300 000 ms. */
+  /** Oldest a rate (since it was fetched) may be and still be served, marked stale, when a refresh fails. Default is 300 000 ms; at most 3 600 000 (one hour). */
   readonly maxStaleMs?: number;
   /** Agreeing sources needed for a fresh rate. Default is 1. */
   readonly minSources?: number;
@@ -44,7 +45,7 @@ export interface RateProviderConfig {
   readonly breakerThreshold?: number;
   /** How long an open breaker skips its source before one probe. Default is 30 000 ms. */
   readonly halfOpenAfterMs?: number;
-  /** Rate served (as `source: 'fallback'`) when neither a fresh nor a stale rate exists. Default is none: fail closed. */
+  /** Rate served (as `source: 'fallback'`) when neither a fresh nor a stale rate exists, 1..100,000,000 EUR per BTC. Default is none: fail closed. */
   readonly fallback?: DecimalInput;
   /** Time source for the cache. Default is the system clock. */
   readonly clock?: Clock;
@@ -71,10 +72,11 @@ export interface ResolvedRateProviderConfig {
   readonly onFallbackUsed: ((event: FallbackUsedEvent) => void) | undefined;
 }
 
-function ms(value: unknown, field: string, fallback: number, min = 1): number {
+function ms(value: unknown, field: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new ValidationError(field, `expected a number of milliseconds ≥ ${min}, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new ValidationError(field, `expected a number of milliseconds ${range}, got ${String(value)}`);
   }
   return value;
 }
@@ -127,8 +129,9 @@ export function resolveRateProviderConfig(config: RateProviderConfig): ResolvedR
   if (config === null || typeof config !== 'object')
     throw new ValidationError('config', 'expected an object with sources');
   const sources = checkSources(config.sources);
-  const ttlMs = ms(config.ttlMs, 'ttlMs', 60_000);
-  const maxStaleMs = ms(config.maxStaleMs, 'maxStaleMs', Math.max(300_000, ttlMs), ttlMs);
+  // A quote is fresh for at most MAX_FRESH_QUOTE_AGE_MS and served at all for at most MAX_QUOTE_AGE_MS (the port's bounds).
+  const ttlMs = ms(config.ttlMs, 'ttlMs', 60_000, 1, MAX_FRESH_QUOTE_AGE_MS);
+  const maxStaleMs = ms(config.maxStaleMs, 'maxStaleMs', Math.max(300_000, ttlMs), ttlMs, MAX_QUOTE_AGE_MS);
   const refreshAheadMs = ms(config.refreshAheadMs, 'refreshAheadMs', Math.floor(ttlMs / 6), 0);
   if (refreshAheadMs >= ttlMs)
     throw new ValidationError('refreshAheadMs', `expected less than ttlMs (${ttlMs}), got ${refreshAheadMs}`);
@@ -148,7 +151,7 @@ export function resolveRateProviderConfig(config: RateProviderConfig): ResolvedR
     refreshAheadMs,
     breakerThreshold: count(config.breakerThreshold, 'breakerThreshold', 3, 1000),
     halfOpenAfterMs: ms(config.halfOpenAfterMs, 'halfOpenAfterMs', 30_000),
-    fallback: config.fallback === undefined ? undefined : parseRate(config.fallback, 'fallback'),
+    fallback: config.fallback === undefined ? undefined : parseSaneRate(config.fallback, 'fallback'),
     clock: config.clock ?? systemClock,
     onSourceError: config.onSourceError,
     onFallbackUsed: config.onFallbackUsed,

@@ -274,7 +274,9 @@ describe('createRateProvider: config', () => {
     ['sources', { sources: [createFixedSource('1', { name: 'x,y' })] }],
     ['sources', { sources: [createFixedSource('1', { name: 'fallback' })] }],
     ['ttlMs', { ttlMs: 0 }],
+    ['ttlMs', { ttlMs: 600_001 }],
     ['maxStaleMs', { ttlMs: 60_000, maxStaleMs: 1_000 }],
+    ['maxStaleMs', { maxStaleMs: 3_600_001 }],
     ['minSources', { minSources: 2 }],
     ['minSources', { minSources: 0 }],
     ['maxDeviation', { maxDeviation: 0 }],
@@ -283,6 +285,8 @@ describe('createRateProvider: config', () => {
     ['timeoutMs', { timeoutMs: -1 }],
     ['refreshAheadMs', { ttlMs: 1_000, refreshAheadMs: 1_000 }],
     ['fallback', { fallback: '0' }],
+    ['fallback', { fallback: '0.0000114' }],
+    ['fallback', { fallback: '100000001' }],
     ['fallback', { fallback: 'NaN' }],
   ])('rejects a bad %s', (field, patch) => {
     expect(() => createRateProvider({ sources: [a], ...patch })).toThrow(ValidationError);

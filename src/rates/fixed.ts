@@ -1,9 +1,10 @@
 /**
  * A RateProvider that always answers one rate: for tests and demos.
  */
-import { parseRate, type DecimalInput } from '../domain/amount.js';
+import type { DecimalInput } from '../domain/amount.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { ValidationError } from '../errors.js';
+import { parseSaneRate } from './quote-bounds.js';
 import type { RateProvider, RateQuote } from './rate-provider.js';
 
 export { createFixedSource, type FixedSourceOptions } from './sources/fixed.js';
@@ -18,11 +19,11 @@ export interface FixedRatesOptions {
 
 /**
  * A RateProvider answering `rate` EUR/BTC, always fresh (`fetchedAt` is the current time).
- * @throws {ValidationError} when `rate` is not a positive decimal
+ * @throws {ValidationError} when `rate` is not a decimal from 1 to 100,000,000 EUR per BTC
  * @example const rates = createFixedRates('87654.32'); // eurToMsat('19.99', (await rates.getRate('BTC', 'EUR')).rate) → 22806000n
  */
 export function createFixedRates(rate: DecimalInput, options: FixedRatesOptions = {}): RateProvider {
-  const value = parseRate(rate);
+  const value = parseSaneRate(rate);
   const source = options.source ?? 'fixed';
   const clock = options.clock ?? systemClock;
   const sources = Object.freeze([source]);

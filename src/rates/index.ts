@@ -30,6 +30,11 @@ export {
   DEFAULT_MAX_AGE_MS,
   type QuoteTimes,
 } from './sources/validate-quote.js';
+export { MAX_CLOCK_SKEW_MS, MAX_FRESH_QUOTE_AGE_MS, MAX_QUOTE_AGE_MS } from './quote-bounds.js';
 export { median } from './aggregate.js';
-export { rateProviderConformanceCases, type RateProviderConformanceCase } from './conformance.js';
+export {
+  rateProviderConformanceCases,
+  type RateProviderConformanceCase,
+  type RateProviderConformanceOptions,
+} from './conformance.js';
 export { RateSourceError, RateUnavailableError } from '../errors.js';

@@ -46,4 +46,4 @@ export type { StoreConformanceCase } from '../store/conformance.js';
 export { lndClientConformanceCases } from '../lnd/conformance.js';
 export type { LndConformanceCase, LndConformanceContext } from '../lnd/conformance.js';
 export { rateProviderConformanceCases } from '../rates/conformance.js';
-export type { RateProviderConformanceCase } from '../rates/conformance.js';
+export type { RateProviderConformanceCase, RateProviderConformanceOptions } from '../rates/conformance.js';

@@ -6,14 +6,12 @@ import { decimal, type Decimal } from '../../domain/amount.js';
 import { RateSourceError } from '../../errors.js';
 import type { RateSourceQuote } from './rate-source.js';
 
-/** Lowest BTC/EUR rate accepted from a provider (EUR per BTC). */
-export const MIN_SANE_RATE = '1';
-/** Highest BTC/EUR rate accepted from a provider (EUR per BTC). */
-export const MAX_SANE_RATE = '100000000';
+import { MAX_CLOCK_SKEW_MS, MAX_SANE_RATE, MIN_SANE_RATE } from '../quote-bounds.js';
+
+export { MAX_CLOCK_SKEW_MS, MAX_SANE_RATE, MIN_SANE_RATE } from '../quote-bounds.js';
+
 /** Default oldest provider timestamp accepted: 10 minutes. */
 export const DEFAULT_MAX_AGE_MS = 600_000;
-/** How far in the future a provider timestamp may be (clock skew) before it is rejected. */
-export const MAX_CLOCK_SKEW_MS = 60_000;
 
 const NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE]([+-]?\d+))?$/;
 
