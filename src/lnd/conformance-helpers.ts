@@ -1,6 +1,7 @@
 /**
  * Helpers of the LndClient conformance cases (runner-agnostic: node:assert only).
  */
+import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import type { LndClient, LndPayment } from './lnd-client.js';
 
@@ -61,7 +62,7 @@ export async function readUntil<T>(
     controller.abort();
   }
   if (timedOut && !done(items))
-    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got ${items.length} item(s)`);
+    assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}; got ${items.length} item(s)`);
   return items;
 }
 
@@ -78,12 +79,21 @@ export async function payAll(payer: LndClient, paymentRequest: string, timeoutMs
   );
 }
 
-/** Calls `fn` and returns what it threw (fails when it does not throw). */
-export async function caught(fn: () => Promise<unknown>): Promise<unknown> {
+/** Calls `fn` and returns what it threw (an assertion fails when it does not throw). */
+export async function caught(fn: () => Promise<unknown>, what = 'the call'): Promise<unknown> {
   try {
     await fn();
   } catch (error) {
     return error;
   }
-  throw new Error('expected the call to throw, but it resolved');
+  return assert.fail(`expected ${what} to throw, but it resolved`);
+}
+
+/** Awaits a call that must succeed; a rejection fails an assertion naming it (idempotent repeats). */
+export async function resolves<T>(promise: Promise<T>, what: string): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    return assert.fail(`expected ${what} to succeed, but it threw ${String(error)}`);
+  }
 }

@@ -3,7 +3,14 @@
  */
 import assert from 'node:assert/strict';
 import { isLightningError } from '../lightning-error.js';
-import { caught, newPreimage, readUntil, uniqueMemo, type LndConformanceCase } from './conformance-helpers.js';
+import {
+  caught,
+  newPreimage,
+  readUntil,
+  resolves,
+  uniqueMemo,
+  type LndConformanceCase,
+} from './conformance-helpers.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -148,11 +155,38 @@ export const invoiceCases: readonly LndConformanceCase[] = [
     },
   },
   {
+    name: 'subscribeInvoices replays every add after addIndex, in ascending add index, skipping none',
+    async run({ lnd }) {
+      const anchor = await lnd.addInvoice({ valueMsat: 1_000n, memo: uniqueMemo('order anchor') });
+      const made = [];
+      for (let i = 0; i < 5; i++)
+        made.push(await lnd.addInvoice({ valueMsat: 1_000n + BigInt(i), memo: uniqueMemo(`order ${i}`) }));
+      const lastHash = made[made.length - 1]!.paymentHash;
+      const replayed = await readUntil(
+        (signal) => lnd.subscribeInvoices({ addIndex: anchor.addIndex, settleIndex: 0n, signal }),
+        (items) => items.some((i) => i.paymentHash === lastHash),
+        10_000,
+        'the add replay',
+      );
+      const ours = new Set(made.map((m) => m.paymentHash));
+      assert.deepEqual(
+        replayed.filter((i) => ours.has(i.paymentHash)).map((i) => [i.paymentHash, i.addIndex]),
+        made.map((m) => [m.paymentHash, m.addIndex]),
+        'each invoice added after addIndex, once, with the add index addInvoice gave it',
+      );
+      const indexes = replayed.map((i) => i.addIndex);
+      assert.ok(
+        indexes.every((index, n) => index > anchor.addIndex && (n === 0 || index > indexes[n - 1]!)),
+        `the add backlog must be strictly ascending after ${anchor.addIndex}, got ${indexes.join(', ')}`,
+      );
+    },
+  },
+  {
     name: 'cancelInvoice cancels an open invoice and is idempotent',
     async run({ lnd }) {
       const added = await lnd.addInvoice({ valueMsat: 5_000n, memo: uniqueMemo('cancel') });
       await lnd.cancelInvoice(added.paymentHash);
-      await lnd.cancelInvoice(added.paymentHash);
+      await resolves(lnd.cancelInvoice(added.paymentHash), 'a second cancelInvoice');
       assert.equal((await lnd.lookupInvoice(added.paymentHash)).state, 'CANCELED');
       assertCode(await caught(() => lnd.cancelInvoice(newPreimage().paymentHash)), 'INVOICE_NOT_FOUND');
     },

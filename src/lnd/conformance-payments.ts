@@ -10,6 +10,7 @@ import {
   payAll,
   readUntil,
   requirePayer,
+  resolves,
   uniqueMemo,
   type LndConformanceCase,
 } from './conformance-helpers.js';
@@ -138,6 +139,35 @@ export const paymentCases: readonly LndConformanceCase[] = [
     },
   },
   {
+    name: 'settle indexes grow with each settlement; lookupInvoice and the settle backlog agree on them',
+    needsPayer: true,
+    async run(ctx) {
+      const payer = requirePayer(ctx);
+      const first = await ctx.lnd.addInvoice({ valueMsat: 2_000n, memo: uniqueMemo('settle order 1') });
+      const second = await ctx.lnd.addInvoice({ valueMsat: 3_000n, memo: uniqueMemo('settle order 2') });
+      for (const added of [first, second])
+        assert.equal(last(await payAll(payer, added.paymentRequest)).status, 'SUCCEEDED');
+      const a = await ctx.lnd.lookupInvoice(first.paymentHash);
+      const b = await ctx.lnd.lookupInvoice(second.paymentHash);
+      assert.ok(a.settleIndex > 0n, `a settled invoice has a settle index, got ${a.settleIndex}`);
+      assert.ok(
+        b.settleIndex > a.settleIndex,
+        `a later settlement has a higher settle index: ${b.settleIndex} after ${a.settleIndex}`,
+      );
+      // The settle backlog after a's index holds b (with the same index), not a.
+      const replay = await readUntil(
+        (signal) => ctx.lnd.subscribeInvoices({ addIndex: second.addIndex, settleIndex: a.settleIndex, signal }),
+        (items) => items.some((i) => i.paymentHash === second.paymentHash),
+        10_000,
+        'the settle backlog',
+      );
+      const replayed = replay.find((i) => i.paymentHash === second.paymentHash);
+      assert.equal(replayed?.state, 'SETTLED');
+      assert.equal(replayed?.settleIndex, b.settleIndex, 'the stream and lookupInvoice agree on the settle index');
+      assert.ok(!replay.some((i) => i.paymentHash === first.paymentHash), 'settleIndex is exclusive');
+    },
+  },
+  {
     name: 'hold invoice: ACCEPTED when paid, then settleInvoice settles it and the payment succeeds',
     needsPayer: true,
     async run(ctx) {
@@ -145,7 +175,7 @@ export const paymentCases: readonly LndConformanceCase[] = [
       const { preimage, paymentHash, paying } = await acceptHold(ctx.lnd, payer, 'hold settle');
       const settledStates = waitForState(ctx.lnd, paymentHash, 'SETTLED');
       await ctx.lnd.settleInvoice(preimage);
-      await ctx.lnd.settleInvoice(preimage); // idempotent
+      await resolves(ctx.lnd.settleInvoice(preimage), 'a second settleInvoice');
       const states = await settledStates;
       assert.equal(states[states.length - 1]?.preimage, preimage);
       const final = last(await paying);
@@ -162,7 +192,7 @@ export const paymentCases: readonly LndConformanceCase[] = [
       const payer = requirePayer(ctx);
       const { preimage, paymentHash, paying } = await acceptHold(ctx.lnd, payer, 'hold cancel');
       await ctx.lnd.cancelInvoice(paymentHash);
-      await ctx.lnd.cancelInvoice(paymentHash); // idempotent
+      await resolves(ctx.lnd.cancelInvoice(paymentHash), 'a second cancelInvoice');
       const final = last(await paying);
       assert.equal(final.status, 'FAILED');
       assert.equal(final.failureReason, 'INCORRECT_PAYMENT_DETAILS');
