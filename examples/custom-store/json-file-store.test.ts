@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { storeConformanceCases } from '../../src/store/conformance.js';
+import { storeConformanceCases } from 'lnkit/testing';
 import { createJsonFileStore } from './json-file-store.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lnkit-json-store-'));
