@@ -1,7 +1,7 @@
 /**
  * Store mutants for transactions and the lifecycle (migrate, ping, close).
  */
-import { closedStoreCaseName } from '../../src/store/conformance/closed-store.js';
+import { closedStoreCaseName, closedStoreProbes } from '../../src/store/conformance/closed-store.js';
 import { createMemoryStore } from '../../src/store/memory/index.js';
 import type { Repositories, Store } from '../../src/store/store.js';
 import { isLightningError } from '../../src/errors.js';
@@ -66,7 +66,8 @@ function leaksAfterClose(
   };
 }
 
-const REPOSITORIES = ['invoices', 'payments', 'checkpoints', 'webhookEndpoints', 'webhookOutbox'] as const;
+/** Every repository of the port (the probe table has one entry per repository). */
+const REPOSITORIES = Object.keys(closedStoreProbes) as (keyof Repositories)[];
 
 /** The mutants of transactions and the lifecycle. */
 export const lifecycleMutants: readonly StoreMutant[] = [

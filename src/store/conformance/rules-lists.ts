@@ -6,7 +6,7 @@ import type { Store } from '../store.js';
 import { T0, assertRejectsWithCode, assertSameRecord, collectPages, newestFirstIds } from './fixtures.js';
 import type { Row, StoreRule, SubjectWith } from './subject.js';
 
-type Listed = Row & { readonly createdAt: Date };
+type Listed = { readonly id: string; readonly createdAt: Date };
 type ListSubject = SubjectWith<'list'>;
 
 /** Writes `count` rows in one transaction; `createdAtOf(i)` and `statusOf(i)` shape row i. */
@@ -24,7 +24,7 @@ async function seed(
   return rows as unknown as Listed[];
 }
 
-const ids = (rows: readonly Row[]): string[] => rows.map((r) => r.id);
+const ids = (rows: readonly Row[]): string[] => (rows as readonly Listed[]).map((r) => r.id);
 
 /** Newest first, and following cursors visits every row exactly once. */
 export const keysetOrderRule: StoreRule<'list'> = {

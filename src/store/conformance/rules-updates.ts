@@ -16,7 +16,7 @@ export const patchRule: StoreRule<'update'> = {
     await subject.insert(store, row);
     await subject.insert(store, other);
     const apply = (patch: Readonly<Record<string, unknown>>, label: string) =>
-      assertResolves(update.apply(store, row.id, patch), label);
+      assertResolves(update.apply(store, row, patch), label);
     assertSameRecord(await apply({}, 'empty patch'), row, 'empty patch');
     // pg and better-sqlite3 bind an explicit undefined as NULL: an adapter must drop those keys first.
     const allUndefined = Object.fromEntries(update.keys.map((key) => [key, undefined]));
@@ -45,12 +45,12 @@ export const conditionalRule: StoreRule<'conditional'> = {
     const [a, b, c] = conditional.statuses;
     const row = conditional.make(a);
     await subject.insert(store, row);
-    assert.equal(await conditional.setStatus(store, row.id, c, [b]), undefined, `${a} → ${c} from [${b}]`);
+    assert.equal(await conditional.setStatus(store, row, c, [b]), undefined, `${a} → ${c} from [${b}]`);
     assertSameRecord(await byId.read(store, row), row, 'a lost update changes nothing');
-    const won = await conditional.setStatus(store, row.id, b, [c, a]);
+    const won = await conditional.setStatus(store, row, b, [c, a]);
     assertSameRecord(won, { ...row, status: b }, `${a} → ${b} from [${c}, ${a}]`);
     // The second racer, still expecting the old status, loses.
-    assert.equal(await conditional.setStatus(store, row.id, c, [a]), undefined, `${b} → ${c} from [${a}]`);
+    assert.equal(await conditional.setStatus(store, row, c, [a]), undefined, `${b} → ${c} from [${a}]`);
     assertSameRecord(await byId.read(store, row), { ...row, status: b }, 'the winner stays');
   },
 };
@@ -65,7 +65,7 @@ export const emptyFromStatusRule: StoreRule<'conditional'> = {
       const row = conditional.make(status);
       await subject.insert(store, row);
       const target = conditional.statuses.find((s) => s !== status)!;
-      assert.equal(await conditional.setStatus(store, row.id, target, []), undefined, `${status} → ${target} from []`);
+      assert.equal(await conditional.setStatus(store, row, target, []), undefined, `${status} → ${target} from []`);
       assertSameRecord(await byId.read(store, row), row, `${status} row unchanged`);
     }
   },

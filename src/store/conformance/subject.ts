@@ -6,10 +6,8 @@
  */
 import type { Page, Repositories, Store } from '../store.js';
 
-/** What every stored row has. */
-export interface Row {
-  readonly id: string;
-}
+/** A stored row; its key (an `id`, or a `name` for rows keyed by name) comes from {@link StoreSubject.keyOf}. */
+export type Row = object;
 
 /** One way the port reads a row back (by id, by payment hash, from a list…). */
 export interface RowReader<R> {
@@ -32,7 +30,8 @@ export interface Twin<R> {
 
 /** A repository whose `update(id, patch)` applies a partial patch. */
 export interface UpdateCapability<R> {
-  apply(repos: Repositories, id: string, patch: Readonly<Record<string, unknown>>): Promise<R | undefined>;
+  /** Applies `patch` to the stored `row` (found by its key). */
+  apply(repos: Repositories, row: R, patch: Readonly<Record<string, unknown>>): Promise<R | undefined>;
   /** Every field a patch may set. */
   readonly keys: readonly string[];
   /** A patch giving every field in `keys` a new value. */
@@ -45,8 +44,8 @@ export interface UpdateCapability<R> {
 export interface ConditionalCapability<R> {
   /** A row in `status`. */
   make(status: string): R;
-  /** `update(id, { status }, { fromStatus })`. */
-  setStatus(repos: Repositories, id: string, status: string, fromStatus: readonly string[]): Promise<R | undefined>;
+  /** `update(key, { status }, { fromStatus })` on the stored `row`. */
+  setStatus(repos: Repositories, row: R, status: string, fromStatus: readonly string[]): Promise<R | undefined>;
   /** Three distinct statuses. */
   readonly statuses: readonly [string, string, string];
 }
@@ -58,7 +57,7 @@ export interface SubjectListQuery {
   readonly status?: string | readonly string[];
 }
 
-/** A repository with a newest-first keyset list. */
+/** A repository with a newest-first keyset list (its rows have `id` and `createdAt`). */
 export interface ListCapability<R> {
   /** A row created at `createdAt` in `status`. */
   make(createdAt: Date, status: string): R;
@@ -77,6 +76,8 @@ export interface HashCapability<R> {
 export interface StoreSubject<R extends Row = Row> {
   /** The prefix of its case names: `'payments'`, `'webhookOutbox deliveries'`. */
   readonly name: string;
+  /** The row's unique key (its `id`, for most rows). */
+  keyOf(row: R): string;
   /** A complete row with fresh unique keys and every nullable field set; `overrides` win. */
   make(overrides?: Partial<R>): R;
   /** Rows at the edges of every value type (bigint near 2.1e18, Date ms, Decimal text, JSON, nulls). */

@@ -12,6 +12,7 @@ const otherDirection = (d: PaymentDirection): PaymentDirection => (d === 'in' ? 
 /** `store.invoices`. */
 export const invoiceSubject: SubjectWith<'update' | 'conditional' | 'list' | 'byHash', InvoiceRecord> = {
   name: 'invoices',
+  keyOf: (row) => row.id,
   make: (overrides = {}) =>
     makeInvoice({
       status: 'settled',
@@ -77,7 +78,7 @@ export const invoiceSubject: SubjectWith<'update' | 'conditional' | 'list' | 'by
     { label: 'another row with a null idempotency key', make: () => invoiceSubject.make({ idempotencyKey: null }) },
   ],
   update: {
-    apply: (repos, id, patch) => repos.invoices.update(id, patch as InvoicePatch),
+    apply: (repos, row, patch) => repos.invoices.update(row.id, patch as InvoicePatch),
     keys: ['status', 'settleIndex', 'amountPaidMsat', 'settledAt', 'closedAt', 'addIndex'],
     change: () => ({
       status: 'expired',
@@ -91,9 +92,9 @@ export const invoiceSubject: SubjectWith<'update' | 'conditional' | 'list' | 'by
   },
   conditional: {
     make: (status) => invoiceSubject.make({ status: status as InvoiceRecord['status'] }),
-    setStatus: (repos, id, status, fromStatus) =>
+    setStatus: (repos, row, status, fromStatus) =>
       repos.invoices.update(
-        id,
+        row.id,
         { status: status as InvoiceRecord['status'] },
         { fromStatus: fromStatus as InvoiceRecord['status'][] },
       ),
@@ -113,6 +114,7 @@ export const invoiceSubject: SubjectWith<'update' | 'conditional' | 'list' | 'by
 /** `store.payments`. */
 export const paymentSubject: SubjectWith<'update' | 'conditional' | 'list' | 'byHash', Payment> = {
   name: 'payments',
+  keyOf: (row) => row.id,
   make: (overrides = {}) =>
     makePayment({
       direction: 'out',
@@ -198,7 +200,7 @@ export const paymentSubject: SubjectWith<'update' | 'conditional' | 'list' | 'by
     { label: 'another row with a null idempotency key', make: () => paymentSubject.make({ idempotencyKey: null }) },
   ],
   update: {
-    apply: (repos, id, patch) => repos.payments.update(id, patch as PaymentPatch),
+    apply: (repos, row, patch) => repos.payments.update(row.id, patch as PaymentPatch),
     keys: [
       'status',
       'feeMsat',
@@ -225,9 +227,9 @@ export const paymentSubject: SubjectWith<'update' | 'conditional' | 'list' | 'by
   },
   conditional: {
     make: (status) => paymentSubject.make({ status: status as Payment['status'] }),
-    setStatus: (repos, id, status, fromStatus) =>
+    setStatus: (repos, row, status, fromStatus) =>
       repos.payments.update(
-        id,
+        row.id,
         { status: status as Payment['status'] },
         { fromStatus: fromStatus as Payment['status'][] },
       ),

@@ -18,6 +18,7 @@ type EndpointPatch = Parameters<Repositories['webhookEndpoints']['update']>[1];
 /** `store.webhookEndpoints`. */
 export const endpointSubject: SubjectWith<'update', WebhookEndpointRecord> = {
   name: 'webhookEndpoints',
+  keyOf: (row) => row.id,
   make: (overrides = {}) =>
     makeEndpoint({ isEnabled: false, disabledReason: 'HTTP 410 Gone', updatedAt: new Date(T0 + 5), ...overrides }),
   samples: () => [
@@ -52,7 +53,7 @@ export const endpointSubject: SubjectWith<'update', WebhookEndpointRecord> = {
   conflicts: [{ label: 'duplicate id', make: (first) => endpointSubject.make({ id: first.id }) }],
   lookalikes: [],
   update: {
-    apply: (repos, id, patch) => repos.webhookEndpoints.update(id, patch as EndpointPatch),
+    apply: (repos, row, patch) => repos.webhookEndpoints.update(row.id, patch as EndpointPatch),
     keys: [
       'url',
       'secrets',
@@ -80,6 +81,7 @@ export const endpointSubject: SubjectWith<'update', WebhookEndpointRecord> = {
 /** The events of `store.webhookOutbox`. */
 export const eventSubject: StoreSubject<WebhookEventRecord> = {
   name: 'webhookOutbox events',
+  keyOf: (row) => row.id,
   make: (overrides = {}) => makeEvent(overrides),
   samples: () => [
     makeEvent(),
@@ -113,6 +115,7 @@ const delivery = (overrides: Partial<WebhookDeliveryRecord> = {}): WebhookDelive
 /** The deliveries of `store.webhookOutbox`. */
 export const deliverySubject: SubjectWith<'update' | 'list', WebhookDeliveryRecord> = {
   name: 'webhookOutbox deliveries',
+  keyOf: (row) => row.id,
   make: delivery,
   samples: () => [
     delivery(),
@@ -149,7 +152,7 @@ export const deliverySubject: SubjectWith<'update' | 'list', WebhookDeliveryReco
     },
   ],
   update: {
-    apply: (repos, id, patch) => repos.webhookOutbox.updateDelivery(id, patch as DeliveryPatch),
+    apply: (repos, row, patch) => repos.webhookOutbox.updateDelivery(row.id, patch as DeliveryPatch),
     keys: ['status', 'attempts', 'nextAttemptAt', 'lastStatusCode', 'lastError', 'updatedAt'],
     change: () => ({
       status: 'delivered',
@@ -174,6 +177,7 @@ const attempt = (overrides: Partial<WebhookAttemptRecord> = {}): WebhookAttemptR
 /** The attempt log of `store.webhookOutbox`. */
 export const attemptSubject: StoreSubject<WebhookAttemptRecord> = {
   name: 'webhookOutbox attempts',
+  keyOf: (row) => row.id,
   make: attempt,
   samples: () => [
     attempt(),
