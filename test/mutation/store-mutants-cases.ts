@@ -1,7 +1,8 @@
 /**
  * Store mutants for the repository-specific cases (invoice and payment filters, checkpoints, the outbox).
  */
-import type { Repositories } from '../../src/store/store.js';
+import { ValidationError } from '../../src/errors.js';
+import type { Repositories, WebhookDeliveryRecord } from '../../src/store/store.js';
 import { everyRow, mutant, patch, rewriteStore, type StoreMutant } from './store-toolkit.js';
 
 const C = {
@@ -20,6 +21,8 @@ const C = {
   orphans: 'webhookOutbox: a delivery needs an existing event and an attempt an existing delivery (STORE_ERROR)',
   deliveryFilters:
     'webhookOutbox: listDeliveries filters by endpoint and by event, alone or with a status, across pages',
+  claim: 'webhookOutbox: claimDue (where implemented) takes due rows earliest first and holds them until claimUntil',
+  claimRace: 'webhookOutbox: claimDue (where implemented) gives each row to one of several concurrent claimers',
 } as const;
 
 /** A checkpoint table kept beside the store: `keep(current, value)` decides what is stored. */
@@ -39,6 +42,30 @@ function checkpointsMutant(name: string, keep: (current: bigint | undefined, val
       return rewriteStore(store, (repos) => ({ ...repos, checkpoints }));
     },
   };
+}
+
+type Claim = NonNullable<Repositories['webhookOutbox']['claimDue']>;
+
+/**
+ * Gives the memory store (which has no `claimDue`) a broken one: `claim` takes the deliveries
+ * `listDue` found and decides what the claim writes.
+ */
+function claimDueMutant(
+  name: string,
+  killedBy: readonly string[],
+  claim: (repos: Repositories, due: readonly WebhookDeliveryRecord[], claimUntil: Date) => Promise<void>,
+): StoreMutant {
+  const rewrite = (repos: Repositories): Repositories => {
+    const claimDue: Claim = async (now, limit, claimUntil) => {
+      if (!(claimUntil.getTime() > now.getTime())) throw new ValidationError('claimUntil', 'expected a time after now');
+      if (!Number.isInteger(limit) || limit < 1) throw new ValidationError('limit', 'expected a positive integer');
+      const due = await repos.webhookOutbox.listDue(now, limit);
+      await claim(repos, due, claimUntil);
+      return due.map((d) => ({ ...d, nextAttemptAt: claimUntil }));
+    };
+    return { ...repos, webhookOutbox: { ...repos.webhookOutbox, claimDue } };
+  };
+  return { name, killedBy, wrap: (store) => rewriteStore(store, rewrite) };
 }
 
 /** The mutants of the repository-specific cases. */
@@ -142,5 +169,13 @@ export const caseMutants: readonly StoreMutant[] = [
         (q = {}) =>
           o({ ...q, eventId: undefined }),
     ),
+  ),
+  claimDueMutant('webhookOutbox: claimDue leaves the rows it claimed due', [C.claim], async () => undefined),
+  claimDueMutant(
+    'webhookOutbox: claimDue reads, then claims row by row (two claimers take one row)',
+    [C.claimRace],
+    async (repos, due, claimUntil) => {
+      for (const d of due) await repos.webhookOutbox.updateDelivery(d.id, { nextAttemptAt: claimUntil });
+    },
   ),
 ];
