@@ -9,6 +9,7 @@ import { decimal } from '../../src/domain/amount.js';
 import type { Payment } from '../../src/domain/payment.js';
 import type {
   InvoiceRecord,
+  NodeRecord,
   Page,
   Repositories,
   Store,
@@ -27,6 +28,8 @@ interface State {
   events: Map<string, WebhookEventRecord>;
   deliveries: Map<string, WebhookDeliveryRecord>;
   attempts: Map<string, WebhookAttemptRecord>;
+  /** Keyed by pubkey. */
+  nodes: Map<string, NodeRecord>;
 }
 type Encoded =
   [tag: 'b', value: string] | [tag: 'd', value: number] | [tag: 'n', value: string] | [tag: 'j', value: unknown];
@@ -64,6 +67,7 @@ function emptyState(): State {
     events: new Map(),
     deliveries: new Map(),
     attempts: new Map(),
+    nodes: new Map(),
   };
 }
 function serialize(state: State): string {
@@ -71,6 +75,7 @@ function serialize(state: State): string {
     checkpoints: Object.fromEntries([...state.checkpoints].map(([k, v]) => [k, v.toString()])),
   };
   for (const t of TABLES) doc[t] = [...(state[t] as Map<string, object>).values()].map(encodeRow);
+  doc.nodes = [...state.nodes.values()].map(encodeRow);
   return JSON.stringify(doc);
 }
 function deserialize(text: string): State {
@@ -83,6 +88,10 @@ function deserialize(text: string): State {
       const row = decodeRow<{ id: string }>(encoded);
       (state[t] as Map<string, object>).set(row.id, row);
     }
+  }
+  for (const encoded of (doc.nodes ?? []) as Record<string, Encoded>[]) {
+    const node = decodeRow<NodeRecord>(encoded);
+    state.nodes.set(node.pubkey, node);
   }
   return state;
 }
@@ -208,6 +217,37 @@ function repositories(s: () => State): Repositories {
         const next = current !== undefined && current > value ? current : value;
         s().checkpoints.set(name, next);
         return next;
+      },
+      async reset(name, value) {
+        s().checkpoints.set(name, value);
+        return value;
+      },
+    },
+    nodes: {
+      async insert(n) {
+        if (s().nodes.has(n.pubkey)) throw conflict('node pubkey');
+        s().nodes.set(n.pubkey, copy(n));
+      },
+      get: async (pubkey) => got(s().nodes.get(pubkey)),
+      list: async () =>
+        [...s().nodes.values()]
+          .sort((a, b) => a.boundAt.getTime() - b.boundAt.getTime() || (a.pubkey < b.pubkey ? -1 : 1))
+          .map(copy),
+      async update(pubkey, patch) {
+        const row = s().nodes.get(pubkey);
+        if (!row) return undefined;
+        s().nodes.set(pubkey, patched(row, patch));
+        return got(s().nodes.get(pubkey));
+      },
+      async adoptRows(pubkey) {
+        let n = 0;
+        for (const table of [s().invoices, s().payments] as Map<string, { nodePubkey?: string }>[])
+          for (const [id, row] of table)
+            if (row.nodePubkey === undefined || row.nodePubkey === null) {
+              table.set(id, { ...row, nodePubkey: pubkey });
+              n++;
+            }
+        return n;
       },
     },
     webhookEndpoints: {

@@ -47,6 +47,8 @@ export interface Invoice {
   readonly settledAt: Date | null;
   /** When it was cancelled or expired. */
   readonly closedAt: Date | null;
+  /** Pubkey of the node that issued the invoice; absent on rows written before the store knew its node. */
+  readonly nodePubkey?: string;
 }
 
 const ALLOWED: Readonly<Record<InvoiceStatus, readonly InvoiceStatus[]>> = {

@@ -39,6 +39,8 @@ export interface Payment {
   readonly updatedAt: Date;
   /** When it succeeded or failed. */
   readonly completedAt: Date | null;
+  /** Pubkey of the node the payment went through; absent on rows written before the store knew its node. */
+  readonly nodePubkey?: string;
 }
 
 const ALLOWED: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {

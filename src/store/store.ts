@@ -110,12 +110,65 @@ export interface PaymentRepository {
   ): Promise<Payment | undefined>;
 }
 
-/** Named monotonic counters, e.g. `'lnd.add_index'`, `'lnd.settle_index'`. */
+/** Named monotonic counters, e.g. `'lnd.<pubkey>.add_index'`, `'lnd.<pubkey>.settle_index'`. */
 export interface CheckpointRepository {
   /** @returns the stored value, or undefined when never set */
   get(name: string): Promise<bigint | undefined>;
   /** Stores max(current, value): a checkpoint never moves backwards. Returns the stored value. */
   advance(name: string, value: bigint): Promise<bigint>;
+  /**
+   * Stores `value` as is, also when it is lower: the one way to move a checkpoint backwards, used only
+   * across a declared history reset of the node. Returns the stored value.
+   */
+  reset(name: string, value: bigint): Promise<bigint>;
+}
+
+/**
+ * A Lightning node the store is bound to: recorded on first contact, so that a later start against
+ * another node, or a node whose history went backwards, is noticed.
+ */
+export interface NodeRecord {
+  /** The node's identity key, 66 lower-case hex characters. */
+  readonly pubkey: string;
+  /** `'mainnet'`, `'testnet'`, `'signet'`, `'regtest'`…; null when the macaroon cannot read it. */
+  readonly network: string | null;
+  readonly alias: string | null;
+  /** When the store first met the node. */
+  readonly boundAt: Date;
+  /**
+   * An invoice of the node's history the store has seen: its add index and payment hash. A node whose
+   * invoice at that add index has another hash (or that has none) lives in another history. Both null
+   * until the node has an invoice.
+   */
+  readonly anchorAddIndex: bigint | null;
+  readonly anchorPaymentHash: string | null;
+  readonly updatedAt: Date;
+}
+
+/** Fields of a node that can change. */
+export interface NodePatch {
+  readonly network?: string | null;
+  readonly alias?: string | null;
+  readonly anchorAddIndex?: bigint | null;
+  readonly anchorPaymentHash?: string | null;
+  readonly updatedAt?: Date;
+}
+
+/** The nodes the store is bound to, keyed by pubkey. */
+export interface NodeRepository {
+  /** @throws {StoreConflictError} when a node with this pubkey exists */
+  insert(node: NodeRecord): Promise<void>;
+  get(pubkey: string): Promise<NodeRecord | undefined>;
+  /** Oldest bound first (`boundAt`, then pubkey). */
+  list(): Promise<readonly NodeRecord[]>;
+  /** Applies `patch`. @returns the updated row, or undefined when not found */
+  update(pubkey: string, patch: NodePatch): Promise<NodeRecord | undefined>;
+  /**
+   * Sets `nodePubkey` on every invoice and payment row that has none (rows written before the store
+   * knew its node); rows of another node are left alone.
+   * @returns how many rows it stamped
+   */
+  adoptRows(pubkey: string): Promise<number>;
 }
 
 /** A webhook endpoint. Secrets are `whsec_…` strings; the first signs, all are kept for rotation. */
@@ -234,6 +287,7 @@ export interface Repositories {
   readonly checkpoints: CheckpointRepository;
   readonly webhookEndpoints: WebhookEndpointRepository;
   readonly webhookOutbox: WebhookOutboxRepository;
+  readonly nodes: NodeRepository;
 }
 
 /**
@@ -252,7 +306,11 @@ export interface Store extends Repositories {
    * throws (the error is rethrown). Transactions are serialized; nesting is not supported.
    */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
-  /** Cheap liveness probe for health checks. */
+  /**
+   * Health probe that proves the store can write: a heartbeat row written in a transaction. An adapter
+   * over a file also checks that the file is still the one it opened. Rejects with StoreError when the
+   * store is read-only, full, gone or unreachable.
+   */
   ping(): Promise<void>;
   /** Closes the connection. Idempotent. */
   close(): Promise<void>;

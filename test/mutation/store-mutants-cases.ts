@@ -38,6 +38,10 @@ function checkpointsMutant(name: string, keep: (current: bigint | undefined, val
           values.set(key, keep(values.get(key), value));
           return values.get(key)!;
         },
+        async reset(key, value) {
+          values.set(key, value);
+          return value;
+        },
       };
       return rewriteStore(store, (repos) => ({ ...repos, checkpoints }));
     },

@@ -16,6 +16,7 @@ import {
   withClosedStore,
   type StoreConformanceCase,
 } from './fixtures.js';
+import { makeNode, makePubkey } from './subjects-nodes.js';
 
 type Probes = {
   readonly [K in keyof Repositories]: {
@@ -47,6 +48,14 @@ export const closedStoreProbes: Probes = {
   checkpoints: {
     get: (r) => r.get('lnd.settle_index'),
     advance: (r) => r.advance('lnd.settle_index', 1n),
+    reset: (r) => r.reset('lnd.settle_index', 0n),
+  },
+  nodes: {
+    insert: (r) => r.insert(makeNode()),
+    get: (r) => r.get(makePubkey()),
+    list: (r) => r.list(),
+    update: (r) => r.update(makePubkey(), { alias: 'x' }),
+    adoptRows: (r) => r.adoptRows(makePubkey()),
   },
   webhookEndpoints: {
     insert: (r) => r.insert(makeEndpoint()),

@@ -10,6 +10,7 @@ import { exactHashRule, missRule, ownCopyRule, roundTripRule, uniqueRule } from 
 import { conditionalRule, emptyFromStatusRule, patchRule } from './rules-updates.js';
 import { ruleCaseName, type Capability, type StoreRule, type SubjectWith } from './subject.js';
 import { invoiceSubject as invoices, paymentSubject as payments } from './subjects-core.js';
+import { nodeSubject as nodes } from './subjects-nodes.js';
 import {
   attemptSubject as attempts,
   deliverySubject as deliveries,
@@ -30,12 +31,12 @@ function row<C extends Capability>(rule: StoreRule<C>, subjects: readonly Subjec
 
 /** Rules × subjects. */
 export const storeRuleTable: readonly RuleRow[] = [
-  row(roundTripRule, [invoices, payments, endpoints, events, deliveries, attempts]),
-  row(missRule, [invoices, payments, endpoints, events, deliveries, attempts]),
-  row(uniqueRule, [invoices, payments, endpoints, events, deliveries, attempts]),
-  row(ownCopyRule, [invoices, payments, endpoints, events, deliveries, attempts]),
+  row(roundTripRule, [invoices, payments, endpoints, events, deliveries, attempts, nodes]),
+  row(missRule, [invoices, payments, endpoints, events, deliveries, attempts, nodes]),
+  row(uniqueRule, [invoices, payments, endpoints, events, deliveries, attempts, nodes]),
+  row(ownCopyRule, [invoices, payments, endpoints, events, deliveries, attempts, nodes]),
   row(exactHashRule, [invoices, payments]),
-  row(patchRule, [invoices, payments, endpoints, deliveries]),
+  row(patchRule, [invoices, payments, endpoints, deliveries, nodes]),
   row(conditionalRule, [invoices, payments]),
   row(emptyFromStatusRule, [invoices, payments]),
   row(keysetOrderRule, [invoices, payments, deliveries]),

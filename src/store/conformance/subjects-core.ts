@@ -38,6 +38,7 @@ export const invoiceSubject: SubjectWith<'update' | 'conditional' | 'list' | 'by
       settledAt: new Date(T0 + 999),
       closedAt: new Date(T0 + 1001),
       metadata: { a: [1, { b: 'ü' }], n: -0.5, big: '2099999999999999999', t: true, z: null },
+      nodePubkey: `02${hex32()}`,
     }),
     makeInvoice({ amountEur: null, rate: null, rateSource: null, rateFetchedAt: null, metadata: null, addIndex: 0n }),
     makeInvoice({ metadata: 'just a string' }),
@@ -134,6 +135,7 @@ export const paymentSubject: SubjectWith<'update' | 'conditional' | 'list' | 'by
       settleIndex: BIG_MSAT - 7n,
       invoiceId: 'inv_x',
       completedAt: new Date(T0 + 3),
+      nodePubkey: `03${hex32()}`,
     }),
     makePayment({
       direction: 'out',

@@ -7,6 +7,7 @@ import type { JsonValue } from '../../domain/invoice.js';
 import type { Payment } from '../../domain/payment.js';
 import type {
   InvoiceRecord,
+  NodeRecord,
   WebhookAttemptRecord,
   WebhookDeliveryRecord,
   WebhookEndpointRecord,
@@ -24,10 +25,17 @@ export function copyJson(value: JsonValue | null): JsonValue | null {
   return text === undefined ? null : (JSON.parse(text) as JsonValue);
 }
 
+/** `row` without a `nodePubkey` key when it is undefined (absent means "unknown node"). */
+function ownedBy<T extends { readonly nodePubkey?: string }>(row: T): T {
+  if (row.nodePubkey !== undefined || !('nodePubkey' in row)) return row;
+  const { nodePubkey: _unused, ...rest } = row;
+  return rest as T;
+}
+
 /** A frozen copy of an invoice record. */
 export function copyInvoice(r: InvoiceRecord): InvoiceRecord {
   return Object.freeze({
-    ...r,
+    ...ownedBy(r),
     amountEur: maybeDecimal(r.amountEur),
     rate: maybeDecimal(r.rate),
     rateFetchedAt: maybeDate(r.rateFetchedAt),
@@ -42,11 +50,16 @@ export function copyInvoice(r: InvoiceRecord): InvoiceRecord {
 /** A frozen copy of a payment. */
 export function copyPayment(p: Payment): Payment {
   return Object.freeze({
-    ...p,
+    ...ownedBy(p),
     createdAt: date(p.createdAt),
     updatedAt: date(p.updatedAt),
     completedAt: maybeDate(p.completedAt),
   });
+}
+
+/** A frozen copy of a node. */
+export function copyNode(n: NodeRecord): NodeRecord {
+  return Object.freeze({ ...n, boundAt: date(n.boundAt), updatedAt: date(n.updatedAt) });
 }
 
 /** A frozen copy of a webhook endpoint. */

@@ -8,6 +8,7 @@ import { StoreError, isLightningError } from '../../errors.js';
 import type { Repositories, Store } from '../store.js';
 import { createMemoryInvoiceRepository } from './invoice-repository.js';
 import { createMemoryCheckpointRepository, createMemoryPaymentRepository } from './payment-repository.js';
+import { createMemoryNodeRepository } from './node-repository.js';
 import { createTables, overlay, type Tables } from './tables.js';
 import { createMemoryEndpointRepository, createMemoryOutboxRepository } from './webhook-repository.js';
 
@@ -17,7 +18,8 @@ type AnyFn = (...args: never[]) => Promise<unknown>;
 const WRITES: { readonly [K in keyof Repositories]: readonly (keyof Repositories[K])[] } = {
   invoices: ['insert', 'update'],
   payments: ['insert', 'update'],
-  checkpoints: ['advance'],
+  checkpoints: ['advance', 'reset'],
+  nodes: ['insert', 'update', 'adoptRows'],
   webhookEndpoints: ['insert', 'update', 'remove'],
   webhookOutbox: ['enqueue', 'updateDelivery', 'insertDelivery', 'recordAttempt'],
 };
@@ -29,6 +31,7 @@ function createRepositories(tables: Tables): Repositories {
     checkpoints: createMemoryCheckpointRepository(tables),
     webhookEndpoints: createMemoryEndpointRepository(tables),
     webhookOutbox: createMemoryOutboxRepository(tables),
+    nodes: createMemoryNodeRepository(tables),
   };
 }
 
@@ -125,6 +128,9 @@ export function createMemoryStore(): Store {
     transaction,
     async ping() {
       assertUsable('ping');
+      // The write probe: a heartbeat row, committed like any other write.
+      await transaction(async () => undefined);
+      committed.heartbeat.set('ping', new Date());
     },
     async close() {
       closed = true;

@@ -76,5 +76,9 @@ export function createMemoryCheckpointRepository(tables: Tables): CheckpointRepo
       rows.set(name, next);
       return next;
     },
+    async reset(name, value) {
+      rows.set(name, value);
+      return value;
+    },
   };
 }

@@ -5,6 +5,7 @@
 import type { Payment } from '../../domain/payment.js';
 import type {
   InvoiceRecord,
+  NodeRecord,
   WebhookAttemptRecord,
   WebhookDeliveryRecord,
   WebhookEndpointRecord,
@@ -29,6 +30,9 @@ export interface Tables {
   readonly events: TableView<WebhookEventRecord>;
   readonly deliveries: TableView<WebhookDeliveryRecord>;
   readonly attempts: TableView<WebhookAttemptRecord>;
+  readonly nodes: TableView<NodeRecord>;
+  /** The heartbeat `ping()` writes. */
+  readonly heartbeat: TableView<Date>;
 }
 
 /** The committed tables: plain Maps. */
@@ -40,6 +44,8 @@ export interface CommittedTables extends Tables {
   readonly events: Map<string, WebhookEventRecord>;
   readonly deliveries: Map<string, WebhookDeliveryRecord>;
   readonly attempts: Map<string, WebhookAttemptRecord>;
+  readonly nodes: Map<string, NodeRecord>;
+  readonly heartbeat: Map<string, Date>;
 }
 
 /** Empty committed tables. */
@@ -52,6 +58,8 @@ export function createTables(): CommittedTables {
     events: new Map(),
     deliveries: new Map(),
     attempts: new Map(),
+    nodes: new Map(),
+    heartbeat: new Map(),
   };
 }
 
@@ -116,6 +124,8 @@ export function overlay(base: CommittedTables): { readonly views: Tables; commit
     events: new OverlayTable(base.events),
     deliveries: new OverlayTable(base.deliveries),
     attempts: new OverlayTable(base.attempts),
+    nodes: new OverlayTable(base.nodes),
+    heartbeat: new OverlayTable(base.heartbeat),
   };
   return {
     views,

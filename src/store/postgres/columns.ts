@@ -27,6 +27,7 @@ export const INVOICE_COLUMNS = [
   'expires_at',
   'settled_at',
   'closed_at',
+  'node_pubkey',
 ] as const;
 
 /** `payments`, in insert order. */
@@ -47,6 +48,7 @@ export const PAYMENT_COLUMNS = [
   'created_at',
   'updated_at',
   'completed_at',
+  'node_pubkey',
 ] as const;
 
 /** `webhook_endpoints`, in insert order. */
@@ -79,6 +81,17 @@ export const DELIVERY_COLUMNS = [
 
 /** `webhook_attempts`, in insert order. */
 export const ATTEMPT_COLUMNS = ['id', 'delivery_id', 'attempt', 'status_code', 'latency_ms', 'error', 'at'] as const;
+
+/** `nodes`, in insert order. */
+export const NODE_COLUMNS = [
+  'pubkey',
+  'network',
+  'alias',
+  'bound_at',
+  'anchor_add_index',
+  'anchor_payment_hash',
+  'updated_at',
+] as const;
 
 /** `webhook_events`, in insert order. */
 export const EVENT_COLUMNS = ['id', 'type', 'body', 'created_at'] as const;

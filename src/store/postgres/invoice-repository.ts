@@ -33,6 +33,7 @@ function insertValues(r: InvoiceRecord): unknown[] {
     r.expiresAt,
     r.settledAt,
     r.closedAt,
+    r.nodePubkey ?? null,
   ];
 }
 

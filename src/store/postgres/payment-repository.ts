@@ -29,6 +29,7 @@ function insertValues(p: Payment): unknown[] {
     p.createdAt,
     p.updatedAt,
     p.completedAt,
+    p.nodePubkey ?? null,
   ];
 }
 
@@ -46,7 +47,8 @@ function toSet(patch: PaymentPatch): Record<string, unknown> {
   return set;
 }
 
-type PaymentStatementName = 'insert' | 'byId' | 'byHash' | 'byKey' | 'checkpointGet' | 'checkpointAdvance';
+type PaymentStatementName =
+  'insert' | 'byId' | 'byHash' | 'byKey' | 'checkpointGet' | 'checkpointAdvance' | 'checkpointReset';
 
 /** The fixed statements of the payment and checkpoint repositories in quoted schema `s`. */
 export function paymentStatements(s: string): Readonly<Record<PaymentStatementName, Statement>> {
@@ -59,6 +61,9 @@ export function paymentStatements(s: string): Readonly<Record<PaymentStatementNa
     checkpointGet: statement(`SELECT value FROM ${s}.checkpoints WHERE name = $1`),
     checkpointAdvance: statement(
       `INSERT INTO ${s}.checkpoints AS c (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = GREATEST(c.value, EXCLUDED.value) RETURNING value`,
+    ),
+    checkpointReset: statement(
+      `INSERT INTO ${s}.checkpoints AS c (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value RETURNING value`,
     ),
   };
 }
@@ -121,6 +126,10 @@ export function createPostgresCheckpointRepository(
     },
     async advance(name, value) {
       const [row] = await run(env, sql.checkpointAdvance, [name, value]);
+      return bigintOf(row!, 'value');
+    },
+    async reset(name, value) {
+      const [row] = await run(env, sql.checkpointReset, [name, value]);
       return bigintOf(row!, 'value');
     },
   };

@@ -28,6 +28,7 @@ import type { RepositoryEnv } from './repository-env.js';
 import type { PostgresSchema } from './schema.js';
 import { createPostgresEndpointRepository, endpointStatements } from './webhook-endpoint-repository.js';
 import { createPostgresOutboxRepository, outboxStatements } from './webhook-outbox-repository.js';
+import { createPostgresNodeRepository, nodeStatements } from './node-repository.js';
 
 /** How to reach the database: a connection string lnkit opens a pool for (and ends), or your pool. */
 export type PostgresStoreConfig =
@@ -90,6 +91,7 @@ function createRepositories(env: RepositoryEnv, sql: ReturnType<typeof buildStat
     checkpoints: createPostgresCheckpointRepository(env, sql.payments),
     webhookEndpoints: createPostgresEndpointRepository(env, sql.endpoints),
     webhookOutbox: createPostgresOutboxRepository(env, sql.outbox),
+    nodes: createPostgresNodeRepository(env, sql.nodes),
   };
 }
 
@@ -99,6 +101,7 @@ function buildStatements(s: string) {
     payments: paymentStatements(s),
     endpoints: endpointStatements(s),
     outbox: outboxStatements(s),
+    nodes: nodeStatements(s),
   };
 }
 
@@ -224,7 +227,11 @@ export function createPostgresStore(config: PostgresStoreConfig, options: Postgr
     async ping() {
       assertUsable('ping');
       try {
-        await runQuery(pool, 'SELECT 1');
+        // The write probe: a read-only (replica, `default_transaction_read_only`) or full database fails here.
+        await runQuery(
+          pool,
+          `INSERT INTO ${schema}.store_heartbeat (id, at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET at = EXCLUDED.at`,
+        );
       } catch (error) {
         throw mapPostgresError(error, 'ping');
       }

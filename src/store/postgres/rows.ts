@@ -6,6 +6,7 @@ import { INVOICE_STATUSES, type JsonValue } from '../../domain/invoice.js';
 import type { Payment, PaymentDirection, PaymentFailureReason, PaymentStatus } from '../../domain/payment.js';
 import type {
   InvoiceRecord,
+  NodeRecord,
   WebhookAttemptRecord,
   WebhookDeliveryRecord,
   WebhookDeliveryStatus,
@@ -43,6 +44,25 @@ const DELIVERY_STATUSES: readonly WebhookDeliveryStatus[] = ['pending', 'deliver
 /** JSON metadata as text for a `json` column (null stays SQL NULL). */
 export const jsonParam = (v: JsonValue | null): string | null => (v === null ? null : (JSON.stringify(v) ?? null));
 
+/** `{ nodePubkey }` when the row names its node; nothing for rows written before the store knew it. */
+function owner(row: TextRow): { nodePubkey?: string } {
+  const nodePubkey = maybeText(row, 'node_pubkey');
+  return nodePubkey === null ? {} : { nodePubkey };
+}
+
+/** Maps a `nodes` row to a record. */
+export function toNode(row: TextRow): NodeRecord {
+  return {
+    pubkey: text(row, 'pubkey'),
+    network: maybeText(row, 'network'),
+    alias: maybeText(row, 'alias'),
+    boundAt: dateOf(row, 'bound_at'),
+    anchorAddIndex: maybeBigint(row, 'anchor_add_index'),
+    anchorPaymentHash: maybeText(row, 'anchor_payment_hash'),
+    updatedAt: dateOf(row, 'updated_at'),
+  };
+}
+
 /** Maps an `invoices` row to a record. */
 export function toInvoice(row: TextRow): InvoiceRecord {
   const metadata = maybeText(row, 'metadata');
@@ -68,6 +88,7 @@ export function toInvoice(row: TextRow): InvoiceRecord {
     settledAt: maybeDate(row, 'settled_at'),
     closedAt: maybeDate(row, 'closed_at'),
     preimage: maybeText(row, 'preimage'),
+    ...owner(row),
   };
 }
 
@@ -90,6 +111,7 @@ export function toPayment(row: TextRow): Payment {
     createdAt: dateOf(row, 'created_at'),
     updatedAt: dateOf(row, 'updated_at'),
     completedAt: maybeDate(row, 'completed_at'),
+    ...owner(row),
   };
 }
 

@@ -32,6 +32,7 @@ export function toRow(r: InvoiceRecord): Insertable<InvoicesTable> {
     expires_at: ms(r.expiresAt),
     settled_at: maybeMs(r.settledAt),
     closed_at: maybeMs(r.closedAt),
+    node_pubkey: r.nodePubkey ?? null,
   };
 }
 
@@ -71,6 +72,7 @@ export const INVOICE_COLUMNS = [
   'expires_at',
   'settled_at',
   'closed_at',
+  'node_pubkey',
 ] as const;
 const INSERT = insertSql('invoices', INVOICE_COLUMNS);
 const BY_ID = 'SELECT * FROM invoices WHERE id = ?';

@@ -28,6 +28,7 @@ export function toRow(p: Payment): Insertable<PaymentsTable> {
     created_at: ms(p.createdAt),
     updated_at: ms(p.updatedAt),
     completed_at: maybeMs(p.completedAt),
+    node_pubkey: p.nodePubkey ?? null,
   };
 }
 
@@ -65,12 +66,15 @@ export const PAYMENT_COLUMNS = [
   'created_at',
   'updated_at',
   'completed_at',
+  'node_pubkey',
 ] as const;
 const INSERT = insertSql('payments', PAYMENT_COLUMNS);
 const BY_ID = 'SELECT * FROM payments WHERE id = ?';
 const BY_HASH = 'SELECT * FROM payments WHERE direction = ? AND payment_hash = ?';
 const BY_KEY = 'SELECT * FROM payments WHERE idempotency_key = ?';
 const CHECKPOINT_GET = 'SELECT value FROM checkpoints WHERE name = ?';
+const CHECKPOINT_RESET =
+  'INSERT INTO checkpoints (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value RETURNING value';
 const CHECKPOINT_ADVANCE =
   'INSERT INTO checkpoints (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = max(checkpoints.value, excluded.value) RETURNING value';
 
@@ -127,6 +131,10 @@ export function createSqliteCheckpointRepository(ctx: SqliteContext): Checkpoint
     },
     async advance(name, value) {
       const row = await ctx.hold(() => ctx.statement(CHECKPOINT_ADVANCE).get(name, value) as { value: bigint });
+      return big(row.value);
+    },
+    async reset(name, value) {
+      const row = await ctx.hold(() => ctx.statement(CHECKPOINT_RESET).get(name, value) as { value: bigint });
       return big(row.value);
     },
   };

@@ -9,6 +9,7 @@ import type { Payment, PaymentDirection, PaymentFailureReason, PaymentStatus } f
 import { StoreError } from '../../errors.js';
 import type {
   InvoiceRecord,
+  NodeRecord,
   WebhookAttemptRecord,
   WebhookDeliveryRecord,
   WebhookDeliveryStatus,
@@ -17,6 +18,7 @@ import type {
 } from '../store.js';
 import type {
   InvoicesTable,
+  NodesTable,
   PaymentsTable,
   WebhookAttemptsTable,
   WebhookDeliveriesTable,
@@ -67,6 +69,24 @@ export const decimalText = (d: Decimal | null): string | null => (d === null ? n
 /** JSON metadata as text (null stays SQL NULL). */
 export const jsonText = (v: JsonValue | null): string | null => (v === null ? null : (JSON.stringify(v) ?? null));
 
+/** `{ nodePubkey }` when the row names its node; nothing for rows written before the store knew it. */
+export function owner(nodePubkey: string | null | undefined): { nodePubkey?: string } {
+  return nodePubkey === null || nodePubkey === undefined ? {} : { nodePubkey };
+}
+
+/** Maps a `nodes` row to a record. */
+export function toNode(row: Selectable<NodesTable>): NodeRecord {
+  return {
+    pubkey: row.pubkey,
+    network: row.network,
+    alias: row.alias,
+    boundAt: new Date(num(row.bound_at)),
+    anchorAddIndex: maybeBig(row.anchor_add_index),
+    anchorPaymentHash: row.anchor_payment_hash,
+    updatedAt: new Date(num(row.updated_at)),
+  };
+}
+
 /** Maps an `invoices` row to a record. */
 export function toInvoice(row: Selectable<InvoicesTable>): InvoiceRecord {
   return {
@@ -91,6 +111,7 @@ export function toInvoice(row: Selectable<InvoicesTable>): InvoiceRecord {
     settledAt: maybeDate(row.settled_at),
     closedAt: maybeDate(row.closed_at),
     preimage: row.preimage,
+    ...owner(row.node_pubkey),
   };
 }
 
@@ -114,6 +135,7 @@ export function toPayment(row: Selectable<PaymentsTable>): Payment {
     createdAt: new Date(num(row.created_at)),
     updatedAt: new Date(num(row.updated_at)),
     completedAt: maybeDate(row.completed_at),
+    ...owner(row.node_pubkey),
   };
 }
 

@@ -32,6 +32,8 @@ export interface InvoicesTable {
   expires_at: Int;
   settled_at: NullableInt;
   closed_at: NullableInt;
+  /** Migration 003. */
+  node_pubkey: string | null;
 }
 
 /** `payments` (migration 001). */
@@ -52,6 +54,8 @@ export interface PaymentsTable {
   created_at: Int;
   updated_at: Int;
   completed_at: NullableInt;
+  /** Migration 003. */
+  node_pubkey: string | null;
 }
 
 /** `checkpoints` (migration 001). */
@@ -108,6 +112,17 @@ export interface WebhookAttemptsTable {
 }
 
 /** The whole database as Kysely sees it. */
+/** `nodes` (migration 003). */
+export interface NodesTable {
+  pubkey: string;
+  network: string | null;
+  alias: string | null;
+  bound_at: Int;
+  anchor_add_index: NullableInt;
+  anchor_payment_hash: string | null;
+  updated_at: Int;
+}
+
 export interface SqliteSchema {
   invoices: InvoicesTable;
   payments: PaymentsTable;
@@ -116,4 +131,5 @@ export interface SqliteSchema {
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  nodes: NodesTable;
 }

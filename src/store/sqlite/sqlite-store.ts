@@ -16,6 +16,8 @@ import { createSqliteCheckpointRepository, createSqlitePaymentRepository } from 
 import type { SqliteSchema } from './schema.js';
 import { createSqliteEndpointRepository } from './webhook-endpoint-repository.js';
 import { createSqliteOutboxRepository } from './webhook-outbox-repository.js';
+import { createSqliteNodeRepository } from './node-repository.js';
+import { fileIdentity, sameFile, type FileIdentity } from './file-identity.js';
 
 /** How to reach the database: a file lnkit opens (and closes), or a handle you own. */
 export type SqliteStoreConfig =
@@ -72,6 +74,7 @@ function createRepositories(ctx: SqliteContext): Repositories {
     checkpoints: createSqliteCheckpointRepository(ctx),
     webhookEndpoints: createSqliteEndpointRepository(ctx),
     webhookOutbox: createSqliteOutboxRepository(ctx),
+    nodes: createSqliteNodeRepository(ctx),
   };
 }
 
@@ -99,6 +102,8 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
     throw mapSqliteError(error, 'open');
   }
 
+  // The file as opened: `ping()` fails when it was deleted or replaced under the running process.
+  const opened: FileIdentity | null = fileIdentity(database);
   const statements = createStatementCache(database);
   const db = new Kysely<SqliteSchema>({
     dialect: new SqliteDialect({ database: toKyselyDatabase(database, statements, owns) }),
@@ -185,8 +190,17 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
     },
     async ping() {
       assertUsable('ping');
+      if (opened) {
+        const problem = sameFile(opened);
+        if (problem) throw new StoreError(`sqlite ping: ${problem}`);
+      }
       try {
-        await sql`select 1`.execute(db);
+        // The write probe: a read-only, full or locked database fails here, not on the next settlement.
+        await runImmediate(db, async (conn) => {
+          await sql`INSERT INTO store_heartbeat (id, at) VALUES (1, ${Date.now()}) ON CONFLICT (id) DO UPDATE SET at = excluded.at`.execute(
+            conn,
+          );
+        });
       } catch (error) {
         throw mapSqliteError(error, 'ping');
       }
