@@ -3,9 +3,15 @@
  * A new conformance case needs a mutant here (or in the files below) that it kills.
  */
 import { caseMutants } from './store-mutants-cases.js';
+import { leadershipMutants } from './store-mutants-leadership.js';
 import { lifecycleMutants } from './store-mutants-lifecycle.js';
 import { ruleMutants } from './store-mutants-rules.js';
 import type { StoreMutant } from './store-toolkit.js';
 
 /** The Store mutants. */
-export const storeMutants: readonly StoreMutant[] = [...ruleMutants, ...caseMutants, ...lifecycleMutants];
+export const storeMutants: readonly StoreMutant[] = [
+  ...ruleMutants,
+  ...caseMutants,
+  ...lifecycleMutants,
+  ...leadershipMutants,
+];

@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { StoreError, isLightningError } from '../../errors.js';
 import type { Repositories, Store } from '../store.js';
 import { createMemoryInvoiceRepository } from './invoice-repository.js';
+import { createMemoryEventLogRepository, createMemoryLeaseRepository } from './leadership-repositories.js';
 import { createMemoryCheckpointRepository, createMemoryPaymentRepository } from './payment-repository.js';
 import { createTables, overlay, type Tables } from './tables.js';
 import { createMemoryEndpointRepository, createMemoryOutboxRepository } from './webhook-repository.js';
@@ -20,6 +21,8 @@ const WRITES: { readonly [K in keyof Repositories]: readonly (keyof Repositories
   checkpoints: ['advance'],
   webhookEndpoints: ['insert', 'update', 'remove'],
   webhookOutbox: ['enqueue', 'updateDelivery', 'insertDelivery', 'recordAttempt'],
+  leases: ['tryAcquire', 'renew', 'release'],
+  events: ['append', 'setCursor'],
 };
 
 function createRepositories(tables: Tables): Repositories {
@@ -29,6 +32,8 @@ function createRepositories(tables: Tables): Repositories {
     checkpoints: createMemoryCheckpointRepository(tables),
     webhookEndpoints: createMemoryEndpointRepository(tables),
     webhookOutbox: createMemoryOutboxRepository(tables),
+    leases: createMemoryLeaseRepository(tables),
+    events: createMemoryEventLogRepository(tables),
   };
 }
 

@@ -4,7 +4,9 @@
  */
 import type { Payment } from '../../domain/payment.js';
 import type {
+  EventLogRecord,
   InvoiceRecord,
+  LeaseRecord,
   WebhookAttemptRecord,
   WebhookDeliveryRecord,
   WebhookEndpointRecord,
@@ -29,6 +31,11 @@ export interface Tables {
   readonly events: TableView<WebhookEventRecord>;
   readonly deliveries: TableView<WebhookDeliveryRecord>;
   readonly attempts: TableView<WebhookAttemptRecord>;
+  readonly leases: TableView<LeaseRecord>;
+  /** The event log, keyed by seq (decimal); `eventSeq` holds the last seq under the key `'seq'`. */
+  readonly eventLog: TableView<EventLogRecord>;
+  readonly eventSeq: TableView<bigint>;
+  readonly eventCursors: TableView<bigint>;
 }
 
 /** The committed tables: plain Maps. */
@@ -40,6 +47,10 @@ export interface CommittedTables extends Tables {
   readonly events: Map<string, WebhookEventRecord>;
   readonly deliveries: Map<string, WebhookDeliveryRecord>;
   readonly attempts: Map<string, WebhookAttemptRecord>;
+  readonly leases: Map<string, LeaseRecord>;
+  readonly eventLog: Map<string, EventLogRecord>;
+  readonly eventSeq: Map<string, bigint>;
+  readonly eventCursors: Map<string, bigint>;
 }
 
 /** Empty committed tables. */
@@ -52,6 +63,10 @@ export function createTables(): CommittedTables {
     events: new Map(),
     deliveries: new Map(),
     attempts: new Map(),
+    leases: new Map(),
+    eventLog: new Map(),
+    eventSeq: new Map(),
+    eventCursors: new Map(),
   };
 }
 
@@ -116,6 +131,10 @@ export function overlay(base: CommittedTables): { readonly views: Tables; commit
     events: new OverlayTable(base.events),
     deliveries: new OverlayTable(base.deliveries),
     attempts: new OverlayTable(base.attempts),
+    leases: new OverlayTable(base.leases),
+    eventLog: new OverlayTable(base.eventLog),
+    eventSeq: new OverlayTable(base.eventSeq),
+    eventCursors: new OverlayTable(base.eventCursors),
   };
   return {
     views,

@@ -18,6 +18,11 @@ import {
 } from './context.js';
 import { mapPostgresError } from './errors.js';
 import { createPostgresInvoiceRepository, invoiceStatements } from './invoice-repository.js';
+import {
+  createPostgresEventLogRepository,
+  createPostgresLeaseRepository,
+  leadershipStatements,
+} from './leadership-repositories.js';
 import { migratePostgres, quoteIdent } from './migrate.js';
 import {
   createPostgresCheckpointRepository,
@@ -90,6 +95,8 @@ function createRepositories(env: RepositoryEnv, sql: ReturnType<typeof buildStat
     checkpoints: createPostgresCheckpointRepository(env, sql.payments),
     webhookEndpoints: createPostgresEndpointRepository(env, sql.endpoints),
     webhookOutbox: createPostgresOutboxRepository(env, sql.outbox),
+    leases: createPostgresLeaseRepository(env, sql.leadership),
+    events: createPostgresEventLogRepository(env, sql.leadership),
   };
 }
 
@@ -99,6 +106,7 @@ function buildStatements(s: string) {
     payments: paymentStatements(s),
     endpoints: endpointStatements(s),
     outbox: outboxStatements(s),
+    leadership: leadershipStatements(s),
   };
 }
 
