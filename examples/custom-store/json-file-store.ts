@@ -8,8 +8,11 @@ import { StoreConflictError, StoreError, ValidationError } from '../../src/error
 import { decimal } from '../../src/domain/amount.js';
 import type { Payment } from '../../src/domain/payment.js';
 import type {
+  EventLogRecord,
   InvoiceRecord,
   NodeRecord,
+  LeaseClaim,
+  LeaseRecord,
   Page,
   Repositories,
   Store,
@@ -30,6 +33,9 @@ interface State {
   attempts: Map<string, WebhookAttemptRecord>;
   /** Keyed by pubkey. */
   nodes: Map<string, NodeRecord>;
+  leases: Map<string, LeaseRecord>;
+  eventLog: EventLogRecord[];
+  eventCursors: Map<string, bigint>;
 }
 type Encoded =
   [tag: 'b', value: string] | [tag: 'd', value: number] | [tag: 'n', value: string] | [tag: 'j', value: unknown];
@@ -68,11 +74,17 @@ function emptyState(): State {
     deliveries: new Map(),
     attempts: new Map(),
     nodes: new Map(),
+    leases: new Map(),
+    eventLog: [],
+    eventCursors: new Map(),
   };
 }
 function serialize(state: State): string {
   const doc: Record<string, unknown> = {
     checkpoints: Object.fromEntries([...state.checkpoints].map(([k, v]) => [k, v.toString()])),
+    leases: [...state.leases.values()].map(encodeRow),
+    eventLog: state.eventLog.map(encodeRow),
+    eventCursors: Object.fromEntries([...state.eventCursors].map(([k, v]) => [k, v.toString()])),
   };
   for (const t of TABLES) doc[t] = [...(state[t] as Map<string, object>).values()].map(encodeRow);
   doc.nodes = [...state.nodes.values()].map(encodeRow);
@@ -83,6 +95,13 @@ function deserialize(text: string): State {
   const state = emptyState();
   for (const [k, v] of Object.entries((doc.checkpoints ?? {}) as Record<string, string>))
     state.checkpoints.set(k, BigInt(v));
+  for (const encoded of (doc.leases ?? []) as Record<string, Encoded>[]) {
+    const lease = decodeRow<LeaseRecord>(encoded);
+    state.leases.set(lease.name, lease);
+  }
+  state.eventLog = ((doc.eventLog ?? []) as Record<string, Encoded>[]).map((e) => decodeRow<EventLogRecord>(e));
+  for (const [k, v] of Object.entries((doc.eventCursors ?? {}) as Record<string, string>))
+    state.eventCursors.set(k, BigInt(v));
   for (const t of TABLES) {
     for (const encoded of (doc[t] ?? []) as Record<string, Encoded>[]) {
       const row = decodeRow<{ id: string }>(encoded);
@@ -138,6 +157,20 @@ function patched<T extends object>(row: T, patch: object): T {
   const next: Record<string, unknown> = { ...(row as Record<string, unknown>) };
   for (const [k, v] of Object.entries(patch)) if (v !== undefined) next[k] = v;
   return copy(next as T);
+}
+
+const leaseOf = (c: LeaseClaim, acquiredAt: Date): LeaseRecord => ({
+  name: c.name,
+  owner: c.owner,
+  pid: c.pid,
+  host: c.host,
+  acquiredAt,
+  renewedAt: c.now,
+  expiresAt: new Date(c.now.getTime() + c.ttlMs),
+});
+function checkTtl(ttlMs: number): void {
+  if (!Number.isInteger(ttlMs) || ttlMs < 1)
+    throw new ValidationError('ttlMs', `expected a positive integer, got ${ttlMs}`);
 }
 
 function repositories(s: () => State): Repositories {
@@ -317,6 +350,49 @@ function repositories(s: () => State): Repositories {
           .sort((a, b) => a.at.getTime() - b.at.getTime() || a.attempt - b.attempt)
           .map(copy),
       countPending: async () => [...s().deliveries.values()].filter((d) => d.status === 'pending').length,
+    },
+    // One file, one process: the lease and the log follow the port's rules so lnkit runs on it as a leader.
+    leases: {
+      async tryAcquire(c) {
+        checkTtl(c.ttlMs);
+        const held = s().leases.get(c.name);
+        if (held && held.owner !== c.owner && held.expiresAt > c.now) return copy(held);
+        s().leases.set(c.name, copy(leaseOf(c, held?.owner === c.owner ? held.acquiredAt : c.now)));
+        return got(s().leases.get(c.name))!;
+      },
+      async renew(c) {
+        checkTtl(c.ttlMs);
+        const held = s().leases.get(c.name);
+        if (!held || held.owner !== c.owner) return undefined;
+        s().leases.set(c.name, copy(leaseOf(c, held.acquiredAt)));
+        return got(s().leases.get(c.name));
+      },
+      release: async (name, owner) => s().leases.get(name)?.owner === owner && s().leases.delete(name),
+      get: async (name) => got(s().leases.get(name)),
+    },
+    events: {
+      async append(records) {
+        const log = s().eventLog;
+        let seq = log.length > 0 ? log[log.length - 1]!.seq : 0n;
+        return records.map((r) => {
+          seq += 1n;
+          log.push(copy({ ...r, seq }));
+          return seq;
+        });
+      },
+      async readAfter(after, limit) {
+        if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+          throw new ValidationError('limit', `expected an integer from 1 to 10000, got ${limit}`);
+        return s()
+          .eventLog.filter((e) => e.seq > after)
+          .slice(0, limit)
+          .map(copy);
+      },
+      latestSeq: async () => s().eventLog[s().eventLog.length - 1]?.seq ?? 0n,
+      getCursor: async (name) => s().eventCursors.get(name),
+      async setCursor(name, seq) {
+        s().eventCursors.set(name, seq);
+      },
     },
   };
 }

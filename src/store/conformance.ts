@@ -10,6 +10,13 @@ import type { Store } from './store.js';
 import { closedStoreCases } from './conformance/closed-store.js';
 import type { StoreConformanceCase } from './conformance/fixtures.js';
 import { claimCases } from './conformance/claim-cases.js';
+import { eventLogCases } from './conformance/event-log-cases.js';
+import { leaseCases } from './conformance/lease-cases.js';
+import {
+  sharedStoreCases,
+  type OpenStorePair,
+  type SharedStoreConformanceCase,
+} from './conformance/shared-store-cases.js';
 import { invoiceCases } from './conformance/invoice-cases.js';
 import { nodeCases } from './conformance/node-cases.js';
 import { paymentCases } from './conformance/payment-cases.js';
@@ -18,6 +25,7 @@ import { transactionCases } from './conformance/transaction-cases.js';
 import { webhookCases } from './conformance/webhook-cases.js';
 
 export type { StoreConformanceCase } from './conformance/fixtures.js';
+export type { OpenStorePair, SharedStoreConformanceCase } from './conformance/shared-store-cases.js';
 
 /**
  * Every Store conformance case, in a stable order: repository-specific cases, then one case per
@@ -30,6 +38,8 @@ export const storeConformanceCases: readonly StoreConformanceCase[] = Object.fre
   ...webhookCases,
   ...claimCases,
   ...nodeCases,
+  ...leaseCases,
+  ...eventLogCases,
   ...ruleCases,
   ...closedStoreCases,
 ]);
@@ -45,4 +55,23 @@ export function runStoreConformance(
   register: (name: string, fn: () => Promise<void>) => void,
 ): void {
   for (const c of storeConformanceCases) register(c.name, () => c.run(makeStore));
+}
+
+/**
+ * Cases for a store several processes share: each opens two handles on one database (two SQLite
+ * stores on one file, two PostgreSQL stores on one schema) and checks leases and the event log across
+ * them. A single-process store (memory) passes one handle twice.
+ */
+export const sharedStoreConformanceCases: readonly SharedStoreConformanceCase[] = Object.freeze([...sharedStoreCases]);
+
+/**
+ * Registers every shared-store case with a test runner.
+ * @param openPair returns two handles on one fresh, empty database on each call
+ * @example runSharedStoreConformance(async () => [createSqliteStore({ filename: f }), createSqliteStore({ filename: f })], it);
+ */
+export function runSharedStoreConformance(
+  openPair: OpenStorePair,
+  register: (name: string, fn: () => Promise<void>) => void,
+): void {
+  for (const c of sharedStoreConformanceCases) register(c.name, () => c.run(openPair));
 }

@@ -280,6 +280,98 @@ export interface WebhookOutboxRepository {
   countPending(): Promise<number>;
 }
 
+/** Who holds a named lease (the store's leadership), until when. */
+export interface LeaseRecord {
+  readonly name: string;
+  /** The holder's id: random per lnkit instance, so a restarted process is a new owner. */
+  readonly owner: string;
+  /** The holder's process id and host name, to name it in errors and health. */
+  readonly pid: number;
+  readonly host: string;
+  /** When this owner took the lease (kept across renewals). */
+  readonly acquiredAt: Date;
+  /** The owner's last heartbeat. */
+  readonly renewedAt: Date;
+  /** Past this instant (`expiresAt ≤ now`) anyone may take the lease. */
+  readonly expiresAt: Date;
+}
+
+/** A claim on a lease: who asks, for how long, at which instant (the caller's clock). */
+export interface LeaseClaim {
+  readonly name: string;
+  readonly owner: string;
+  readonly pid: number;
+  readonly host: string;
+  /** Positive integer; the lease runs until `now + ttlMs`. */
+  readonly ttlMs: number;
+  readonly now: Date;
+}
+
+/**
+ * Named leases with expiry: at most one owner holds a lease at a time, across every process sharing
+ * the store. Time is the caller's `now`, so every process must agree on the clock (one host, or NTP).
+ */
+export interface LeaseRepository {
+  /**
+   * Takes the lease when nobody holds it, when it expired (`expiresAt ≤ now`) or when `owner` holds it
+   * already (then it is renewed, `acquiredAt` kept). Atomic: of concurrent claims one wins.
+   * @returns the lease as held after the call: `owner`'s when won, the current holder's otherwise
+   * @throws {ValidationError} when `ttlMs` is not a positive integer
+   */
+  tryAcquire(claim: LeaseClaim): Promise<LeaseRecord>;
+  /**
+   * Extends `owner`'s lease to `now + ttlMs` (also past its expiry, as long as nobody took it over).
+   * Never takes a lease held by another owner.
+   * @returns the renewed lease, or undefined when `owner` does not hold it
+   * @throws {ValidationError} when `ttlMs` is not a positive integer
+   */
+  renew(claim: LeaseClaim): Promise<LeaseRecord | undefined>;
+  /** Gives the lease up. @returns true when `owner` held it (it is free now), false otherwise. */
+  release(name: string, owner: string): Promise<boolean>;
+  /** The lease as stored (expired or not), or undefined when never taken or released. */
+  get(name: string): Promise<LeaseRecord | undefined>;
+}
+
+/** An event to append to the log: its type and its payload, encoded by the caller. */
+export interface EventLogInput {
+  /** e.g. `'payment.received'`. */
+  readonly type: string;
+  /** The payload as text (lnkit writes lossless JSON); stored and returned byte for byte. */
+  readonly payload: string;
+  readonly createdAt: Date;
+}
+
+/** An event as stored in the log, with its sequence number. */
+export interface EventLogRecord extends EventLogInput {
+  /** Positive, unique, increasing in commit order. */
+  readonly seq: bigint;
+}
+
+/**
+ * The event log: every event lnkit emits after a commit, appended in the transaction of the change,
+ * read by every process sharing the store (its bus tails the log), and named consumers' cursors.
+ */
+export interface EventLogRepository {
+  /**
+   * Appends `records` in order; call it with the `tx` of the change so they commit with it.
+   * Visibility is monotonic: once a reader has seen seq N, no record with a seq below N becomes
+   * visible later (a transaction that appended holds back later appenders until it ends).
+   * @returns their seqs, strictly increasing and above every seq committed before
+   */
+  append(records: readonly EventLogInput[]): Promise<readonly bigint[]>;
+  /**
+   * Committed records with seq > `after`, ascending, at most `limit`.
+   * @throws {ValidationError} when `limit` is not a positive integer
+   */
+  readAfter(after: bigint, limit: number): Promise<readonly EventLogRecord[]>;
+  /** The highest committed seq, or 0n when the log is empty. */
+  latestSeq(): Promise<bigint>;
+  /** A named consumer's position (the last seq it has handled), or undefined when never set. */
+  getCursor(name: string): Promise<bigint | undefined>;
+  /** Stores a named consumer's position (any value: a consumer may also rewind). */
+  setCursor(name: string, seq: bigint): Promise<void>;
+}
+
 /** All repositories, as seen inside and outside a transaction. */
 export interface Repositories {
   readonly invoices: InvoiceRepository;
@@ -288,6 +380,10 @@ export interface Repositories {
   readonly webhookEndpoints: WebhookEndpointRepository;
   readonly webhookOutbox: WebhookOutboxRepository;
   readonly nodes: NodeRepository;
+  /** Leases: the one leader among the processes sharing the store. */
+  readonly leases: LeaseRepository;
+  /** The event log every process's bus tails, and durable consumers' cursors. */
+  readonly events: EventLogRepository;
 }
 
 /**

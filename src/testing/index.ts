@@ -41,8 +41,13 @@ export type { ManualClock } from './manual-clock.js';
 export { createMemoryStore } from '../store/memory/index.js';
 export { createFixedRates, createFixedSource } from '../rates/fixed.js';
 export type { FixedRatesOptions, FixedSourceOptions } from '../rates/fixed.js';
-export { storeConformanceCases, runStoreConformance } from '../store/conformance.js';
-export type { StoreConformanceCase } from '../store/conformance.js';
+export {
+  storeConformanceCases,
+  runStoreConformance,
+  sharedStoreConformanceCases,
+  runSharedStoreConformance,
+} from '../store/conformance.js';
+export type { StoreConformanceCase, SharedStoreConformanceCase, OpenStorePair } from '../store/conformance.js';
 export { lndClientConformanceCases } from '../lnd/conformance.js';
 export type { LndConformanceCase, LndConformanceContext } from '../lnd/conformance.js';
 export { rateProviderConformanceCases } from '../rates/conformance.js';

@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { storeConformanceCases } from '../../src/store/conformance.js';
+import { sharedStoreConformanceCases, storeConformanceCases } from '../../src/store/conformance.js';
 import { BIG_MSAT, makeDelivery, makeEvent, makeInvoice } from '../../src/store/conformance/fixtures.js';
 import { createPostgresStore } from '../../src/store/postgres/index.js';
 import { postgresForTests } from '../helpers/postgres.js';
@@ -19,6 +19,19 @@ describe.skipIf(server.skip)('createPostgresStore', () => {
         c.run(async () =>
           createPostgresStore({ connectionString: server.url, max: 4 }, { schema: server.newSchema() }),
         ),
+      );
+  });
+
+  describe('conformance: two stores on one schema are two processes', () => {
+    for (const c of sharedStoreConformanceCases)
+      it(c.name, () =>
+        c.run(async () => {
+          const schema = server.newSchema();
+          return [
+            createPostgresStore({ connectionString: server.url, max: 4 }, { schema }),
+            createPostgresStore({ connectionString: server.url, max: 4 }, { schema }),
+          ] as const;
+        }),
       );
   });
 

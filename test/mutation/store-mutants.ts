@@ -3,6 +3,7 @@
  * A new conformance case needs a mutant here (or in the files below) that it kills.
  */
 import { caseMutants } from './store-mutants-cases.js';
+import { leadershipMutants } from './store-mutants-leadership.js';
 import { lifecycleMutants } from './store-mutants-lifecycle.js';
 import { nodeMutants } from './store-mutants-nodes.js';
 import { ruleMutants } from './store-mutants-rules.js';
@@ -14,4 +15,5 @@ export const storeMutants: readonly StoreMutant[] = [
   ...caseMutants,
   ...lifecycleMutants,
   ...nodeMutants,
+  ...leadershipMutants,
 ];

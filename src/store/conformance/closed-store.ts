@@ -80,6 +80,19 @@ export const closedStoreProbes: Probes = {
     listAttempts: (r) => r.listAttempts('whd_x'),
     countPending: (r) => r.countPending(),
   },
+  leases: {
+    tryAcquire: (r) => r.tryAcquire({ name: 'leader', owner: 'o', pid: 1, host: 'h', ttlMs: 1000, now }),
+    renew: (r) => r.renew({ name: 'leader', owner: 'o', pid: 1, host: 'h', ttlMs: 1000, now }),
+    release: (r) => r.release('leader', 'o'),
+    get: (r) => r.get('leader'),
+  },
+  events: {
+    append: (r) => r.append([{ type: 'invoice.created', payload: '{}', createdAt: now }]),
+    readAfter: (r) => r.readAfter(0n, 10),
+    latestSeq: (r) => r.latestSeq(),
+    getCursor: (r) => r.getCursor('c'),
+    setCursor: (r) => r.setCursor('c', 1n),
+  },
 };
 
 /** The case name for `repository`. */

@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { storeConformanceCases } from '../conformance.js';
+import { sharedStoreConformanceCases, storeConformanceCases } from '../conformance.js';
 import { createMemoryStore } from './memory-store.js';
 
 describe('createMemoryStore', () => {
   describe('conformance', () => {
     for (const c of storeConformanceCases) it(c.name, () => c.run(async () => createMemoryStore()));
+  });
+
+  describe('shared-store conformance (one store, passed twice)', () => {
+    for (const c of sharedStoreConformanceCases)
+      it(c.name, () =>
+        c.run(async () => {
+          const store = createMemoryStore();
+          return [store, store] as const;
+        }),
+      );
   });
 
   it('rejects use of the outer store inside a transaction instead of deadlocking', async () => {

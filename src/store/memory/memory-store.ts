@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { StoreError, isLightningError } from '../../errors.js';
 import type { Repositories, Store } from '../store.js';
 import { createMemoryInvoiceRepository } from './invoice-repository.js';
+import { createMemoryEventLogRepository, createMemoryLeaseRepository } from './leadership-repositories.js';
 import { createMemoryCheckpointRepository, createMemoryPaymentRepository } from './payment-repository.js';
 import { createMemoryNodeRepository } from './node-repository.js';
 import { createTables, overlay, type Tables } from './tables.js';
@@ -22,6 +23,8 @@ const WRITES: { readonly [K in keyof Repositories]: readonly (keyof Repositories
   nodes: ['insert', 'update', 'adoptRows'],
   webhookEndpoints: ['insert', 'update', 'remove'],
   webhookOutbox: ['enqueue', 'updateDelivery', 'insertDelivery', 'recordAttempt'],
+  leases: ['tryAcquire', 'renew', 'release'],
+  events: ['append', 'setCursor'],
 };
 
 function createRepositories(tables: Tables): Repositories {
@@ -32,6 +35,8 @@ function createRepositories(tables: Tables): Repositories {
     webhookEndpoints: createMemoryEndpointRepository(tables),
     webhookOutbox: createMemoryOutboxRepository(tables),
     nodes: createMemoryNodeRepository(tables),
+    leases: createMemoryLeaseRepository(tables),
+    events: createMemoryEventLogRepository(tables),
   };
 }
 

@@ -4,8 +4,10 @@
  */
 import type { Payment } from '../../domain/payment.js';
 import type {
+  EventLogRecord,
   InvoiceRecord,
   NodeRecord,
+  LeaseRecord,
   WebhookAttemptRecord,
   WebhookDeliveryRecord,
   WebhookEndpointRecord,
@@ -33,6 +35,11 @@ export interface Tables {
   readonly nodes: TableView<NodeRecord>;
   /** The heartbeat `ping()` writes. */
   readonly heartbeat: TableView<Date>;
+  readonly leases: TableView<LeaseRecord>;
+  /** The event log, keyed by seq (decimal); `eventSeq` holds the last seq under the key `'seq'`. */
+  readonly eventLog: TableView<EventLogRecord>;
+  readonly eventSeq: TableView<bigint>;
+  readonly eventCursors: TableView<bigint>;
 }
 
 /** The committed tables: plain Maps. */
@@ -46,6 +53,10 @@ export interface CommittedTables extends Tables {
   readonly attempts: Map<string, WebhookAttemptRecord>;
   readonly nodes: Map<string, NodeRecord>;
   readonly heartbeat: Map<string, Date>;
+  readonly leases: Map<string, LeaseRecord>;
+  readonly eventLog: Map<string, EventLogRecord>;
+  readonly eventSeq: Map<string, bigint>;
+  readonly eventCursors: Map<string, bigint>;
 }
 
 /** Empty committed tables. */
@@ -60,6 +71,10 @@ export function createTables(): CommittedTables {
     attempts: new Map(),
     nodes: new Map(),
     heartbeat: new Map(),
+    leases: new Map(),
+    eventLog: new Map(),
+    eventSeq: new Map(),
+    eventCursors: new Map(),
   };
 }
 
@@ -126,6 +141,10 @@ export function overlay(base: CommittedTables): { readonly views: Tables; commit
     attempts: new OverlayTable(base.attempts),
     nodes: new OverlayTable(base.nodes),
     heartbeat: new OverlayTable(base.heartbeat),
+    leases: new OverlayTable(base.leases),
+    eventLog: new OverlayTable(base.eventLog),
+    eventSeq: new OverlayTable(base.eventSeq),
+    eventCursors: new OverlayTable(base.eventCursors),
   };
   return {
     views,

@@ -18,6 +18,11 @@ import {
 } from './context.js';
 import { mapPostgresError } from './errors.js';
 import { createPostgresInvoiceRepository, invoiceStatements } from './invoice-repository.js';
+import {
+  createPostgresEventLogRepository,
+  createPostgresLeaseRepository,
+  leadershipStatements,
+} from './leadership-repositories.js';
 import { migratePostgres, quoteIdent } from './migrate.js';
 import {
   createPostgresCheckpointRepository,
@@ -92,6 +97,8 @@ function createRepositories(env: RepositoryEnv, sql: ReturnType<typeof buildStat
     webhookEndpoints: createPostgresEndpointRepository(env, sql.endpoints),
     webhookOutbox: createPostgresOutboxRepository(env, sql.outbox),
     nodes: createPostgresNodeRepository(env, sql.nodes),
+    leases: createPostgresLeaseRepository(env, sql.leadership),
+    events: createPostgresEventLogRepository(env, sql.leadership),
   };
 }
 
@@ -102,6 +109,7 @@ function buildStatements(s: string) {
     endpoints: endpointStatements(s),
     outbox: outboxStatements(s),
     nodes: nodeStatements(s),
+    leadership: leadershipStatements(s),
   };
 }
 

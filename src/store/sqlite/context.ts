@@ -24,16 +24,50 @@ export interface SqliteContext {
   atomic<T>(fn: () => T): Promise<T>;
 }
 
+/** Takes the write lock (`BEGIN IMMEDIATE`) on the held connection, waiting as long as the store allows. */
+export type BeginImmediate = (conn: Kysely<SqliteSchema>) => Promise<void>;
+
+/**
+ * A {@link BeginImmediate} that waits for another process's write lock *asynchronously*: SQLite's
+ * busy handler sleeps inside the synchronous driver call, which would freeze this process's event
+ * loop (and deadlock two handles in one process, the second waiting for a transaction the first can
+ * no longer finish). So the BEGIN runs with busy_timeout 0 and is retried on SQLITE_BUSY with a short
+ * backoff until `timeoutMs` has passed; busy_timeout is restored for every other statement.
+ */
+export function beginImmediateAsync(setBusyTimeout: (ms: number) => void, timeoutMs: number): BeginImmediate {
+  return async (conn) => {
+    const deadline = Date.now() + timeoutMs;
+    for (let delayMs = 1; ; delayMs = Math.min(delayMs * 2, 25)) {
+      setBusyTimeout(0);
+      try {
+        await sql`begin immediate`.execute(conn);
+        return;
+      } catch (error) {
+        if ((error as { code?: unknown } | null)?.code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      } finally {
+        setBusyTimeout(timeoutMs);
+      }
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  };
+}
+
+/** Plain `BEGIN IMMEDIATE` (waits in SQLite's busy handler). */
+const beginBlocking: BeginImmediate = async (conn) => {
+  await sql`begin immediate`.execute(conn);
+};
+
 /**
  * Runs `fn` in a `BEGIN IMMEDIATE` transaction on the one connection: the write lock is taken up
- * front, so another process on the same file waits (busy_timeout) instead of failing mid-way.
+ * front, so another process on the same file waits instead of failing mid-way.
  */
 export async function runImmediate<T>(
   db: Kysely<SqliteSchema>,
   fn: (conn: Kysely<SqliteSchema>) => Promise<T>,
+  begin: BeginImmediate = beginBlocking,
 ): Promise<T> {
   return db.connection().execute(async (conn) => {
-    await sql`begin immediate`.execute(conn);
+    await begin(conn);
     let result: T;
     try {
       result = await fn(conn);
@@ -52,12 +86,16 @@ export async function runImmediate<T>(
 }
 
 /** A context for the root handle: each call takes the connection; atomic work gets a transaction. */
-export function rootContext(db: Kysely<SqliteSchema>, statement: PrepareCached): SqliteContext {
+export function rootContext(
+  db: Kysely<SqliteSchema>,
+  statement: PrepareCached,
+  begin: BeginImmediate = beginBlocking,
+): SqliteContext {
   return {
     db,
     statement,
     hold: (fn) => db.connection().execute(async () => fn()),
-    atomic: (fn) => runImmediate(db, async () => fn()),
+    atomic: (fn) => runImmediate(db, async () => fn(), begin),
   };
 }
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { storeConformanceCases } from '../conformance.js';
+import { sharedStoreConformanceCases, storeConformanceCases } from '../conformance.js';
 import { BIG_MSAT, makeInvoice, makePayment } from '../conformance/fixtures.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { createSqliteStore } from './sqlite-store.js';
@@ -20,6 +20,16 @@ describe('createSqliteStore', () => {
   describe('conformance (file)', () => {
     for (const c of storeConformanceCases)
       it(c.name, () => c.run(async () => createSqliteStore({ filename: nextFile() })));
+  });
+
+  describe('conformance: two handles on one file are two processes', () => {
+    for (const c of sharedStoreConformanceCases)
+      it(c.name, () =>
+        c.run(async () => {
+          const filename = nextFile();
+          return [createSqliteStore({ filename }), createSqliteStore({ filename })] as const;
+        }),
+      );
   });
 
   describe('conformance (:memory:)', () => {
@@ -51,6 +61,7 @@ describe('createSqliteStore', () => {
     const applied = database.prepare('select name from lnkit_migration order by name').all() as { name: string }[];
     expect(applied.map((r) => r.name)).toEqual(Object.keys(sqliteMigrations).sort());
     expect(applied.map((r) => r.name)).toContain('003_nodes');
+    expect(applied.map((r) => r.name)).toContain('004_leases_events');
     expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(database.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(database.pragma('synchronous', { simple: true })).toBe(1); // NORMAL

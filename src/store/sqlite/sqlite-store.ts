@@ -7,10 +7,11 @@ import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { StoreError, ValidationError } from '../../errors.js';
 import type { Repositories, Store } from '../store.js';
-import { rootContext, runImmediate, transactionContext, type SqliteContext } from './context.js';
+import { beginImmediateAsync, rootContext, runImmediate, transactionContext, type SqliteContext } from './context.js';
 import { createStatementCache, toKyselyDatabase } from './database-adapter.js';
 import { mapSqliteError } from './errors.js';
 import { createSqliteInvoiceRepository } from './invoice-repository.js';
+import { createSqliteEventLogRepository, createSqliteLeaseRepository } from './leadership-repositories.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, sqliteMigrations } from './migrations/index.js';
 import { createSqliteCheckpointRepository, createSqlitePaymentRepository } from './payment-repository.js';
 import type { SqliteSchema } from './schema.js';
@@ -75,6 +76,8 @@ function createRepositories(ctx: SqliteContext): Repositories {
     webhookEndpoints: createSqliteEndpointRepository(ctx),
     webhookOutbox: createSqliteOutboxRepository(ctx),
     nodes: createSqliteNodeRepository(ctx),
+    leases: createSqliteLeaseRepository(ctx),
+    events: createSqliteEventLogRepository(ctx),
   };
 }
 
@@ -143,7 +146,8 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
     return out as unknown as Repositories;
   }
 
-  const outer = guard(createRepositories(rootContext(db, statements.prepare)), true);
+  const begin = beginImmediateAsync((ms) => database.pragma(`busy_timeout = ${ms}`), busyTimeoutMs);
+  const outer = guard(createRepositories(rootContext(db, statements.prepare, begin)), true);
 
   return {
     ...outer,
@@ -169,19 +173,23 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
       let failedInside = false;
       let userError: unknown;
       try {
-        return await runImmediate(db, async (conn) => {
-          let active = true;
-          const tx = guard(createRepositories(transactionContext(conn, statements.prepare)), false, () => active);
-          try {
-            return await insideTransaction.run(true, () => fn(tx));
-          } catch (error) {
-            failedInside = true;
-            userError = error;
-            throw error;
-          } finally {
-            active = false;
-          }
-        });
+        return await runImmediate(
+          db,
+          async (conn) => {
+            let active = true;
+            const tx = guard(createRepositories(transactionContext(conn, statements.prepare)), false, () => active);
+            try {
+              return await insideTransaction.run(true, () => fn(tx));
+            } catch (error) {
+              failedInside = true;
+              userError = error;
+              throw error;
+            } finally {
+              active = false;
+            }
+          },
+          begin,
+        );
       } catch (error) {
         // The callback's own error (rolled back) is rethrown as is; begin/commit failures are mapped.
         if (failedInside && error === userError) throw error;

@@ -7,12 +7,14 @@ import type { Migration } from 'kysely';
 import { migration001Core } from './001-core.js';
 import { migration002Webhooks } from './002-webhooks.js';
 import { migration003Nodes } from './003-nodes.js';
+import { migration004LeasesEvents } from './004-leases-events.js';
 
 /** Every migration by name, applied in name order by `store.migrate()`. */
 export const sqliteMigrations: Readonly<Record<string, Migration>> = Object.freeze({
   '001_core': migration001Core,
   '002_webhooks': migration002Webhooks,
   '003_nodes': migration003Nodes,
+  '004_leases_events': migration004LeasesEvents,
 });
 
 /** The table Kysely's Migrator records applied migrations in. */
