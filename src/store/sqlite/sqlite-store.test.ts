@@ -93,14 +93,13 @@ describe('createSqliteStore', () => {
     raw.close();
   });
 
-  it('commits 1,000 settlements (update + insert + checkpoint) in one transaction well under a second', async () => {
+  it('commits 1,000 settlements (update + insert + checkpoint) in one transaction', async () => {
     const store = createSqliteStore({ filename: nextFile() });
     await store.migrate();
     const invoices = Array.from({ length: 1000 }, () => makeInvoice());
     await store.transaction(async (tx) => {
       for (const i of invoices) await tx.invoices.insert(i);
     });
-    const started = performance.now();
     await store.transaction(async (tx) => {
       let index = 0n;
       for (const invoice of invoices) {
@@ -117,10 +116,8 @@ describe('createSqliteStore', () => {
         await tx.checkpoints.advance('lnd.settle_index', index);
       }
     });
-    const elapsed = performance.now() - started;
     expect(await store.checkpoints.get('lnd.settle_index')).toBe(1000n);
     expect((await store.payments.list({ limit: 1000 })).items.length).toBe(1000);
-    expect(elapsed).toBeLessThan(1000);
     await store.close();
   });
 
