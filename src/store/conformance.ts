@@ -12,6 +12,7 @@ import type { StoreConformanceCase } from './conformance/fixtures.js';
 import { claimCases } from './conformance/claim-cases.js';
 import { invoiceCases } from './conformance/invoice-cases.js';
 import { paymentCases } from './conformance/payment-cases.js';
+import { rebalanceCases } from './conformance/rebalance-cases.js';
 import { ruleCases } from './conformance/rule-table.js';
 import { transactionCases } from './conformance/transaction-cases.js';
 import { webhookCases } from './conformance/webhook-cases.js';
@@ -28,6 +29,7 @@ export const storeConformanceCases: readonly StoreConformanceCase[] = Object.fre
   ...transactionCases,
   ...webhookCases,
   ...claimCases,
+  ...rebalanceCases,
   ...ruleCases,
   ...closedStoreCases,
 ]);

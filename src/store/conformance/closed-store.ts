@@ -16,6 +16,7 @@ import {
   withClosedStore,
   type StoreConformanceCase,
 } from './fixtures.js';
+import { makeRebalance } from './subjects-rebalances.js';
 
 type Probes = {
   readonly [K in keyof Repositories]: {
@@ -70,6 +71,15 @@ export const closedStoreProbes: Probes = {
     recordAttempt: (r) => r.recordAttempt(makeAttempt('whd_x')),
     listAttempts: (r) => r.listAttempts('whd_x'),
     countPending: (r) => r.countPending(),
+  },
+  rebalances: {
+    insert: (r) => r.insert(makeRebalance()),
+    get: (r) => r.get('rbl_x'),
+    getByIdempotencyKey: (r) => r.getByIdempotencyKey('k'),
+    getByPaymentHash: (r) => r.getByPaymentHash('00'.repeat(32)),
+    list: (r) => r.list(),
+    update: (r) => r.update('rbl_x', { status: 'failed' }),
+    sumFeesSince: (r) => r.sumFeesSince(now),
   },
 };
 

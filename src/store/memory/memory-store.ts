@@ -8,6 +8,7 @@ import { StoreError, isLightningError } from '../../errors.js';
 import type { Repositories, Store } from '../store.js';
 import { createMemoryInvoiceRepository } from './invoice-repository.js';
 import { createMemoryCheckpointRepository, createMemoryPaymentRepository } from './payment-repository.js';
+import { createMemoryRebalanceRepository } from './rebalance-repository.js';
 import { createTables, overlay, type Tables } from './tables.js';
 import { createMemoryEndpointRepository, createMemoryOutboxRepository } from './webhook-repository.js';
 
@@ -20,6 +21,7 @@ const WRITES: { readonly [K in keyof Repositories]: readonly (keyof Repositories
   checkpoints: ['advance'],
   webhookEndpoints: ['insert', 'update', 'remove'],
   webhookOutbox: ['enqueue', 'updateDelivery', 'insertDelivery', 'recordAttempt'],
+  rebalances: ['insert', 'update'],
 };
 
 function createRepositories(tables: Tables): Repositories {
@@ -29,6 +31,7 @@ function createRepositories(tables: Tables): Repositories {
     checkpoints: createMemoryCheckpointRepository(tables),
     webhookEndpoints: createMemoryEndpointRepository(tables),
     webhookOutbox: createMemoryOutboxRepository(tables),
+    rebalances: createMemoryRebalanceRepository(tables),
   };
 }
 

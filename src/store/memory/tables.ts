@@ -3,6 +3,7 @@
  * copy-on-write overlays inside a transaction so that a rollback simply drops the overlay.
  */
 import type { Payment } from '../../domain/payment.js';
+import type { Rebalance } from '../../domain/rebalance.js';
 import type {
   InvoiceRecord,
   WebhookAttemptRecord,
@@ -29,6 +30,7 @@ export interface Tables {
   readonly events: TableView<WebhookEventRecord>;
   readonly deliveries: TableView<WebhookDeliveryRecord>;
   readonly attempts: TableView<WebhookAttemptRecord>;
+  readonly rebalances: TableView<Rebalance>;
 }
 
 /** The committed tables: plain Maps. */
@@ -40,6 +42,7 @@ export interface CommittedTables extends Tables {
   readonly events: Map<string, WebhookEventRecord>;
   readonly deliveries: Map<string, WebhookDeliveryRecord>;
   readonly attempts: Map<string, WebhookAttemptRecord>;
+  readonly rebalances: Map<string, Rebalance>;
 }
 
 /** Empty committed tables. */
@@ -52,6 +55,7 @@ export function createTables(): CommittedTables {
     events: new Map(),
     deliveries: new Map(),
     attempts: new Map(),
+    rebalances: new Map(),
   };
 }
 
@@ -116,6 +120,7 @@ export function overlay(base: CommittedTables): { readonly views: Tables; commit
     events: new OverlayTable(base.events),
     deliveries: new OverlayTable(base.deliveries),
     attempts: new OverlayTable(base.attempts),
+    rebalances: new OverlayTable(base.rebalances),
   };
   return {
     views,

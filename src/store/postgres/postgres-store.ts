@@ -3,6 +3,7 @@
  * lock, exact bigint msat and numeric EUR, transactions on one client of the pool (serialized within
  * one store, as the port promises), driver errors mapped to StoreError/StoreConflictError.
  */
+import { createPostgresRebalanceRepository, rebalanceStatements } from './rebalance-repository.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -90,6 +91,7 @@ function createRepositories(env: RepositoryEnv, sql: ReturnType<typeof buildStat
     checkpoints: createPostgresCheckpointRepository(env, sql.payments),
     webhookEndpoints: createPostgresEndpointRepository(env, sql.endpoints),
     webhookOutbox: createPostgresOutboxRepository(env, sql.outbox),
+    rebalances: createPostgresRebalanceRepository(env, sql.rebalances),
   };
 }
 
@@ -99,6 +101,7 @@ function buildStatements(s: string) {
     payments: paymentStatements(s),
     endpoints: endpointStatements(s),
     outbox: outboxStatements(s),
+    rebalances: rebalanceStatements(s),
   };
 }
 
