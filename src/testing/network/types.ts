@@ -261,8 +261,10 @@ export interface SimQueryRoutesInput {
 }
 
 /** A channel of a node as ListChannels reports it, with the extra fields the simulator serialises. */
-export interface SimChannelInfo
-  extends Omit<Channel, 'commitFeeSat' | 'isInitiator' | 'unsettledBalanceSat' | 'remoteReserveSat'> {
+export interface SimChannelInfo extends Omit<
+  Channel,
+  'commitFeeSat' | 'isInitiator' | 'unsettledBalanceSat' | 'remoteReserveSat'
+> {
   readonly initiator: boolean;
   readonly remoteReserveSat: bigint;
   /** Sum of pending HTLCs in both directions, in sat. */
