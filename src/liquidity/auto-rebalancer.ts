@@ -74,6 +74,21 @@ export function createAutoRebalancer(
   }
 
   async function runOnce(): Promise<AutoRebalanceRun> {
+    const result = await run();
+    ctx.logger.info(
+      {
+        attempted: result.attempted,
+        succeeded: result.succeeded,
+        failed: result.failed,
+        fees_msat: result.feesMsat.toString(),
+        budget_exhausted: result.budgetExhausted,
+      },
+      'automatic rebalance run',
+    );
+    return result;
+  }
+
+  async function run(): Promise<AutoRebalanceRun> {
     const now = ctx.clock.now();
     const spent = await ctx.store.rebalances.sumFeesSince(new Date(now - DAY_MS));
     let remainingMsat = budget.maxFeeSatPerDay * 1000n - spent;
@@ -87,8 +102,9 @@ export function createAutoRebalancer(
     for (const plan of plans) {
       if (plan.status !== 'ready' || plan.feeMsat === null) continue;
       if (plan.feeMsat > remainingMsat) {
+        // Over what is left of the day's budget; a cheaper plan further down may still fit.
         result.budgetExhausted = true;
-        break;
+        continue;
       }
       const capSat = remainingMsat / 1000n;
       result.attempted++;
@@ -111,10 +127,6 @@ export function createAutoRebalancer(
         if (!isLightningError(error) || !error.code.startsWith('REBALANCE_')) throw error;
       }
     }
-    ctx.logger.info(
-      { ...result, fees_msat: result.feesMsat.toString(), feesMsat: undefined },
-      'automatic rebalance run',
-    );
     return result;
   }
 
