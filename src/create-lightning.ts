@@ -29,6 +29,8 @@ import { createWebhookDelivery } from './webhook-delivery.js';
 import { enqueueWebhookEvent } from './webhooks/outbox/enqueue.js';
 import { webhookData } from './webhooks/outbox/payloads.js';
 import type { WebhookEndpointInput, WebhooksApi } from './webhooks/outbox/webhook-service.js';
+import { createLiquidityService, type LiquidityService } from './liquidity/liquidity-service.js';
+import { createAutoRebalancer, type AutoRebalanceConfig } from './liquidity/auto-rebalancer.js';
 
 /** Configuration of {@link createLightning}. */
 export interface LightningConfig {
@@ -60,6 +62,11 @@ export interface LightningConfig {
   readonly health?: HealthConfig;
   /** Metrics options: a name prefix (default `lnkit_`) and a prom-client Registry to register into. */
   readonly metrics?: { readonly prefix?: string; readonly registry?: PromRegistryLike };
+  /**
+   * Automatic rebalancing (check → plan → rebalance every `intervalMs` within `budget.maxFeeSatPerDay`).
+   * Off unless given; runs as a background role (on the leader only).
+   */
+  readonly liquidity?: AutoRebalanceConfig;
 }
 
 /** The `webhooks` option of {@link createLightning}. */
@@ -86,6 +93,8 @@ export interface Lightning {
   readonly payments: Pick<PaymentService, 'pay' | 'get' | 'list' | 'decode'>;
   /** Webhook endpoints and the delivery log. */
   readonly webhooks: WebhooksApi;
+  /** Channel balances, inbound/outbound, policy checks and circular rebalancing. */
+  readonly liquidity: LiquidityService;
   readonly events: LightningEventBus;
   /** Counters, gauges and the LND latency histogram. */
   readonly metrics: Metrics;
@@ -128,6 +137,7 @@ export function createLightning(config: LightningConfig): Lightning {
         store: config.store,
         settlementLagSeconds: () => watcher.lagSeconds(),
         isStreamConnected: () => watcher.isConnected,
+        now: () => clock.now(),
       }),
   });
   if (config.metrics?.registry) metrics.registerInto(config.metrics.registry);
@@ -176,6 +186,7 @@ export function createLightning(config: LightningConfig): Lightning {
     },
   };
 
+  const liquidity = createLiquidityService(ctx);
   const invoices = createInvoiceService(ctx);
   const payments = createPaymentService(ctx, {
     getNode: () => node,
@@ -188,6 +199,8 @@ export function createLightning(config: LightningConfig): Lightning {
   });
   const watcher = createSettlementWatcher(ctx, config.settlement);
   const sweeper = createExpirySweeper(ctx, config.expirySweepIntervalMs);
+  // A background role like the watcher and the sweeper: started with them (today the single process leads).
+  const autoRebalancer = config.liquidity ? createAutoRebalancer(ctx, liquidity, config.liquidity) : null;
 
   /**
    * GetInfo, or null with a macaroon that may not call it (invoice.macaroon: a host that only takes
@@ -231,6 +244,7 @@ export function createLightning(config: LightningConfig): Lightning {
     await holdInvoices.watchAll();
     watcher.start();
     sweeper.start();
+    autoRebalancer?.start();
     state = 'started';
     logger.info(
       { pubkey: info?.pubkey ?? null, network: info?.network ?? null, alias: info?.alias ?? null },
@@ -251,6 +265,7 @@ export function createLightning(config: LightningConfig): Lightning {
         };
       });
     }
+    await autoRebalancer?.stop();
     await sweeper.stop();
     await payments.stop();
     await holdInvoices.stop();
@@ -265,6 +280,14 @@ export function createLightning(config: LightningConfig): Lightning {
     invoices: { ...invoices, createHold: holdInvoices.createHold, settleHold: holdInvoices.settleHold },
     payments: { pay: payments.pay, get: payments.get, list: payments.list, decode: payments.decode },
     webhooks: delivery.api,
+    liquidity: {
+      snapshot: liquidity.snapshot,
+      check: liquidity.check,
+      plan: liquidity.plan,
+      rebalance: liquidity.rebalance,
+      listRebalances: liquidity.listRebalances,
+      canReceive: liquidity.canReceive,
+    },
     events: bus,
     metrics: { snapshot: () => metrics.snapshot(), prometheus: () => metrics.prometheus() },
     health: () =>
@@ -293,6 +316,7 @@ export function createLightning(config: LightningConfig): Lightning {
           starting = null;
           await watcher.stop();
           await sweeper.stop();
+          await autoRebalancer?.stop();
           await payments.stop();
           await holdInvoices.stop();
           await delivery.stop();

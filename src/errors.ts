@@ -2,6 +2,7 @@
  * lnkit's error classes. Every error thrown across the public API is a {@link LightningError}
  * subclass with a literal `code`.
  */
+import type { Rebalance } from './domain/rebalance.js';
 import { LightningError, type LightningErrorOptions } from './lightning-error.js';
 
 export { LightningError, isLightningError, type LightningErrorOptions } from './lightning-error.js';
@@ -166,5 +167,47 @@ export class LifecycleError extends LightningError<'NOT_STARTED' | 'STOPPED'> {
 export class WebhookNotFoundError extends LightningError<'WEBHOOK_NOT_FOUND'> {
   constructor(message = 'webhook endpoint or delivery not found', options?: LightningErrorOptions) {
     super('WEBHOOK_NOT_FOUND', message, options);
+  }
+}
+
+/**
+ * No active channel can receive an invoice's amount (its inbound capacity is too small). Pass
+ * `allowInsufficientInbound: true` to create it anyway (e.g. when inbound is about to be added).
+ */
+export class InsufficientInboundError extends LightningError<'INSUFFICIENT_INBOUND'> {
+  constructor(
+    /** The invoice amount, in sat (rounded up). */
+    readonly requestedSat: bigint,
+    /** What the node's active channels can receive in total, after the peers' reserves. */
+    readonly receivableSat: bigint,
+    /** The most one active channel can receive. */
+    readonly maxChannelReceivableSat: bigint,
+  ) {
+    super(
+      'INSUFFICIENT_INBOUND',
+      `cannot receive ${requestedSat} sat: the active channels can receive ${receivableSat} sat in total (at most ${maxChannelReceivableSat} sat in one channel)`,
+    );
+  }
+}
+
+/** Why a rebalance did not move the balance; `rebalance` is the stored row (status `failed`). */
+export type RebalanceErrorCode = 'REBALANCE_FEE_TOO_HIGH' | 'REBALANCE_NO_ROUTE' | 'REBALANCE_FAILED';
+
+/**
+ * A rebalance failed: `REBALANCE_FEE_TOO_HIGH` (the cheapest route costs more than the limit; nothing
+ * was sent), `REBALANCE_NO_ROUTE` (no route leaves by the out channel and comes back through the in
+ * peer), `REBALANCE_FAILED` (sent, and LND gave up: liquidity on the way, timeout…).
+ */
+export class RebalanceError extends LightningError<RebalanceErrorCode> {
+  constructor(
+    code: RebalanceErrorCode,
+    message: string,
+    /** The stored rebalance (status `failed`, with its `failureReason`). */
+    readonly rebalance: Rebalance,
+    /** The cheapest route's fee, when one was found. */
+    readonly routeFeeMsat: bigint | null = null,
+    options?: LightningErrorOptions,
+  ) {
+    super(code, message, options);
   }
 }

@@ -24,6 +24,30 @@ export { canTransitionPayment, transitionPayment } from './domain/payment.js';
 export type { Payment, PaymentDirection, PaymentFailureReason, PaymentStatus } from './domain/payment.js';
 export { localRatio } from './domain/channel.js';
 export type { Channel } from './domain/channel.js';
+export { REBALANCE_FAILURE_REASONS, REBALANCE_STATUSES } from './domain/rebalance.js';
+export type { Rebalance, RebalanceFailureReason, RebalanceStatus } from './domain/rebalance.js';
+export {
+  DEFAULT_MAX_LOCAL_RATIO,
+  DEFAULT_MIN_LOCAL_RATIO,
+  classify,
+  rebalanceFeeLimitMsat,
+} from './domain/liquidity.js';
+export type {
+  ChannelCheck,
+  ChannelLiquidity,
+  ChannelLiquidityStatus,
+  LiquidityBounds,
+  LiquidityCheck,
+  LiquidityPolicy,
+  LiquiditySnapshot,
+  LiquidityTarget,
+  LiquidityTotals,
+  PeerLiquidity,
+} from './domain/liquidity.js';
+export type { InboundCheck, LiquidityService } from './liquidity/liquidity-service.js';
+export type { PlanSkipReason, RebalancePlan } from './liquidity/plan.js';
+export type { RebalanceBudget, RebalanceInput } from './liquidity/validate-liquidity-input.js';
+export type { AutoRebalanceConfig } from './liquidity/auto-rebalancer.js';
 export { LIGHTNING_EVENT_NAMES, WEBHOOK_EVENT_TYPES } from './domain/events.js';
 export type * from './domain/events.js';
 export { systemClock } from './domain/clock.js';

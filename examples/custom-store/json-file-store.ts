@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { StoreConflictError, StoreError, ValidationError } from '../../src/errors.js';
 import { decimal } from '../../src/domain/amount.js';
 import type { Payment } from '../../src/domain/payment.js';
+import type { Rebalance } from '../../src/domain/rebalance.js';
 import type {
   EventLogRecord,
   InvoiceRecord,
@@ -36,6 +37,7 @@ interface State {
   leases: Map<string, LeaseRecord>;
   eventLog: EventLogRecord[];
   eventCursors: Map<string, bigint>;
+  rebalances: Map<string, Rebalance>;
 }
 type Encoded =
   [tag: 'b', value: string] | [tag: 'd', value: number] | [tag: 'n', value: string] | [tag: 'j', value: unknown];
@@ -63,7 +65,7 @@ const decodeRow = <T>(row: Record<string, Encoded>): T =>
 const copy = <T extends object>(row: T): T =>
   decodeRow<T>(JSON.parse(JSON.stringify(encodeRow(row))) as Record<string, Encoded>);
 
-const TABLES = ['invoices', 'payments', 'endpoints', 'events', 'deliveries', 'attempts'] as const;
+const TABLES = ['invoices', 'payments', 'endpoints', 'events', 'deliveries', 'attempts', 'rebalances'] as const;
 function emptyState(): State {
   return {
     invoices: new Map(),
@@ -77,6 +79,7 @@ function emptyState(): State {
     leases: new Map(),
     eventLog: [],
     eventCursors: new Map(),
+    rebalances: new Map(),
   };
 }
 function serialize(state: State): string {
@@ -242,6 +245,34 @@ function repositories(s: () => State): Repositories {
         s().payments.set(id, patched(row, patch));
         return got(s().payments.get(id));
       },
+    },
+    rebalances: {
+      async insert(r) {
+        const { rebalances } = s();
+        if (rebalances.has(r.id)) throw conflict('rebalance id');
+        if (r.idempotencyKey !== null && find(rebalances, (x) => x.idempotencyKey === r.idempotencyKey))
+          throw conflict('idempotency key');
+        if (r.paymentHash !== null && find(rebalances, (x) => x.paymentHash === r.paymentHash))
+          throw conflict('payment hash');
+        rebalances.set(r.id, copy(r));
+      },
+      get: async (id) => got(s().rebalances.get(id)),
+      getByIdempotencyKey: async (k) => got(find(s().rebalances, (r) => r.idempotencyKey === k)),
+      getByPaymentHash: async (h) => got(find(s().rebalances, (r) => r.paymentHash === h)),
+      async list(q = {}) {
+        const st = only(q.status);
+        return page(s().rebalances.values(), (r) => !st || st.includes(r.status), q);
+      },
+      async update(id, patch, o) {
+        const row = s().rebalances.get(id);
+        if (!row || (o?.fromStatus && !o.fromStatus.includes(row.status))) return undefined;
+        s().rebalances.set(id, patched(row, patch));
+        return got(s().rebalances.get(id));
+      },
+      sumFeesSince: async (since) =>
+        [...s().rebalances.values()]
+          .filter((r) => r.status === 'succeeded' && r.completedAt !== null && r.completedAt >= since)
+          .reduce((sum, r) => sum + r.feeMsat, 0n),
     },
     checkpoints: {
       get: async (name) => s().checkpoints.get(name),

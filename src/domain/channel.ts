@@ -16,6 +16,16 @@ export interface Channel {
   readonly remoteBalanceSat: bigint;
   /** Our channel reserve (local_constraints.chan_reserve_sat). */
   readonly localReserveSat: bigint;
+  /** The peer's channel reserve (remote_constraints.chan_reserve_sat): what it cannot send us. */
+  readonly remoteReserveSat: bigint;
+  /** Commitment fee (commit_fee), paid from the initiator's balance. */
+  readonly commitFeeSat: bigint;
+  /** Pending HTLCs in both directions (unsettled_balance). */
+  readonly unsettledBalanceSat: bigint;
+  /** True when our node opened the channel (and pays its commitment fee). */
+  readonly isInitiator: boolean;
+  /** The peer's alias from the graph (ListChannels with peer_alias_lookup); '' when unknown. */
+  readonly peerAlias: string;
 }
 
 /** local / capacity as a number in [0, 1] (a ratio, not money: a float is fine here). */

@@ -4,6 +4,8 @@
  */
 import type { Invoice } from './invoice.js';
 import type { Payment, PaymentFailureReason } from './payment.js';
+import type { Rebalance } from './rebalance.js';
+import type { LiquidityCheck } from './liquidity.js';
 
 /** Payload of `invoice.*` events. */
 export interface InvoiceEvent {
@@ -54,6 +56,11 @@ export interface ListenerErrorEvent {
   readonly error: unknown;
 }
 
+/** Payload of `liquidity.rebalanced` and `liquidity.rebalance_failed`: the stored rebalance row. */
+export interface RebalanceEvent {
+  readonly rebalance: Rebalance;
+}
+
 /** Every event lnkit emits, by name. */
 export interface LightningEvents {
   'invoice.created': InvoiceEvent;
@@ -68,6 +75,9 @@ export interface LightningEvents {
   'lnd.disconnected': LndConnectionEvent;
   'rate.fallback_used': RateFallbackEvent;
   'webhook.endpoint_disabled': WebhookEndpointDisabledEvent;
+  'liquidity.checked': LiquidityCheck;
+  'liquidity.rebalanced': RebalanceEvent;
+  'liquidity.rebalance_failed': RebalanceEvent;
 }
 
 /** Name of an lnkit event. */
@@ -83,6 +93,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'payment.received',
   'payment.sent',
   'payment.failed',
+  'liquidity.rebalanced',
+  'liquidity.rebalance_failed',
 ] as const satisfies readonly LightningEventName[];
 
 /** Every event name, at run time (forward them all, subscribe to all in a test). */
@@ -92,6 +104,7 @@ export const LIGHTNING_EVENT_NAMES = [
   'lnd.disconnected',
   'rate.fallback_used',
   'webhook.endpoint_disabled',
+  'liquidity.checked',
 ] as const satisfies readonly LightningEventName[];
 
 // Compile-time check that the list names every key of LightningEvents.

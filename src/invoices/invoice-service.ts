@@ -6,6 +6,7 @@ import { canTransitionInvoice, INVOICE_STATUSES } from '../domain/invoice.js';
 import { InvalidStateTransitionError, InvoiceNotFoundError, ValidationError } from '../errors.js';
 import type { ServiceContext } from '../service-context.js';
 import type { InvoiceRecord, Page } from '../store/store.js';
+import { checkInbound } from './check-inbound.js';
 import { issueInvoice } from './issue-invoice.js';
 import { toInvoice } from './to-invoice.js';
 import {
@@ -32,6 +33,7 @@ export interface InvoiceService {
    * Creates an invoice: rate (for EUR), LND AddInvoice, one transaction (row + outbox), then `invoice.created`.
    * @throws {ValidationError} on bad input (nothing is called or written)
    * @throws {RateUnavailableError} when no fresh rate exists
+   * @throws {InsufficientInboundError} when the active channels cannot receive the amount (unless `allowInsufficientInbound`)
    * @example await lightning.invoices.create({ amountEur: '19.99', description: 'Order 42' })
    */
   create(input: CreateInvoiceInput): Promise<Invoice>;
@@ -62,6 +64,7 @@ export function createInvoiceService(ctx: ServiceContext): InvoiceService {
     issueInvoice(ctx, input, {
       isHold: false,
       preimage: null,
+      ...(input.allowInsufficientInbound ? {} : { checkInbound: (msat: bigint) => checkInbound(ctx, msat) }),
       addToLnd: (valueMsat) =>
         ctx.lnd.addInvoice({ valueMsat, memo: input.description, expirySeconds: input.expirySeconds }),
     });

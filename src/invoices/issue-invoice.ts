@@ -18,6 +18,8 @@ export interface IssueInvoiceOptions {
   readonly isHold: boolean;
   /** Hex preimage lnkit keeps (HODL invoices it generated the preimage for); never logged. */
   readonly preimage: string | null;
+  /** Refuses an amount the node cannot receive (throws), before anything is added in LND. */
+  checkInbound?(valueMsat: bigint): Promise<void>;
   /** Adds the invoice in LND for `valueMsat`. */
   addToLnd(
     valueMsat: bigint,
@@ -56,6 +58,7 @@ export async function issueInvoice(
     if (existing) return toInvoice(existing);
   }
   const { msat, quote } = await priceInMsat(ctx, input);
+  await options.checkInbound?.(msat);
   const added = await options.addToLnd(msat);
   const now = ctx.clock.now();
   const record: InvoiceRecord = {

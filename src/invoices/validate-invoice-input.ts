@@ -19,6 +19,11 @@ export interface CreateInvoiceInput {
   readonly metadata?: JsonValue;
   /** A second create with the same key returns the first invoice instead of making another. */
   readonly idempotencyKey?: string;
+  /**
+   * Create it even when no active channel can receive the amount (`invoices.create` refuses with
+   * InsufficientInboundError otherwise). Default is false.
+   */
+  readonly allowInsufficientInbound?: boolean;
 }
 
 /** Validated create input. */
@@ -30,6 +35,7 @@ export interface ValidCreateInvoiceInput {
   readonly metadata: JsonValue | null;
   readonly metadataJson: string | null;
   readonly idempotencyKey: string | null;
+  readonly allowInsufficientInbound: boolean;
 }
 
 /** BOLT11's `d` field holds at most 639 bytes. */
@@ -124,7 +130,22 @@ export function validateCreateInvoiceInput(input: unknown): ValidCreateInvoiceIn
   const expirySeconds = validateExpirySeconds(i.expirySeconds);
   const { metadata, json } = validateMetadata(i.metadata);
   const idempotencyKey = validateIdempotencyKey(i.idempotencyKey);
-  return { amountEur, amountSat, description, expirySeconds, metadata, metadataJson: json, idempotencyKey };
+  if (i.allowInsufficientInbound !== undefined && typeof i.allowInsufficientInbound !== 'boolean')
+    throw new ValidationError(
+      'allowInsufficientInbound',
+      `expected a boolean, got ${describe(i.allowInsufficientInbound)}`,
+    );
+  const allowInsufficientInbound = i.allowInsufficientInbound === true;
+  return {
+    amountEur,
+    amountSat,
+    description,
+    expirySeconds,
+    metadata,
+    metadataJson: json,
+    idempotencyKey,
+    allowInsufficientInbound,
+  };
 }
 
 /** Validates an invoice id (`inv_` + 26 base32 characters). */

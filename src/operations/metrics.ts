@@ -24,6 +24,10 @@ export const GAUGES = {
   settlement_lag_seconds: 'Age of the oldest settlement received but not yet committed',
   channel_local_ratio: 'Local balance / capacity per channel',
   lnd_connected: '1 while the invoice stream is connected',
+  channel_outbound_sat: 'What each active channel can send, after our reserve (sat)',
+  channel_inbound_sat: "What each active channel can receive, after the peer's reserve (sat)",
+  rebalance_fees_sat_24h: 'Fees paid by succeeded rebalances over the last 24 hours (sat)',
+  rebalance_fees_sat_total: 'Fees paid by succeeded rebalances, all time (sat)',
 } as const;
 
 /** Latency buckets in seconds. */

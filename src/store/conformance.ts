@@ -20,6 +20,7 @@ import {
 import { invoiceCases } from './conformance/invoice-cases.js';
 import { nodeCases } from './conformance/node-cases.js';
 import { paymentCases } from './conformance/payment-cases.js';
+import { rebalanceCases } from './conformance/rebalance-cases.js';
 import { ruleCases } from './conformance/rule-table.js';
 import { transactionCases } from './conformance/transaction-cases.js';
 import { webhookCases } from './conformance/webhook-cases.js';
@@ -40,6 +41,7 @@ export const storeConformanceCases: readonly StoreConformanceCase[] = Object.fre
   ...nodeCases,
   ...leaseCases,
   ...eventLogCases,
+  ...rebalanceCases,
   ...ruleCases,
   ...closedStoreCases,
 ]);

@@ -13,6 +13,7 @@
 import type { Decimal } from '../domain/amount.js';
 import type { Invoice, InvoiceStatus } from '../domain/invoice.js';
 import type { Payment, PaymentDirection, PaymentStatus } from '../domain/payment.js';
+import type { Rebalance, RebalanceStatus } from '../domain/rebalance.js';
 
 /** An invoice row: the domain invoice plus what is never exposed (the HODL preimage). */
 export interface InvoiceRecord extends Invoice {
@@ -372,6 +373,47 @@ export interface EventLogRepository {
   setCursor(name: string, seq: bigint): Promise<void>;
 }
 
+/** Fields of a rebalance that can change. */
+export interface RebalancePatch {
+  readonly status?: RebalanceStatus;
+  readonly inChanId?: string | null;
+  readonly feeMsat?: bigint;
+  readonly paymentHash?: string | null;
+  readonly failureReason?: Rebalance['failureReason'];
+  readonly failureMessage?: string | null;
+  readonly updatedAt?: Date;
+  readonly completedAt?: Date | null;
+}
+
+/** Filter and keyset page for rebalance lists. Newest first (created_at desc, id desc). */
+export interface RebalanceListQuery {
+  readonly status?: RebalanceStatus | readonly RebalanceStatus[];
+  /** Default is 50; at most 1000. */
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+/** Rebalance repository (circular self-payments of the liquidity service). */
+export interface RebalanceRepository {
+  /** @throws {StoreConflictError} duplicate id, idempotency key or (non-null) payment hash */
+  insert(rebalance: Rebalance): Promise<void>;
+  get(id: string): Promise<Rebalance | undefined>;
+  getByIdempotencyKey(key: string): Promise<Rebalance | undefined>;
+  getByPaymentHash(paymentHash: string): Promise<Rebalance | undefined>;
+  list(query?: RebalanceListQuery): Promise<Page<Rebalance>>;
+  /** @returns the updated row, or undefined when not found or not in `fromStatus` */
+  update(
+    id: string,
+    patch: RebalancePatch,
+    options?: { readonly fromStatus?: readonly RebalanceStatus[] },
+  ): Promise<Rebalance | undefined>;
+  /**
+   * Sum of `feeMsat` over succeeded rebalances with `completedAt` ≥ `since` (the daily fee budget).
+   * 0n when there are none.
+   */
+  sumFeesSince(since: Date): Promise<bigint>;
+}
+
 /** All repositories, as seen inside and outside a transaction. */
 export interface Repositories {
   readonly invoices: InvoiceRepository;
@@ -384,6 +426,7 @@ export interface Repositories {
   readonly leases: LeaseRepository;
   /** The event log every process's bus tails, and durable consumers' cursors. */
   readonly events: EventLogRepository;
+  readonly rebalances: RebalanceRepository;
 }
 
 /**

@@ -35,6 +35,7 @@ const LISTS = {
   [INV]: ['invoices', 'list'],
   [PAY]: ['payments', 'list'],
   [DEL]: ['webhookOutbox', 'listDeliveries'],
+  rebalances: ['rebalances', 'list'],
 } as const;
 
 const listMutant = (
@@ -113,6 +114,7 @@ const UPDATES = {
   [PAY]: ['payments', 'update'],
   [END]: ['webhookEndpoints', 'update'],
   [DEL]: ['webhookOutbox', 'updateDelivery'],
+  rebalances: ['rebalances', 'update'],
 } as const;
 type UpdateFn = (
   id: string,
@@ -140,7 +142,7 @@ export const undefinedAsNull = (subject: keyof typeof UPDATES) =>
       o(id, Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v === undefined ? null : v])), opts),
   );
 
-export const conditionalMutants = (subject: typeof INV | typeof PAY): StoreMutant[] => [
+export const conditionalMutants = (subject: typeof INV | typeof PAY | 'rebalances'): StoreMutant[] => [
   updateMutant(subject, 'fromStatus is ignored', conditionalRule, (o) => (id, p) => o(id, p)),
   updateMutant(
     subject,
@@ -167,4 +169,7 @@ export const listAndUpdateMutants: readonly StoreMutant[] = [
   ...listMutants(INV),
   ...listMutants(PAY),
   ...listMutants(DEL),
+  undefinedAsNull('rebalances'),
+  ...conditionalMutants('rebalances'),
+  ...listMutants('rebalances'),
 ];

@@ -6,6 +6,7 @@ import { caseMutants } from './store-mutants-cases.js';
 import { leadershipMutants } from './store-mutants-leadership.js';
 import { lifecycleMutants } from './store-mutants-lifecycle.js';
 import { nodeMutants } from './store-mutants-nodes.js';
+import { rebalanceMutants } from './store-mutants-rebalances.js';
 import { ruleMutants } from './store-mutants-rules.js';
 import type { StoreMutant } from './store-toolkit.js';
 
@@ -16,4 +17,5 @@ export const storeMutants: readonly StoreMutant[] = [
   ...lifecycleMutants,
   ...nodeMutants,
   ...leadershipMutants,
+  ...rebalanceMutants,
 ];

@@ -208,12 +208,19 @@ describe('toChannelList / toChannelBalance / toPayReq', () => {
       localBalanceSat: 600_000n,
       remoteBalanceSat: 390_000n,
       localReserveSat: 10_000n,
+      remoteReserveSat: 10_000n,
+      commitFeeSat: 2_810n,
+      unsettledBalanceSat: 0n,
+      isInitiator: true,
+      peerAlias: 'carol',
     });
   });
   it.each([
     ['channel point without index', { channel_point: 'ef'.repeat(32) }, /channel_point/],
     ['chan id as a number', { chan_id: Number('877008154718978049') }, /chan_id/],
     ['negative capacity', { capacity: '-1' }, /capacity/],
+    ['negative commit fee', { commit_fee: '-5' }, /commit_fee/],
+    ['initiator as a string', { initiator: 'yes' }, /initiator/],
   ])('rejects a channel with %s', (_label, overrides, field) =>
     expectInvalid(() => toChannelList({ channels: [channelMessage(overrides)] }), field),
   );

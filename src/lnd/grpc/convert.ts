@@ -53,6 +53,7 @@ function toChannel(msg: Message, where: string): Channel {
   if (!CHANNEL_POINT.test(channelPoint))
     throw invalidResponse(`${where}.channel_point`, '"<txid hex>:<index>"', channelPoint);
   const constraints = optionalMessage(msg, 'local_constraints', where);
+  const remoteConstraints = optionalMessage(msg, 'remote_constraints', where);
   return {
     chanId: u64String(msg, 'chan_id', where),
     channelPoint,
@@ -66,6 +67,14 @@ function toChannel(msg: Message, where: string): Channel {
       constraints === null
         ? nonNegativeI64(msg, 'local_chan_reserve_sat', where)
         : u64(constraints, 'chan_reserve_sat', `${where}.local_constraints`),
+    remoteReserveSat:
+      remoteConstraints === null
+        ? nonNegativeI64(msg, 'remote_chan_reserve_sat', where)
+        : u64(remoteConstraints, 'chan_reserve_sat', `${where}.remote_constraints`),
+    commitFeeSat: nonNegativeI64(msg, 'commit_fee', where),
+    unsettledBalanceSat: nonNegativeI64(msg, 'unsettled_balance', where),
+    isInitiator: bool(msg, 'initiator', where),
+    peerAlias: str(msg, 'peer_alias', where),
   };
 }
 

@@ -64,7 +64,7 @@ export function createLndMethods(transport: LndTransport): LndClient {
         toLndInvoice,
         { ...withSignal(input.signal), isFinal: invoiceIsFinal },
       ),
-    listChannels: async () => toChannelList(await read('Lightning.ListChannels', {})),
+    listChannels: async () => toChannelList(await read('Lightning.ListChannels', { peer_alias_lookup: true })),
     channelBalance: async () => toChannelBalance(await read('Lightning.ChannelBalance', {})),
     decodePayReq: async (paymentRequest) =>
       toPayReq(await read('Lightning.DecodePayReq', { pay_req: String(paymentRequest) })),

@@ -125,6 +125,12 @@ export function channelMessage(overrides: Record<string, unknown> = {}): Record<
     private: false,
     local_chan_reserve_sat: '10000',
     local_constraints: { chan_reserve_sat: '10000' },
+    remote_chan_reserve_sat: '10000',
+    remote_constraints: { chan_reserve_sat: '10000' },
+    commit_fee: '2810',
+    unsettled_balance: '0',
+    initiator: true,
+    peer_alias: 'carol',
     ...overrides,
   };
 }

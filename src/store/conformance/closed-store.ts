@@ -17,6 +17,7 @@ import {
   type StoreConformanceCase,
 } from './fixtures.js';
 import { makeNode, makePubkey } from './subjects-nodes.js';
+import { makeRebalance } from './subjects-rebalances.js';
 
 type Probes = {
   readonly [K in keyof Repositories]: {
@@ -92,6 +93,15 @@ export const closedStoreProbes: Probes = {
     latestSeq: (r) => r.latestSeq(),
     getCursor: (r) => r.getCursor('c'),
     setCursor: (r) => r.setCursor('c', 1n),
+  },
+  rebalances: {
+    insert: (r) => r.insert(makeRebalance()),
+    get: (r) => r.get('rbl_x'),
+    getByIdempotencyKey: (r) => r.getByIdempotencyKey('k'),
+    getByPaymentHash: (r) => r.getByPaymentHash('00'.repeat(32)),
+    list: (r) => r.list(),
+    update: (r) => r.update('rbl_x', { status: 'failed' }),
+    sumFeesSince: (r) => r.sumFeesSince(now),
   },
 };
 

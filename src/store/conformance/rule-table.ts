@@ -11,6 +11,7 @@ import { conditionalRule, emptyFromStatusRule, patchRule } from './rules-updates
 import { ruleCaseName, type Capability, type StoreRule, type SubjectWith } from './subject.js';
 import { invoiceSubject as invoices, paymentSubject as payments } from './subjects-core.js';
 import { nodeSubject as nodes } from './subjects-nodes.js';
+import { rebalanceSubject as rebalances } from './subjects-rebalances.js';
 import {
   attemptSubject as attempts,
   deliverySubject as deliveries,
@@ -31,19 +32,19 @@ function row<C extends Capability>(rule: StoreRule<C>, subjects: readonly Subjec
 
 /** Rules × subjects. */
 export const storeRuleTable: readonly RuleRow[] = [
-  row(roundTripRule, [invoices, payments, endpoints, events, deliveries, attempts, nodes]),
-  row(missRule, [invoices, payments, endpoints, events, deliveries, attempts, nodes]),
-  row(uniqueRule, [invoices, payments, endpoints, events, deliveries, attempts, nodes]),
-  row(ownCopyRule, [invoices, payments, endpoints, events, deliveries, attempts, nodes]),
-  row(exactHashRule, [invoices, payments]),
-  row(patchRule, [invoices, payments, endpoints, deliveries, nodes]),
-  row(conditionalRule, [invoices, payments]),
-  row(emptyFromStatusRule, [invoices, payments]),
-  row(keysetOrderRule, [invoices, payments, deliveries]),
-  row(stableCursorRule, [invoices, payments, deliveries]),
-  row(defaultLimitRule, [invoices, payments, deliveries]),
-  row(statusFilterRule, [invoices, payments, deliveries]),
-  row(badCursorRule, [invoices, payments, deliveries]),
+  row(roundTripRule, [invoices, payments, rebalances, endpoints, events, deliveries, attempts, nodes]),
+  row(missRule, [invoices, payments, rebalances, endpoints, events, deliveries, attempts, nodes]),
+  row(uniqueRule, [invoices, payments, rebalances, endpoints, events, deliveries, attempts, nodes]),
+  row(ownCopyRule, [invoices, payments, rebalances, endpoints, events, deliveries, attempts, nodes]),
+  row(exactHashRule, [invoices, payments, rebalances]),
+  row(patchRule, [invoices, payments, rebalances, endpoints, deliveries, nodes]),
+  row(conditionalRule, [invoices, payments, rebalances]),
+  row(emptyFromStatusRule, [invoices, payments, rebalances]),
+  row(keysetOrderRule, [invoices, payments, rebalances, deliveries]),
+  row(stableCursorRule, [invoices, payments, rebalances, deliveries]),
+  row(defaultLimitRule, [invoices, payments, rebalances, deliveries]),
+  row(statusFilterRule, [invoices, payments, rebalances, deliveries]),
+  row(badCursorRule, [invoices, payments, rebalances, deliveries]),
 ];
 
 /** One case per cell of {@link storeRuleTable}, grouped by subject. */

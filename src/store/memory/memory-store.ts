@@ -10,6 +10,7 @@ import { createMemoryInvoiceRepository } from './invoice-repository.js';
 import { createMemoryEventLogRepository, createMemoryLeaseRepository } from './leadership-repositories.js';
 import { createMemoryCheckpointRepository, createMemoryPaymentRepository } from './payment-repository.js';
 import { createMemoryNodeRepository } from './node-repository.js';
+import { createMemoryRebalanceRepository } from './rebalance-repository.js';
 import { createTables, overlay, type Tables } from './tables.js';
 import { createMemoryEndpointRepository, createMemoryOutboxRepository } from './webhook-repository.js';
 
@@ -25,6 +26,7 @@ const WRITES: { readonly [K in keyof Repositories]: readonly (keyof Repositories
   webhookOutbox: ['enqueue', 'updateDelivery', 'insertDelivery', 'recordAttempt'],
   leases: ['tryAcquire', 'renew', 'release'],
   events: ['append', 'setCursor'],
+  rebalances: ['insert', 'update'],
 };
 
 function createRepositories(tables: Tables): Repositories {
@@ -37,6 +39,7 @@ function createRepositories(tables: Tables): Repositories {
     nodes: createMemoryNodeRepository(tables),
     leases: createMemoryLeaseRepository(tables),
     events: createMemoryEventLogRepository(tables),
+    rebalances: createMemoryRebalanceRepository(tables),
   };
 }
 

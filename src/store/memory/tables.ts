@@ -3,6 +3,7 @@
  * copy-on-write overlays inside a transaction so that a rollback simply drops the overlay.
  */
 import type { Payment } from '../../domain/payment.js';
+import type { Rebalance } from '../../domain/rebalance.js';
 import type {
   EventLogRecord,
   InvoiceRecord,
@@ -40,6 +41,7 @@ export interface Tables {
   readonly eventLog: TableView<EventLogRecord>;
   readonly eventSeq: TableView<bigint>;
   readonly eventCursors: TableView<bigint>;
+  readonly rebalances: TableView<Rebalance>;
 }
 
 /** The committed tables: plain Maps. */
@@ -57,6 +59,7 @@ export interface CommittedTables extends Tables {
   readonly eventLog: Map<string, EventLogRecord>;
   readonly eventSeq: Map<string, bigint>;
   readonly eventCursors: Map<string, bigint>;
+  readonly rebalances: Map<string, Rebalance>;
 }
 
 /** Empty committed tables. */
@@ -75,6 +78,7 @@ export function createTables(): CommittedTables {
     eventLog: new Map(),
     eventSeq: new Map(),
     eventCursors: new Map(),
+    rebalances: new Map(),
   };
 }
 
@@ -145,6 +149,7 @@ export function overlay(base: CommittedTables): { readonly views: Tables; commit
     eventLog: new OverlayTable(base.eventLog),
     eventSeq: new OverlayTable(base.eventSeq),
     eventCursors: new OverlayTable(base.eventCursors),
+    rebalances: new OverlayTable(base.rebalances),
   };
   return {
     views,

@@ -3,6 +3,7 @@
  * lock, exact bigint msat and numeric EUR, transactions on one client of the pool (serialized within
  * one store, as the port promises), driver errors mapped to StoreError/StoreConflictError.
  */
+import { createPostgresRebalanceRepository, rebalanceStatements } from './rebalance-repository.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -99,6 +100,7 @@ function createRepositories(env: RepositoryEnv, sql: ReturnType<typeof buildStat
     nodes: createPostgresNodeRepository(env, sql.nodes),
     leases: createPostgresLeaseRepository(env, sql.leadership),
     events: createPostgresEventLogRepository(env, sql.leadership),
+    rebalances: createPostgresRebalanceRepository(env, sql.rebalances),
   };
 }
 
@@ -110,6 +112,7 @@ function buildStatements(s: string) {
     outbox: outboxStatements(s),
     nodes: nodeStatements(s),
     leadership: leadershipStatements(s),
+    rebalances: rebalanceStatements(s),
   };
 }
 

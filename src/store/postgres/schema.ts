@@ -3,6 +3,7 @@
  * as text and mapped by the repositories, so only the columns used in filters are typed precisely.
  */
 import type { DELIVERY_COLUMNS, INVOICE_COLUMNS, PAYMENT_COLUMNS } from './columns.js';
+import type { REBALANCE_COLUMNS } from './rebalance-repository.js';
 
 type Columns<T extends readonly string[]> = { [C in T[number]]: unknown };
 
@@ -31,9 +32,17 @@ export type WebhookDeliveriesTable = Columns<typeof DELIVERY_COLUMNS> & {
   created_at: Date;
 };
 
+/** `rebalances`. */
+export type RebalancesTable = Columns<typeof REBALANCE_COLUMNS> & {
+  id: string;
+  status: string;
+  created_at: Date;
+};
+
 /** The tables as Kysely sees them. */
 export interface PostgresSchema {
   invoices: InvoicesTable;
   payments: PaymentsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  rebalances: RebalancesTable;
 }

@@ -111,6 +111,26 @@ export interface WebhookAttemptsTable {
   at: Int;
 }
 
+/** `rebalances` (migration 006). */
+export interface RebalancesTable {
+  id: string;
+  status: string;
+  out_chan_id: string;
+  in_peer: string;
+  in_chan_id: string | null;
+  amount_sat: Int;
+  fee_msat: Int;
+  max_fee_msat: Int;
+  payment_hash: string | null;
+  failure_reason: string | null;
+  failure_message: string | null;
+  is_automatic: Int;
+  idempotency_key: string | null;
+  created_at: Int;
+  updated_at: Int;
+  completed_at: NullableInt;
+}
+
 /** The whole database as Kysely sees it. */
 /** `nodes` (migration 003). */
 export interface NodesTable {
@@ -132,4 +152,5 @@ export interface SqliteSchema {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   nodes: NodesTable;
+  rebalances: RebalancesTable;
 }

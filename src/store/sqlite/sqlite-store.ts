@@ -2,6 +2,7 @@
  * The SQLite Store on Kysely + better-sqlite3: WAL, versioned migrations, exact bigint msat,
  * serialized `BEGIN IMMEDIATE` transactions, driver errors mapped to StoreError/StoreConflictError.
  */
+import { createSqliteRebalanceRepository } from './rebalance-repository.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
@@ -78,6 +79,7 @@ function createRepositories(ctx: SqliteContext): Repositories {
     nodes: createSqliteNodeRepository(ctx),
     leases: createSqliteLeaseRepository(ctx),
     events: createSqliteEventLogRepository(ctx),
+    rebalances: createSqliteRebalanceRepository(ctx),
   };
 }
 
@@ -158,6 +160,8 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
         provider: { getMigrations: async () => ({ ...sqliteMigrations }) },
         migrationTableName: MIGRATION_TABLE,
         migrationLockTableName: MIGRATION_LOCK_TABLE,
+        // Migrations are numbered per feature (003–007) and may land in any order.
+        allowUnorderedMigrations: true,
       });
       const { error, results } = await migrator.migrateToLatest();
       if (error !== undefined) {

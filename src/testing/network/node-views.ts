@@ -51,6 +51,7 @@ export function listChannels(ctx: NetCtx, self: NodeRef): SimChannelInfo[] {
       chanId: c.chanId,
       channelPoint: c.channelPoint,
       remotePubkey: ctx.nodeRef(peer)?.pubkey ?? '',
+      peerAlias: ctx.nodeRef(peer)?.alias ?? '',
       isActive: c.isUsable(),
       isPrivate: false,
       capacitySat: c.capacitySat,

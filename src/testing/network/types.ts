@@ -261,11 +261,16 @@ export interface SimQueryRoutesInput {
 }
 
 /** A channel of a node as ListChannels reports it, with the extra fields the simulator serialises. */
-export interface SimChannelInfo extends Channel {
+export interface SimChannelInfo extends Omit<
+  Channel,
+  'commitFeeSat' | 'isInitiator' | 'unsettledBalanceSat' | 'remoteReserveSat'
+> {
   readonly initiator: boolean;
   readonly remoteReserveSat: bigint;
   /** Sum of pending HTLCs in both directions, in sat. */
   readonly unsettledBalanceSat: bigint;
+  /** The peer's alias (sent on the wire only when the request asks for peer_alias_lookup). */
+  readonly peerAlias: string;
 }
 
 /** Log entry of an RPC call on a node; `method` is the {@link SimNode} method name (`'addInvoice'`, `'sendPayment'`…). */

@@ -48,3 +48,57 @@ export const DEFAULT_CHANNELS: readonly AddChannelSpec[] = [
     policyB: { baseMsat: 2000n, feeRatePpm: 250n, cltvDelta: 144 },
   },
 ];
+
+/**
+ * The `cycle` preset: alice–carol, carol–dave and dave–alice form a cycle through alice, so alice
+ * can rebalance by paying herself (alice → carol → dave → alice). alice–carol holds too much local
+ * balance (85%), dave–alice too little (10%); bob–carol lets bob pay alice as in the default network.
+ * carol charges 1 sat + 100 ppm, dave 1 sat + 200 ppm.
+ */
+export const CYCLE_CHANNELS: readonly AddChannelSpec[] = [
+  {
+    a: 'alice',
+    b: 'carol',
+    capacitySat: 2_000_000n,
+    localSatA: 1_700_000n,
+    chanId: '877008154718978049',
+    policyA: { baseMsat: 500n, feeRatePpm: 50n, cltvDelta: 80 },
+    policyB: CAROL,
+  },
+  {
+    a: 'bob',
+    b: 'carol',
+    capacitySat: 4_000_000n,
+    localSatA: 3_000_000n,
+    chanId: '877009253230542849',
+    policyA: { baseMsat: 1000n, feeRatePpm: 1n, cltvDelta: 80 },
+    policyB: CAROL,
+  },
+  {
+    a: 'carol',
+    b: 'dave',
+    capacitySat: 3_000_000n,
+    localSatA: 1_500_000n,
+    chanId: '877010352742170625',
+    policyA: CAROL,
+    policyB: { baseMsat: 1000n, feeRatePpm: 200n, cltvDelta: 144 },
+  },
+  {
+    a: 'dave',
+    b: 'alice',
+    capacitySat: 2_000_000n,
+    localSatA: 1_800_000n,
+    chanId: '877011452253798401',
+    policyA: { baseMsat: 1000n, feeRatePpm: 200n, cltvDelta: 144 },
+    policyB: { baseMsat: 500n, feeRatePpm: 50n, cltvDelta: 80 },
+  },
+];
+
+/** Named networks of `startLndSimulator({ preset })`. */
+export const SIMULATOR_PRESETS = {
+  default: { nodes: DEFAULT_NODES, channels: DEFAULT_CHANNELS },
+  cycle: { nodes: DEFAULT_NODES, channels: CYCLE_CHANNELS },
+} as const;
+
+/** The name of a simulator preset. */
+export type SimulatorPreset = keyof typeof SIMULATOR_PRESETS;

@@ -119,7 +119,8 @@ export const lightningHandlers: Readonly<Record<string, RpcHandler>> = {
       .filter((c) => (!activeOnly || c.isActive) && (!inactiveOnly || !c.isActive))
       .filter((c) => (!publicOnly || !c.isPrivate) && (!privateOnly || c.isPrivate))
       .filter((c) => peer === undefined || c.remotePubkey === peer);
-    return { channels: channels.map(toWireChannel) };
+    const aliases = boolField(request, 'peer_alias_lookup');
+    return { channels: channels.map((c) => toWireChannel(c, aliases)) };
   }),
 
   ChannelBalance: unary((_request, node) => toWireChannelBalance(node.channelBalance())),

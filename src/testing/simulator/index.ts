@@ -13,4 +13,10 @@ export {
 export type { NodeFaults } from './node-server.js';
 export type { MacaroonKind } from './permissions.js';
 export { runSimCommand, type SimCommandOptions } from './sim-command.js';
-export { DEFAULT_CHANNELS, DEFAULT_NODES } from './default-network.js';
+export {
+  CYCLE_CHANNELS,
+  DEFAULT_CHANNELS,
+  DEFAULT_NODES,
+  SIMULATOR_PRESETS,
+  type SimulatorPreset,
+} from './default-network.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Clock } from '../../domain/clock.js';
 import { createNetwork } from '../network/network.js';
 import type { AddChannelSpec, AddNodeSpec, SimCall, SimNetwork, SimNetworkName, SimNode } from '../network/types.js';
-import { DEFAULT_CHANNELS, DEFAULT_NODES } from './default-network.js';
+import { SIMULATOR_PRESETS, type SimulatorPreset } from './default-network.js';
 import { loadLndServices } from './load-protos.js';
 import { startNodeServer, type NodeFaults, type NodeServer } from './node-server.js';
 import type { MacaroonKind } from './permissions.js';
@@ -26,6 +26,11 @@ export interface LndSimulatorOptions {
   readonly nodes?: readonly NodeSpec[];
   /** Default is the default network's channels when `nodes` is not given, else none. */
   readonly channels?: readonly ChannelSpec[];
+  /**
+   * The network used when `nodes` is not given. Default is `'default'`; `'cycle'` adds dave–alice
+   * so alice's channels form a cycle (alice → carol → dave → alice) for rebalancing.
+   */
+  readonly preset?: SimulatorPreset;
   /** Drives block height, expiries, unavailability windows and latency. Default is the system clock. */
   readonly clock?: Clock;
   /** Default is `'regtest'`. */
@@ -119,8 +124,13 @@ export async function startLndSimulator(options: LndSimulatorOptions = {}): Prom
       ...(options.blockTimeMs !== undefined ? { blockTimeMs: options.blockTimeMs } : {}),
     });
   const useDefaults = options.nodes === undefined && options.model === undefined;
-  for (const spec of options.nodes ?? (useDefaults ? DEFAULT_NODES : [])) network.addNode(spec);
-  for (const spec of options.channels ?? (useDefaults ? DEFAULT_CHANNELS : [])) network.addChannel(spec);
+  const preset = SIMULATOR_PRESETS[options.preset ?? 'default'];
+  if (!preset)
+    throw new Error(
+      `expected a simulator preset (${Object.keys(SIMULATOR_PRESETS).join(', ')}), got ${String(options.preset)}`,
+    );
+  for (const spec of options.nodes ?? (useDefaults ? preset.nodes : [])) network.addNode(spec);
+  for (const spec of options.channels ?? (useDefaults ? preset.channels : [])) network.addChannel(spec);
 
   const clock = options.clock ?? network.clock;
   const byName = new Map<string, SimulatedNode>();

@@ -224,7 +224,7 @@ export function toWirePayment(payment: SimPayment): Wire {
 }
 
 /** lnrpc.Channel. */
-export function toWireChannel(channel: SimChannelInfo): Wire {
+export function toWireChannel(channel: SimChannelInfo, peerAliasLookup = false): Wire {
   const constraints = (reserveSat: bigint): Wire => ({
     csv_delay: 144,
     chan_reserve_sat: str(reserveSat),
@@ -267,7 +267,7 @@ export function toWireChannel(channel: SimChannelInfo): Wire {
     alias_scids: [],
     zero_conf: false,
     zero_conf_confirmed_scid: '0',
-    peer_alias: '',
+    peer_alias: peerAliasLookup ? channel.peerAlias : '',
     peer_scid_alias: '0',
     memo: '',
     custom_channel_data: Buffer.alloc(0),

@@ -7,6 +7,7 @@ import { msatToEur, type Decimal } from '../../domain/amount.js';
 import type { LightningEvents, WebhookEventType } from '../../domain/events.js';
 import type { Invoice } from '../../domain/invoice.js';
 import type { Payment } from '../../domain/payment.js';
+import type { Rebalance } from '../../domain/rebalance.js';
 
 /** Extra facts the event payload does not carry. */
 export interface WebhookDataOptions {
@@ -73,6 +74,26 @@ export function paymentData(payment: Payment, invoice: Invoice | null, rate?: De
   };
 }
 
+/** The `data` of a `liquidity.rebalance*` webhook. */
+export function rebalanceData(r: Rebalance): Record<string, unknown> {
+  return {
+    rebalance_id: r.id,
+    status: r.status,
+    out_chan_id: r.outChanId,
+    in_peer: r.inPeer,
+    in_chan_id: r.inChanId,
+    amount_sats: Number(r.amountSat),
+    fee_msat: r.feeMsat.toString(),
+    max_fee_msat: r.maxFeeMsat.toString(),
+    payment_hash: r.paymentHash,
+    failure_reason: r.failureReason,
+    failure_message: r.failureMessage,
+    is_automatic: r.isAutomatic,
+    created_at: iso(r.createdAt),
+    completed_at: iso(r.completedAt),
+  };
+}
+
 /**
  * Builds the snake_case `data` of a webhook from an event payload.
  * @example enqueueWebhookEvent(tx, { type: 'invoice.settled', data: webhookData('invoice.settled', { invoice }), occurredAt });
@@ -99,6 +120,9 @@ export function webhookData<T extends WebhookEventType>(
       const p = payload as LightningEvents['payment.failed'];
       return { ...paymentData(p.payment, null, options.rate), failure_reason: p.reason };
     }
+    case 'liquidity.rebalanced':
+    case 'liquidity.rebalance_failed':
+      return rebalanceData((payload as LightningEvents['liquidity.rebalanced']).rebalance);
     default:
       throw new TypeError(`not a webhook event type: ${String(type)}`);
   }

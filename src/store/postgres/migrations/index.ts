@@ -7,6 +7,7 @@ import { migration001Core } from './001-core.js';
 import { migration002Webhooks } from './002-webhooks.js';
 import { migration003Nodes } from './003-nodes.js';
 import { migration004LeasesEvents } from './004-leases-events.js';
+import { migration006Rebalances } from './006-rebalances.js';
 import type { PostgresMigration } from './types.js';
 
 export type { PostgresMigration } from './types.js';
@@ -17,6 +18,7 @@ export const postgresMigrations: Readonly<Record<string, PostgresMigration>> = O
   '002_webhooks': migration002Webhooks,
   '003_nodes': migration003Nodes,
   '004_leases_events': migration004LeasesEvents,
+  '006_rebalances': migration006Rebalances,
 });
 
 /** The table applied migrations are recorded in (in the store's schema). */

@@ -8,6 +8,7 @@ import { migration001Core } from './001-core.js';
 import { migration002Webhooks } from './002-webhooks.js';
 import { migration003Nodes } from './003-nodes.js';
 import { migration004LeasesEvents } from './004-leases-events.js';
+import { migration006Rebalances } from './006-rebalances.js';
 
 /** Every migration by name, applied in name order by `store.migrate()`. */
 export const sqliteMigrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -15,6 +16,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = Object.free
   '002_webhooks': migration002Webhooks,
   '003_nodes': migration003Nodes,
   '004_leases_events': migration004LeasesEvents,
+  '006_rebalances': migration006Rebalances,
 });
 
 /** The table Kysely's Migrator records applied migrations in. */
