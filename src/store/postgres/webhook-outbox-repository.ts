@@ -7,6 +7,7 @@ import type { WebhookDeliveryQuery, WebhookDeliveryRecord, WebhookOutboxReposito
 import { decodeCursor, resolveBatchLimit, resolvePageLimit, statusList, toPage } from '../paging.js';
 import { ATTEMPT_COLUMNS, DELIVERY_COLUMNS, EVENT_COLUMNS, insertSql, list, updateSql } from './columns.js';
 import { conflict } from './errors.js';
+import { compileNewestFirst } from './list-arms.js';
 import { run, runCompiled, runDynamic, statement, type RepositoryEnv, type Statement } from './repository-env.js';
 import { toAttempt, toDelivery, toEvent } from './rows.js';
 import { bigintOf, dateOf, text } from './values.js';
@@ -167,19 +168,18 @@ export function createPostgresOutboxRepository(
       const after = decodeCursor(query.cursor);
       const statuses = statusList(query.status);
       if (statuses?.length === 0) return { items: [], nextCursor: null };
-      let q = env.db.selectFrom('webhook_deliveries').select(DELIVERY_COLUMNS);
-      if (query.endpointId !== undefined) q = q.where('endpoint_id', '=', query.endpointId);
-      if (query.eventId !== undefined) q = q.where('event_id', '=', query.eventId);
-      if (statuses) q = q.where('status', 'in', statuses);
-      if (after)
-        q = q.where(({ eb, refTuple, tuple }) =>
-          eb(refTuple('created_at', 'id'), '<', tuple(new Date(after.createdAtMs), after.id)),
-        );
-      const compiled = q
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1)
-        .compile();
+      const arm = (status: string | undefined) => {
+        let q = env.db.selectFrom('webhook_deliveries').select(DELIVERY_COLUMNS);
+        if (query.endpointId !== undefined) q = q.where('endpoint_id', '=', query.endpointId);
+        if (query.eventId !== undefined) q = q.where('event_id', '=', query.eventId);
+        if (status !== undefined) q = q.where('status', '=', status);
+        if (after)
+          q = q.where(({ eb, refTuple, tuple }) =>
+            eb(refTuple('created_at', 'id'), '<', tuple(new Date(after.createdAtMs), after.id)),
+          );
+        return q;
+      };
+      const compiled = compileNewestFirst(env.db, statuses, arm, limit + 1);
       return toPage((await runCompiled(env, compiled)).map(toDelivery), limit);
     },
     async updateDelivery(id, patch) {

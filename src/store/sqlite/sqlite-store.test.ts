@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { storeConformanceCases } from '../conformance.js';
 import { BIG_MSAT, makeInvoice, makePayment } from '../conformance/fixtures.js';
+import { sqliteMigrations } from './migrations/index.js';
 import { createSqliteStore } from './sqlite-store.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lnkit-sqlite-'));
@@ -48,7 +49,7 @@ describe('createSqliteStore', () => {
     await store.migrate();
     await store.migrate();
     const applied = database.prepare('select name from lnkit_migration order by name').all() as { name: string }[];
-    expect(applied.map((r) => r.name)).toEqual(['001_core', '002_webhooks']);
+    expect(applied.map((r) => r.name)).toEqual(Object.keys(sqliteMigrations).sort());
     expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(database.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(database.pragma('synchronous', { simple: true })).toBe(1); // NORMAL

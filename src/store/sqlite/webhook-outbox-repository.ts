@@ -8,6 +8,7 @@ import { decodeCursor, resolveBatchLimit, resolvePageLimit, statusList, toPage }
 import { insertSql, updateSql, type SqliteContext } from './context.js';
 import { maybeMs, ms, num, toAttempt, toDelivery, toEvent, msKey } from './rows.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEventsTable } from './schema.js';
+import { unionOfArms } from './list-arms.js';
 
 type DeliveryPatch = Partial<Omit<WebhookDeliveryRecord, 'id' | 'eventId' | 'endpointId' | 'createdAt'>>;
 
@@ -108,15 +109,18 @@ export function createSqliteOutboxRepository(ctx: SqliteContext): WebhookOutboxR
       const after = decodeCursor(query.cursor);
       const statuses = statusList(query.status);
       if (statuses?.length === 0) return { items: [], nextCursor: null };
-      let q = db.selectFrom('webhook_deliveries').selectAll();
-      if (query.endpointId !== undefined) q = q.where('endpoint_id', '=', query.endpointId);
-      if (query.eventId !== undefined) q = q.where('event_id', '=', query.eventId);
-      if (statuses) q = q.where('status', 'in', statuses);
-      if (after)
-        q = q.where(({ eb, refTuple, tuple }) =>
-          eb(refTuple('created_at', 'id'), '<', tuple(msKey(after.createdAtMs), after.id)),
-        );
-      const rows = await q
+      const arm = (status: string | undefined) => {
+        let q = db.selectFrom('webhook_deliveries').selectAll();
+        if (query.endpointId !== undefined) q = q.where('endpoint_id', '=', query.endpointId);
+        if (query.eventId !== undefined) q = q.where('event_id', '=', query.eventId);
+        if (status !== undefined) q = q.where('status', '=', status);
+        if (after)
+          q = q.where(({ eb, refTuple, tuple }) =>
+            eb(refTuple('created_at', 'id'), '<', tuple(msKey(after.createdAtMs), after.id)),
+          );
+        return q;
+      };
+      const rows = await unionOfArms(statuses, arm)
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .limit(limit + 1)

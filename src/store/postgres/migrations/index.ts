@@ -5,6 +5,7 @@
  */
 import { migration001Core } from './001-core.js';
 import { migration002Webhooks } from './002-webhooks.js';
+import { migration005Indexes } from './005-indexes.js';
 import type { PostgresMigration } from './types.js';
 
 export type { PostgresMigration } from './types.js';
@@ -13,6 +14,7 @@ export type { PostgresMigration } from './types.js';
 export const postgresMigrations: Readonly<Record<string, PostgresMigration>> = Object.freeze({
   '001_core': migration001Core,
   '002_webhooks': migration002Webhooks,
+  '005_indexes': migration005Indexes,
 });
 
 /** The table applied migrations are recorded in (in the store's schema). */

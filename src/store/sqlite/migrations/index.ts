@@ -6,11 +6,13 @@
 import type { Migration } from 'kysely';
 import { migration001Core } from './001-core.js';
 import { migration002Webhooks } from './002-webhooks.js';
+import { migration005Indexes } from './005-indexes.js';
 
 /** Every migration by name, applied in name order by `store.migrate()`. */
 export const sqliteMigrations: Readonly<Record<string, Migration>> = Object.freeze({
   '001_core': migration001Core,
   '002_webhooks': migration002Webhooks,
+  '005_indexes': migration005Indexes,
 });
 
 /** The table Kysely's Migrator records applied migrations in. */
