@@ -11,6 +11,7 @@ import { closedStoreCases } from './conformance/closed-store.js';
 import type { StoreConformanceCase } from './conformance/fixtures.js';
 import { claimCases } from './conformance/claim-cases.js';
 import { invoiceCases } from './conformance/invoice-cases.js';
+import { maintenanceCases } from './conformance/maintenance-cases.js';
 import { paymentCases } from './conformance/payment-cases.js';
 import { ruleCases } from './conformance/rule-table.js';
 import { transactionCases } from './conformance/transaction-cases.js';
@@ -28,6 +29,7 @@ export const storeConformanceCases: readonly StoreConformanceCase[] = Object.fre
   ...transactionCases,
   ...webhookCases,
   ...claimCases,
+  ...maintenanceCases,
   ...ruleCases,
   ...closedStoreCases,
 ]);

@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { StoreError, isLightningError } from '../../errors.js';
 import type { Repositories, Store } from '../store.js';
 import { createMemoryInvoiceRepository } from './invoice-repository.js';
+import { createMemoryMaintenance } from './maintenance.js';
 import { createMemoryCheckpointRepository, createMemoryPaymentRepository } from './payment-repository.js';
 import { createTables, overlay, type Tables } from './tables.js';
 import { createMemoryEndpointRepository, createMemoryOutboxRepository } from './webhook-repository.js';
@@ -117,8 +118,29 @@ export function createMemoryStore(): Store {
   }
 
   const outer = guardRepositories(createRepositories(committed), true);
+  /** Runs `fn` after every queued transaction, alone (retention batches). */
+  const exclusive = <T>(fn: () => T): Promise<T> => {
+    const next = queue.then(async () => fn());
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const maintenance = createMemoryMaintenance(committed, exclusive);
   return {
     ...outer,
+    maintenance: {
+      async tableStats() {
+        assertUsable('maintenance.tableStats');
+        return maintenance.tableStats();
+      },
+      async prune(target, before, limit) {
+        assertUsable('maintenance.prune');
+        return maintenance.prune(target, before, limit);
+      },
+      async countPrunable(target, before) {
+        assertUsable('maintenance.countPrunable');
+        return maintenance.countPrunable(target, before);
+      },
+    },
     async migrate() {
       assertUsable('migrate');
     },
