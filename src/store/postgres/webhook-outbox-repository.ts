@@ -2,6 +2,7 @@
  * The PostgreSQL webhook outbox repository: events, deliveries, the attempt log, and `claimDue`,
  * which hands due deliveries to one of several dispatchers (`FOR UPDATE SKIP LOCKED`).
  */
+import { sql as raw } from 'kysely';
 import { StoreError, ValidationError } from '../../errors.js';
 import type { WebhookDeliveryQuery, WebhookDeliveryRecord, WebhookOutboxRepository } from '../store.js';
 import { decodeCursor, resolveBatchLimit, resolvePageLimit, statusList, toPage } from '../paging.js';
@@ -168,18 +169,25 @@ export function createPostgresOutboxRepository(
       const after = decodeCursor(query.cursor);
       const statuses = statusList(query.status);
       if (statuses?.length === 0) return { items: [], nextCursor: null };
+      // An event has one delivery per endpoint: its index bounds the read, so the other filters are
+      // written so that they cannot steer the planner to a longer walk (not indexable, one arm).
+      const byEvent = query.eventId !== undefined;
       const arm = (status: string | undefined) => {
         let q = env.db.selectFrom('webhook_deliveries').select(DELIVERY_COLUMNS);
-        if (query.endpointId !== undefined) q = q.where('endpoint_id', '=', query.endpointId);
         if (query.eventId !== undefined) q = q.where('event_id', '=', query.eventId);
+        if (query.endpointId !== undefined)
+          q = byEvent
+            ? q.where(raw<string>`(endpoint_id || '')`, '=', query.endpointId)
+            : q.where('endpoint_id', '=', query.endpointId);
         if (status !== undefined) q = q.where('status', '=', status);
+        if (byEvent && statuses) q = q.where(raw<string>`(status || '')`, 'in', statuses);
         if (after)
           q = q.where(({ eb, refTuple, tuple }) =>
             eb(refTuple('created_at', 'id'), '<', tuple(new Date(after.createdAtMs), after.id)),
           );
         return q;
       };
-      const compiled = compileNewestFirst(env.db, statuses, arm, limit + 1);
+      const compiled = compileNewestFirst(env.db, byEvent ? undefined : statuses, arm, limit + 1);
       return toPage((await runCompiled(env, compiled)).map(toDelivery), limit);
     },
     async updateDelivery(id, patch) {
