@@ -19,6 +19,7 @@ import {
 } from './conformance/shared-store-cases.js';
 import { invoiceCases } from './conformance/invoice-cases.js';
 import { nodeCases } from './conformance/node-cases.js';
+import { maintenanceCases } from './conformance/maintenance-cases.js';
 import { paymentCases } from './conformance/payment-cases.js';
 import { rebalanceCases } from './conformance/rebalance-cases.js';
 import { ruleCases } from './conformance/rule-table.js';
@@ -42,6 +43,7 @@ export const storeConformanceCases: readonly StoreConformanceCase[] = Object.fre
   ...leaseCases,
   ...eventLogCases,
   ...rebalanceCases,
+  ...maintenanceCases,
   ...ruleCases,
   ...closedStoreCases,
 ]);

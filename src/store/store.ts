@@ -14,6 +14,7 @@ import type { Decimal } from '../domain/amount.js';
 import type { Invoice, InvoiceStatus } from '../domain/invoice.js';
 import type { Payment, PaymentDirection, PaymentStatus } from '../domain/payment.js';
 import type { Rebalance, RebalanceStatus } from '../domain/rebalance.js';
+import type { StoreMaintenance } from './maintenance.js';
 
 /** An invoice row: the domain invoice plus what is never exposed (the HODL preimage). */
 export interface InvoiceRecord extends Invoice {
@@ -453,7 +454,13 @@ export interface Store extends Repositories {
   ping(): Promise<void>;
   /** Closes the connection. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Optional: table statistics and retention (see maintenance.ts). Default (absent): the store is
+   * never pruned and `health()` reports no table figures.
+   */
+  readonly maintenance?: StoreMaintenance;
 }
 
 /** Re-exported for adapters. */
 export type { Decimal };
+export type { PruneTarget, StoreMaintenance, TableStats } from './maintenance.js';

@@ -8,6 +8,7 @@ import { StoreError, isLightningError } from '../../errors.js';
 import type { Repositories, Store } from '../store.js';
 import { createMemoryInvoiceRepository } from './invoice-repository.js';
 import { createMemoryEventLogRepository, createMemoryLeaseRepository } from './leadership-repositories.js';
+import { createMemoryMaintenance } from './maintenance.js';
 import { createMemoryCheckpointRepository, createMemoryPaymentRepository } from './payment-repository.js';
 import { createMemoryNodeRepository } from './node-repository.js';
 import { createMemoryRebalanceRepository } from './rebalance-repository.js';
@@ -128,8 +129,29 @@ export function createMemoryStore(): Store {
   }
 
   const outer = guardRepositories(createRepositories(committed), true);
+  /** Runs `fn` after every queued transaction, alone (retention batches). */
+  const exclusive = <T>(fn: () => T): Promise<T> => {
+    const next = queue.then(async () => fn());
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const maintenance = createMemoryMaintenance(committed, exclusive);
   return {
     ...outer,
+    maintenance: {
+      async tableStats() {
+        assertUsable('maintenance.tableStats');
+        return maintenance.tableStats();
+      },
+      async prune(target, before, limit) {
+        assertUsable('maintenance.prune');
+        return maintenance.prune(target, before, limit);
+      },
+      async countPrunable(target, before) {
+        assertUsable('maintenance.countPrunable');
+        return maintenance.countPrunable(target, before);
+      },
+    },
     async migrate() {
       assertUsable('migrate');
     },

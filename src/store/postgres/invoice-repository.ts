@@ -1,11 +1,13 @@
 /**
  * The PostgreSQL invoice repository.
  */
+import { sql as raw } from 'kysely';
 import type { InvoiceListQuery, InvoicePatch, InvoiceRecord, InvoiceRepository } from '../store.js';
 import { decodeCursor, resolveBatchLimit, resolvePageLimit, statusList, toPage } from '../paging.js';
 import { INVOICE_COLUMNS, insertSql, list, updateSql } from './columns.js';
 import { conflict } from './errors.js';
 import { run, runCompiled, runDynamic, statement, type RepositoryEnv, type Statement } from './repository-env.js';
+import { compileNewestFirst } from './list-arms.js';
 import { jsonParam, toInvoice } from './rows.js';
 import { decimalParam } from './values.js';
 
@@ -84,20 +86,20 @@ export function createPostgresInvoiceRepository(
       const after = decodeCursor(query.cursor);
       const statuses = statusList(query.status);
       if (statuses?.length === 0) return { items: [], nextCursor: null };
-      let q = env.db.selectFrom('invoices').select(INVOICE_COLUMNS);
-      if (statuses) q = q.where('status', 'in', statuses);
-      if (query.isHold !== undefined) q = q.where('is_hold', '=', query.isHold);
-      if (query.createdAfter) q = q.where('created_at', '>=', query.createdAfter);
-      if (query.createdBefore) q = q.where('created_at', '<', query.createdBefore);
-      if (after)
-        q = q.where(({ eb, refTuple, tuple }) =>
-          eb(refTuple('created_at', 'id'), '<', tuple(new Date(after.createdAtMs), after.id)),
-        );
-      const compiled = q
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1)
-        .compile();
+      const arm = (status: string | undefined) => {
+        let q = env.db.selectFrom('invoices').select(INVOICE_COLUMNS);
+        if (status !== undefined) q = q.where('status', '=', status);
+        // A literal, so that the partial `WHERE is_hold` indexes match.
+        if (query.isHold !== undefined) q = q.where('is_hold', '=', raw.lit(query.isHold));
+        if (query.createdAfter) q = q.where('created_at', '>=', query.createdAfter);
+        if (query.createdBefore) q = q.where('created_at', '<', query.createdBefore);
+        if (after)
+          q = q.where(({ eb, refTuple, tuple }) =>
+            eb(refTuple('created_at', 'id'), '<', tuple(new Date(after.createdAtMs), after.id)),
+          );
+        return q;
+      };
+      const compiled = compileNewestFirst(env.db, statuses, arm, limit + 1);
       return toPage((await runCompiled(env, compiled)).map(toInvoice), limit);
     },
     async update(id, patch, options) {

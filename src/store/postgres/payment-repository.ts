@@ -6,6 +6,7 @@ import type { CheckpointRepository, PaymentListQuery, PaymentPatch, PaymentRepos
 import { decodeCursor, resolvePageLimit, statusList, toPage } from '../paging.js';
 import { PAYMENT_COLUMNS, insertSql, list, updateSql } from './columns.js';
 import { conflict } from './errors.js';
+import { compileNewestFirst } from './list-arms.js';
 import { run, runCompiled, runDynamic, statement, type RepositoryEnv, type Statement } from './repository-env.js';
 import { toPayment } from './rows.js';
 import { bigintOf } from './values.js';
@@ -90,18 +91,17 @@ export function createPostgresPaymentRepository(
       const after = decodeCursor(query.cursor);
       const statuses = statusList(query.status);
       if (statuses?.length === 0) return { items: [], nextCursor: null };
-      let q = env.db.selectFrom('payments').select(PAYMENT_COLUMNS);
-      if (query.direction !== undefined) q = q.where('direction', '=', query.direction);
-      if (statuses) q = q.where('status', 'in', statuses);
-      if (after)
-        q = q.where(({ eb, refTuple, tuple }) =>
-          eb(refTuple('created_at', 'id'), '<', tuple(new Date(after.createdAtMs), after.id)),
-        );
-      const compiled = q
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1)
-        .compile();
+      const arm = (status: string | undefined) => {
+        let q = env.db.selectFrom('payments').select(PAYMENT_COLUMNS);
+        if (query.direction !== undefined) q = q.where('direction', '=', query.direction);
+        if (status !== undefined) q = q.where('status', '=', status);
+        if (after)
+          q = q.where(({ eb, refTuple, tuple }) =>
+            eb(refTuple('created_at', 'id'), '<', tuple(new Date(after.createdAtMs), after.id)),
+          );
+        return q;
+      };
+      const compiled = compileNewestFirst(env.db, statuses, arm, limit + 1);
       return toPage((await runCompiled(env, compiled)).map(toPayment), limit);
     },
     async update(id, patch, options) {

@@ -4,6 +4,8 @@
  * one store, as the port promises), driver errors mapped to StoreError/StoreConflictError.
  */
 import { createPostgresRebalanceRepository, rebalanceStatements } from './rebalance-repository.js';
+import type { StoreMaintenance } from '../maintenance.js';
+import { createPostgresMaintenance } from './maintenance.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -185,9 +187,14 @@ export function createPostgresStore(config: PostgresStoreConfig, options: Postgr
   }
 
   const outer = guard(createRepositories(env(rootContext(pool)), sql), true);
+  const maintenance = guard(
+    { maintenance: createPostgresMaintenance(pool, schemaName, schema) } as unknown as Repositories,
+    true,
+  ) as unknown as { maintenance: StoreMaintenance };
 
   return {
     ...outer,
+    maintenance: maintenance.maintenance,
     async migrate() {
       assertUsable('migrate');
       try {

@@ -2,11 +2,13 @@
  * The PostgreSQL webhook outbox repository: events, deliveries, the attempt log, and `claimDue`,
  * which hands due deliveries to one of several dispatchers (`FOR UPDATE SKIP LOCKED`).
  */
+import { sql as raw } from 'kysely';
 import { StoreError, ValidationError } from '../../errors.js';
 import type { WebhookDeliveryQuery, WebhookDeliveryRecord, WebhookOutboxRepository } from '../store.js';
 import { decodeCursor, resolveBatchLimit, resolvePageLimit, statusList, toPage } from '../paging.js';
 import { ATTEMPT_COLUMNS, DELIVERY_COLUMNS, EVENT_COLUMNS, insertSql, list, updateSql } from './columns.js';
 import { conflict } from './errors.js';
+import { compileNewestFirst } from './list-arms.js';
 import { run, runCompiled, runDynamic, statement, type RepositoryEnv, type Statement } from './repository-env.js';
 import { toAttempt, toDelivery, toEvent } from './rows.js';
 import { bigintOf, dateOf, text } from './values.js';
@@ -167,19 +169,25 @@ export function createPostgresOutboxRepository(
       const after = decodeCursor(query.cursor);
       const statuses = statusList(query.status);
       if (statuses?.length === 0) return { items: [], nextCursor: null };
-      let q = env.db.selectFrom('webhook_deliveries').select(DELIVERY_COLUMNS);
-      if (query.endpointId !== undefined) q = q.where('endpoint_id', '=', query.endpointId);
-      if (query.eventId !== undefined) q = q.where('event_id', '=', query.eventId);
-      if (statuses) q = q.where('status', 'in', statuses);
-      if (after)
-        q = q.where(({ eb, refTuple, tuple }) =>
-          eb(refTuple('created_at', 'id'), '<', tuple(new Date(after.createdAtMs), after.id)),
-        );
-      const compiled = q
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1)
-        .compile();
+      // An event has one delivery per endpoint: its index bounds the read, so the other filters are
+      // written so that they cannot steer the planner to a longer walk (not indexable, one arm).
+      const byEvent = query.eventId !== undefined;
+      const arm = (status: string | undefined) => {
+        let q = env.db.selectFrom('webhook_deliveries').select(DELIVERY_COLUMNS);
+        if (query.eventId !== undefined) q = q.where('event_id', '=', query.eventId);
+        if (query.endpointId !== undefined)
+          q = byEvent
+            ? q.where(raw<string>`(endpoint_id || '')`, '=', query.endpointId)
+            : q.where('endpoint_id', '=', query.endpointId);
+        if (status !== undefined) q = q.where('status', '=', status);
+        if (byEvent && statuses) q = q.where(raw<string>`(status || '')`, 'in', statuses);
+        if (after)
+          q = q.where(({ eb, refTuple, tuple }) =>
+            eb(refTuple('created_at', 'id'), '<', tuple(new Date(after.createdAtMs), after.id)),
+          );
+        return q;
+      };
+      const compiled = compileNewestFirst(env.db, byEvent ? undefined : statuses, arm, limit + 1);
       return toPage((await runCompiled(env, compiled)).map(toDelivery), limit);
     },
     async updateDelivery(id, patch) {

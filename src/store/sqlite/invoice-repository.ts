@@ -1,12 +1,13 @@
 /**
  * The SQLite invoice repository.
  */
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { InvoiceListQuery, InvoicePatch, InvoiceRecord, InvoiceRepository } from '../store.js';
 import { decodeCursor, resolveBatchLimit, resolvePageLimit, statusList, toPage } from '../paging.js';
 import { insertSql, updateSql, type SqliteContext } from './context.js';
 import { decimalText, jsonText, maybeMs, ms, toInvoice, msKey } from './rows.js';
 import type { InvoicesTable } from './schema.js';
+import { unionOfArms } from './list-arms.js';
 
 /** Maps a record to its row (column → value). */
 export function toRow(r: InvoiceRecord): Insertable<InvoicesTable> {
@@ -78,6 +79,9 @@ const INSERT = insertSql('invoices', INVOICE_COLUMNS);
 const BY_ID = 'SELECT * FROM invoices WHERE id = ?';
 const BY_HASH = 'SELECT * FROM invoices WHERE payment_hash = ?';
 const BY_KEY = 'SELECT * FROM invoices WHERE idempotency_key = ?';
+// 'open' is a literal so that the partial index invoices_open_expires_idx matches.
+const EXPIRED =
+  "SELECT * FROM invoices WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at ASC, id ASC LIMIT ?";
 
 /** Creates the invoice repository on `ctx`. */
 export function createSqliteInvoiceRepository(ctx: SqliteContext): InvoiceRepository {
@@ -99,16 +103,20 @@ export function createSqliteInvoiceRepository(ctx: SqliteContext): InvoiceReposi
       const after = decodeCursor(query.cursor);
       const statuses = statusList(query.status);
       if (statuses?.length === 0) return { items: [], nextCursor: null };
-      let q = db.selectFrom('invoices').selectAll();
-      if (statuses) q = q.where('status', 'in', statuses);
-      if (query.isHold !== undefined) q = q.where('is_hold', '=', query.isHold ? 1n : 0n);
-      if (query.createdAfter) q = q.where('created_at', '>=', msKey(query.createdAfter));
-      if (query.createdBefore) q = q.where('created_at', '<', msKey(query.createdBefore));
-      if (after)
-        q = q.where(({ eb, refTuple, tuple }) =>
-          eb(refTuple('created_at', 'id'), '<', tuple(msKey(after.createdAtMs), after.id)),
-        );
-      const rows = await q
+      const arm = (status: string | undefined) => {
+        let q = db.selectFrom('invoices').selectAll();
+        if (status !== undefined) q = q.where('status', '=', status);
+        // A literal, so that the partial `WHERE is_hold = 1` indexes match.
+        if (query.isHold !== undefined) q = q.where(sql<boolean>`is_hold = ${sql.lit(query.isHold ? 1 : 0)}`);
+        if (query.createdAfter) q = q.where('created_at', '>=', msKey(query.createdAfter));
+        if (query.createdBefore) q = q.where('created_at', '<', msKey(query.createdBefore));
+        if (after)
+          q = q.where(({ eb, refTuple, tuple }) =>
+            eb(refTuple('created_at', 'id'), '<', tuple(msKey(after.createdAtMs), after.id)),
+          );
+        return q;
+      };
+      const rows = await unionOfArms(statuses, arm)
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .limit(limit + 1)
@@ -123,15 +131,8 @@ export function createSqliteInvoiceRepository(ctx: SqliteContext): InvoiceReposi
       return row && toInvoice(row);
     },
     async listExpired(now, limit) {
-      const rows = await db
-        .selectFrom('invoices')
-        .selectAll()
-        .where('status', '=', 'open')
-        .where('expires_at', '<=', msKey(now))
-        .orderBy('expires_at', 'asc')
-        .orderBy('id', 'asc')
-        .limit(resolveBatchLimit(limit))
-        .execute();
+      const max = resolveBatchLimit(limit);
+      const rows = await ctx.hold(() => ctx.statement(EXPIRED).all(msKey(now), max) as Row[]);
       return rows.map(toInvoice);
     },
   };

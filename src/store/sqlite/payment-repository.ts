@@ -8,6 +8,7 @@ import { decodeCursor, resolvePageLimit, statusList, toPage } from '../paging.js
 import { insertSql, updateSql, type SqliteContext } from './context.js';
 import { big, maybeMs, ms, toPayment, msKey } from './rows.js';
 import type { PaymentsTable } from './schema.js';
+import { unionOfArms } from './list-arms.js';
 
 /** Maps a payment to its row (column → value). */
 export function toRow(p: Payment): Insertable<PaymentsTable> {
@@ -98,14 +99,17 @@ export function createSqlitePaymentRepository(ctx: SqliteContext): PaymentReposi
       const after = decodeCursor(query.cursor);
       const statuses = statusList(query.status);
       if (statuses?.length === 0) return { items: [], nextCursor: null };
-      let q = db.selectFrom('payments').selectAll();
-      if (query.direction) q = q.where('direction', '=', query.direction);
-      if (statuses) q = q.where('status', 'in', statuses);
-      if (after)
-        q = q.where(({ eb, refTuple, tuple }) =>
-          eb(refTuple('created_at', 'id'), '<', tuple(msKey(after.createdAtMs), after.id)),
-        );
-      const rows = await q
+      const arm = (status: string | undefined) => {
+        let q = db.selectFrom('payments').selectAll();
+        if (query.direction) q = q.where('direction', '=', query.direction);
+        if (status !== undefined) q = q.where('status', '=', status);
+        if (after)
+          q = q.where(({ eb, refTuple, tuple }) =>
+            eb(refTuple('created_at', 'id'), '<', tuple(msKey(after.createdAtMs), after.id)),
+          );
+        return q;
+      };
+      const rows = await unionOfArms(statuses, arm)
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .limit(limit + 1)

@@ -7,10 +7,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { StoreError, ValidationError } from '../../errors.js';
+import type { StoreMaintenance } from '../maintenance.js';
 import type { Repositories, Store } from '../store.js';
 import { beginImmediateAsync, rootContext, runImmediate, transactionContext, type SqliteContext } from './context.js';
 import { createStatementCache, toKyselyDatabase } from './database-adapter.js';
 import { mapSqliteError } from './errors.js';
+import { createSqliteMaintenance, preferIncrementalVacuum } from './maintenance.js';
 import { createSqliteInvoiceRepository } from './invoice-repository.js';
 import { createSqliteEventLogRepository, createSqliteLeaseRepository } from './leadership-repositories.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, sqliteMigrations } from './migrations/index.js';
@@ -98,6 +100,8 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0)
     throw new ValidationError('busyTimeoutMs', `expected a non-negative integer, got ${String(busyTimeoutMs)}`);
   try {
+    // A new file gives pruned space back to the file system (#18); existing ones switch on `lnkit db vacuum`.
+    preferIncrementalVacuum(database);
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
     database.pragma(`busy_timeout = ${busyTimeoutMs}`);
@@ -150,9 +154,14 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
 
   const begin = beginImmediateAsync((ms) => database.pragma(`busy_timeout = ${ms}`), busyTimeoutMs);
   const outer = guard(createRepositories(rootContext(db, statements.prepare, begin)), true);
+  const maintenance = guard(
+    { maintenance: createSqliteMaintenance({ db, prepare: statements.prepare, database }) } as unknown as Repositories,
+    true,
+  ) as unknown as { maintenance: StoreMaintenance };
 
   return {
     ...outer,
+    maintenance: maintenance.maintenance,
     async migrate() {
       assertUsable('migrate');
       const migrator = new Migrator({

@@ -1,13 +1,14 @@
 /**
  * The SQLite webhook outbox repository: events, deliveries and the attempt log.
  */
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql as raw, type Insertable, type Selectable, type Updateable } from 'kysely';
 import { StoreError } from '../../errors.js';
 import type { WebhookDeliveryQuery, WebhookDeliveryRecord, WebhookOutboxRepository } from '../store.js';
 import { decodeCursor, resolveBatchLimit, resolvePageLimit, statusList, toPage } from '../paging.js';
 import { insertSql, updateSql, type SqliteContext } from './context.js';
 import { maybeMs, ms, num, toAttempt, toDelivery, toEvent, msKey } from './rows.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEventsTable } from './schema.js';
+import { unionOfArms } from './list-arms.js';
 
 type DeliveryPatch = Partial<Omit<WebhookDeliveryRecord, 'id' | 'eventId' | 'endpointId' | 'createdAt'>>;
 
@@ -108,15 +109,25 @@ export function createSqliteOutboxRepository(ctx: SqliteContext): WebhookOutboxR
       const after = decodeCursor(query.cursor);
       const statuses = statusList(query.status);
       if (statuses?.length === 0) return { items: [], nextCursor: null };
-      let q = db.selectFrom('webhook_deliveries').selectAll();
-      if (query.endpointId !== undefined) q = q.where('endpoint_id', '=', query.endpointId);
-      if (query.eventId !== undefined) q = q.where('event_id', '=', query.eventId);
-      if (statuses) q = q.where('status', 'in', statuses);
-      if (after)
-        q = q.where(({ eb, refTuple, tuple }) =>
-          eb(refTuple('created_at', 'id'), '<', tuple(msKey(after.createdAtMs), after.id)),
-        );
-      const rows = await q
+      // An event has one delivery per endpoint: its index bounds the read, so the other filters are
+      // written so that they cannot steer the planner to a longer walk (not indexable, one arm).
+      const byEvent = query.eventId !== undefined;
+      const arm = (status: string | undefined) => {
+        let q = db.selectFrom('webhook_deliveries').selectAll();
+        if (query.eventId !== undefined) q = q.where('event_id', '=', query.eventId);
+        if (query.endpointId !== undefined)
+          q = byEvent
+            ? q.where(raw<string>`+endpoint_id`, '=', query.endpointId)
+            : q.where('endpoint_id', '=', query.endpointId);
+        if (status !== undefined) q = q.where('status', '=', status);
+        if (byEvent && statuses) q = q.where(raw<string>`+status`, 'in', statuses);
+        if (after)
+          q = q.where(({ eb, refTuple, tuple }) =>
+            eb(refTuple('created_at', 'id'), '<', tuple(msKey(after.createdAtMs), after.id)),
+          );
+        return q;
+      };
+      const rows = await unionOfArms(byEvent ? undefined : statuses, arm)
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .limit(limit + 1)

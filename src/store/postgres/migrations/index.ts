@@ -8,6 +8,7 @@ import { migration002Webhooks } from './002-webhooks.js';
 import { migration003Nodes } from './003-nodes.js';
 import { migration004LeasesEvents } from './004-leases-events.js';
 import { migration006Rebalances } from './006-rebalances.js';
+import { migration005Indexes } from './005-indexes.js';
 import type { PostgresMigration } from './types.js';
 
 export type { PostgresMigration } from './types.js';
@@ -19,6 +20,7 @@ export const postgresMigrations: Readonly<Record<string, PostgresMigration>> = O
   '003_nodes': migration003Nodes,
   '004_leases_events': migration004LeasesEvents,
   '006_rebalances': migration006Rebalances,
+  '005_indexes': migration005Indexes,
 });
 
 /** The table applied migrations are recorded in (in the store's schema). */

@@ -9,6 +9,7 @@ import { migration002Webhooks } from './002-webhooks.js';
 import { migration003Nodes } from './003-nodes.js';
 import { migration004LeasesEvents } from './004-leases-events.js';
 import { migration006Rebalances } from './006-rebalances.js';
+import { migration005Indexes } from './005-indexes.js';
 
 /** Every migration by name, applied in name order by `store.migrate()`. */
 export const sqliteMigrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -17,6 +18,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = Object.free
   '003_nodes': migration003Nodes,
   '004_leases_events': migration004LeasesEvents,
   '006_rebalances': migration006Rebalances,
+  '005_indexes': migration005Indexes,
 });
 
 /** The table Kysely's Migrator records applied migrations in. */

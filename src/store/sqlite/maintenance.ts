@@ -1,0 +1,190 @@
+/**
+ * SQLite store maintenance (#18): table statistics, retention batches, incremental vacuum, size,
+ * VACUUM and an integrity/index check. Each prune batch is one `BEGIN IMMEDIATE` transaction on the
+ * store's single connection, so it queues with the app's writes and holds the write lock only for
+ * the batch (the retention job sizes batches to stay near 20 ms).
+ */
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import type { PruneTarget, StoreMaintenance, TableStats } from '../maintenance.js';
+import { checkPruneInput } from '../prune-input.js';
+import { resolveBatchLimit } from '../paging.js';
+import { runImmediate, type PrepareCached } from './context.js';
+import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, sqliteMigrations } from './migrations/index.js';
+import type { SqliteSchema } from './schema.js';
+
+/** Tables lnkit writes, with the column their age is read from (null: attempts, see below). */
+const TABLES: readonly (readonly [string, string | null])[] = [
+  ['invoices', 'created_at'],
+  ['payments', 'created_at'],
+  ['checkpoints', null],
+  ['webhook_endpoints', 'created_at'],
+  ['webhook_events', 'created_at'],
+  ['webhook_deliveries', 'created_at'],
+  ['webhook_attempts', null],
+];
+
+// Counting reads every row of the smallest index: the one full walk lnkit does, on purpose.
+const COUNT = (table: string) => `SELECT count(*) AS n FROM ${table} /* lnkit:counts-every-row */`;
+const OLDEST = (table: string, column: string) => `SELECT min(${column}) AS t FROM ${table}`;
+// webhook_attempts has no index on `at`: its oldest row is the first attempt of the oldest
+// delivery (attempts come after their delivery is created and leave with it).
+const OLDEST_ATTEMPT =
+  'SELECT min(at) AS t FROM webhook_attempts WHERE delivery_id = (SELECT id FROM webhook_deliveries ORDER BY created_at, id LIMIT 1)';
+
+const PRUNABLE_EVENTS = `FROM webhook_events WHERE created_at < @before AND NOT EXISTS (SELECT 1 FROM webhook_deliveries WHERE webhook_deliveries.event_id = webhook_events.id AND (webhook_deliveries.status = 'pending' OR webhook_deliveries.updated_at >= @before))`;
+const unpaidArm = (status: string, columns: string) =>
+  `SELECT ${columns} FROM invoices WHERE status = '${status}' AND created_at < @before AND closed_at < @before AND amount_paid_msat IS NULL AND NOT EXISTS (SELECT 1 FROM payments WHERE payments.direction = 'in' AND payments.payment_hash = invoices.payment_hash)`;
+
+const SQL = {
+  events: `SELECT id ${PRUNABLE_EVENTS} ORDER BY created_at, id LIMIT @limit`,
+  eventsCount: `SELECT count(*) AS n ${PRUNABLE_EVENTS}`,
+  deleteAttempts:
+    'DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE event_id IN (SELECT value FROM json_each(@ids)))',
+  deleteDeliveries: 'DELETE FROM webhook_deliveries WHERE event_id IN (SELECT value FROM json_each(@ids))',
+  deleteEvents: 'DELETE FROM webhook_events WHERE id IN (SELECT value FROM json_each(@ids))',
+  invoices: `${unpaidArm('expired', 'id, created_at')} UNION ALL ${unpaidArm('cancelled', 'id, created_at')} ORDER BY created_at, id LIMIT @limit`,
+  invoicesCount: `SELECT (SELECT count(*) FROM (${unpaidArm('expired', '1')})) + (SELECT count(*) FROM (${unpaidArm('cancelled', '1')})) AS n`,
+  deleteInvoices: 'DELETE FROM invoices WHERE id IN (SELECT value FROM json_each(@ids))',
+} as const;
+
+/** What the maintenance side needs from the store. */
+export interface SqliteMaintenanceEnv {
+  readonly db: Kysely<SqliteSchema>;
+  readonly prepare: PrepareCached;
+  readonly database: Database.Database;
+}
+
+/** Index names a fully migrated SQLite store has (from migrating an empty in-memory database). */
+async function expectedIndexes(): Promise<Set<string>> {
+  const memory = new Database(':memory:');
+  const db = new Kysely<SqliteSchema>({ dialect: new SqliteDialect({ database: memory }) });
+  try {
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: async () => ({ ...sqliteMigrations }) },
+      migrationTableName: MIGRATION_TABLE,
+      migrationLockTableName: MIGRATION_LOCK_TABLE,
+    });
+    const { error } = await migrator.migrateToLatest();
+    if (error !== undefined) throw error;
+    return new Set(indexNames(memory));
+  } finally {
+    await db.destroy();
+  }
+}
+
+function indexNames(database: Database.Database): string[] {
+  return (
+    database.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").all() as {
+      name: string;
+    }[]
+  ).map((r) => r.name);
+}
+
+/** Creates the maintenance side of a SQLite store. */
+export function createSqliteMaintenance(env: SqliteMaintenanceEnv): StoreMaintenance {
+  const { db, prepare, database } = env;
+  const hold = <T>(fn: () => T): Promise<T> => db.connection().execute(async () => fn());
+  const write = <T>(fn: () => T): Promise<T> => runImmediate(db, async () => fn());
+  const time = (value: unknown): Date | null =>
+    value === null || value === undefined ? null : new Date(Number(value));
+
+  return {
+    async tableStats() {
+      const out: TableStats[] = [];
+      for (const [table, column] of TABLES) {
+        const stats = await hold(() => {
+          const rows = Number((prepare(COUNT(table)).get() as { n: bigint }).n);
+          const oldest =
+            column === null
+              ? table === 'webhook_attempts'
+                ? (prepare(OLDEST_ATTEMPT).get() as { t: bigint | null }).t
+                : null
+              : (prepare(OLDEST(table, column)).get() as { t: bigint | null }).t;
+          return { table, rows, oldestAt: time(oldest) };
+        });
+        out.push(stats);
+      }
+      return out;
+    },
+    async prune(target: PruneTarget, before: Date, limit: number) {
+      checkPruneInput(target, before, limit);
+      const params = { before: before.getTime(), limit: resolveBatchLimit(limit) };
+      if (target === 'webhookEvents') {
+        return write(() => {
+          const ids = (prepare(SQL.events).all(params) as { id: string }[]).map((r) => r.id);
+          if (ids.length === 0) return 0;
+          const json = JSON.stringify(ids);
+          prepare(SQL.deleteAttempts).run({ ids: json });
+          prepare(SQL.deleteDeliveries).run({ ids: json });
+          return prepare(SQL.deleteEvents).run({ ids: json }).changes;
+        });
+      }
+      return write(() => {
+        const ids = (prepare(SQL.invoices).all(params) as { id: string }[]).map((r) => r.id);
+        if (ids.length === 0) return 0;
+        return prepare(SQL.deleteInvoices).run({ ids: JSON.stringify(ids) }).changes;
+      });
+    },
+    async countPrunable(target: PruneTarget, before: Date) {
+      checkPruneInput(target, before);
+      const text = target === 'webhookEvents' ? SQL.eventsCount : SQL.invoicesCount;
+      return hold(() => Number((prepare(text).get({ before: before.getTime() }) as { n: bigint }).n));
+    },
+    async reclaimSpace(maxPages: number) {
+      const pages = resolveBatchLimit(maxPages);
+      return write(() => {
+        const free = Number(database.pragma('freelist_count', { simple: true }));
+        if (free === 0) return 0;
+        // Only with auto_vacuum = incremental; otherwise free pages are reused, never released.
+        if (Number(database.pragma('auto_vacuum', { simple: true })) !== 2) return 0;
+        database.pragma(`incremental_vacuum(${Math.min(pages, free)})`);
+        return free - Number(database.pragma('freelist_count', { simple: true }));
+      });
+    },
+    async sizeBytes() {
+      return hold(() => {
+        const pageSize = Number(database.pragma('page_size', { simple: true }));
+        const pages = Number(database.pragma('page_count', { simple: true }));
+        const free = Number(database.pragma('freelist_count', { simple: true }));
+        return (pages - free) * pageSize;
+      });
+    },
+    async vacuum() {
+      // VACUUM cannot run inside a transaction; it takes the connection for its whole run. An
+      // existing file switches to incremental auto-vacuum here (the mode only changes on VACUUM).
+      await hold(() => {
+        database.pragma('auto_vacuum = INCREMENTAL');
+        database.exec('VACUUM');
+        database.exec('PRAGMA optimize');
+      });
+    },
+    async check() {
+      const expected = await expectedIndexes();
+      return hold(() => {
+        const problems: string[] = [];
+        const result = database.pragma('integrity_check') as { integrity_check: string }[];
+        for (const row of result) if (row.integrity_check !== 'ok') problems.push(`integrity: ${row.integrity_check}`);
+        const present = new Set(indexNames(database));
+        for (const name of [...expected].sort())
+          if (!present.has(name)) problems.push(`missing index ${name} (lnkit's queries need it; run migrate)`);
+        return problems;
+      });
+    },
+  };
+}
+
+/** Exposed for the plan test: every statement the maintenance side prepares. */
+export const SQLITE_MAINTENANCE_SQL: readonly string[] = [
+  ...Object.values(SQL),
+  OLDEST_ATTEMPT,
+  ...TABLES.map(([table]) => COUNT(table)),
+  ...TABLES.filter(([, c]) => c !== null).map(([table, c]) => OLDEST(table, c!)),
+];
+
+/** Switches an empty database to incremental auto-vacuum (must happen before the first table). */
+export function preferIncrementalVacuum(database: Database.Database): void {
+  const hasTables = database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1").get();
+  if (hasTables === undefined) database.pragma('auto_vacuum = INCREMENTAL');
+}
