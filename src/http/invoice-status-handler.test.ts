@@ -1,5 +1,5 @@
-import decodeQR from 'qr/decode.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decodeSvgQr } from '../../test/helpers/qr.js';
 import { readSseBody } from '../../test/helpers/sse.js';
 import { decimal } from '../domain/amount.js';
 import type { Invoice, InvoiceStatus } from '../domain/invoice.js';
@@ -349,22 +349,3 @@ it.each([0, -1, Number.NaN])('heartbeatMs %s is refused', (heartbeatMs) => {
     }),
   ).toThrow(/heartbeatMs: expected a positive number/);
 });
-
-/** Reads the SVG's path back into modules and decodes them as a camera would. */
-export function decodeSvgQr(svg: string): string {
-  const size = Number(/viewBox="0 0 (\d+)/.exec(svg)![1]);
-  const dark = Array.from({ length: size }, () => new Array<boolean>(size).fill(false));
-  for (const [, x, y, w] of svg.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g)) {
-    for (let i = 0; i < Number(w); i++) dark[Number(y)]![Number(x) + i] = true;
-  }
-  const scale = 4;
-  const px = size * scale;
-  const data = new Uint8Array(px * px * 4);
-  for (let y = 0; y < px; y++) {
-    for (let x = 0; x < px; x++) {
-      const v = dark[Math.floor(y / scale)]![Math.floor(x / scale)] ? 0 : 255;
-      data.set([v, v, v, 255], (y * px + x) * 4);
-    }
-  }
-  return decodeQR({ width: px, height: px, data });
-}

@@ -10,7 +10,7 @@ import { corsHeaders, preflight, type CorsConfig } from './cors.js';
 import { createInvoiceWatchers } from './invoice-watchers.js';
 import { toPublicInvoiceJSON } from './public-invoice.js';
 import { lightningUri, renderQrSvg } from './qr-svg.js';
-import { EVENT_STREAM_HEADERS, openStatusStream, parseLastStatus } from './status-stream.js';
+import { createStatusEventEncoder, EVENT_STREAM_HEADERS, openStatusStream, parseLastStatus } from './status-stream.js';
 
 /** Where the handler reads invoices and hears their changes: a `Lightning` from `createLightning` fits. */
 export interface InvoiceStatusSource {
@@ -92,6 +92,7 @@ export function createInvoiceStatusHandler(config: InvoiceStatusHandlerConfig): 
   const { lightning, cors, logger } = config;
   const watchers = createInvoiceWatchers(lightning.events);
   const streams = new Set<() => void>();
+  const encode = createStatusEventEncoder();
 
   const lookup = async (id: string): Promise<Invoice> => lightning.invoices.get(id);
 
@@ -110,6 +111,7 @@ export function createInvoiceStatusHandler(config: InvoiceStatusHandlerConfig): 
         watchers,
         heartbeatMs,
         retryMs,
+        encode,
         signal: request.signal,
         headers,
         register: (end) => {

@@ -27,6 +27,8 @@ export interface StatusStreamInput {
   readonly signal: AbortSignal;
   /** Headers to add (CORS). */
   readonly headers: Headers;
+  /** From {@link createStatusEventEncoder}, shared by the handler's streams. */
+  readonly encode: (invoice: Invoice) => Uint8Array;
   /** Registers the function that ends the stream (for the handler's `close()`); returns its remover. */
   readonly register: (end: () => void) => () => void;
 }
@@ -65,6 +67,20 @@ export function parseLastStatus(value: string | null): InvoiceStatus | null {
 /** One `status` event in SSE framing. */
 export function statusEvent(invoice: Invoice): string {
   return `id: ${invoice.status}\nevent: status\ndata: ${JSON.stringify(toPublicInvoiceJSON(invoice))}\n\n`;
+}
+
+/** Encodes status events, each invoice object once: one bus event reaches every stream of its invoice as the same object. */
+export function createStatusEventEncoder(): (invoice: Invoice) => Uint8Array {
+  const encoder = new TextEncoder();
+  const encoded = new WeakMap<Invoice, Uint8Array>();
+  return (invoice) => {
+    let bytes = encoded.get(invoice);
+    if (!bytes) {
+      bytes = encoder.encode(statusEvent(invoice));
+      encoded.set(invoice, bytes);
+    }
+    return bytes;
+  };
 }
 
 /**
@@ -110,8 +126,8 @@ export async function openStatusStream(input: StatusStreamInput): Promise<Respon
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      const write = (text: string): void => {
-        if (!closed) controller.enqueue(encoder.encode(text));
+      const write = (chunk: string | Uint8Array): void => {
+        if (!closed) controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
       };
       end = () => {
         if (closed) return;
@@ -122,7 +138,7 @@ export async function openStatusStream(input: StatusStreamInput): Promise<Respon
         // Stale or repeated (a replay, a lagging replica, payment.received after invoice.settled): skip.
         if (closed || (seen !== null && !isLaterStatus(seen, next.status))) return;
         seen = next.status;
-        write(statusEvent(next));
+        write(input.encode(next));
         if (endsStream(next.status)) end();
       };
       write(`retry: ${input.retryMs}\n\n`);
