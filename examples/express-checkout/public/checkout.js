@@ -20,7 +20,8 @@ function show(invoice) {
   $('status').textContent = LABELS[invoice.status] ?? invoice.status;
   if (invoice.status !== 'open' && invoice.status !== 'accepted') {
     clearInterval(timer);
-    $('countdown').textContent = invoice.status === 'settled' ? 'paid' : '0:00';
+    if (invoice.status === 'settled') $('countdown-line').textContent = 'Payment received, thank you!';
+    else $('countdown').textContent = '0:00';
   }
 }
 
