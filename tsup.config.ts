@@ -9,6 +9,7 @@ export const entries = {
   rates: 'src/rates/index.ts',
   webhooks: 'src/webhooks/index.ts',
   bolt11: 'src/bolt11/index.ts',
+  http: 'src/http/index.ts',
   testing: 'src/testing/index.ts',
 } as const;
 

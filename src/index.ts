@@ -21,6 +21,8 @@ export type { Decimal, DecimalInput } from './domain/amount.js';
 export { INVOICE_STATUSES, canTransitionInvoice, isFinalInvoiceStatus, transitionInvoice } from './domain/invoice.js';
 export type { Invoice, InvoiceStatus, JsonValue } from './domain/invoice.js';
 export { canTransitionPayment, transitionPayment } from './domain/payment.js';
+export { isPrivateMetadataKey, publicMetadata, toInvoiceJSON, toPaymentJSON } from './domain/wire.js';
+export type { InvoiceJSON, InvoiceJSONOptions, PaymentJSON, PaymentJSONOptions } from './domain/wire.js';
 export type { Payment, PaymentDirection, PaymentFailureReason, PaymentStatus } from './domain/payment.js';
 export { localRatio } from './domain/channel.js';
 export type { Channel } from './domain/channel.js';

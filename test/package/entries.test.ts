@@ -93,6 +93,12 @@ describe('package entries', () => {
     expect(loadedBy('lnkit/store-postgres').some((u) => PG.test(u))).toBe(true);
   });
 
+  it.skipIf(!built)('importing lnkit/http loads neither gRPC nor SQLite nor pg (fresh process)', () => {
+    const loaded = loadedBy('lnkit/http');
+    expect(loaded.some((u) => u.includes('/dist/http.js'))).toBe(true);
+    expect(loaded.filter((u) => /kysely|better-sqlite3|@grpc|protobufjs|node_modules\/pg\//.test(u))).toEqual([]);
+  });
+
   it.skipIf(!built)('importing lnkit loads neither gRPC nor SQLite (fresh process)', () => {
     const loaded = loadedBy('lnkit');
     expect(loaded.filter((u) => /kysely|better-sqlite3|@grpc|node_modules\/pg\//.test(u))).toEqual([]);
