@@ -129,7 +129,7 @@ function createTransport(
       try {
         return await policies.execute(idempotent, attempt);
       } catch (error) {
-        throw isLightningError(error) ? error : toLightningError(error);
+        throw isLightningError(error) ? error : toLightningError(error, policies.lastFailure);
       }
     },
     stream(rpc, request, convert, options) {
@@ -150,7 +150,7 @@ function createTransport(
               ),
             );
           } catch (error) {
-            throw toLightningError(error);
+            throw toLightningError(error, policies.lastFailure);
           }
         },
         onFirstMessage: () => {
