@@ -17,7 +17,10 @@ export interface CreateInvoiceInput {
   readonly expirySeconds?: number;
   /** Any JSON, at most 8 KB serialized. Stored and sent in events and webhooks. */
   readonly metadata?: JsonValue;
-  /** A second create with the same key returns the first invoice instead of making another. */
+  /**
+   * A second create with the same key and the same parameters returns the first invoice instead of
+   * making another; with different parameters it throws a `ValidationError` on `idempotencyKey`.
+   */
   readonly idempotencyKey?: string;
 }
 
