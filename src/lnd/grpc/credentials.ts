@@ -4,6 +4,8 @@
  */
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
+import { isIP } from 'node:net';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { ValidationError } from '../../errors.js';
 
@@ -130,11 +132,46 @@ export function macaroonMetadata(macaroonHex: string): grpc.Metadata {
 }
 
 /**
- * TLS channel credentials that pin `certPem` (system roots when it is null) and attach the macaroon
- * to every call.
+ * How to name the server in TLS when `socket` dials an IP address. Node refuses an IP as the TLS
+ * server name (SNI; DEP0123 warns on every process), so the name sent is a DNS name the pinned
+ * certificate carries (LND's always names `localhost`), while the certificate is still verified
+ * against the dialled IP, exactly as before. Null when the host is a name, no certificate is pinned,
+ * or the certificate names no DNS host.
  */
-export function createLndCredentials(certPem: Buffer | null, macaroonHex: string): grpc.ChannelCredentials {
-  const ssl = grpc.credentials.createSsl(certPem);
+export function ipServerName(socket: string, certPem: Buffer | null): { serverName: string; ip: string } | null {
+  const host = socket.slice(0, socket.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+  if (certPem === null || isIP(host) === 0) return null;
+  let names: string[];
+  try {
+    names = (new X509Certificate(certPem).subjectAltName ?? '')
+      .split(', ')
+      .filter((entry) => entry.startsWith('DNS:'))
+      .map((entry) => entry.slice(4));
+  } catch {
+    return null;
+  }
+  const serverName = names.includes('localhost') ? 'localhost' : names.find((name) => !name.includes('*'));
+  return serverName === undefined ? null : { serverName, ip: host };
+}
+
+/**
+ * TLS channel credentials that pin `certPem` (system roots when it is null) and attach the macaroon
+ * to every call. `verifyIp`: check the certificate's identity against this IP address (see
+ * {@link ipServerName}) whatever server name is sent.
+ */
+export function createLndCredentials(
+  certPem: Buffer | null,
+  macaroonHex: string,
+  verifyIp?: string,
+): grpc.ChannelCredentials {
+  const ssl = grpc.credentials.createSsl(
+    certPem,
+    null,
+    null,
+    verifyIp === undefined
+      ? {}
+      : { checkServerIdentity: (_name: string, cert: PeerCertificate) => checkServerIdentity(verifyIp, cert) },
+  );
   const macaroonCreds = grpc.credentials.createFromMetadataGenerator((_params, callback) => {
     callback(null, macaroonMetadata(macaroonHex));
   });
