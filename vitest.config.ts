@@ -1,8 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `npm test` (`test:unit`): everything but the slow stress suites under test/chaos/, which
+ * `npm run test:chaos` runs with vitest.chaos.config.ts (and `.ci/run` runs after `npm test`).
+ */
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'test/chaos/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -57,6 +57,27 @@ describe('resolveConnection', () => {
     expect(resolveConnection({}, noHost).socket).toBe(DEFAULT_LND_SOCKET);
   });
 
+  it('accepts the older names as aliases of the LIGHTNING_* variables, which win when both are set', () => {
+    const old = {
+      LND_SOCKET: 'old-host:10009',
+      LND_CERT_PATH: '/old/tls.cert',
+      LND_MACAROON_PATH: '/old/admin.macaroon',
+      LNKIT_DB: '/old/lnkit.db',
+    };
+    expect(resolveConnection({}, old).client).toMatchObject({
+      socket: 'old-host:10009',
+      cert: '/old/tls.cert',
+      macaroon: '/old/admin.macaroon',
+    });
+    expect(resolveDbPath({}, old)).toBe('/old/lnkit.db');
+    expect(resolveConnection({}, { LND_SOCKET: 'h:1', LND_CERT: '/c', LND_MACAROON: '/m' }).client).toMatchObject({
+      cert: '/c',
+      macaroon: '/m',
+    });
+    expect(resolveConnection({}, { ...old, ...ENV_SOCKET }).client).toMatchObject({ socket: 'env-host:10009' });
+    expect(resolveDbPath({}, { ...old, LIGHTNING_DB: '/new.db' })).toBe('/new.db');
+  });
+
   it('treats an inline hex macaroon as a secret and applies --timeout', () => {
     const resolved = resolveConnection({ macaroon: '0201036c6e64', cert: '/c', timeout: 2.5 }, {});
     expect(resolved.secrets).toEqual(['0201036c6e64']);

@@ -2,7 +2,8 @@
  * CLI configuration: flags first, then the environment. Connection: `--lndconnect`, else
  * `--host`/`--cert`/`--macaroon` (each falling back to its variable), else LNDCONNECT, else
  * LIGHTNING_HOST, LIGHTNING_CERT_PATH, LIGHTNING_MACAROON_PATH. Store: `--db` > LIGHTNING_DB >
- * ./lnkit.db. Rate: `--rate` > LIGHTNING_FIXED_RATE > live sources.
+ * ./lnkit.db. Rate: `--rate` > LIGHTNING_FIXED_RATE > live sources. The older names in
+ * {@link ENV_ALIASES} are read too, after the LIGHTNING_* name.
  */
 import { ValidationError } from '../errors.js';
 
@@ -51,6 +52,26 @@ const CLI_MAX_RETRIES = 1;
 const nonEmpty = (value: string | undefined): string | undefined =>
   value === undefined || value.trim() === '' ? undefined : value.trim();
 
+/**
+ * lnkit's settings are named LIGHTNING_*; these older names, used by earlier docs and tests, are
+ * accepted as aliases (the LIGHTNING_* name wins when both are set).
+ */
+export const ENV_ALIASES: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  LIGHTNING_HOST: ['LND_SOCKET'],
+  LIGHTNING_CERT_PATH: ['LND_CERT_PATH', 'LND_CERT'],
+  LIGHTNING_MACAROON_PATH: ['LND_MACAROON_PATH', 'LND_MACAROON'],
+  LIGHTNING_DB: ['LNKIT_DB'],
+});
+
+/** The first non-empty of `name` and its aliases in `env`. */
+export function envSetting(env: CliEnv, name: string): string | undefined {
+  for (const key of [name, ...(ENV_ALIASES[name] ?? [])]) {
+    const value = nonEmpty(env[key]);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
 function socketOfLndconnect(uri: string): string {
   try {
     const url = new URL(uri);
@@ -96,9 +117,9 @@ export function resolveConnection(options: GlobalOptions, env: CliEnv): Connecti
       secrets: secretsOfLndconnect(uri),
     };
   }
-  const socket = nonEmpty(options.host) ?? nonEmpty(env.LIGHTNING_HOST);
-  const cert = nonEmpty(options.cert) ?? nonEmpty(env.LIGHTNING_CERT_PATH);
-  const macaroon = nonEmpty(options.macaroon) ?? nonEmpty(env.LIGHTNING_MACAROON_PATH);
+  const socket = nonEmpty(options.host) ?? envSetting(env, 'LIGHTNING_HOST');
+  const cert = nonEmpty(options.cert) ?? envSetting(env, 'LIGHTNING_CERT_PATH');
+  const macaroon = nonEmpty(options.macaroon) ?? envSetting(env, 'LIGHTNING_MACAROON_PATH');
   if (socket === undefined && cert === undefined && macaroon === undefined) {
     throw new ValidationError(
       'connection',
@@ -118,7 +139,7 @@ export function resolveConnection(options: GlobalOptions, env: CliEnv): Connecti
 
 /** The store (a SQLite file or a postgres:// URL): `--db` > LIGHTNING_DB > ./lnkit.db. */
 export function resolveDbPath(options: GlobalOptions, env: CliEnv): string {
-  return nonEmpty(options.db) ?? nonEmpty(env.LIGHTNING_DB) ?? DEFAULT_DB;
+  return nonEmpty(options.db) ?? envSetting(env, 'LIGHTNING_DB') ?? DEFAULT_DB;
 }
 
 /** The fixed EUR/BTC rate, if any: `--rate` > LIGHTNING_FIXED_RATE; null means the live sources. */

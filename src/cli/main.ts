@@ -4,21 +4,8 @@
  */
 import { runCli } from './program.js';
 
-/**
- * grpc-js sends the dial host as TLS SNI, and Node warns (DEP0123) when that host is an IP address,
- * as it is for `127.0.0.1:10009`. Harmless, but it would break the one-line error contract.
- */
-function silenceIpServerNameWarning(): void {
-  const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
-  process.emitWarning = ((...args: unknown[]) => {
-    if (args.includes('DEP0123')) return;
-    emitWarning(...args);
-  }) as typeof process.emitWarning;
-}
-
 /** Runs the CLI for this process; SIGINT/SIGTERM abort long waits (`invoice create --wait`, `sim`). */
 export async function main(): Promise<void> {
-  silenceIpServerNameWarning();
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);

@@ -21,6 +21,9 @@ export type Decimal = Big;
 /** 21 million BTC in msat: no amount may exceed it. */
 export const MAX_MSAT = 21_000_000n * 100_000_000n * 1000n;
 
+/** LND's largest invoice (AddInvoice refuses more: "max payment allowed is 100000 BTC"), in msat. */
+export const MAX_INVOICE_MSAT = 100_000n * 100_000_000n * 1000n;
+
 const EUR_PATTERN = /^(?:0|[1-9]\d{0,14})(?:\.\d{1,2})?$/;
 const DECIMAL_PATTERN = /^(?:0|[1-9]\d{0,20})(?:\.\d{1,30})?$/;
 

@@ -94,6 +94,7 @@ export function createHoldInvoiceService(
     const invoice = await issueInvoice(ctx, input, {
       isHold: true,
       preimage,
+      paymentHash: suppliedHash,
       addToLnd: async (valueMsat) => {
         const added = await ctx.lnd.addHoldInvoice({
           paymentHash,

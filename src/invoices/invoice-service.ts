@@ -75,8 +75,14 @@ export function createInvoiceService(ctx: ServiceContext): InvoiceService {
         const input = validateCreateInvoiceInput(rawInput);
         const key = input.idempotencyKey;
         if (!key) return createOnce(input);
+        // A second create with this key while the first is in flight runs after it: it then finds
+        // the stored invoice and returns it, or refuses a different request under the same key.
         const pending = pendingByKey.get(key);
-        if (pending) return pending;
+        if (pending)
+          return pending.then(
+            () => createOnce(input),
+            () => createOnce(input),
+          );
         const promise = createOnce(input).finally(() => pendingByKey.delete(key));
         pendingByKey.set(key, promise);
         return promise;

@@ -5,13 +5,13 @@
  */
 import { eurToMsat, satToMsat } from '../domain/amount.js';
 import type { Invoice } from '../domain/invoice.js';
-import { StoreConflictError } from '../errors.js';
+import { StoreConflictError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { RateQuote } from '../rates/rate-provider.js';
 import type { ServiceContext } from '../service-context.js';
 import type { InvoiceRecord } from '../store/store.js';
 import { toInvoice } from './to-invoice.js';
-import type { ValidCreateInvoiceInput } from './validate-invoice-input.js';
+import { checkInvoiceLimit, type ValidCreateInvoiceInput } from './validate-invoice-input.js';
 
 /** What differs between a regular and a HODL invoice. */
 export interface IssueInvoiceOptions {
@@ -20,6 +20,8 @@ export interface IssueInvoiceOptions {
   readonly preimage: string | null;
   /** Refuses an amount the node cannot receive (throws), before anything is added in LND. */
   checkInbound?(valueMsat: bigint): Promise<void>;
+  /** The payment hash the caller chose (HODL invoices), compared on an idempotent repeat. */
+  readonly paymentHash?: string | null;
   /** Adds the invoice in LND for `valueMsat`. */
   addToLnd(
     valueMsat: bigint,
@@ -44,7 +46,62 @@ async function priceInMsat(
       at: new Date(ctx.clock.now()),
     });
   }
-  return { msat: eurToMsat(input.amountEur!, quote.rate), quote };
+  return { msat: checkInvoiceLimit(eurToMsat(input.amountEur!, quote.rate), 'amountEur'), quote };
+}
+
+/** JSON with object keys sorted, so that a store that reorders keys (PostgreSQL jsonb) compares equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
+}
+
+/**
+ * How a stored invoice differs from a new request under the same idempotency key (amount, currency,
+ * description, metadata, kind), or null when it is the same request.
+ */
+function idempotencyMismatch(
+  existing: InvoiceRecord,
+  input: ValidCreateInvoiceInput,
+  options: Pick<IssueInvoiceOptions, 'isHold' | 'paymentHash'>,
+): string | null {
+  if (input.amountEur !== null) {
+    if (existing.amountEur === null) return `it was used for an amount in sats (${existing.amountMsat / 1000n} sat)`;
+    if (!existing.amountEur.eq(input.amountEur)) return `it was used for ${existing.amountEur.toFixed(2)} EUR`;
+  } else if (existing.amountEur !== null) {
+    return `it was used for an amount in EUR (${existing.amountEur.toFixed(2)} EUR)`;
+  } else if (existing.amountMsat !== input.amountSat! * 1000n) {
+    return `it was used for ${existing.amountMsat / 1000n} sat`;
+  }
+  if (existing.description !== input.description) return 'it was used with another description';
+  if (canonicalJson(existing.metadata ?? null) !== canonicalJson(input.metadata))
+    return 'it was used with other metadata';
+  if (existing.isHold !== options.isHold) return `it was used for a ${existing.isHold ? 'HODL' : 'regular'} invoice`;
+  if (options.paymentHash && options.paymentHash !== existing.paymentHash)
+    return `it was used for payment hash ${existing.paymentHash}`;
+  return null;
+}
+
+/**
+ * The invoice already made for this key, when the request is the same.
+ * @throws {ValidationError} on `idempotencyKey` when the key was used for a different request
+ */
+export function sameRequestOrThrow(
+  existing: InvoiceRecord,
+  input: ValidCreateInvoiceInput,
+  options: Pick<IssueInvoiceOptions, 'isHold' | 'paymentHash'>,
+): Invoice {
+  const mismatch = idempotencyMismatch(existing, input, options);
+  if (mismatch)
+    throw new ValidationError(
+      'idempotencyKey',
+      `expected a new key for a different invoice: ${mismatch} (${existing.id})`,
+    );
+  return toInvoice(existing);
 }
 
 /** Issues one invoice from validated input; returns the existing one for a known idempotency key. */
@@ -55,7 +112,7 @@ export async function issueInvoice(
 ): Promise<Invoice> {
   if (input.idempotencyKey) {
     const existing = await ctx.store.invoices.getByIdempotencyKey(input.idempotencyKey);
-    if (existing) return toInvoice(existing);
+    if (existing) return sameRequestOrThrow(existing, input, options);
   }
   const { msat, quote } = await priceInMsat(ctx, input);
   await options.checkInbound?.(msat);
@@ -98,7 +155,7 @@ export async function issueInvoice(
       );
     if (error instanceof StoreConflictError && input.idempotencyKey) {
       const winner = await ctx.store.invoices.getByIdempotencyKey(input.idempotencyKey);
-      if (winner) return toInvoice(winner);
+      if (winner) return sameRequestOrThrow(winner, input, options);
     }
     throw error;
   }

@@ -1,7 +1,7 @@
 /**
  * Validation of `invoices.create` / `createHold` input. Pure: throws ValidationError, changes nothing.
  */
-import { parseEur, parseSat, type Decimal } from '../domain/amount.js';
+import { MAX_INVOICE_MSAT, parseEur, parseSat, type Decimal } from '../domain/amount.js';
 import type { JsonValue } from '../domain/invoice.js';
 import { ValidationError } from '../errors.js';
 
@@ -17,7 +17,10 @@ export interface CreateInvoiceInput {
   readonly expirySeconds?: number;
   /** Any JSON, at most 8 KB serialized. Stored and sent in events and webhooks. */
   readonly metadata?: JsonValue;
-  /** A second create with the same key returns the first invoice instead of making another. */
+  /**
+   * A second create with the same key and the same parameters returns the first invoice instead of
+   * making another; with different parameters it throws a `ValidationError` on `idempotencyKey`.
+   */
   readonly idempotencyKey?: string;
   /**
    * Create it even when no active channel can receive the amount (`invoices.create` refuses with
@@ -53,9 +56,20 @@ function describe(value: unknown): string {
   return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
 }
 
-/** Validates a description: a string of 0..639 UTF-8 bytes. */
+/** A UTF-16 surrogate without its pair: it has no UTF-8 form (LND would store U+FFFD instead). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Validates a description: well-formed UTF-16 (no lone surrogate), 0..639 UTF-8 bytes. */
 export function validateDescription(value: unknown): string {
   if (typeof value !== 'string') throw new ValidationError('description', `expected a string, got ${describe(value)}`);
+  const lone = LONE_SURROGATE.exec(value);
+  if (lone) {
+    const unit = lone[0].charCodeAt(0).toString(16).toUpperCase();
+    throw new ValidationError(
+      'description',
+      `expected well-formed Unicode text, got a lone surrogate U+${unit} at index ${lone.index}`,
+    );
+  }
   const bytes = encoder.encode(value).length;
   if (bytes > MAX_DESCRIPTION_BYTES) {
     throw new ValidationError('description', `expected at most ${MAX_DESCRIPTION_BYTES} UTF-8 bytes, got ${bytes}`);
@@ -91,17 +105,44 @@ function isPlainJson(value: unknown, depth = 0): boolean {
 /** Validates metadata: plain JSON (no bigint, Date, NaN, functions, cycles), at most 8 KB serialized. */
 export function validateMetadata(value: unknown): { metadata: JsonValue | null; json: string | null } {
   if (value === undefined || value === null) return { metadata: null, json: null };
-  if (!isPlainJson(value)) {
+  let plain: boolean;
+  let json = '';
+  try {
+    // Getters and Proxy traps run here, and may throw: that is bad input too, not a crash.
+    plain = isPlainJson(value);
+    if (plain) json = JSON.stringify(value);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ValidationError(
+      'metadata',
+      `expected plain JSON data, got an object that threw when read: ${reason.slice(0, 100)}`,
+      { cause: error },
+    );
+  }
+  if (!plain) {
     throw new ValidationError(
       'metadata',
       'expected plain JSON (objects, arrays, strings, finite numbers, booleans, null)',
     );
   }
-  const json = JSON.stringify(value);
   const bytes = encoder.encode(json).length;
   if (bytes > MAX_METADATA_BYTES)
     throw new ValidationError('metadata', `expected at most ${MAX_METADATA_BYTES} bytes of JSON, got ${bytes}`);
   return { metadata: JSON.parse(json) as JsonValue, json };
+}
+
+/**
+ * Refuses an invoice above LND's limit before LND is asked (`field` is the amount the caller gave).
+ * @throws {ValidationError}
+ */
+export function checkInvoiceLimit(msat: bigint, field: 'amountEur' | 'amountSat'): bigint {
+  if (msat > MAX_INVOICE_MSAT) {
+    throw new ValidationError(
+      field,
+      `expected at most ${MAX_INVOICE_MSAT / 1000n} sat (100,000 BTC, LND's largest invoice), got ${msat / 1000n} sat`,
+    );
+  }
+  return msat;
 }
 
 /** Validates an idempotency key: 1..200 printable characters. */
@@ -126,6 +167,7 @@ export function validateCreateInvoiceInput(input: unknown): ValidCreateInvoiceIn
   if (hasEur === hasSat) throw new ValidationError('amountEur', 'expected exactly one of amountEur or amountSat');
   const amountEur = hasEur ? parseEur(i.amountEur, 'amountEur') : null;
   const amountSat = hasSat ? parseSat(i.amountSat, 'amountSat') : null;
+  if (amountSat !== null) checkInvoiceLimit(amountSat * 1000n, 'amountSat');
   const description = validateDescription(i.description);
   const expirySeconds = validateExpirySeconds(i.expirySeconds);
   const { metadata, json } = validateMetadata(i.metadata);

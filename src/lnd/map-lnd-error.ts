@@ -52,6 +52,17 @@ export function isLndErrorLike(value: unknown): value is LndErrorLike {
 }
 
 const TLS_HINT = /ssl|tls|certificate|handshake|self[- ]signed|unable to verify/i;
+/** LND's answers to a macaroon it cannot even parse (garbled, truncated, not hex). */
+const UNREADABLE_MACAROON =
+  /(?:unable to (?:unmarshal|decode) macaroon|invalid byte in macaroon|encoding\/hex: invalid)/i;
+
+/**
+ * LND's `details` without grpc-js's trailers: an empty `Resolution note:` (or one that only repeats
+ * nothing) says nothing and hides the real cause at the end of the line.
+ */
+export function cleanDetails(details: string): string {
+  return details.replace(/\s*Resolution note:\s*$/, '').trim();
+}
 
 /**
  * Maps an LND/gRPC error to an lnkit error, keeping the original as `cause`.
@@ -64,7 +75,8 @@ export function mapLndError(error: unknown): LightningError {
     const message = error instanceof Error ? error.message : String(error);
     return new LndError(`LND call failed: ${message}`, undefined, { cause: error });
   }
-  const { code, details } = error;
+  const { code } = error;
+  const details = cleanDetails(error.details);
   const cause = { cause: error };
   const text = details.toLowerCase();
   if (code === GrpcStatus.UNAVAILABLE) {
@@ -77,7 +89,8 @@ export function mapLndError(error: unknown): LightningError {
     text.includes('verification failed') ||
     text.includes('cannot get macaroon') ||
     text.includes('expected 1 macaroon') ||
-    text.includes('root key with id')
+    text.includes('root key with id') ||
+    UNREADABLE_MACAROON.test(details)
   ) {
     return new LndAuthenticationError(`LND refused the macaroon: ${details}`, cause);
   }

@@ -5,10 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { WebhookVerificationError } from './webhook-verification-error.js';
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/** Shortest key Standard Webhooks allows, in bytes. */
+export const MIN_SECRET_BYTES = 24;
+/** Longest key Standard Webhooks allows, in bytes. */
+export const MAX_SECRET_BYTES = 64;
 
 /**
  * Decodes a `whsec_…` secret (the prefix is optional, as in the reference libraries) to its key bytes.
- * @throws {WebhookVerificationError} `INVALID_SECRET` when empty, not base64, or decoding to no bytes
+ * @throws {WebhookVerificationError} `INVALID_SECRET` when empty, not base64, or not 24 to 64 bytes
  */
 export function decodeWebhookSecret(secret: unknown): Buffer {
   if (typeof secret !== 'string') {
@@ -28,8 +32,13 @@ export function decodeWebhookSecret(secret: unknown): Buffer {
     );
   }
   const key = Buffer.from(text, 'base64');
-  if (key.length === 0)
-    throw new WebhookVerificationError('INVALID_SECRET', 'expected a secret that decodes to at least one byte');
+  // Standard Webhooks: keys of 24 to 64 bytes. A shorter key is guessable; refuse it on both sides.
+  if (key.length < MIN_SECRET_BYTES || key.length > MAX_SECRET_BYTES) {
+    throw new WebhookVerificationError(
+      'INVALID_SECRET',
+      `expected a secret of ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES} bytes, got ${key.length}`,
+    );
+  }
   return key;
 }
 
@@ -38,7 +47,7 @@ export function decodeWebhookSecret(secret: unknown): Buffer {
  * @example const secret = generateWebhookSecret(); // 'whsec_…'
  */
 export function generateWebhookSecret(bytes = 32): string {
-  if (!Number.isInteger(bytes) || bytes < 24 || bytes > 64) {
+  if (!Number.isInteger(bytes) || bytes < MIN_SECRET_BYTES || bytes > MAX_SECRET_BYTES) {
     throw new WebhookVerificationError(
       'INVALID_SECRET',
       `expected a secret length of 24 to 64 bytes, got ${String(bytes)}`,

@@ -37,11 +37,11 @@ afterAll(async () => {
 function spawnLnkit(db: string, eventsFile: string): TsxChild {
   const alice = sim.node('alice');
   const child = spawnTsx(join(import.meta.dirname, 'lnkit-child.ts'), {
-    LNKIT_DB: db,
+    LIGHTNING_DB: db,
     LNKIT_EVENTS_FILE: eventsFile,
-    LND_SOCKET: alice.socket,
-    LND_CERT: alice.cert,
-    LND_MACAROON: alice.macaroons.admin,
+    LIGHTNING_HOST: alice.socket,
+    LIGHTNING_CERT_PATH: alice.cert,
+    LIGHTNING_MACAROON_PATH: alice.macaroons.admin,
   });
   children.push(child.process);
   return child;

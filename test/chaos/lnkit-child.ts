@@ -3,7 +3,7 @@
  * Prints `READY` once started, and appends `<payment_hash>` to LNKIT_EVENTS_FILE for every
  * payment.received with a synchronous write (stdout on a pipe is asynchronous on POSIX: lines still
  * queued in the process would die with it on SIGKILL, and the count would lie).
- * SIGTERM → graceful stop. env: LNKIT_DB, LNKIT_EVENTS_FILE, LND_SOCKET, LND_CERT (PEM text), LND_MACAROON (hex).
+ * SIGTERM → graceful stop. env: LIGHTNING_DB, LNKIT_EVENTS_FILE, LIGHTNING_HOST, LIGHTNING_CERT_PATH (PEM text), LIGHTNING_MACAROON_PATH (hex).
  */
 import { appendFileSync } from 'node:fs';
 import { createLightning } from '../../src/create-lightning.js';
@@ -18,16 +18,16 @@ const env = (name: string): string => {
 };
 
 const lnd = createLndClient({
-  socket: env('LND_SOCKET'),
-  cert: env('LND_CERT'),
-  macaroon: env('LND_MACAROON'),
+  socket: env('LIGHTNING_HOST'),
+  cert: env('LIGHTNING_CERT_PATH'),
+  macaroon: env('LIGHTNING_MACAROON_PATH'),
   serverNameOverride: 'localhost',
   breaker: { consecutiveFailures: 1000, halfOpenAfterMs: 200 },
 });
 const lightning = createLightning({
   lnd,
   rates: createFixedRates('90000'),
-  store: createSqliteStore({ filename: env('LNKIT_DB') }),
+  store: createSqliteStore({ filename: env('LIGHTNING_DB') }),
   settlement: { minBackoffMs: 20, maxBackoffMs: 200, reconcileIntervalMs: 2_000 },
 });
 const eventsFile = env('LNKIT_EVENTS_FILE');

@@ -1,6 +1,9 @@
 /**
- * The `lnkit` CLI end to end: real processes (`node --import tsx src/cli/main.ts …`) against the
- * LND simulator over gRPC/TLS, with a SQLite file. One simulator for every case.
+ * The `lnkit` CLI end to end against the LND simulator over gRPC/TLS, with a SQLite file. One
+ * simulator for every case. Most commands run in this process through `runCli` (the same program
+ * `main.ts` runs, with captured output); a few run as real processes
+ * (`node --import tsx src/cli/main.ts …`) to prove the executable itself: its exit codes, its
+ * output streams and its SIGINT handling.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
 import { createLndClient } from '../../src/lnd/index.js';
 import type { LndClient } from '../../src/lnd/lnd-client.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
@@ -24,6 +28,10 @@ const LND_VARS = [
   'LIGHTNING_MACAROON_PATH',
   'LIGHTNING_DB',
   'LIGHTNING_FIXED_RATE',
+  'LND_SOCKET',
+  'LND_CERT_PATH',
+  'LND_MACAROON_PATH',
+  'LNKIT_DB',
 ];
 
 interface RunResult {
@@ -76,8 +84,30 @@ function finish(child: ChildProcess, onStdout?: (text: string) => void): Promise
   });
 }
 
-const lnkit = (args: readonly string[], extraEnv?: NodeJS.ProcessEnv): Promise<RunResult> =>
+/** Runs `lnkit` as a real process. */
+const lnkitProcess = (args: readonly string[], extraEnv?: NodeJS.ProcessEnv): Promise<RunResult> =>
   finish(start(args, extraEnv));
+
+/** Runs `lnkit` in this process (`runCli`, as main.ts does); `onStdout` sees stdout as it grows. */
+async function lnkit(
+  args: readonly string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+  onStdout?: (text: string) => void,
+): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    stdout: {
+      write: (text: string) => {
+        stdout += text;
+        onStdout?.(stdout);
+      },
+    },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { ...env, ...extraEnv },
+  });
+  return { code, stdout, stderr };
+}
 
 function json<T = Record<string, unknown>>(result: RunResult): T {
   expect(result.stderr, 'stderr').toBe('');
@@ -114,8 +144,9 @@ afterAll(async () => {
 });
 
 describe('lnkit CLI against lnkit sim', () => {
-  it('status shows the simulator alias and channels, as a table and as JSON', async () => {
-    const [human, asJson] = await Promise.all([lnkit(['status']), lnkit(['status', '--json'])]);
+  it('status shows the simulator alias and channels, as a table (a real process) and as JSON', async () => {
+    const [human, asJson] = await Promise.all([lnkitProcess(['status']), lnkit(['status', '--json'])]);
+    expect(human.stderr).toBe('');
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toMatch(/^Alias\s+alice \(merchant\)$/m);
     expect(human.stdout).toMatch(/^Channels\s+1 active \/ 1 total$/m);
@@ -138,8 +169,7 @@ describe('lnkit CLI against lnkit sim', () => {
 
   it('invoice create 5 "test" --wait exits 0 once bob pays', async () => {
     let paying: Promise<string> | null = null;
-    const child = start(['invoice', 'create', '5', 'test', '--wait']);
-    const result = await finish(child, (stdout) => {
+    const result = await lnkit(['invoice', 'create', '5', 'test', '--wait'], {}, (stdout) => {
       const request = /^(lnbcrt[0-9a-z]+)$/m.exec(stdout)?.[1];
       if (request && !paying) paying = payFromBob(request).catch((error: unknown) => `payment error: ${String(error)}`);
     });
@@ -235,12 +265,13 @@ describe('lnkit CLI against lnkit sim', () => {
 
   it('exits 2 with usage on a bad flag, 5 for an unknown invoice, 4 for a foreign macaroon', async () => {
     const bobMacaroon = sim.node('bob').macaroons.admin;
+    // The bad flag and the foreign macaroon as real processes: the exit status the shell sees.
     const [badFlag, badValue, noConnection, notFound, auth] = await Promise.all([
-      lnkit(['status', '--bogus']),
+      lnkitProcess(['status', '--bogus']),
       lnkit(['invoice', 'create', '5', 'x', '--expiry-hours', 'soon']),
       lnkit(['status'], { LIGHTNING_HOST: '', LIGHTNING_CERT_PATH: '', LIGHTNING_MACAROON_PATH: '' }),
       lnkit(['invoice', 'show', '0'.repeat(64)]),
-      lnkit(['status', '--macaroon', bobMacaroon]),
+      lnkitProcess(['status', '--macaroon', bobMacaroon]),
     ]);
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toContain("error: unknown option '--bogus'");

@@ -1,6 +1,6 @@
 /**
  * The LndClient conformance cases against createLndClient: over TLS gRPC to the simulator always,
- * and to a real LND (Polar, regtest) when LND_SOCKET / LND_CERT / LND_MACAROON are set
+ * and to a real LND (Polar, regtest) when LIGHTNING_HOST / LIGHTNING_CERT_PATH / LIGHTNING_MACAROON_PATH are set
  * (payer cases also need LND_PAYER_SOCKET / LND_PAYER_CERT / LND_PAYER_MACAROON).
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -32,16 +32,29 @@ describe('createLndClient → simulator passes the LndClient conformance cases',
   }
 });
 
-const env = process.env;
-const real = env['LND_SOCKET'] && env['LND_CERT'] && env['LND_MACAROON'];
-const realPayer = env['LND_PAYER_SOCKET'] && env['LND_PAYER_CERT'] && env['LND_PAYER_MACAROON'];
+/** A LIGHTNING_* setting, or its older LND_* alias (documented in docs/real-lnd.md). */
+const setting = (name: string, alias: string): string | undefined =>
+  process.env[name]?.trim() || process.env[alias]?.trim() || undefined;
+const merchant = {
+  socket: setting('LIGHTNING_HOST', 'LND_SOCKET'),
+  cert: setting('LIGHTNING_CERT_PATH', 'LND_CERT'),
+  macaroon: setting('LIGHTNING_MACAROON_PATH', 'LND_MACAROON'),
+};
+const payerNode = {
+  socket: setting('LIGHTNING_PAYER_HOST', 'LND_PAYER_SOCKET'),
+  cert: setting('LIGHTNING_PAYER_CERT_PATH', 'LND_PAYER_CERT'),
+  macaroon: setting('LIGHTNING_PAYER_MACAROON_PATH', 'LND_PAYER_MACAROON'),
+};
+const serverName = setting('LIGHTNING_SERVER_NAME', 'LND_SERVER_NAME');
+const real = merchant.socket && merchant.cert && merchant.macaroon;
+const realPayer = payerNode.socket && payerNode.cert && payerNode.macaroon;
 if (!real) {
   console.log(
-    '[lnd-conformance-grpc] real-LND conformance skipped: set LND_SOCKET, LND_CERT and LND_MACAROON to run it (see docs/real-lnd.md)',
+    '[lnd-conformance-grpc] real-LND conformance skipped: set LIGHTNING_HOST, LIGHTNING_CERT_PATH and LIGHTNING_MACAROON_PATH to run it (see docs/real-lnd.md)',
   );
 } else if (!realPayer) {
   console.log(
-    '[lnd-conformance-grpc] real-LND payer cases skipped: set LND_PAYER_SOCKET, LND_PAYER_CERT and LND_PAYER_MACAROON to run them',
+    '[lnd-conformance-grpc] real-LND payer cases skipped: set LIGHTNING_PAYER_HOST, LIGHTNING_PAYER_CERT_PATH and LIGHTNING_PAYER_MACAROON_PATH to run them',
   );
 }
 
@@ -50,18 +63,18 @@ describe.skipIf(!real)('createLndClient → real LND passes the LndClient confor
   let payer: GrpcLndClient | undefined;
 
   beforeAll(() => {
-    const override = env['LND_SERVER_NAME'] ? { serverNameOverride: env['LND_SERVER_NAME'] } : {};
+    const override = serverName ? { serverNameOverride: serverName } : {};
     lnd = createLndClient({
-      socket: env['LND_SOCKET']!,
-      cert: env['LND_CERT']!,
-      macaroon: env['LND_MACAROON']!,
+      socket: merchant.socket!,
+      cert: merchant.cert!,
+      macaroon: merchant.macaroon!,
       ...override,
     });
     if (realPayer) {
       payer = createLndClient({
-        socket: env['LND_PAYER_SOCKET']!,
-        cert: env['LND_PAYER_CERT']!,
-        macaroon: env['LND_PAYER_MACAROON']!,
+        socket: payerNode.socket!,
+        cert: payerNode.cert!,
+        macaroon: payerNode.macaroon!,
         ...override,
       });
     }
@@ -74,7 +87,8 @@ describe.skipIf(!real)('createLndClient → real LND passes the LndClient confor
 
   for (const c of lndClientConformanceCases) {
     if (c.needsPayer && !realPayer) {
-      it.skip(`${c.name} (needs LND_PAYER_SOCKET, LND_PAYER_CERT, LND_PAYER_MACAROON)`, () => undefined);
+      it.skip(`${c.name} (needs LIGHTNING_PAYER_HOST, LIGHTNING_PAYER_CERT_PATH, LIGHTNING_PAYER_MACAROON_PATH)`, () =>
+        undefined);
     } else {
       it(c.name, () => c.run({ lnd: lnd!, ...(payer ? { payer } : {}) }));
     }

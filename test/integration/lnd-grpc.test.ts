@@ -29,13 +29,19 @@ let alice: SimulatedNode;
 let bob: SimulatedNode;
 const clients: GrpcLndClient[] = [];
 
+const warnings: Error[] = [];
+const onWarning = (warning: Error): void => void warnings.push(warning);
+
 beforeAll(async () => {
+  // Before any connection of this file's process: Node emits a deprecation once per process.
+  process.on('warning', onWarning);
   sim = await startLndSimulator();
   alice = sim.node('alice');
   bob = sim.node('bob');
 });
 
 afterAll(async () => {
+  process.off('warning', onWarning);
   await Promise.all(clients.map((client) => client.close()));
   await sim.stop();
 });
@@ -97,7 +103,9 @@ describe('TLS and macaroons', () => {
     // The public API requires a macaroon, so call through the adapter's transport pieces with TLS only.
     const definition = loadLndProtos();
     const method = (definition['lnrpc.Lightning'] as ServiceDefinition)['GetInfo'] as LndMethod;
-    const raw = new grpc.Client(alice.socket, grpc.credentials.createSsl(Buffer.from(alice.cert)));
+    const raw = new grpc.Client(alice.socket, grpc.credentials.createSsl(Buffer.from(alice.cert)), {
+      'grpc.ssl_target_name_override': 'localhost',
+    });
     try {
       await expect(callUnary(raw, method, {}, new grpc.Metadata(), 5_000)).rejects.toBeInstanceOf(
         LndAuthenticationError,
@@ -201,5 +209,18 @@ describe('deadlines and the circuit breaker', () => {
     expect(Date.now() - restarted).toBeLessThan(halfOpenAfterMs + 1_500);
     expect(client.circuitState).toBe('closed');
     expect(events).toEqual(['disconnected', 'connected']);
+  });
+});
+
+describe('process warnings', () => {
+  it('dialling 127.0.0.1 emits no DEP0123 (the TLS server name is the certificate’s DNS name, the IP still verified)', async () => {
+    expect(alice.socket).toMatch(/^127\.0\.0\.1:/);
+    await connect().getInfo();
+    const wrong = await connect({ cert: bob.cert, maxRetries: 0 })
+      .getInfo()
+      .catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(LndConnectionError);
+    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    expect(warnings.map((w) => `${(w as { code?: string }).code ?? w.name}: ${w.message}`)).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  * so a written line survives a SIGKILL): `READY`, `LOG <json>` for every log line, `EVENT <name> <json>`
  * for every event, `PAID <id> <status>` when `pay` resolves. With LNKIT_PAY_REQUEST set it pays that
  * request after start. SIGTERM → graceful stop.
- * env: LNKIT_DB, LND_SOCKET, LND_CERT (PEM), LND_MACAROON (hex), LNKIT_WEBHOOK_URL, LNKIT_WEBHOOK_SECRET, LNKIT_PAY_REQUEST?
+ * env: LIGHTNING_DB, LIGHTNING_HOST, LIGHTNING_CERT_PATH (PEM), LIGHTNING_MACAROON_PATH (hex), LNKIT_WEBHOOK_URL, LNKIT_WEBHOOK_SECRET, LNKIT_PAY_REQUEST?
  */
 import { createLightning } from '../../src/create-lightning.js';
 import type { LightningEventName } from '../../src/domain/events.js';
@@ -26,15 +26,15 @@ const log = (level: string) => (fields: Record<string, unknown>, message: string
   line(`LOG ${json({ level, message, ...fields })}`);
 const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 const lnd = createLndClient({
-  socket: env('LND_SOCKET'),
-  cert: env('LND_CERT'),
-  macaroon: env('LND_MACAROON'),
+  socket: env('LIGHTNING_HOST'),
+  cert: env('LIGHTNING_CERT_PATH'),
+  macaroon: env('LIGHTNING_MACAROON_PATH'),
   serverNameOverride: 'localhost',
 });
 const lightning = createLightning({
   lnd,
   rates: createFixedRates('90000'),
-  store: createSqliteStore({ filename: env('LNKIT_DB') }),
+  store: createSqliteStore({ filename: env('LIGHTNING_DB') }),
   logger,
   webhooks: {
     endpoints: [

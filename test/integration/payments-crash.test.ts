@@ -55,10 +55,10 @@ afterAll(async () => {
 function spawnLnkit(db: string, payRequest?: string): TsxChild {
   const alice = sim.node('alice');
   const child = spawnTsx(join(import.meta.dirname, 'payments-crash-child.ts'), {
-    LNKIT_DB: db,
-    LND_SOCKET: alice.socket,
-    LND_CERT: alice.cert,
-    LND_MACAROON: alice.macaroons.admin,
+    LIGHTNING_DB: db,
+    LIGHTNING_HOST: alice.socket,
+    LIGHTNING_CERT_PATH: alice.cert,
+    LIGHTNING_MACAROON_PATH: alice.macaroons.admin,
     LNKIT_WEBHOOK_URL: hookUrl,
     LNKIT_WEBHOOK_SECRET: WEBHOOK_SECRET,
     ...(payRequest ? { LNKIT_PAY_REQUEST: payRequest } : {}),

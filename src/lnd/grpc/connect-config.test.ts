@@ -7,7 +7,7 @@ import { ValidationError } from '../../errors.js';
 import { generateTlsCertificate } from '../../testing/simulator/tls-cert.js';
 import { resolveLndConfig } from './client-config.js';
 import { formatLndconnect, parseLndconnect } from './connect-config.js';
-import { readCert, readMacaroon } from './credentials.js';
+import { ipServerName, readCert, readMacaroon } from './credentials.js';
 
 const { certPem } = generateTlsCertificate();
 const der = Buffer.from(new X509Certificate(certPem).raw);
@@ -146,5 +146,20 @@ describe('resolveLndConfig', () => {
     } catch (error) {
       expect((error as ValidationError).field).toBe(field);
     }
+  });
+});
+
+describe('ipServerName', () => {
+  it('names an IP-dialled server by the certificate’s DNS name and keeps the IP for verification', () => {
+    const pem = Buffer.from(certPem);
+    expect(ipServerName('127.0.0.1:10009', pem)).toEqual({ serverName: 'localhost', ip: '127.0.0.1' });
+    expect(ipServerName('[::1]:10009', pem)).toEqual({ serverName: 'localhost', ip: '::1' });
+    const other = Buffer.from(generateTlsCertificate({ dnsNames: ['lnd.example'] }).certPem);
+    expect(ipServerName('10.0.0.5:10009', other)?.serverName).toBe('localhost');
+  });
+  it('leaves names, and connections without a pinned certificate, alone', () => {
+    expect(ipServerName('localhost:10009', Buffer.from(certPem))).toBeNull();
+    expect(ipServerName('lnd.example:10009', Buffer.from(certPem))).toBeNull();
+    expect(ipServerName('127.0.0.1:10009', null)).toBeNull();
   });
 });

@@ -10,11 +10,14 @@ import type { LndClientConfig } from './client-config.js';
 import { loadLndProtos } from './load-protos.js';
 import { createLndClientWithInternals, type GrpcLndClient } from './lnd-grpc-client.js';
 import { channelMessage, getInfoMessage, invoiceMessage } from './test-fixtures.js';
+import { generateTlsCertificate } from '../../testing/simulator/tls-cert.js';
 
 type Unary = (call: grpc.ServerUnaryCall<Record<string, unknown>, unknown>, cb: grpc.sendUnaryData<unknown>) => void;
 type Stream = (call: grpc.ServerWritableStream<Record<string, unknown>, unknown>) => void;
 
 const MACAROON = '0201036c6e64';
+/** Parsed at construction, unused on the plain-text channel. */
+const CERT_PEM = generateTlsCertificate().certPem;
 const calls: Record<string, number> = {};
 const seen: { macaroon?: string; request?: Record<string, unknown> } = {};
 let handlers: Record<string, Unary | Stream> = {};
@@ -67,7 +70,7 @@ function connect(options: Partial<LndClientConfig> = {}, socket = `127.0.0.1:${p
   const client = createLndClientWithInternals(
     {
       socket,
-      cert: Buffer.from('-----BEGIN CERTIFICATE-----\nunused\n-----END CERTIFICATE-----\n'),
+      cert: CERT_PEM,
       macaroon: MACAROON,
       ...options,
     } as LndClientConfig,

@@ -7,7 +7,7 @@ import type { ServiceDefinition } from '@grpc/proto-loader';
 import { LndConnectionError, LndError, isLightningError } from '../../errors.js';
 import type { LndClient } from '../lnd-client.js';
 import { resolveLndConfig, type LndClientConfig, type ResolvedLndConfig } from './client-config.js';
-import { createLndCredentials, macaroonMetadata } from './credentials.js';
+import { createLndCredentials, ipServerName, macaroonMetadata } from './credentials.js';
 import { LND_SERVICES, loadLndProtos } from './load-protos.js';
 import { isDisconnect, toLightningError } from './map-grpc-error.js';
 import { createLndPolicies, type CircuitStateName, type LndPolicies } from './policies.js';
@@ -43,7 +43,7 @@ export interface LndTransport {
   close(): Promise<void>;
 }
 
-function channelOptions(config: ResolvedLndConfig): grpc.ChannelOptions {
+function channelOptions(config: ResolvedLndConfig, serverName: string | undefined): grpc.ChannelOptions {
   return {
     'grpc.max_receive_message_length': -1,
     'grpc.max_send_message_length': -1,
@@ -54,7 +54,7 @@ function channelOptions(config: ResolvedLndConfig): grpc.ChannelOptions {
     // finds the channel reconnected instead of still backing off.
     'grpc.initial_reconnect_backoff_ms': Math.min(1_000, config.halfOpenAfterMs),
     'grpc.max_reconnect_backoff_ms': Math.max(config.halfOpenAfterMs, 100),
-    ...(config.serverNameOverride === undefined ? {} : { 'grpc.ssl_target_name_override': config.serverNameOverride }),
+    ...(serverName === undefined ? {} : { 'grpc.ssl_target_name_override': serverName }),
   };
 }
 
@@ -75,13 +75,17 @@ function createTransport(
   policies: LndPolicies,
 ): LndTransport {
   const methods = methodTable(internals.protosDir);
+  // An explicit override names (and verifies) the server; else an IP is verified as the IP, under a DNS name.
+  const byIp =
+    internals.insecure || config.serverNameOverride !== undefined ? null : ipServerName(config.socket, config.certPem);
+  const serverName = config.serverNameOverride ?? byIp?.serverName;
   const credentials = internals.insecure
     ? grpc.credentials.createInsecure()
-    : createLndCredentials(config.certPem, config.macaroonHex);
+    : createLndCredentials(config.certPem, config.macaroonHex, byIp?.ip);
   // With TLS the macaroon rides on the call credentials; insecure channels cannot carry those.
   const callMetadata = (): grpc.Metadata =>
     internals.insecure ? macaroonMetadata(config.macaroonHex) : new grpc.Metadata();
-  const client = new grpc.Client(config.socket, credentials, channelOptions(config));
+  const client = new grpc.Client(config.socket, credentials, channelOptions(config, serverName));
   const liveStreams = new Set<() => void>();
   let closed = false;
   let disconnected = false;
@@ -129,7 +133,7 @@ function createTransport(
       try {
         return await policies.execute(idempotent, attempt);
       } catch (error) {
-        throw isLightningError(error) ? error : toLightningError(error);
+        throw isLightningError(error) ? error : toLightningError(error, policies.lastFailure);
       }
     },
     stream(rpc, request, convert, options) {
@@ -150,7 +154,7 @@ function createTransport(
               ),
             );
           } catch (error) {
-            throw toLightningError(error);
+            throw toLightningError(error, policies.lastFailure);
           }
         },
         onFirstMessage: () => {

@@ -13,14 +13,18 @@ import {
 } from '../../errors.js';
 import { mapLndError } from '../map-lnd-error.js';
 
-/** Maps `error` to an lnkit error; lnkit errors pass through unchanged. */
-export function toLightningError(error: unknown): LightningError {
+/**
+ * Maps `error` to an lnkit error; lnkit errors pass through unchanged. A broken-circuit rejection
+ * names `lastFailure`, the failure that opened the breaker (e.g. `connect ECONNREFUSED …`), as its
+ * reason and `cause`: "circuit breaker is open" alone does not say what is wrong.
+ */
+export function toLightningError(error: unknown, lastFailure?: unknown): LightningError {
   if (isBrokenCircuitError(error)) {
+    const last = lastFailure === undefined ? undefined : mapLndError(lastFailure);
     return new CircuitOpenError(
-      'circuit breaker is open after repeated LND failures: calls fail fast until it half-opens',
-      {
-        cause: error,
-      },
+      'circuit breaker is open after repeated LND failures: calls fail fast until it half-opens' +
+        (last ? `; last failure: ${last.message}` : ''),
+      { cause: last ?? error },
     );
   }
   return mapLndError(error);

@@ -46,6 +46,8 @@ export interface LndPolicies {
   /** Records a success seen outside `execute` (a stream's first message). */
   recordSuccess(): void;
   readonly state: CircuitStateName;
+  /** The last connectivity failure the breaker counted (what opened it), if any. */
+  readonly lastFailure: unknown;
 }
 
 /** Builds the breaker and retry policies for one LND client. */
@@ -64,16 +66,30 @@ export function createLndPolicies(config: LndPolicyConfig): LndPolicies {
     }),
   });
   const withRetry: IPolicy = wrap(retryPolicy, breaker);
+  let lastFailure: unknown;
+  const noting = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      if (isConnectivityFailure(error)) lastFailure = error;
+      throw error;
+    }
+  };
   return {
     breaker,
-    execute: (idempotent, fn) => (idempotent ? withRetry.execute(() => fn()) : breaker.execute(() => fn())),
+    execute: (idempotent, fn) => (idempotent ? withRetry.execute(() => noting(fn)) : breaker.execute(() => noting(fn))),
     admit: async (open) => (breaker.state === CircuitState.Closed ? open() : breaker.execute(async () => open())),
     recordSuccess() {
       if (breaker.state === CircuitState.Closed) breaker.execute(() => Promise.resolve()).catch(() => undefined);
     },
     recordFailure(error) {
-      if (!isConnectivityFailure(error) || breaker.state !== CircuitState.Closed) return;
+      if (!isConnectivityFailure(error)) return;
+      lastFailure = error;
+      if (breaker.state !== CircuitState.Closed) return;
       breaker.execute(() => Promise.reject(error)).catch(() => undefined);
+    },
+    get lastFailure(): unknown {
+      return lastFailure;
     },
     get state(): CircuitStateName {
       switch (breaker.state) {

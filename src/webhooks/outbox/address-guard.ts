@@ -21,6 +21,8 @@ const RANGES_V4: ReadonlyArray<readonly [string, number, string]> = [
 const RANGES_V6: ReadonlyArray<readonly [string, number, string]> = [
   ['::', 128, 'unspecified'],
   ['::1', 128, 'loopback'],
+  // IPv4-compatible addresses (::a.b.c.d, deprecated by RFC 4291): never a legitimate public target.
+  ['::', 96, 'IPv4-compatible'],
   ['fc00::', 7, 'unique local (private)'],
   ['fe80::', 10, 'link-local'],
   ['ff00::', 8, 'multicast'],
@@ -42,13 +44,16 @@ function blockLists(): NonNullable<typeof lists> {
   return lists;
 }
 
-/** Embedded IPv4 of NAT64 (64:ff9b::/96) and 6to4 (2002::/16) addresses, which BlockList does not map. */
+/**
+ * Embedded IPv4 of NAT64 (64:ff9b::/96), 6to4 (2002::/16) and IPv4-compatible (::/96) addresses,
+ * which BlockList does not map.
+ */
 function embeddedV4(address: string): string | undefined {
   const lower = address.toLowerCase();
-  const dotted = /^64:ff9b::(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+  const dotted = /^(?:64:ff9b)?::(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
   if (dotted) return dotted[1];
   const hex =
-    /^64:ff9b::([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower) ??
+    /^(?:64:ff9b)?::([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower) ??
     /^2002:([0-9a-f]{1,4}):([0-9a-f]{1,4})(?::|$)/.exec(lower);
   if (!hex) return undefined;
   const hi = parseInt(hex[1]!, 16);
