@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { decodeBolt11, encodeBolt11 } from '../../src/bolt11/index.js';
+import { nobleBackend, secp256k1Backend, useSecp256k1Backend } from '../../src/bolt11/secp256k1.js';
 import { type Figure, interleave, opsPerSecond, ratioFigure } from '../harness.js';
 
 const require = createRequire(import.meta.url);
@@ -35,10 +36,40 @@ export async function benchBolt11(rounds: number): Promise<Figure[]> {
   const n = 2_000;
   const lnkit = { name: 'lnkit', run: () => opsPerSecond(n, () => decodeBolt11(request)) };
   const bitcoinjs = { name: 'bolt11', run: () => opsPerSecond(n, () => peer.decode(request)) };
+  const backend = secp256k1Backend().name;
   const decode = await interleave(lnkit, bitcoinjs, { rounds });
+  const unverified = await interleave(
+    { name: 'lnkit', run: () => opsPerSecond(n * 10, () => decodeBolt11(request, { verify: false })) },
+    bitcoinjs,
+    { rounds },
+  );
+  useSecp256k1Backend(nobleBackend);
+  const noble = await interleave(
+    { name: 'lnkit on noble', run: () => opsPerSecond(n / 4, () => decodeBolt11(request)) },
+    bitcoinjs,
+    {
+      rounds,
+    },
+  );
+  useSecp256k1Backend(undefined);
   return [
-    ratioFigure('bolt11.decode', 'BOLT11 decode, signature checked (lnkit / bitcoinjs bolt11)', decode, {
+    ratioFigure('bolt11.decode', `BOLT11 decode, signature checked (lnkit on ${backend} / bitcoinjs bolt11)`, decode, {
       subject: 'lnkit',
+      baseline: 'bolt11',
+      unit: '/s',
+    }),
+    ratioFigure(
+      'bolt11.decode-unverified',
+      'BOLT11 decode { verify: false } / bitcoinjs bolt11 (checked)',
+      unverified,
+      {
+        subject: 'lnkit',
+        baseline: 'bolt11',
+        unit: '/s',
+      },
+    ),
+    ratioFigure('bolt11.decode-noble', 'BOLT11 decode on the noble fallback / bitcoinjs bolt11', noble, {
+      subject: 'lnkit on noble',
       baseline: 'bolt11',
       unit: '/s',
     }),
