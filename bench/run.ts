@@ -1,178 +1,99 @@
 /**
- * `npm run bench`: the figures behind lnkit's speed and memory claims. Prints, never asserts.
- *   - eurToMsat conversions per second (exact integer arithmetic)
- *   - BOLT11 decodes per second (signature recovery included)
- *   - settlements committed per second through the real SQLite store (group commit, batches of 500)
- *   - heap growth while recording 20,000 settlements
+ * `npm run bench`: lnkit's speed figures side by side with peers and raw baselines measured in the
+ * same run, each as a ratio with min/median over interleaved rounds (see bench/harness.ts).
+ *
+ *   npm run bench                      all groups, print only
+ *   npm run bench -- --check           exit 1 when an enforced budget (bench/budgets.ts) is missed
+ *   npm run bench -- --only=bolt11,import
+ *   npm run bench -- --rounds=7        rounds per comparison (default 5)
+ *
+ * Groups: amounts, bolt11, webhooks, sqlite, postgres, grpc-client, grpc, simulator, import.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { eurToMsat } from '../src/domain/amount.js';
-import { decodeBolt11, encodeBolt11 } from '../src/bolt11/index.js';
-import { createSqliteStore } from '../src/store/sqlite/index.js';
-import { recordSettlements } from '../src/settlement/record-settlements.js';
-import { createEventBus } from '../src/events/event-bus.js';
-import { silentLogger } from '../src/logger.js';
-import { systemClock } from '../src/domain/clock.js';
-import { createMetrics } from '../src/operations/metrics.js';
-import type { ServiceContext } from '../src/service-context.js';
-import type { LndInvoice } from '../src/lnd/lnd-client.js';
-import { createFixedRates } from '../src/rates/fixed.js';
-import { newId } from '../src/ids.js';
-import { enqueueWebhookEvent } from '../src/webhooks/outbox/enqueue.js';
-import { webhookData } from '../src/webhooks/outbox/payloads.js';
-import { signWebhook, verifyWebhook } from '../src/webhooks/index.js';
+import { cpus, loadavg } from 'node:os';
+import { BUDGETS, describeBudget, verdict } from './budgets.js';
+import { type Figure, fmt } from './harness.js';
+import { benchAmounts } from './groups/amounts.js';
+import { benchBolt11 } from './groups/bolt11.js';
+import { benchGrpcClientCpu, benchSimulatorGrpc } from './groups/grpc.js';
+import { benchImportCost } from './groups/import-cost.js';
+import { benchSqliteSettlements } from './groups/settlements-sqlite.js';
+import { benchSimulator } from './groups/simulator.js';
+import { benchWebhooks } from './groups/webhooks.js';
+import { benchPostgresSettlements } from './postgres-settlements.js';
 
-function rate(label: string, ops: number, ms: number, unit = 'ops'): void {
-  console.log(
-    `${label.padEnd(52)} ${Math.round((ops / ms) * 1000)
-      .toLocaleString('en-US')
-      .padStart(12)} ${unit}/s  (${ops.toLocaleString('en-US')} in ${ms.toFixed(0)} ms)`,
-  );
-}
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined =>
+  args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))?.split('=')[1] ??
+  (args.includes(`--${name}`) ? '' : undefined);
+const check = flag('check') !== undefined;
+const rounds = Number(flag('rounds') ?? 5);
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error(`--rounds: expected a positive integer, got ${flag('rounds')}`);
 
-// eurToMsat
-{
-  const n = 200_000;
-  const t = performance.now();
-  let acc = 0n;
-  for (let i = 0; i < n; i++)
-    acc += eurToMsat(`${(i % 100000) / 100 + 0.01}`.replace(/(\.\d\d)\d+$/, '$1'), '87654.32');
-  rate('eurToMsat (string EUR, exact ceil to the sat)', n, performance.now() - t);
-  if (acc < 0n) console.log(acc);
-}
-
-// BOLT11 decode
-{
-  const key = 'e126f68f7eafcc8b74f54d269fe206be715000f94dac067d1c04a8ca3b2db734';
-  const request = encodeBolt11(
+async function postgres(): Promise<Figure[]> {
+  const result = await benchPostgresSettlements({ rounds: Math.min(rounds, 3) });
+  if ('skipped' in result) {
+    console.log(`  postgres: skipped: ${result.skipped}`);
+    return [];
+  }
+  const per = (xs: number[]) => fmt([...xs].sort((a, b) => a - b)[xs.length >> 1]!);
+  return [
     {
-      network: 'bcrt',
-      amountMsat: 22_806_000n,
-      timestamp: 1_700_000_000,
-      paymentHash: '11'.repeat(32),
-      paymentSecret: '22'.repeat(32),
-      description: 'bench',
-      expirySeconds: 3600,
-      minFinalCltvExpiry: 80,
-      features: [8, 14, 17],
+      id: 'postgres.settlements',
+      label: 'settlements on PostgreSQL, store / raw pg (same statements)',
+      value: result.ratioMedian,
+      unit: '×',
+      detail:
+        `lnkit med ${per(result.rounds.map((r) => r.lnkitPerSecond))}/s; raw med ${per(result.rounds.map((r) => r.rawPerSecond))}/s; ` +
+        `ratio min ${fmt(result.ratioMin, 2)}; ${fmt(result.statementsPerSettlement.lnkit)} statements per settlement` +
+        (result.sameStatements ? '' : ' (raw loop differs)'),
     },
-    key,
-  );
-  const n = 2_000;
-  const t = performance.now();
-  for (let i = 0; i < n; i++) decodeBolt11(request);
-  rate('decodeBolt11 (with payee recovery)', n, performance.now() - t);
+  ];
 }
 
-// Webhook sign + verify
-{
-  const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
-  const body = JSON.stringify({
-    type: 'payment.received',
-    timestamp: new Date().toISOString(),
-    data: { invoice_id: 'inv_x', amount_sats: 22806 },
-  });
-  const n = 50_000;
-  const t = performance.now();
-  for (let i = 0; i < n; i++) {
-    const ts = Math.floor(Date.now() / 1000);
-    const headers = signWebhook({ id: `msg_${i}`, timestamp: ts, body, secret });
-    verifyWebhook({ body, headers, secret });
+const GROUPS: Record<string, () => Promise<Figure[]> | Figure[]> = {
+  amounts: () => benchAmounts(),
+  bolt11: () => benchBolt11(rounds),
+  webhooks: () => benchWebhooks(rounds),
+  sqlite: () => benchSqliteSettlements(rounds),
+  postgres,
+  'grpc-client': () => benchGrpcClientCpu(rounds),
+  grpc: () => benchSimulatorGrpc(Math.min(rounds, 3)),
+  simulator: () => benchSimulator(),
+  import: () => benchImportCost(Math.max(rounds, 7)),
+};
+
+const only = flag('only');
+const selected = only ? only.split(',') : Object.keys(GROUPS);
+for (const name of selected)
+  if (!(name in GROUPS)) throw new Error(`--only: no group ${name}; groups: ${Object.keys(GROUPS).join(', ')}`);
+
+console.log(
+  `lnkit bench: ${cpus().length} CPUs, load ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}, ${rounds} rounds, node ${process.version}`,
+);
+const misses: string[] = [];
+for (const name of selected) {
+  console.log(`\n[${name}]`);
+  const figures = await GROUPS[name]!();
+  for (const figure of figures) {
+    const budget = BUDGETS[figure.id];
+    const v = verdict(figure.id, figure.value);
+    const mark = v === null ? '' : v.pass ? 'ok' : v.enforced ? 'MISS' : 'miss (pending)';
+    const budgetText = budget ? `budget ${describeBudget(budget)}` : '';
+    console.log(
+      `  ${figure.label.padEnd(74)} ${fmt(figure.value).padStart(10)} ${figure.unit.padEnd(3)} ${budgetText.padEnd(16)} ${mark}`,
+    );
+    console.log(`      ${figure.detail}`);
+    if (v && !v.pass) {
+      const line = `${figure.id} = ${fmt(figure.value)} ${figure.unit}, budget ${describeBudget(budget!)}: ${budget!.why}`;
+      if (v.enforced) misses.push(line);
+      else console.log(`      not enforced until ${budget!.pendingOn}`);
+    }
   }
-  rate('signWebhook + verifyWebhook', n, performance.now() - t);
 }
-
-// Settlement group commit on SQLite
-{
-  const dir = mkdtempSync(join(tmpdir(), 'lnkit-bench-'));
-  const store = createSqliteStore({ filename: join(dir, 'bench.db') });
-  await store.migrate();
-  const ctx: ServiceContext = {
-    lnd: {} as ServiceContext['lnd'],
-    rates: createFixedRates('90000'),
-    store,
-    bus: createEventBus(silentLogger),
-    clock: systemClock,
-    logger: silentLogger,
-    metrics: createMetrics({ readGauges: async () => [] }),
-    recordEvent: async (tx, type, payload) => {
-      await enqueueWebhookEvent(tx, { type, data: webhookData(type, payload), occurredAt: new Date() });
-    },
-    run: (op) => op(),
-  };
-  const total = 20_000;
-  const now = new Date();
-  const hashes: string[] = [];
-  for (let i = 0; i < total; i += 1000) {
-    await store.transaction(async (tx) => {
-      for (let j = i; j < i + 1000; j++) {
-        const paymentHash = j.toString(16).padStart(64, '0');
-        hashes.push(paymentHash);
-        await tx.invoices.insert({
-          id: newId('inv'),
-          paymentHash,
-          paymentRequest: `lnbcrt${j}`,
-          amountMsat: 1000n,
-          amountEur: null,
-          rate: null,
-          rateSource: null,
-          rateFetchedAt: null,
-          description: 'bench',
-          metadata: null,
-          status: 'open',
-          isHold: false,
-          addIndex: BigInt(j + 1),
-          settleIndex: null,
-          amountPaidMsat: null,
-          idempotencyKey: null,
-          createdAt: now,
-          expiresAt: new Date(now.getTime() + 3_600_000),
-          settledAt: null,
-          closedAt: null,
-          preimage: null,
-        });
-      }
-    });
-  }
-  const settlements: LndInvoice[] = hashes.map((paymentHash, i) => ({
-    paymentHash,
-    paymentRequest: `lnbcrt${i}`,
-    memo: 'bench',
-    valueMsat: 1000n,
-    state: 'SETTLED',
-    addIndex: BigInt(i + 1),
-    settleIndex: BigInt(i + 1),
-    amountPaidMsat: 1000n,
-    creationDate: now,
-    settleDate: now,
-    expirySeconds: 3600,
-    cltvExpiry: 80,
-    preimage: null,
-    isKeysend: false,
-    isAmp: false,
-    htlcs: [],
-  }));
-  global.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
-  const t = performance.now();
-  for (let i = 0; i < total; i += 500)
-    await recordSettlements(ctx, settlements.slice(i, i + 500), { fromStream: true });
-  const ms = performance.now() - t;
-  rate('settlements committed on SQLite (batches of 500)', total, ms);
-  const heapPeak = process.memoryUsage().heapUsed;
-  global.gc?.();
-  const heapAfter = process.memoryUsage().heapUsed;
-  const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1).padStart(12);
-  console.log(`${'heap growth recording 20,000 settlements (peak)'.padEnd(52)} ${mib(heapPeak - heapBefore)} MiB`);
-  console.log(`${'heap retained after GC'.padEnd(52)} ${mib(heapAfter - heapBefore)} MiB`);
-  const t2 = performance.now();
-  for (let i = 0; i < 2000; i++) await recordSettlements(ctx, [settlements[i]!], { fromStream: true });
-  rate('replayed settlements skipped (one tx each)', 2000, performance.now() - t2);
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-}
-
-// Settlement ingestion into PostgreSQL next to a raw pg loop (bench/postgres-settlements.ts)
-await (await import('./postgres-settlements.js')).printPostgresSettlementBench();
+if (misses.length > 0) {
+  console.log(`\n${misses.length} budget(s) missed:\n${misses.map((m) => `  - ${m}`).join('\n')}`);
+  if (check) process.exit(1);
+} else if (check) console.log('\nall enforced budgets met');

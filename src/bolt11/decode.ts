@@ -1,14 +1,15 @@
 /**
- * BOLT11 decoding with signature verification (against `n`) or public-key recovery.
+ * BOLT11 decoding with signature verification (against `n`) or public-key recovery, on the
+ * fastest secp256k1 backend available (see secp256k1.ts); `{ verify: false }` skips the curve work.
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { Bolt11Error } from '../errors.js';
+import { Bolt11Error, ValidationError } from '../errors.js';
 import { parseBech32, toHex, wordsToBigInt, wordsToBytes } from './bech32.js';
 import { parseFeatures } from './features.js';
 import { parseHrp } from './hrp.js';
+import { secp256k1Backend } from './secp256k1.js';
 import { parseTags } from './tags.js';
-import type { DecodedBolt11 } from './types.js';
+import type { DecodedBolt11, UnverifiedBolt11 } from './types.js';
 
 /** Words in the timestamp (35 bits). */
 export const TIMESTAMP_WORDS = 7;
@@ -28,25 +29,34 @@ export function signingHash(hrp: string, dataWords: readonly number[]): Uint8Arr
   return sha256(preimage);
 }
 
+/** secp256k1's group order n: r and s must lie in 1..n-1. */
+const CURVE_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+const HALF_ORDER = CURVE_ORDER >> 1n;
+
+const scalar = (bytes: Uint8Array): bigint => BigInt(`0x${toHex(bytes)}`);
+
+function bigintTo32Bytes(value: bigint): Uint8Array {
+  const hex = value.toString(16).padStart(64, '0');
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
 function payeeKey(sigBytes: Uint8Array, recoveryFlag: number, hash: Uint8Array, n: Uint8Array | undefined): string {
-  let sig;
-  try {
-    sig = secp256k1.Signature.fromBytes(sigBytes.subarray(0, 64), 'compact');
-  } catch {
+  const compact = sigBytes.subarray(0, 64);
+  const r = scalar(compact.subarray(0, 32));
+  const s = scalar(compact.subarray(32, 64));
+  if (r === 0n || r >= CURVE_ORDER || s === 0n || s >= CURVE_ORDER) {
     throw new Bolt11Error('invalid_signature', 'expected r and s in 1..n-1, got an out-of-range signature');
   }
+  const isHighS = s > HALF_ORDER;
+  const backend = secp256k1Backend();
   if (n !== undefined) {
     // With `n` the spec says verify, not recover; LND and `invoices` require low-S here.
-    if (sig.hasHighS()) {
+    if (isHighS) {
       throw new Bolt11Error('non_canonical_signature', 'expected a low-S signature with an n field, got high-S');
     }
-    let ok: boolean;
-    try {
-      ok = secp256k1.verify(sigBytes.subarray(0, 64), hash, n, { prehash: false, lowS: true });
-    } catch {
-      ok = false; // n is not a valid point
-    }
-    if (!ok) {
+    if (!backend.verify(compact, hash, n)) {
       throw new Bolt11Error('invalid_signature', `signature does not verify against the n field ${toHex(n)}`);
     }
     return toHex(n);
@@ -54,18 +64,33 @@ function payeeKey(sigBytes: Uint8Array, recoveryFlag: number, hash: Uint8Array, 
   // Without `n`, high-S is accepted. The recovery id is taken to describe the low-S form of the
   // signature (what libsecp256k1 signers emit): the spec's "Public-key recovery with high-S
   // signature" example keeps recid 1 with s negated, and must still recover the payee.
-  const normalized = sig.hasHighS() ? new secp256k1.Signature(sig.r, secp256k1.Point.Fn.neg(sig.s)) : sig;
-  try {
-    return toHex(normalized.addRecoveryBit(recoveryFlag).recoverPublicKey(hash).toBytes(true));
-  } catch {
-    throw new Bolt11Error('invalid_signature', 'expected a recoverable signature, recovery failed');
+  let lowS = compact;
+  if (isHighS) {
+    lowS = new Uint8Array(64);
+    lowS.set(compact.subarray(0, 32));
+    lowS.set(bigintTo32Bytes(CURVE_ORDER - s), 32);
   }
+  const key = backend.recover(lowS, recoveryFlag, hash);
+  if (key === null) throw new Bolt11Error('invalid_signature', 'expected a recoverable signature, recovery failed');
+  return toHex(key);
+}
+
+/** Options of {@link decodeBolt11}. */
+export interface DecodeBolt11Options {
+  /**
+   * Check the signature and compute the payee key (verify against `n`, else recover it).
+   * With `false` nothing elliptic-curve is computed: the result's `payeeNodeKey` is the unchecked
+   * `n` field or `null`. Use it only to read amount, hash and expiry of a request you do not pay
+   * on the strength of this decode. Default is true.
+   */
+  readonly verify?: boolean;
 }
 
 /**
  * Decodes a BOLT11 payment request and checks its signature. Accepts all-upper-case input and a
  * `lightning:` prefix.
  * @param request - the payment request, e.g. `'lnbcrt2500u1p…'`.
+ * @param options - `{ verify: false }` skips the signature check and the payee key (see {@link DecodeBolt11Options}).
  * @returns the fields, with defaults applied (expiry 3600 s, min_final_cltv_expiry 18) and the payee key.
  * @throws Bolt11Error with a `reason` naming the failure, e.g. `'invalid_checksum'`, `'mixed_case'`,
  *   `'unknown_network'`, `'invalid_multiplier'`, `'sub_msat_precision'`, `'invalid_signature'`,
@@ -73,10 +98,22 @@ function payeeKey(sigBytes: Uint8Array, recoveryFlag: number, hash: Uint8Array, 
  * @example
  * const invoice = decodeBolt11(paymentRequest);
  * if (invoice.amountMsat === null) throw new Error('amount required');
+ * const { amountMsat, paymentHash } = decodeBolt11(paymentRequest, { verify: false });
  */
-export function decodeBolt11(request: string): DecodedBolt11 {
+export function decodeBolt11(request: string, options?: { readonly verify?: true }): DecodedBolt11;
+export function decodeBolt11(request: string, options: DecodeBolt11Options): UnverifiedBolt11;
+export function decodeBolt11(request: string, options: DecodeBolt11Options = {}): UnverifiedBolt11 {
   if (typeof request !== 'string') {
     throw new Bolt11Error('not_a_string', `expected a string, got ${request === null ? 'null' : typeof request}`);
+  }
+  if (options === null || typeof options !== 'object') {
+    throw new ValidationError(
+      'options',
+      `expected an options object, got ${options === null ? 'null' : typeof options}`,
+    );
+  }
+  if (options.verify !== undefined && typeof options.verify !== 'boolean') {
+    throw new ValidationError('verify', `expected true or false, got ${typeof options.verify}`);
   }
   const trimmed = /^lightning:/i.test(request) ? request.slice('lightning:'.length) : request;
   const { hrp, words, lowered } = parseBech32(trimmed);
@@ -110,8 +147,12 @@ export function decodeBolt11(request: string): DecodedBolt11 {
   }
   const { features, bits } = parseFeatures(tags.featureWords ?? []);
 
-  const hash = signingHash(hrp, dataWords);
-  const payeeNodeKey = payeeKey(sigBytes, recoveryFlag, hash, tags.payeeNodeKey);
+  const payeeNodeKey =
+    options.verify === false
+      ? tags.payeeNodeKey === undefined
+        ? null
+        : toHex(tags.payeeNodeKey)
+      : payeeKey(sigBytes, recoveryFlag, signingHash(hrp, dataWords), tags.payeeNodeKey);
   const expirySeconds = tags.expirySeconds ?? DEFAULT_EXPIRY_SECONDS;
 
   return {
@@ -144,6 +185,6 @@ export function decodeBolt11(request: string): DecodedBolt11 {
  * True when `nowMs` is at or past the invoice's expiry (`timestamp + expirySeconds`).
  * @example isBolt11Expired(decodeBolt11(req), clock.now())
  */
-export function isBolt11Expired(decoded: DecodedBolt11, nowMs: number): boolean {
+export function isBolt11Expired(decoded: Pick<DecodedBolt11, 'expiresAt'>, nowMs: number): boolean {
   return nowMs >= decoded.expiresAt.getTime();
 }

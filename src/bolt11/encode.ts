@@ -8,6 +8,7 @@ import { signingHash, TIMESTAMP_WORDS } from './decode.js';
 import { featuresToWords, MAX_FEATURE_BIT } from './features.js';
 import { formatAmount, MAX_AMOUNT_MSAT } from './hrp.js';
 import { isBolt11Network } from './networks.js';
+import { secp256k1Backend } from './secp256k1.js';
 import { HOP_BYTES, MAX_FIELD_WORDS, MAX_TAG_INTEGER, TAG } from './tags.js';
 import type { Bolt11Fields, Bolt11RouteHop } from './types.js';
 
@@ -95,11 +96,12 @@ function privateKeyBytes(privateKey: Uint8Array | string): Uint8Array {
 export function signBolt11Words(hrp: string, dataWords: readonly number[], privateKey: Uint8Array | string): string {
   const key = privateKeyBytes(privateKey);
   const hash = signingHash(hrp, dataWords);
-  // 'recovered' = recovery byte first, then r‖s; BOLT11 wants r‖s then the recovery byte.
-  const recovered = secp256k1.sign(hash, key, { prehash: false, lowS: true, format: 'recovered' });
+  // BOLT11 wants r‖s then the recovery byte. Every backend signs per RFC 6979 without extra
+  // entropy, so the request is the same whichever one runs.
+  const { signature, recid } = secp256k1Backend().sign(hash, key);
   const sig = new Uint8Array(65);
-  sig.set(recovered.subarray(1, 65));
-  sig[64] = recovered[0] as number;
+  sig.set(signature);
+  sig[64] = recid;
   return encodeBech32(hrp, [...dataWords, ...bytesToWords(sig)]);
 }
 
@@ -169,7 +171,7 @@ export function encodeBolt11(fields: Bolt11Fields, privateKey: Uint8Array | stri
     words.push(...tagged(TAG.metadata, bytesToWords(hexField('metadata', fields.metadata)), 'metadata'));
   }
   if (fields.includePayeeNodeKey === true) {
-    words.push(...tagged(TAG.payeeNodeKey, bytesToWords(secp256k1.getPublicKey(key, true)), 'includePayeeNodeKey'));
+    words.push(...tagged(TAG.payeeNodeKey, bytesToWords(secp256k1Backend().publicKey(key)), 'includePayeeNodeKey'));
   }
   if (fields.expirySeconds !== undefined) {
     const expiry = intField('expirySeconds', fields.expirySeconds, MAX_TAG_INTEGER);

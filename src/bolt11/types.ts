@@ -93,6 +93,12 @@ export interface DecodedBolt11 {
   readonly unknownTags: Bolt11UnknownTag[];
 }
 
+/**
+ * What `decodeBolt11(request, { verify: false })` returns: the same fields, the signature unchecked
+ * and `payeeNodeKey` the `n` field as written (unchecked) or `null`.
+ */
+export type UnverifiedBolt11 = Omit<DecodedBolt11, 'payeeNodeKey'> & { readonly payeeNodeKey: string | null };
+
 /** What {@link encodeBolt11} writes. Hex strings may be upper or lower case. */
 export interface Bolt11Fields {
   /** Network prefix. */

@@ -111,4 +111,24 @@ describe('invoices in the network model', () => {
     await clock.advance(600_000);
     expect(network.blockHeight()).toBe(800_001);
   });
+
+  it('expires each invoice at its own deadline, equal deadlines in add order', async () => {
+    const { network, clock } = testNetwork('alice');
+    const alice = network.node('alice');
+    const expiries = [300, 60, 120, 60, 600];
+    const added = expiries.map((expirySeconds, i) =>
+      alice.addInvoice({ valueMsat: 1n, memo: `${i}`, expirySeconds, preimage: hex32(100 + i) }),
+    );
+    const canceled: string[] = [];
+    for (const a of added)
+      alice.subscribeSingleInvoice(a.paymentHash).onData((i) => i.state === 'CANCELED' && canceled.push(i.memo));
+    const stateOf = (i: number): string => alice.lookupInvoice(added[i]!.paymentHash).state;
+    await clock.advance(60_000);
+    expect([0, 1, 2, 3, 4].map(stateOf)).toEqual(['OPEN', 'CANCELED', 'OPEN', 'CANCELED', 'OPEN']);
+    await clock.advance(300_000); // the timer fires at 120 s, then at 300 s
+    expect([0, 1, 2, 3, 4].map(stateOf)).toEqual(['CANCELED', 'CANCELED', 'CANCELED', 'CANCELED', 'OPEN']);
+    expect(canceled).toEqual(['1', '3', '2', '0']); // by deadline; equal deadlines in add order
+    await clock.advance(1_000_000);
+    expect(stateOf(4)).toBe('CANCELED');
+  });
 });

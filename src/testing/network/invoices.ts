@@ -5,6 +5,7 @@
 import { encodeBolt11 } from '../../bolt11/index.js';
 import type { LndAddHoldInvoiceResult, LndAddInvoiceResult } from '../../lnd/lnd-client.js';
 import type { HtlcOutcome, IncomingHtlc, NetCtx, NodeRef } from './context.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import { bolt11Prefix, goFloat } from './format.js';
 import { InvoiceSubscriptions } from './invoice-streams.js';
 import { isHex, randomHex, requireHash, sha256Hex } from './keys.js';
@@ -39,6 +40,9 @@ export class InvoiceBook {
   private settleSeq = 0n;
   private htlcSeq = 0n;
   readonly subscriptions = new InvoiceSubscriptions();
+  /** Expiry and hold auto-cancel deadlines; `queuedAt` is each record's live entry. */
+  private readonly deadlines = new DeadlineQueue<InvoiceRecord>();
+  private readonly queuedAt = new WeakMap<InvoiceRecord, number>();
 
   constructor(
     private readonly ctx: NetCtx,
@@ -151,6 +155,7 @@ export class InvoiceBook {
     if (record.isHold) {
       record.state = 'ACCEPTED';
       this.subscriptions.notifyChange(snapshotInvoice(record));
+      this.schedule(record);
       this.ctx.reschedule();
       return { kind: 'held' };
     }
@@ -159,27 +164,59 @@ export class InvoiceBook {
     return { kind: 'settled', preimage: record.preimage as string };
   }
 
-  /** Applies expiry (OPEN → CANCELED) and the hold auto-cancel (18 blocks before the earliest HTLC expiry). */
+  /**
+   * Applies expiry (OPEN → CANCELED) and the hold auto-cancel (18 blocks before the earliest HTLC
+   * expiry) to the records whose deadline has come, in add order; costs O(due · log n), not O(n).
+   */
   tick(): void {
     const now = this.ctx.now();
+    const due = new Set<InvoiceRecord>();
+    for (let top = this.liveTop(); top !== undefined && top.at <= now; top = this.liveTop()) {
+      this.deadlines.pop();
+      this.queuedAt.delete(top.item);
+      due.add(top.item);
+    }
     const height = this.ctx.height();
-    for (const record of this.ordered) {
+    for (const record of [...due].sort((x, y) => (x.addIndex < y.addIndex ? -1 : 1))) {
       if (record.state === 'OPEN' && now >= expiresAt(record)) this.markCanceled(record);
       else if (record.state === 'ACCEPTED' && height >= earliestHtlcExpiry(record) - HOLD_EXPIRY_DELTA)
         this.markCanceled(record);
+      else this.schedule(record);
     }
   }
 
   /** The next clock time (ms) at which `tick` has something to do, or null. */
   nextDeadline(): number | null {
-    let next: number | null = null;
-    for (const record of this.ordered) {
-      let at: number | null = null;
-      if (record.state === 'OPEN') at = expiresAt(record);
-      else if (record.state === 'ACCEPTED') at = this.ctx.timeOfHeight(earliestHtlcExpiry(record) - HOLD_EXPIRY_DELTA);
-      if (at !== null && (next === null || at < next)) next = at;
+    return this.liveTop()?.at ?? null;
+  }
+
+  /** The deadline of `record` in its current state: expiry when OPEN, hold auto-cancel when ACCEPTED. */
+  private deadlineOf(record: InvoiceRecord): number | null {
+    let at: number | null = null;
+    if (record.state === 'OPEN') at = expiresAt(record);
+    else if (record.state === 'ACCEPTED') at = this.ctx.timeOfHeight(earliestHtlcExpiry(record) - HOLD_EXPIRY_DELTA);
+    return at !== null && Number.isFinite(at) ? at : null;
+  }
+
+  /** Queues the record's current deadline unless it is already queued. */
+  private schedule(record: InvoiceRecord): void {
+    const at = this.deadlineOf(record);
+    if (at === null || this.queuedAt.get(record) === at) return;
+    this.queuedAt.set(record, at);
+    this.deadlines.push(at, record);
+  }
+
+  /** The earliest entry that still matches its record, dropping (and re-queuing) stale ones on the way. */
+  private liveTop(): { readonly at: number; readonly item: InvoiceRecord } | undefined {
+    for (let top = this.deadlines.peek(); top !== undefined; top = this.deadlines.peek()) {
+      if (this.queuedAt.get(top.item) === top.at && this.deadlineOf(top.item) === top.at) return top;
+      this.deadlines.pop();
+      if (this.queuedAt.get(top.item) === top.at) {
+        this.queuedAt.delete(top.item);
+        this.schedule(top.item);
+      }
     }
-    return next;
+    return undefined;
   }
 
   private create(
@@ -253,6 +290,7 @@ export class InvoiceBook {
     this.byHash.set(paymentHash, record);
     this.ordered.push(record);
     this.subscriptions.notifyAdded(snapshotInvoice(record));
+    this.schedule(record);
     this.ctx.reschedule();
     return record;
   }

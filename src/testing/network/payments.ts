@@ -3,6 +3,7 @@
  * Sending lives in `send-payment.ts`.
  */
 import type { NetCtx } from './context.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import { requireHash } from './keys.js';
 import { snapshotPayment, type PaymentRecord } from './payment-record.js';
 import { LndRpcError } from './rpc-error.js';
@@ -15,6 +16,8 @@ const isFinal = (record: PaymentRecord): boolean => record.status === 'SUCCEEDED
 export class PaymentBook {
   private readonly byHash = new Map<string, PaymentRecord>();
   private ordered: PaymentRecord[] = [];
+  /** Timeouts of in-flight payments, one entry per record (timeoutAt never changes). */
+  private readonly timeouts = new DeadlineQueue<PaymentRecord>();
   private seq = 0n;
   private attemptSeq = 0n;
   private readonly streams = new Map<
@@ -45,6 +48,7 @@ export class PaymentBook {
     };
     this.byHash.set(record.paymentHash, record);
     this.ordered.push(record);
+    this.timeouts.push(record.timeoutAt, record);
     this.ctx.reschedule();
     return record;
   }
@@ -105,18 +109,26 @@ export class PaymentBook {
   /** Marks in-flight payments past their timeout (a later HTLC failure then reports TIMEOUT). */
   tick(): void {
     const now = this.ctx.now();
-    for (const record of this.ordered)
-      if (record.status === 'IN_FLIGHT' && !record.isTimedOut && now >= record.timeoutAt) record.isTimedOut = true;
+    for (let top = this.liveTop(); top !== undefined && top.at <= now; top = this.liveTop()) {
+      this.timeouts.pop();
+      top.item.isTimedOut = true;
+    }
   }
 
   /** The next payment timeout (ms), or null. */
   nextDeadline(): number | null {
-    let next: number | null = null;
-    for (const record of this.ordered) {
-      if (record.status !== 'IN_FLIGHT' || record.isTimedOut) continue;
-      if (next === null || record.timeoutAt < next) next = record.timeoutAt;
+    return this.liveTop()?.at ?? null;
+  }
+
+  /** The earliest timeout of a payment still in flight (and still this book's), dropping finished ones. */
+  private liveTop(): { readonly at: number; readonly item: PaymentRecord } | undefined {
+    for (let top = this.timeouts.peek(); top !== undefined; top = this.timeouts.peek()) {
+      const record = top.item;
+      if (record.status === 'IN_FLIGHT' && !record.isTimedOut && this.byHash.get(record.paymentHash) === record)
+        return top;
+      this.timeouts.pop();
     }
-    return next;
+    return undefined;
   }
 
   /** Errors every open payment stream. */
