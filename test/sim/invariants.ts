@@ -2,8 +2,10 @@
  * The promises lnkit makes, as named checks over the world. Each runs after every step (cheap,
  * incremental) and at the end after the world has healed and gone quiet (complete).
  */
-import { canTransitionInvoice, type InvoiceStatus } from '../../src/domain/invoice.js';
+import { canTransitionInvoice, INVOICE_STATUSES, type InvoiceStatus } from '../../src/domain/invoice.js';
 import { canTransitionPayment, type PaymentStatus } from '../../src/domain/payment.js';
+
+const PAYMENT_STATUSES: readonly PaymentStatus[] = ['in_flight', 'succeeded', 'failed', 'unknown'];
 import type { Payment } from '../../src/domain/payment.js';
 import type { WebhookDeliveryRecord } from '../../src/store/store.js';
 import type { World } from './world.js';
@@ -37,6 +39,25 @@ const ONE_PER_SUBJECT = new Set([
 ]);
 
 const HEX64 = /[0-9a-f]{64}/g;
+
+/**
+ * `to` can be reached from `from` through legal moves. Rows are read once per step, so a row may
+ * have made several legal moves since the last read (failed → in_flight → unknown).
+ */
+export function reachable<S extends string>(from: S, to: S, can: (a: S, b: S) => boolean, states: readonly S[]): boolean {
+  const seen = new Set<S>([from]);
+  const queue: S[] = [from];
+  while (queue.length > 0) {
+    const at = queue.shift()!;
+    for (const next of states) {
+      if (seen.has(next) || !can(at, next)) continue;
+      if (next === to) return true;
+      seen.add(next);
+      queue.push(next);
+    }
+  }
+  return false;
+}
 
 /** Runs the checks, keeping what each needs between steps. */
 export class Checker {
@@ -225,7 +246,7 @@ export class Checker {
         const row = await baseStore.invoices.get(id);
         if (!row) continue;
         const before = this.invoiceStatus.get(id);
-        if (before && before !== row.status && !canTransitionInvoice(before, row.status))
+        if (before && before !== row.status && !reachable(before, row.status, canTransitionInvoice, INVOICE_STATUSES))
           return `invoice ${id} moved ${before} → ${row.status}`;
         this.invoiceStatus.set(id, row.status);
       }
@@ -233,7 +254,7 @@ export class Checker {
         const row = await baseStore.payments.get(id);
         if (!row) continue;
         const before = this.paymentStatus.get(id);
-        if (before && before !== row.status && !canTransitionPayment(before, row.status))
+        if (before && before !== row.status && !reachable(before, row.status, canTransitionPayment, PAYMENT_STATUSES))
           return `payment ${id} (${row.direction}) moved ${before} → ${row.status}`;
         this.paymentStatus.set(id, row.status);
       }

@@ -174,7 +174,7 @@ export class World {
     this.setup = {
       storeKind: setupPrng.chance(0.5) ? 'memory' : 'sqlite',
       instances: setupPrng.between(1, 3),
-      endpoints: setupPrng.between(0, 3),
+      endpoints: setupPrng.between(0, 2),
       preHistory: setupPrng.chance(0.4) ? setupPrng.between(1, 3) : 0,
     };
     this.lnkitRandom = new Prng(options.seed, 'lnkit');
@@ -255,7 +255,7 @@ export class World {
         delivery: {
           post: (request) => this.receive(proc, request),
           timeoutMs: 5_000,
-          pollIntervalMs: 1_000,
+          pollIntervalMs: 5_000,
           retrySchedule: [1_000, 5_000, 30_000, 60_000, 300_000, 600_000, 1_800_000],
           disableAfterMs: 30 * 24 * 3_600_000,
         },
