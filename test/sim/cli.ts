@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { FAULT_KINDS, type FaultKind } from './schedule.js';
 import { failureReport, runSeed, shrink } from './index.js';
+import { profileOptions } from './known-gaps.js';
 
 const { values } = parseArgs({
   options: {
@@ -14,6 +15,7 @@ const { values } = parseArgs({
     shrink: { type: 'boolean', default: false },
     only: { type: 'string' },
     faults: { type: 'string' },
+    profile: { type: 'string', default: 'full' },
     log: { type: 'boolean', default: false },
     'keep-going': { type: 'boolean', default: false },
   },
@@ -23,9 +25,11 @@ const first = Number(values.seed);
 const steps = Number(values.steps);
 const count = Number(values.seeds);
 const only = values.only ? new Set(values.only.split(',').map(Number)) : undefined;
+const profile = profileOptions(values.profile === 'today' ? 'today' : 'full');
 const faults = values.faults
   ? new Set(values.faults.split(',').filter((f): f is FaultKind => (FAULT_KINDS as readonly string[]).includes(f)))
-  : undefined;
+  : profile.faults;
+const preHistory = profile.preHistory;
 if (![first, steps, count].every((n) => Number.isInteger(n) && n >= 0)) {
   console.error(
     'usage: npm run sim -- --seed <n> [--steps <k>] [--seeds <count>] [--shrink] [--only i,j] [--faults a,b]',
@@ -36,14 +40,14 @@ if (![first, steps, count].every((n) => Number.isInteger(n) && n >= 0)) {
 const started = Date.now();
 const failures: { seed: number; invariant: string; step: number }[] = [];
 for (let seed = first; seed < first + count; seed++) {
-  const result = await runSeed({ seed, steps, only, faults });
+  const result = await runSeed({ seed, steps, only, faults, preHistory });
   if (values.log) for (const line of result.events) console.log(line);
   if (result.violation) {
     failures.push({ seed, invariant: result.violation.invariant, step: result.violation.step });
-    console.log(failureReport(result, { only, faults }));
+    console.log(failureReport(result, { only, faults, preHistory }));
     if (values.shrink) {
-      const shrunk = await shrink({ seed, steps, only, faults }, result.violation.invariant, (msg) => console.log(msg));
-      console.log(failureReport(shrunk.result, { only: shrunk.only, faults }));
+      const shrunk = await shrink({ seed, steps, only, faults, preHistory }, result.violation.invariant, (msg) => console.log(msg));
+      console.log(failureReport(shrunk.result, { only: shrunk.only, faults, preHistory }));
     }
     if (count > 1 && !values['keep-going'] && !values.shrink) continue;
   }

@@ -4,27 +4,39 @@
 import type { InvariantName } from './invariants.js';
 import { runSeed, type RunOptions, type RunResult } from './run.js';
 import type { FaultKind } from './schedule.js';
+import { profileOptions } from './known-gaps.js';
 
 export { runSeed, type RunOptions, type RunResult } from './run.js';
 export { INVARIANTS, type InvariantName, type Violation } from './invariants.js';
 export { MUTANTS, type Mutant } from './mutants.js';
 
+/** What besides the seed and steps a replay needs. */
+export interface ReplayExtra {
+  readonly only?: ReadonlySet<number> | undefined;
+  readonly faults?: ReadonlySet<FaultKind> | undefined;
+  readonly preHistory?: boolean | undefined;
+}
+
 /** The command that replays a run exactly. */
 export function replayCommand(
   seed: number,
   steps: number,
-  extra: { only?: ReadonlySet<number> | undefined; faults?: ReadonlySet<FaultKind> | undefined } = {},
+  extra: ReplayExtra = {},
 ): string {
   let cmd = `npm run sim -- --seed ${seed} --steps ${steps}`;
   if (extra.only) cmd += ` --only ${[...extra.only].sort((a, b) => a - b).join(',')}`;
-  if (extra.faults) cmd += ` --faults ${[...extra.faults].join(',')}`;
+  const full = profileOptions('full');
+  const today = profileOptions('today');
+  const same = (a: ReadonlySet<FaultKind>, b: ReadonlySet<FaultKind>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
+  if (extra.preHistory === false && (!extra.faults || same(extra.faults, today.faults))) cmd += ' --profile today';
+  else if (extra.faults && !same(extra.faults, full.faults)) cmd += ` --faults ${[...extra.faults].join(',')}`;
   return `${cmd} --log`;
 }
 
 /** Seed, step, invariant, the last 50 events and the replay command. */
 export function failureReport(
   result: RunResult,
-  extra: { only?: ReadonlySet<number> | undefined; faults?: ReadonlySet<FaultKind> | undefined } = {},
+  extra: ReplayExtra = {},
 ): string {
   const v = result.violation;
   if (!v) return `seed ${result.seed}: no violation`;

@@ -19,6 +19,8 @@ export interface RunOptions {
   readonly mutant?: Mutant | undefined;
   /** Every process's listener hears every event (#10's event log). */
   readonly globalEvents?: boolean;
+  /** The node may have a history from before lnkit (#10 item 3). Default true. */
+  readonly preHistory?: boolean;
 }
 
 /** What a run produced. */
@@ -45,6 +47,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     seed: options.seed,
     mutant: options.mutant,
     ...(options.globalEvents ? { globalEvents: true } : {}),
+    ...(options.preHistory === false ? { preHistory: false } : {}),
   });
   const checker = new Checker(world);
   let violation: Violation | null = null;

@@ -98,6 +98,8 @@ export interface WorldOptions {
   readonly mutant?: Mutant | undefined;
   /** Listeners in every process hear every event (#10's event log). Default false: today's per-process bus. */
   readonly globalEvents?: boolean;
+  /** The node may have invoices (some paid) from before lnkit. Default true. */
+  readonly preHistory?: boolean;
 }
 
 const START = Date.UTC(2026, 0, 1);
@@ -175,7 +177,7 @@ export class World {
       storeKind: setupPrng.chance(0.5) ? 'memory' : 'sqlite',
       instances: setupPrng.between(1, 3),
       endpoints: setupPrng.between(0, 2),
-      preHistory: setupPrng.chance(0.4) ? setupPrng.between(1, 3) : 0,
+      preHistory: setupPrng.chance(0.4) && options.preHistory !== false ? setupPrng.between(1, 3) : 0,
     };
     this.lnkitRandom = new Prng(options.seed, 'lnkit');
     this.sim = new Prng(options.seed, 'world');
@@ -256,7 +258,7 @@ export class World {
           post: (request) => this.receive(proc, request),
           timeoutMs: 5_000,
           pollIntervalMs: 5_000,
-          retrySchedule: [1_000, 5_000, 30_000, 60_000, 300_000, 600_000, 1_800_000],
+          retrySchedule: [1_000, 5_000, 30_000, 60_000, 120_000],
           disableAfterMs: 30 * 24 * 3_600_000,
         },
       },
