@@ -30,6 +30,7 @@ const faults = values.faults
   ? new Set(values.faults.split(',').filter((f): f is FaultKind => (FAULT_KINDS as readonly string[]).includes(f)))
   : profile.faults;
 const preHistory = profile.preHistory;
+const excuseColdStart = profile.excuseColdStart;
 if (![first, steps, count].every((n) => Number.isInteger(n) && n >= 0)) {
   console.error(
     'usage: npm run sim -- --seed <n> [--steps <k>] [--seeds <count>] [--shrink] [--only i,j] [--faults a,b]',
@@ -40,13 +41,13 @@ if (![first, steps, count].every((n) => Number.isInteger(n) && n >= 0)) {
 const started = Date.now();
 const failures: { seed: number; invariant: string; step: number }[] = [];
 for (let seed = first; seed < first + count; seed++) {
-  const result = await runSeed({ seed, steps, only, faults, preHistory });
+  const result = await runSeed({ seed, steps, only, faults, preHistory, excuseColdStart });
   if (values.log) for (const line of result.events) console.log(line);
   if (result.violation) {
     failures.push({ seed, invariant: result.violation.invariant, step: result.violation.step });
     console.log(failureReport(result, { only, faults, preHistory }));
     if (values.shrink) {
-      const shrunk = await shrink({ seed, steps, only, faults, preHistory }, result.violation.invariant, (msg) => console.log(msg));
+      const shrunk = await shrink({ seed, steps, only, faults, preHistory, excuseColdStart }, result.violation.invariant, (msg) => console.log(msg));
       console.log(failureReport(shrunk.result, { only: shrunk.only, faults, preHistory }));
     }
     if (count > 1 && !values['keep-going'] && !values.shrink) continue;

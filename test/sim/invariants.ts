@@ -148,6 +148,7 @@ export class Checker {
     for (const [hash, n] of count) if (n > 1) return `payment ${hash} recorded ${n} times`;
     for (const s of this.world.settlements.values()) {
       if (s.beforeStart || s.lostWithHistory) continue;
+      if (s.beforeFirstCheckpoint && this.world.options.excuseColdStart) continue;
       if (!count.has(s.paymentHash))
         return `settled on the node at step ${s.step} (history epoch ${s.epoch}) but never recorded: ${s.paymentHash}`;
       const payable = this.world.payables.find((p) => p.paymentHash === s.paymentHash);

@@ -21,6 +21,8 @@ export interface RunOptions {
   readonly globalEvents?: boolean;
   /** The node may have a history from before lnkit (#10 item 3). Default true. */
   readonly preHistory?: boolean;
+  /** Settlements before the store's first checkpoint are not expected to be recorded (#10 item 3 open). */
+  readonly excuseColdStart?: boolean;
 }
 
 /** What a run produced. */
@@ -48,6 +50,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     mutant: options.mutant,
     ...(options.globalEvents ? { globalEvents: true } : {}),
     ...(options.preHistory === false ? { preHistory: false } : {}),
+    ...(options.excuseColdStart ? { excuseColdStart: true } : {}),
   });
   const checker = new Checker(world);
   let violation: Violation | null = null;

@@ -80,6 +80,8 @@ export interface NodeSettlement {
   readonly step: number;
   /** Settled before any lnkit started on this store: not expected to be recorded (documented cold-start choice). */
   readonly beforeStart: boolean;
+  /** Settled while the store had no checkpoint yet (lnkit never finished a first reconcile): #10 item 3. */
+  readonly beforeFirstCheckpoint: boolean;
   /** Settled in a history that was reset before lnkit recorded it: the node itself forgot it. */
   lostWithHistory: boolean;
 }
@@ -100,6 +102,8 @@ export interface WorldOptions {
   readonly globalEvents?: boolean;
   /** The node may have invoices (some paid) from before lnkit. Default true. */
   readonly preHistory?: boolean;
+  /** Do not expect settlements made before the store's first checkpoint to be recorded (#10 item 3 open). */
+  readonly excuseColdStart?: boolean;
 }
 
 const START = Date.UTC(2026, 0, 1);
@@ -165,6 +169,8 @@ export class World {
   /** Clock time a clockJump adds after the step. */
   pendingJump = 0;
   anyStarted = false;
+  /** Some process wrote a checkpoint (committed or not). */
+  anyCheckpoint = false;
   private opSeq = 0;
   private readonly lnkitRandom: Prng;
   private readonly sim: Prng;
@@ -237,7 +243,10 @@ export class World {
         if (key === null) return;
         if (repo === 'invoices') this.touched.invoices.add(key);
         else if (repo === 'payments') this.touched.payments.add(key);
-        else if (repo === 'checkpoints') this.touched.checkpoints.add(key);
+        else if (repo === 'checkpoints') {
+          this.touched.checkpoints.add(key);
+          this.anyCheckpoint = true;
+        }
       },
     });
     slot.process = proc;
@@ -442,6 +451,7 @@ export class World {
       epoch: this.epoch,
       step: this.step,
       beforeStart: !this.anyStarted,
+      beforeFirstCheckpoint: !this.anyCheckpoint,
       lostWithHistory: false,
     });
   }
