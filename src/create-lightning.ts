@@ -17,6 +17,7 @@ import type { RateProvider } from './rates/rate-provider.js';
 import type { RecordEvent, ServiceContext } from './service-context.js';
 import { createSettlementWatcher, type SettlementWatcherConfig } from './settlement/settlement-watcher.js';
 import type { Store } from './store/store.js';
+import type { RandomSource } from './ids.js';
 import type { Decimal } from './domain/amount.js';
 import { createPaymentService, type PaymentService } from './payments/payment-service.js';
 import {
@@ -42,8 +43,17 @@ export interface LightningConfig {
   readonly store: Store;
   /** Structured logger (pino, console…). Default is silent. Secrets are redacted before it sees them. */
   readonly logger?: Logger;
-  /** Injectable clock for tests. Default is the system clock. */
+  /**
+   * Injectable clock: time and every timer of the background loops (settlement reconnects, reconcile,
+   * expiry sweeper, HODL watcher, webhook dispatcher) go through it. Default is the system clock.
+   */
   readonly clock?: Clock;
+  /**
+   * Random numbers in [0, 1) for ids, reconnect and retry jitter, and HODL preimages lnkit generates.
+   * Default is the OS CSPRNG (ids, preimages) and `Math.random` (jitter). For deterministic tests and
+   * simulations only: a predictable source makes generated preimages guessable.
+   */
+  readonly random?: RandomSource;
   /** Refuse to start when LND is on another network. */
   readonly network?: LndNetwork;
   /** Refuse to start while LND is not synced to chain. Default is false (a warning is logged). */
@@ -158,6 +168,7 @@ export function createLightning(config: LightningConfig): Lightning {
       type,
       data: webhookData(type, payload, { rate: lastRate }),
       occurredAt: new Date(clock.now()),
+      ...(config.random ? { random: config.random } : {}),
     });
   };
 
@@ -170,6 +181,7 @@ export function createLightning(config: LightningConfig): Lightning {
     logger,
     metrics,
     recordEvent,
+    ...(config.random ? { random: config.random } : {}),
     async run(operation) {
       if (state !== 'started') {
         throw state === 'stopping' || state === 'stopped'

@@ -10,6 +10,7 @@ import type { Logger } from './logger.js';
 import type { RateProvider } from './rates/rate-provider.js';
 import type { Repositories, Store } from './store/store.js';
 import type { MetricsRecorder } from './metrics-recorder.js';
+import type { RandomSource } from './ids.js';
 
 /** Writes the webhook outbox rows for an event inside the caller's transaction. */
 export type RecordEvent = <K extends WebhookEventType>(
@@ -28,6 +29,8 @@ export interface ServiceContext {
   readonly logger: Logger;
   readonly metrics: MetricsRecorder;
   readonly recordEvent: RecordEvent;
+  /** Random source for ids and jitter; default is the CSPRNG (ids) and Math.random (jitter). */
+  readonly random?: RandomSource;
   /** Runs a public operation: throws LifecycleError unless started, and counts it for draining. */
   run<T>(operation: () => Promise<T>): Promise<T>;
 }

@@ -30,6 +30,7 @@ export function createWebhookDelivery(
 ): WebhookDelivery {
   const tuning = options.tuning ?? {};
   const dispatcher = createWebhookDispatcher({
+    ...(ctx.random ? { random: ctx.random } : {}),
     ...tuning,
     store: ctx.store,
     clock: ctx.clock,
@@ -40,7 +41,12 @@ export function createWebhookDelivery(
       if (report.ok) ctx.metrics.increment('webhook_delivery_success');
     },
   });
-  const service = createWebhookService({ store: ctx.store, clock: ctx.clock, dispatcher });
+  const service = createWebhookService({
+    store: ctx.store,
+    clock: ctx.clock,
+    dispatcher,
+    ...(ctx.random ? { random: ctx.random } : {}),
+  });
   let running = false;
   const start = (): void => {
     if (running || !options.dispatch) return;

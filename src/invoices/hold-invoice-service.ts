@@ -3,7 +3,8 @@
  * lnkit generates and keeps the preimage unless the host supplies the payment hash; the preimage is
  * never logged and never put in an event or a webhook.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { randomBytesFrom } from '../ids.js';
 import type { Invoice } from '../domain/invoice.js';
 import { InvalidStateTransitionError, InvoiceNotFoundError, ValidationError } from '../errors.js';
 import type { ServiceContext } from '../service-context.js';
@@ -89,7 +90,7 @@ export function createHoldInvoiceService(
   async function createHold(raw: CreateHoldInvoiceInput): Promise<Invoice> {
     const input = validateCreateInvoiceInput(raw);
     const suppliedHash = raw.paymentHash === undefined ? null : validatePaymentHash(raw.paymentHash);
-    const preimage = suppliedHash === null ? randomBytes(32).toString('hex') : null;
+    const preimage = suppliedHash === null ? Buffer.from(randomBytesFrom(32, ctx.random)).toString('hex') : null;
     const paymentHash = suppliedHash ?? sha256Hex(preimage!);
     const invoice = await issueInvoice(ctx, input, {
       isHold: true,

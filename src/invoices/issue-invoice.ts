@@ -119,7 +119,7 @@ export async function issueInvoice(
   const added = await options.addToLnd(msat);
   const now = ctx.clock.now();
   const record: InvoiceRecord = {
-    id: newId('inv', now),
+    id: newId('inv', now, ctx.random),
     paymentHash: added.paymentHash,
     paymentRequest: added.paymentRequest,
     amountMsat: msat,

@@ -185,7 +185,7 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
       );
     }
     const row: Payment = {
-      id: newId('pay', now.getTime()),
+      id: newId('pay', now.getTime(), ctx.random),
       direction: 'out',
       status: 'in_flight',
       paymentHash: input.paymentHash,

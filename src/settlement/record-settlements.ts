@@ -66,7 +66,7 @@ export async function recordSettlements(
         invoice = toInvoice(updated ?? record);
       }
       const payment: Payment = {
-        id: newId('pay', now.getTime()),
+        id: newId('pay', now.getTime(), ctx.random),
         direction: 'in',
         status: 'succeeded',
         paymentHash: item.paymentHash,

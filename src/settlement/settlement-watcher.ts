@@ -152,7 +152,9 @@ export function createSettlementWatcher(ctx: ServiceContext, config: SettlementW
       if (ctx.clock.now() - startedAt >= healthyAfter) attempt = 0;
       const ceiling = Math.min(maxBackoff, minBackoff * 2 ** attempt);
       attempt = Math.min(attempt + 1, 20);
-      await sleep(ctx.clock, ceiling / 2 + Math.random() * (ceiling / 2), signal).catch(() => undefined);
+      await sleep(ctx.clock, ceiling / 2 + (ctx.random ?? Math.random)() * (ceiling / 2), signal).catch(
+        () => undefined,
+      );
     }
   }
 

@@ -37,6 +37,8 @@ export type HtlcOutcome =
 /** The network as seen from inside the model. */
 export interface NetCtx {
   readonly clock: Clock;
+  /** `n` random bytes, hex (the network's random source). */
+  randomHex(n?: number): string;
   readonly networkName: SimNetworkName;
   now(): number;
   height(): number;

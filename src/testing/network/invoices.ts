@@ -8,7 +8,7 @@ import type { HtlcOutcome, IncomingHtlc, NetCtx, NodeRef } from './context.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { bolt11Prefix, goFloat } from './format.js';
 import { InvoiceSubscriptions } from './invoice-streams.js';
-import { isHex, randomHex, requireHash, sha256Hex } from './keys.js';
+import { isHex, requireHash, sha256Hex } from './keys.js';
 import { LndRpcError, unknownError } from './rpc-error.js';
 import { listInvoicePage } from './invoice-list.js';
 import { snapshotInvoice, type InvoiceRecord } from './invoice-record.js';
@@ -49,10 +49,20 @@ export class InvoiceBook {
     private readonly self: NodeRef,
   ) {}
 
+  /** Forgets every invoice; add and settle indices start again at 1 (a node restored from seed). */
+  resetHistory(): void {
+    this.byHash.clear();
+    this.ordered.length = 0;
+    this.addSeq = 0n;
+    this.settleSeq = 0n;
+  }
+
   /** AddInvoice. */
   add(input: SimAddInvoiceInput): LndAddInvoiceResult {
     const preimage =
-      input.preimage === undefined || input.preimage === '' ? randomHex() : requireHash(input.preimage, 'preimage');
+      input.preimage === undefined || input.preimage === ''
+        ? this.ctx.randomHex()
+        : requireHash(input.preimage, 'preimage');
     const record = this.create(input, sha256Hex(preimage), preimage, false);
     return {
       paymentHash: record.paymentHash,
@@ -249,7 +259,7 @@ export class InvoiceBook {
     if (this.byHash.has(paymentHash)) throw unknownError('invoice with payment hash already exists');
 
     const creationSeconds = Math.floor(this.ctx.now() / 1000);
-    const paymentAddr = randomHex();
+    const paymentAddr = this.ctx.randomHex();
     let paymentRequest: string;
     try {
       paymentRequest = encodeBolt11(

@@ -15,9 +15,12 @@ export function sha256Text(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** `n` random bytes, hex. */
-export function randomHex(n = 32): string {
-  return randomBytes(n).toString('hex');
+/** `n` random bytes, hex; from `random` (numbers in [0, 1)) when given, else the CSPRNG. */
+export function randomHex(n = 32, random?: () => number): string {
+  if (!random) return randomBytes(n).toString('hex');
+  let hex = '';
+  for (let i = 0; i < n; i++) hex += (Math.floor(random() * 256) & 0xff).toString(16).padStart(2, '0');
+  return hex;
 }
 
 /** The default (deterministic) private key of a node named `name`. */

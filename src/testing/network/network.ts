@@ -4,7 +4,7 @@
 import { systemClock, type Clock, type TimerHandle } from '../../domain/clock.js';
 import { ChannelImpl, DEFAULT_POLICY, defaultChanId } from './channels.js';
 import type { HtlcOutcome, IncomingHtlc, NetCtx } from './context.js';
-import { defaultPrivateKey, isHex, publicKeyOf } from './keys.js';
+import { defaultPrivateKey, isHex, publicKeyOf, randomHex } from './keys.js';
 import { blockHashAt } from './node-views.js';
 import { NodeImpl } from './node.js';
 import { LndRpcError } from './rpc-error.js';
@@ -45,6 +45,7 @@ class NetworkImpl implements SimNetwork {
     this.startMs = this.clock.now();
     this.ctx = {
       clock: this.clock,
+      randomHex: (n) => randomHex(n, config.random),
       networkName: this.network,
       now: () => this.clock.now(),
       height: () => this.blockHeight(),

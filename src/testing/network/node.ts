@@ -70,6 +70,11 @@ export class NodeImpl implements SimNode, NodeRef {
       this.failStreams(new LndRpcError(14, `No connection established. Last error: node ${this.name} is offline`));
   }
 
+  resetHistory(): void {
+    this.failStreams(new LndRpcError(14, `node ${this.name} restarted with a new history`));
+    this.invoices.resetHistory();
+  }
+
   /** Errors every open stream of this node. */
   failStreams(error: LndRpcError): void {
     this.invoices.subscriptions.failAll(error);

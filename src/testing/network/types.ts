@@ -41,6 +41,8 @@ export type SimNetworkName = Extract<LndNetwork, 'regtest' | 'testnet' | 'mainne
 export interface NetworkConfig {
   /** Default is the system clock. */
   readonly clock?: Clock;
+  /** Random numbers in [0, 1) for preimages and payment secrets. Default is the CSPRNG; seed it for reproducible runs. */
+  readonly random?: () => number;
   /** Default is `'regtest'`. */
   readonly network?: SimNetworkName;
   /** Milliseconds per block. Default is 600_000 (10 minutes). */
@@ -289,6 +291,12 @@ export interface SimNode {
   readonly isOnline: boolean;
   /** Going offline errors the node's open streams (UNAVAILABLE); its RPCs then throw UNAVAILABLE and its channels stop routing. */
   setOnline(isOnline: boolean): void;
+  /**
+   * Loses the node's invoice history, as a node restored from seed or a reset regtest/Polar node: every
+   * invoice is forgotten, add and settle indices start again at 1, open streams fail with UNAVAILABLE.
+   * Keys, channels and payments stay.
+   */
+  resetHistory(): void;
   readonly callLog: readonly SimCall[];
 
   getInfo(): SimNodeInfo;

@@ -38,6 +38,8 @@ export interface AttemptContext {
   readonly retrySchedule: readonly number[];
   readonly disableAfterMs: number;
   readonly random: () => number;
+  /** Random source of attempt ids; undefined is the CSPRNG. */
+  readonly idRandom?: (() => number) | undefined;
   readonly agents: HttpAgents;
   readonly post: (request: HttpPostRequest) => Promise<HttpPostResult>;
   readonly userAgent: string;
@@ -203,7 +205,7 @@ async function record(
   const at = new Date(now);
   await ctx.commit(async (tx) => {
     await tx.webhookOutbox.recordAttempt({
-      id: newId('wha', now),
+      id: newId('wha', now, ctx.idRandom),
       deliveryId: delivery.id,
       attempt,
       statusCode: result.statusCode,

@@ -47,7 +47,7 @@ export interface WebhookDispatcherConfig {
   readonly claimTtlMs?: number;
   /** Replaces the HTTP client (tests). */
   readonly post?: (request: HttpPostRequest) => Promise<HttpPostResult>;
-  /** Random in [0, 1) for jitter. Default is `Math.random`. */
+  /** Random in [0, 1) for jitter (and attempt ids). Default is `Math.random` (the CSPRNG for ids). */
   readonly random?: () => number;
   /** Called when an endpoint is disabled: emit `webhook.endpoint_disabled` from here. */
   readonly onEndpointDisabled?: (report: WebhookEndpointDisabledReport) => void;
@@ -103,6 +103,7 @@ export function createWebhookDispatcher(config: WebhookDispatcherConfig): Webhoo
     retrySchedule,
     disableAfterMs: positive('disableAfterMs', config.disableAfterMs, 3 * DAY),
     random: config.random ?? Math.random,
+    idRandom: config.random,
     agents,
     post: config.post ?? httpPost,
     userAgent: 'lnkit-webhooks',

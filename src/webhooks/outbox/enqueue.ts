@@ -3,7 +3,7 @@
  */
 import type { WebhookEventType } from '../../domain/events.js';
 import { ValidationError } from '../../errors.js';
-import { newId } from '../../ids.js';
+import { newId, type RandomSource } from '../../ids.js';
 import type { Repositories, WebhookDeliveryRecord } from '../../store/store.js';
 
 /** Input of {@link enqueueWebhookEvent}. */
@@ -13,6 +13,8 @@ export interface EnqueueWebhookInput {
   readonly data: Record<string, unknown>;
   /** When the change happened: the body's `timestamp`, and when deliveries become due. */
   readonly occurredAt: Date;
+  /** Random source of the new ids. Default is the CSPRNG. */
+  readonly random?: RandomSource;
 }
 
 /** Serializes the body once: these exact bytes are signed and sent on every attempt. */
@@ -34,7 +36,7 @@ export function serializeWebhookBody(type: string, occurredAt: Date, data: Recor
  * });
  */
 export async function enqueueWebhookEvent(tx: Repositories, input: EnqueueWebhookInput): Promise<string | null> {
-  const { type, data, occurredAt } = input;
+  const { type, data, occurredAt, random } = input;
   if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) {
     throw new ValidationError('occurredAt', `expected a valid Date, got ${String(occurredAt)}`);
   }
@@ -42,10 +44,10 @@ export async function enqueueWebhookEvent(tx: Repositories, input: EnqueueWebhoo
     (e) => e.isEnabled && (e.events === null || e.events.includes(type)),
   );
   if (endpoints.length === 0) return null;
-  const id = newId('msg', occurredAt.getTime());
+  const id = newId('msg', occurredAt.getTime(), random);
   const body = serializeWebhookBody(type, occurredAt, data);
   const deliveries: WebhookDeliveryRecord[] = endpoints.map((endpoint) => ({
-    id: newId('whd', occurredAt.getTime()),
+    id: newId('whd', occurredAt.getTime(), random),
     eventId: id,
     endpointId: endpoint.id,
     status: 'pending',

@@ -4,7 +4,7 @@
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../../domain/events.js';
 import { ValidationError, WebhookNotFoundError } from '../../errors.js';
-import { newId } from '../../ids.js';
+import { newId, type RandomSource } from '../../ids.js';
 import type {
   Page,
   Store,
@@ -67,6 +67,8 @@ export interface WebhooksApi {
 export interface WebhookServiceConfig {
   readonly store: Store;
   readonly clock?: Clock;
+  /** Random source of new ids. Default is the CSPRNG. */
+  readonly random?: RandomSource;
   /** Woken when a redelivery is queued. */
   readonly dispatcher?: { notify(): void };
 }
@@ -115,7 +117,7 @@ export function createWebhookService(config: WebhookServiceConfig): WebhooksApi 
       const secrets = valid.secrets ?? [generateWebhookSecret()];
       const at = now();
       const record: WebhookEndpointRecord = {
-        id: newId('whe', at.getTime()),
+        id: newId('whe', at.getTime(), config.random),
         ...valid,
         secrets,
         isEnabled: true,
@@ -165,7 +167,7 @@ export function createWebhookService(config: WebhookServiceConfig): WebhooksApi 
       await endpointOrThrow(original.endpointId);
       const at = now();
       const delivery: WebhookDeliveryRecord = {
-        id: newId('whd', at.getTime()),
+        id: newId('whd', at.getTime(), config.random),
         eventId: original.eventId,
         endpointId: original.endpointId,
         status: 'pending',
@@ -222,7 +224,7 @@ export function createWebhookService(config: WebhookServiceConfig): WebhooksApi 
         else {
           const at = now();
           await store.webhookEndpoints.insert({
-            id: newId('whe', at.getTime()),
+            id: newId('whe', at.getTime(), config.random),
             ...e,
             secrets: e.secrets!,
             isEnabled: true,
