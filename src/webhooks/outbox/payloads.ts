@@ -26,6 +26,8 @@ export function paymentData(payment: Payment, invoice: Invoice | null, rate?: De
   return { ...toPaymentJSON(payment, { invoice, rate: rate ?? null, includePrivateMetadata: true }) };
 }
 
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
 /** The `data` of a `liquidity.rebalance*` webhook. */
 export function rebalanceData(r: Rebalance): Record<string, unknown> {
   return {
