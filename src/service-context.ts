@@ -10,6 +10,7 @@ import type { Logger } from './logger.js';
 import type { RateProvider } from './rates/rate-provider.js';
 import type { Repositories, Store } from './store/store.js';
 import type { MetricsRecorder } from './metrics-recorder.js';
+import type { NodeBinding } from './settlement/node-binding.js';
 
 /** Writes the webhook outbox rows for an event inside the caller's transaction. */
 export type RecordEvent = <K extends WebhookEventType>(
@@ -28,6 +29,8 @@ export interface ServiceContext {
   readonly logger: Logger;
   readonly metrics: MetricsRecorder;
   readonly recordEvent: RecordEvent;
+  /** The node the store is bound to. Absent in service tests: the legacy checkpoint names are used. */
+  readonly node?: NodeBinding;
   /** Runs a public operation: throws LifecycleError unless started, and counts it for draining. */
   run<T>(operation: () => Promise<T>): Promise<T>;
 }
