@@ -173,7 +173,11 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
           let active = true;
           const tx = guard(createRepositories(transactionContext(conn, statements.prepare)), false, () => active);
           try {
-            return await insideTransaction.run(true, () => fn(tx));
+            const result = await insideTransaction.run(true, () => fn(tx));
+            // A commit into a deleted or replaced file "succeeds" and is lost at the next start: refuse it.
+            const problem = opened && sameFile(opened);
+            if (problem) throw new StoreError(`sqlite transaction: ${problem}`);
+            return result;
           } catch (error) {
             failedInside = true;
             userError = error;
