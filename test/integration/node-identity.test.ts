@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLightning, type Lightning } from '../../src/create-lightning.js';
 import type { LndHistoryResetEvent } from '../../src/domain/events.js';
 import { createLndClient } from '../../src/lnd/index.js';
@@ -167,7 +167,7 @@ describe('a store that outlives its node’s history (situation 1)', () => {
     const logger = createCollectingLogger();
     const again = open(client(second.node('alice')), 'shop.db', logger);
     const resets: LndHistoryResetEvent[] = [];
-    again.events.on('lnd.history_reset', (e) => resets.push(e));
+    again.events.on('lnd.history_reset', (e) => void resets.push(e));
     await again.start();
     expect(resets).toHaveLength(1);
     expect(resets[0]!.pubkey).toBe(second.node('alice').pubkey);
@@ -185,7 +185,7 @@ describe('a store that outlives its node’s history (situation 1)', () => {
     }
     // The same payment hash in the new history is already recorded: it is not recorded again.
     const received: string[] = [];
-    again.events.on('payment.received', (e) => received.push(e.payment.paymentHash));
+    again.events.on('payment.received', (e) => void received.push(e.payment.paymentHash));
     const twin = await client(second.node('alice')).addInvoice({ valueMsat: 3_000_000n, memo: 'twin', preimage });
     expect(twin.paymentHash).toBe(reused.paymentHash);
     await pay(client(second.node('bob')), twin.paymentRequest);
