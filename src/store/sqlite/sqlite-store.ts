@@ -204,6 +204,16 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
           await sql`INSERT INTO store_heartbeat (id, at) VALUES (1, ${Date.now()}) ON CONFLICT (id) DO UPDATE SET at = excluded.at`.execute(
             conn,
           );
+          // Room to grow: a row spanning new pages, rolled back (the heartbeat above commits).
+          await sql`SAVEPOINT lnkit_probe`.execute(conn);
+          try {
+            await sql`INSERT OR REPLACE INTO store_heartbeat (id, at, probe) VALUES (2, 0, zeroblob(16384))`.execute(
+              conn,
+            );
+          } finally {
+            await sql`ROLLBACK TO lnkit_probe`.execute(conn);
+            await sql`RELEASE lnkit_probe`.execute(conn);
+          }
         });
       } catch (error) {
         throw mapSqliteError(error, 'ping');
