@@ -206,14 +206,14 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
           );
           // Room to grow: a row spanning new pages, rolled back (the heartbeat above commits).
           await sql`SAVEPOINT lnkit_probe`.execute(conn);
-          try {
-            await sql`INSERT OR REPLACE INTO store_heartbeat (id, at, probe) VALUES (2, 0, zeroblob(16384))`.execute(
-              conn,
-            );
-          } finally {
-            await sql`ROLLBACK TO lnkit_probe`.execute(conn);
-            await sql`RELEASE lnkit_probe`.execute(conn);
-          }
+          let failure: unknown = null;
+          await sql`INSERT OR REPLACE INTO store_heartbeat (id, at, probe) VALUES (2, 0, zeroblob(16384))`
+            .execute(conn)
+            .catch((error: unknown) => (failure = error));
+          // SQLITE_FULL may have rolled the whole transaction back already: then there is no savepoint.
+          await sql`ROLLBACK TO lnkit_probe`.execute(conn).catch(() => undefined);
+          await sql`RELEASE lnkit_probe`.execute(conn).catch(() => undefined);
+          if (failure !== null) throw failure;
         });
       } catch (error) {
         throw mapSqliteError(error, 'ping');
