@@ -16,6 +16,8 @@ import { createMetrics, type Metrics, type PromRegistryLike } from './operations
 import type { RateProvider } from './rates/rate-provider.js';
 import type { RecordEvent, ServiceContext } from './service-context.js';
 import { createSettlementWatcher, type SettlementWatcherConfig } from './settlement/settlement-watcher.js';
+import { createHistoryMonitor } from './settlement/history-monitor.js';
+import { createNodeBinding } from './settlement/node-binding.js';
 import type { Store } from './store/store.js';
 import type { RandomSource } from './ids.js';
 import type { Decimal } from './domain/amount.js';
@@ -27,7 +29,7 @@ import {
 } from './invoices/hold-invoice-service.js';
 import type { WebhookDispatcherConfig } from './webhooks/outbox/dispatcher.js';
 import { createWebhookDelivery } from './webhook-delivery.js';
-import { enqueueWebhookEvent } from './webhooks/outbox/enqueue.js';
+import { enqueueWebhookEvent, webhookEventId } from './webhooks/outbox/enqueue.js';
 import { webhookData } from './webhooks/outbox/payloads.js';
 import type { WebhookEndpointInput, WebhooksApi } from './webhooks/outbox/webhook-service.js';
 import { createLiquidityService, type LiquidityService } from './liquidity/liquidity-service.js';
@@ -112,6 +114,12 @@ export interface Lightning {
   health(): Promise<HealthReport>;
   /** GetInfo of the node, known after `start()`. */
   readonly node: LndNodeInfo | null;
+  /**
+   * Clears the `lnd_history` health check after a detected history reset (`lnd.history_reset`) that the
+   * host has looked into; lnkit heals the cursors by itself either way.
+   * @returns true when there was a reset to acknowledge
+   */
+  acknowledgeHistoryReset(): boolean;
   /** Applies migrations, checks LND, starts the settlement watcher and the expiry sweeper. Idempotent. */
   start(): Promise<void>;
   /** Stops taking work, drains in-flight calls, stops streams and closes the store. Idempotent. */
@@ -163,12 +171,18 @@ export function createLightning(config: LightningConfig): Lightning {
     },
   };
 
+  const binding = createNodeBinding({ lnd, store: config.store, clock, logger });
+  const history = createHistoryMonitor();
+
   const recordEvent: RecordEvent = async (tx, type, payload) => {
+    const nodePubkey = binding.pubkey();
+    const id = nodePubkey === null ? undefined : webhookEventId(nodePubkey, type, payload);
     await enqueueWebhookEvent(tx, {
       type,
       data: webhookData(type, payload, { rate: lastRate }),
       occurredAt: new Date(clock.now()),
       ...(config.random ? { random: config.random } : {}),
+      ...(id !== undefined ? { id } : {}),
     });
   };
 
@@ -182,6 +196,7 @@ export function createLightning(config: LightningConfig): Lightning {
     metrics,
     recordEvent,
     ...(config.random ? { random: config.random } : {}),
+    node: binding,
     async run(operation) {
       if (state !== 'started') {
         throw state === 'stopping' || state === 'stopped'
@@ -209,7 +224,7 @@ export function createLightning(config: LightningConfig): Lightning {
     dispatch: config.webhooks?.dispatch ?? true,
     tuning: config.webhooks?.delivery,
   });
-  const watcher = createSettlementWatcher(ctx, config.settlement);
+  const watcher = createSettlementWatcher(ctx, config.settlement, history);
   const sweeper = createExpirySweeper(ctx, config.expirySweepIntervalMs);
   // A background role like the watcher and the sweeper: started with them (today the single process leads).
   const autoRebalancer = config.liquidity ? createAutoRebalancer(ctx, liquidity, config.liquidity) : null;
@@ -250,12 +265,17 @@ export function createLightning(config: LightningConfig): Lightning {
       }
     }
     node = info;
+    // Before anything is written: a store of another node stops here (StoreNodeMismatchError).
+    await binding.bind(info);
     if (config.webhooks?.endpoints) await delivery.service.syncConfiguredEndpoints(config.webhooks.endpoints);
     if (config.webhooks || (await config.store.webhookEndpoints.list()).length > 0) delivery.start();
     await payments.retrackInFlight();
     await holdInvoices.watchAll();
     watcher.start();
     sweeper.start();
+    // The first reconcile has run and the invoice stream is open (or its first attempt failed and it
+    // retries): a settlement from now on is caught, and health() does not report a closed stream.
+    await watcher.ready();
     autoRebalancer?.start();
     state = 'started';
     logger.info(
@@ -302,8 +322,8 @@ export function createLightning(config: LightningConfig): Lightning {
     },
     events: bus,
     metrics: { snapshot: () => metrics.snapshot(), prometheus: () => metrics.prometheus() },
-    health: () =>
-      checkHealth(
+    health: async () => {
+      const report = await checkHealth(
         {
           lnd,
           store: config.store,
@@ -311,12 +331,19 @@ export function createLightning(config: LightningConfig): Lightning {
           clock,
           settlementLagSeconds: () => watcher.lagSeconds(),
           isStreamConnected: () => watcher.isConnected,
+          history: () => history.status(),
         },
         config.health,
-      ),
+      );
+      const store = report.checks.find((c) => c.name === 'store');
+      // A store that cannot write loses whatever lnkit "records" next: never a quiet detail.
+      if (store && !store.healthy) logger.error({ detail: store.detail }, 'the store cannot write');
+      return report;
+    },
     get node() {
       return node;
     },
+    acknowledgeHistoryReset: () => history.acknowledge(),
     start() {
       if (state === 'started') return Promise.resolve();
       if (state === 'stopping' || state === 'stopped')

@@ -92,6 +92,31 @@ export class StoreConflictError extends LightningError<'STORE_CONFLICT'> {
   }
 }
 
+/** `02abcd…ef12`: a pubkey short enough for a message, long enough to tell two nodes apart. */
+export function shortPubkey(pubkey: string): string {
+  return pubkey.length > 12 ? `${pubkey.slice(0, 6)}…${pubkey.slice(-4)}` : pubkey;
+}
+
+/**
+ * The store belongs to another Lightning node than the one lnkit is connected to (another node's
+ * credentials, or another node's database). Nothing was written.
+ */
+export class StoreNodeMismatchError extends LightningError<'STORE_NODE_MISMATCH'> {
+  /** The node the store is bound to. */
+  readonly storePubkey: string;
+  /** The node lnkit is connected to. */
+  readonly nodePubkey: string;
+  constructor(storePubkey: string, nodePubkey: string) {
+    super(
+      'STORE_NODE_MISMATCH',
+      `the store belongs to node ${shortPubkey(storePubkey)} but LND is node ${shortPubkey(nodePubkey)}: ` +
+        `use this node's own database (or a new empty one), or connect to node ${shortPubkey(storePubkey)}`,
+    );
+    this.storePubkey = storePubkey;
+    this.nodePubkey = nodePubkey;
+  }
+}
+
 /** A BOLT11 payment request could not be decoded; `reason` names why. */
 export class Bolt11Error extends LightningError<'BOLT11_INVALID'> {
   constructor(

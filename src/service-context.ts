@@ -11,6 +11,7 @@ import type { RateProvider } from './rates/rate-provider.js';
 import type { Repositories, Store } from './store/store.js';
 import type { MetricsRecorder } from './metrics-recorder.js';
 import type { RandomSource } from './ids.js';
+import type { NodeBinding } from './settlement/node-binding.js';
 
 /** Writes the webhook outbox rows for an event inside the caller's transaction. */
 export type RecordEvent = <K extends WebhookEventType>(
@@ -31,6 +32,8 @@ export interface ServiceContext {
   readonly recordEvent: RecordEvent;
   /** Random source for ids and jitter; default is the CSPRNG (ids) and Math.random (jitter). */
   readonly random?: RandomSource;
+  /** The node the store is bound to. Absent in service tests: the legacy checkpoint names are used. */
+  readonly node?: NodeBinding;
   /** Runs a public operation: throws LifecycleError unless started, and counts it for draining. */
   run<T>(operation: () => Promise<T>): Promise<T>;
 }

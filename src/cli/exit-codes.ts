@@ -27,6 +27,7 @@ export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
 const BY_CODE: Readonly<Record<string, ExitCode>> = {
   INVALID_INPUT: EXIT_CODES.usage,
+  STORE_NODE_MISMATCH: EXIT_CODES.usage,
   LND_UNAVAILABLE: EXIT_CODES.lndUnreachable,
   LND_CONNECTION: EXIT_CODES.lndUnreachable,
   LND_TIMEOUT: EXIT_CODES.lndUnreachable,

@@ -36,6 +36,28 @@ export interface LndConnectionEvent {
   readonly reason?: string;
 }
 
+/** An add index and a settle index of LND. */
+export interface LndHistoryIndices {
+  readonly addIndex: bigint;
+  readonly settleIndex: bigint;
+}
+
+/**
+ * Payload of `lnd.history_reset`: LND's invoice history is not the one the store recorded (a node
+ * restored from seed, a regtest reset, a simulator restarted with the same keys). lnkit moves its
+ * cursors to the new history and reconciles it from the start.
+ */
+export interface LndHistoryResetEvent {
+  readonly pubkey: string;
+  /** The store's cursors before the reset. */
+  readonly previous: LndHistoryIndices;
+  /** LND's last add index and highest settle index now. */
+  readonly current: LndHistoryIndices;
+  /** Why lnkit concluded this is another history. */
+  readonly reason: string;
+  readonly at: Date;
+}
+
 /** Payload of `rate.fallback_used`. */
 export interface RateFallbackEvent {
   readonly rate: string;
@@ -73,6 +95,7 @@ export interface LightningEvents {
   'payment.failed': PaymentFailedEvent;
   'lnd.connected': LndConnectionEvent;
   'lnd.disconnected': LndConnectionEvent;
+  'lnd.history_reset': LndHistoryResetEvent;
   'rate.fallback_used': RateFallbackEvent;
   'webhook.endpoint_disabled': WebhookEndpointDisabledEvent;
   'liquidity.checked': LiquidityCheck;
@@ -102,6 +125,7 @@ export const LIGHTNING_EVENT_NAMES = [
   ...WEBHOOK_EVENT_TYPES,
   'lnd.connected',
   'lnd.disconnected',
+  'lnd.history_reset',
   'rate.fallback_used',
   'webhook.endpoint_disabled',
   'liquidity.checked',

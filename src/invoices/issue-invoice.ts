@@ -117,6 +117,9 @@ export async function issueInvoice(
   const { msat, quote } = await priceInMsat(ctx, input);
   await options.checkInbound?.(msat);
   const added = await options.addToLnd(msat);
+  // The first invoice of a node lnkit could not identify at start (invoice.macaroon) binds the store.
+  await ctx.node?.observe(added.paymentRequest);
+  const nodePubkey = ctx.node?.pubkey() ?? null;
   const now = ctx.clock.now();
   const record: InvoiceRecord = {
     id: newId('inv', now, ctx.random),
@@ -140,6 +143,7 @@ export async function issueInvoice(
     settledAt: null,
     closedAt: null,
     preimage: options.preimage,
+    ...(nodePubkey !== null ? { nodePubkey } : {}),
   };
   const invoice = toInvoice(record);
   try {

@@ -9,7 +9,14 @@ import type { Store } from '../store/store.js';
 /** One check's result. */
 export interface HealthCheck {
   readonly name:
-    'lnd_connection' | 'lnd_synced' | 'channel_capacity' | 'store' | 'rates' | 'webhook_backlog' | 'settlement_lag';
+    | 'lnd_connection'
+    | 'lnd_synced'
+    | 'channel_capacity'
+    | 'store'
+    | 'rates'
+    | 'webhook_backlog'
+    | 'settlement_lag'
+    | 'lnd_history';
   readonly healthy: boolean;
   readonly detail: string;
   readonly latencyMs: number;
@@ -39,6 +46,8 @@ export interface HealthSources {
   readonly clock: Clock;
   readonly settlementLagSeconds: () => number;
   readonly isStreamConnected: () => boolean;
+  /** LND's history as lnkit sees it (a detected reset, healed or not). Absent: the check is left out. */
+  readonly history?: () => { readonly healthy: boolean; readonly detail: string };
 }
 
 const CRITICAL = new Set<HealthCheck['name']>(['lnd_connection', 'store']);
@@ -112,8 +121,9 @@ export async function checkHealth(sources: HealthSources, config: HealthConfig =
       };
     }),
     probe('store', async () => {
+      // A write probe: a read-only, full or deleted store is down, not "reachable".
       await sources.store.ping();
-      return { healthy: true, detail: 'reachable' };
+      return { healthy: true, detail: 'writable' };
     }),
     probe('rates', async () => {
       const quote = await sources.rates.getRate('BTC', 'EUR');
@@ -134,6 +144,7 @@ export async function checkHealth(sources: HealthSources, config: HealthConfig =
         detail: `${connected ? 'stream connected' : 'stream disconnected'}, lag ${lag.toFixed(1)} s`,
       };
     }),
+    ...(sources.history ? [probe('lnd_history', async () => sources.history!())] : []),
   ]);
   const failing = checks.filter((c) => !c.healthy);
   const status = failing.some((c) => CRITICAL.has(c.name)) ? 'down' : failing.length > 0 ? 'degraded' : 'ok';

@@ -201,6 +201,7 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
       createdAt: now,
       updatedAt: now,
       completedAt: null,
+      ...(ctx.node?.pubkey() ? { nodePubkey: ctx.node.pubkey()! } : {}),
     };
     try {
       await ctx.store.transaction((tx) => tx.payments.insert(row));

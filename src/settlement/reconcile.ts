@@ -6,7 +6,7 @@
  */
 import type { LndInvoice } from '../lnd/lnd-client.js';
 import type { ServiceContext } from '../service-context.js';
-import { RECONCILE_INDEX, announceSettlements, recordSettlements } from './record-settlements.js';
+import { announceSettlements, cursorNames, recordSettlements } from './record-settlements.js';
 
 const PAGE = 500;
 
@@ -16,6 +16,7 @@ const PAGE = 500;
  * @returns how many settlements it newly recorded
  */
 export async function reconcile(ctx: ServiceContext, signal?: AbortSignal): Promise<number> {
+  const RECONCILE_INDEX = cursorNames(ctx).reconcile;
   let from = await ctx.store.checkpoints.get(RECONCILE_INDEX);
   if (from === undefined) {
     // Cold start on a node with history: what was settled before lnkit existed is not ours.

@@ -9,13 +9,20 @@ import { newId } from '../ids.js';
 import { toInvoice } from '../invoices/to-invoice.js';
 import type { LndInvoice } from '../lnd/lnd-client.js';
 import type { ServiceContext } from '../service-context.js';
+import type { Repositories } from '../store/store.js';
+import { LEGACY_CHECKPOINTS, type CheckpointNames } from './checkpoint-names.js';
 
-/** Checkpoint names: LND's add and settle indices, tracked separately, only increasing. */
-export const ADD_INDEX = 'lnd.add_index';
+/** Checkpoint names of a store that does not know its node: LND's add and settle indices, only increasing. */
+export const ADD_INDEX = LEGACY_CHECKPOINTS.add;
 /** See {@link ADD_INDEX}. */
-export const SETTLE_INDEX = 'lnd.settle_index';
+export const SETTLE_INDEX = LEGACY_CHECKPOINTS.settle;
 /** Every invoice at or below this add_index is final and recorded (reconcile starts after it). */
-export const RECONCILE_INDEX = 'lnd.reconcile_add_index';
+export const RECONCILE_INDEX = LEGACY_CHECKPOINTS.reconcile;
+
+/** The checkpoint names of the node `ctx` is bound to (the legacy names without a binding). */
+export function cursorNames(ctx: ServiceContext): CheckpointNames {
+  return ctx.node?.names() ?? LEGACY_CHECKPOINTS;
+}
 
 /** A settlement that was newly recorded. */
 export interface RecordedSettlement {
@@ -43,8 +50,15 @@ export async function recordSettlements(
     settled.set(item.paymentHash, item);
   }
   if (settled.size === 0 && (maxAdd === 0n || !options.fromStream)) return [];
+  // A node lnkit could not identify at start is bound by the first invoice it issued; another node's
+  // invoice (a store meeting the wrong node) stops here, before anything is written.
+  if (ctx.node) for (const item of items) if (item.paymentRequest) await ctx.node.observe(item.paymentRequest);
+  const nodePubkey = ctx.node?.pubkey() ?? null;
+  let anchor: LndInvoice | null = null;
+  for (const item of settled.values()) if (anchor === null || item.addIndex > anchor.addIndex) anchor = item;
   const now = new Date(ctx.clock.now());
   return ctx.store.transaction(async (tx) => {
+    const names = cursorNames(ctx);
     const recorded: RecordedSettlement[] = [];
     for (const item of settled.values()) {
       if (await tx.payments.getByPaymentHash(item.paymentHash, 'in')) continue;
@@ -82,15 +96,31 @@ export async function recordSettlements(
         createdAt: now,
         updatedAt: now,
         completedAt: item.settleDate ?? now,
+        ...(nodePubkey !== null ? { nodePubkey } : {}),
       };
       await tx.payments.insert(payment);
       if (invoice) await ctx.recordEvent(tx, 'invoice.settled', { invoice });
       await ctx.recordEvent(tx, 'payment.received', { payment, invoice });
       recorded.push({ payment, invoice });
     }
-    if (options.fromStream && maxSettle > 0n) await tx.checkpoints.advance(SETTLE_INDEX, maxSettle);
-    if (options.fromStream && maxAdd > 0n) await tx.checkpoints.advance(ADD_INDEX, maxAdd);
+    if (options.fromStream && maxSettle > 0n) await tx.checkpoints.advance(names.settle, maxSettle);
+    if (options.fromStream && maxAdd > 0n) await tx.checkpoints.advance(names.add, maxAdd);
+    if (anchor && nodePubkey !== null) await moveAnchor(tx, nodePubkey, anchor, now);
     return recorded;
+  });
+}
+
+/**
+ * Keeps the node's anchor on the settled invoice with the highest add index the store has seen: LND
+ * never deletes a settled invoice, so the anchor missing later means another history.
+ */
+async function moveAnchor(tx: Repositories, pubkey: string, anchor: LndInvoice, now: Date): Promise<void> {
+  const node = await tx.nodes.get(pubkey);
+  if (!node || (node.anchorAddIndex !== null && node.anchorAddIndex >= anchor.addIndex)) return;
+  await tx.nodes.update(pubkey, {
+    anchorAddIndex: anchor.addIndex,
+    anchorPaymentHash: anchor.paymentHash,
+    updatedAt: now,
   });
 }
 

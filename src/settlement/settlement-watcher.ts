@@ -6,7 +6,10 @@
 import { sleep } from '../domain/clock.js';
 import type { LndInvoice } from '../lnd/lnd-client.js';
 import type { ServiceContext } from '../service-context.js';
-import { ADD_INDEX, SETTLE_INDEX, announceSettlements, recordSettlements } from './record-settlements.js';
+import { isLightningError } from '../errors.js';
+import type { HistoryMonitor } from './history-monitor.js';
+import { detectHistoryReset, moveToNewHistory } from './history.js';
+import { announceSettlements, cursorNames, recordSettlements } from './record-settlements.js';
 import { reconcile } from './reconcile.js';
 
 /** Tuning of the watcher. */
@@ -33,10 +36,19 @@ export interface SettlementWatcher {
   lagSeconds(): number;
   /** Resolves when everything received so far is committed. */
   idle(): Promise<void>;
+  /**
+   * Resolves once the first connection has reconciled and opened the invoice stream, or once that
+   * first attempt failed (the watcher goes on retrying): `start()` waits for it.
+   */
+  ready(): Promise<void>;
 }
 
 /** Creates the watcher. Internal: createLightning starts it. */
-export function createSettlementWatcher(ctx: ServiceContext, config: SettlementWatcherConfig = {}): SettlementWatcher {
+export function createSettlementWatcher(
+  ctx: ServiceContext,
+  config: SettlementWatcherConfig = {},
+  history?: HistoryMonitor,
+): SettlementWatcher {
   const batchSize = config.batchSize ?? 500;
   const minBackoff = config.minBackoffMs ?? 250;
   const maxBackoff = config.maxBackoffMs ?? 30_000;
@@ -47,6 +59,44 @@ export function createSettlementWatcher(ctx: ServiceContext, config: SettlementW
   let connected = false;
   let oldestPendingAt: number | null = null;
   let draining: Promise<void> = Promise.resolve();
+  /** True from a detected history reset until a reconcile of the new history completed. */
+  let healing = false;
+  let markReady: () => void = () => undefined;
+  let readyPromise = new Promise<void>((resolve) => (markReady = resolve));
+
+  /**
+   * On every connect: is LND's history still the one the store recorded? If not, say so loudly, move
+   * the cursors to the new history, and let the reconcile that follows record it from the start.
+   */
+  async function checkHistory(signal: AbortSignal): Promise<void> {
+    const pubkey = ctx.node?.pubkey() ?? null;
+    if (pubkey === null) return;
+    const names = cursorNames(ctx);
+    const reset = await detectHistoryReset(ctx, pubkey, names, signal);
+    if (!reset || signal.aborted) return;
+    const event = {
+      pubkey,
+      previous: reset.previous,
+      current: reset.current,
+      reason: reset.reason,
+      at: new Date(ctx.clock.now()),
+    };
+    ctx.logger.error(
+      {
+        pubkey,
+        previous_add_index: reset.previous.addIndex.toString(),
+        previous_settle_index: reset.previous.settleIndex.toString(),
+        current_add_index: reset.current.addIndex.toString(),
+        current_settle_index: reset.current.settleIndex.toString(),
+        reason: reset.reason,
+      },
+      "LND's invoice history is not the one the store recorded (node restored or reset?): moving the cursors to the new history and reconciling it from the start",
+    );
+    await moveToNewHistory(ctx.store, reset, names, event.at);
+    healing = true;
+    history?.onReset(event);
+    ctx.bus.emit('lnd.history_reset', event);
+  }
 
   function setConnected(next: boolean, reason?: string): void {
     if (next === connected) return;
@@ -83,11 +133,18 @@ export function createSettlementWatcher(ctx: ServiceContext, config: SettlementW
   }
 
   async function consume(signal: AbortSignal): Promise<void> {
+    await checkHistory(signal);
     await reconcile(ctx, signal);
     if (signal.aborted) return;
+    if (healing) {
+      healing = false;
+      history?.onHealed();
+      ctx.logger.info({ pubkey: ctx.node?.pubkey() ?? null }, 'the new LND history was reconciled from the start');
+    }
+    const names = cursorNames(ctx);
+    const addIndex = (await ctx.store.checkpoints.get(names.add)) ?? 0n;
+    const settleIndex = (await ctx.store.checkpoints.get(names.settle)) ?? 0n;
     setConnected(true);
-    const addIndex = (await ctx.store.checkpoints.get(ADD_INDEX)) ?? 0n;
-    const settleIndex = (await ctx.store.checkpoints.get(SETTLE_INDEX)) ?? 0n;
     const buffer: LndInvoice[] = [];
     let failure: unknown = null;
     let worker: Promise<void> | null = null;
@@ -114,6 +171,8 @@ export function createSettlementWatcher(ctx: ServiceContext, config: SettlementW
       const stream = ctx.lnd.subscribeInvoices({ addIndex, settleIndex, signal: inner.signal });
       // Started now, it runs after the loop below has opened the stream.
       background = reconcileWhileOpen(inner.signal);
+      // The loop's first next() opens the call; `start()` resolves after it.
+      setImmediate(markReady);
       for await (const invoice of stream) {
         if (invoice.state !== 'SETTLED' && invoice.state !== 'OPEN') continue;
         buffer.push(invoice);
@@ -145,8 +204,14 @@ export function createSettlementWatcher(ctx: ServiceContext, config: SettlementW
       } catch (error) {
         if (signal.aborted) break;
         reason = error instanceof Error ? error.message : String(error);
-        ctx.logger.warn({ err: error }, 'invoice stream failed; reconnecting');
+        // The store refusing a write, or belonging to another node, is not a network blip.
+        const isStore =
+          isLightningError(error) && (error.code === 'STORE_ERROR' || error.code === 'STORE_NODE_MISMATCH');
+        if (isStore)
+          ctx.logger.error({ err: error }, 'settlements cannot be recorded; nothing was announced, retrying');
+        else ctx.logger.warn({ err: error }, 'invoice stream failed; reconnecting');
       }
+      markReady();
       if (signal.aborted) break;
       setConnected(false, reason);
       if (ctx.clock.now() - startedAt >= healthyAfter) attempt = 0;
@@ -161,11 +226,13 @@ export function createSettlementWatcher(ctx: ServiceContext, config: SettlementW
   return {
     start() {
       if (loop) return;
+      readyPromise = new Promise<void>((resolve) => (markReady = resolve));
       controller = new AbortController();
       loop = supervise(controller.signal);
     },
     async stop() {
       controller?.abort(new Error('stopped'));
+      markReady();
       await loop;
       loop = null;
       controller = null;
@@ -176,5 +243,6 @@ export function createSettlementWatcher(ctx: ServiceContext, config: SettlementW
     },
     lagSeconds: () => (oldestPendingAt === null ? 0 : (ctx.clock.now() - oldestPendingAt) / 1000),
     idle: () => draining,
+    ready: () => readyPromise,
   };
 }

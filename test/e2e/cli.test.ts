@@ -344,4 +344,21 @@ describe('lnkit CLI against lnkit sim', () => {
       await dave.faults.start();
     }
   });
+  it("invoice list with bob's credentials on alice's database: exit 2 (usage), names both nodes, changes nothing", async () => {
+    const db = join(dir, 'alice-only.db');
+    json(await lnkit(['invoice', 'create', '1', 'alice owns this db', '--json'], { LIGHTNING_DB: db }));
+    const result = await lnkit(['invoice', 'list', '--json'], {
+      LIGHTNING_DB: db,
+      LIGHTNING_HOST: sim.node('bob').socket,
+      LIGHTNING_CERT_PATH: creds.bob!.tlsCert,
+      LIGHTNING_MACAROON_PATH: creds.bob!.adminMacaroon,
+    });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stdout).toBe('');
+    const short = (pubkey: string) => `${pubkey.slice(0, 6)}…${pubkey.slice(-4)}`;
+    expect(result.stderr).toContain(short(sim.node('alice').pubkey));
+    expect(result.stderr).toContain(short(sim.node('bob').pubkey));
+    const mine = json<{ items: unknown[] }>(await lnkit(['invoice', 'list', '--json'], { LIGHTNING_DB: db }));
+    expect(mine.items).toHaveLength(1);
+  });
 });

@@ -98,6 +98,7 @@ describe('health', () => {
         [
           'channel_capacity',
           'lnd_connection',
+          'lnd_history',
           'lnd_synced',
           'rates',
           'settlement_lag',

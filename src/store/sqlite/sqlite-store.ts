@@ -192,7 +192,11 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
             let active = true;
             const tx = guard(createRepositories(transactionContext(conn, statements.prepare)), false, () => active);
             try {
-              return await insideTransaction.run(true, () => fn(tx));
+              const result = await insideTransaction.run(true, () => fn(tx));
+              // A commit into a deleted or replaced file "succeeds" and is lost at the next start: refuse it.
+              const problem = opened && sameFile(opened);
+              if (problem) throw new StoreError(`sqlite transaction: ${problem}`);
+              return result;
             } catch (error) {
               failedInside = true;
               userError = error;
@@ -221,6 +225,16 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
           await sql`INSERT INTO store_heartbeat (id, at) VALUES (1, ${Date.now()}) ON CONFLICT (id) DO UPDATE SET at = excluded.at`.execute(
             conn,
           );
+          // Room to grow: a row spanning new pages, rolled back (the heartbeat above commits).
+          await sql`SAVEPOINT lnkit_probe`.execute(conn);
+          let failure: unknown = null;
+          await sql`INSERT OR REPLACE INTO store_heartbeat (id, at, probe) VALUES (2, 0, zeroblob(16384))`
+            .execute(conn)
+            .catch((error: unknown) => (failure = error));
+          // SQLITE_FULL may have rolled the whole transaction back already: then there is no savepoint.
+          await sql`ROLLBACK TO lnkit_probe`.execute(conn).catch(() => undefined);
+          await sql`RELEASE lnkit_probe`.execute(conn).catch(() => undefined);
+          if (failure !== null) throw failure;
         });
       } catch (error) {
         throw mapSqliteError(error, 'ping');

@@ -1,7 +1,8 @@
 /**
  * Writes a webhook into the outbox, inside the caller's transaction, so it commits with the change it reports.
  */
-import type { WebhookEventType } from '../../domain/events.js';
+import { createHash } from 'node:crypto';
+import type { LightningEvents, WebhookEventType } from '../../domain/events.js';
 import { ValidationError } from '../../errors.js';
 import { newId, type RandomSource } from '../../ids.js';
 import type { Repositories, WebhookDeliveryRecord } from '../../store/store.js';
@@ -15,6 +16,50 @@ export interface EnqueueWebhookInput {
   readonly occurredAt: Date;
   /** Random source of the new ids. Default is the CSPRNG. */
   readonly random?: RandomSource;
+  /**
+   * The `webhook-id`, from {@link webhookEventId} for a fact about one payment. When an event with this
+   * id is already in the outbox, nothing is written (a replay). Default is a new random `msg_…` id.
+   */
+  readonly id?: string;
+}
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** RFC 4648 base32, lower case, no padding. */
+function base32(bytes: Uint8Array): string {
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    value &= (1 << bits) - 1;
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
+  return out;
+}
+
+/**
+ * The deterministic `webhook-id` of a fact about one payment: `msg_` + base32(sha256(
+ * `<node pubkey>:<payment hash>:<event type>`)), 32 characters of it (160 bits). Two stores on one
+ * node, a replayed reconcile or a healed history reset give the same fact the same id, so a receiver
+ * that deduplicates on `webhook-id` counts each payment once. `payment.failed` can happen once per
+ * attempt of an outgoing payment (a retry after a failure), so its attempt (`updatedAt`) is part of it.
+ */
+export function webhookEventId<K extends WebhookEventType>(
+  nodePubkey: string,
+  type: K,
+  payload: LightningEvents[K],
+): string {
+  const p = payload as { invoice?: { paymentHash: string } | null; payment?: { paymentHash: string; updatedAt: Date } };
+  const hash = p.payment?.paymentHash ?? p.invoice?.paymentHash ?? '';
+  const attempt = type === 'payment.failed' && p.payment ? `:${p.payment.updatedAt.getTime()}` : '';
+  const digest = createHash('sha256').update(`${nodePubkey}:${hash}:${type}${attempt}`, 'utf8').digest();
+  return `msg_${base32(digest).slice(0, 32)}`;
 }
 
 /** Serializes the body once: these exact bytes are signed and sent on every attempt. */
@@ -37,6 +82,8 @@ export function serializeWebhookBody(type: string, occurredAt: Date, data: Recor
  */
 export async function enqueueWebhookEvent(tx: Repositories, input: EnqueueWebhookInput): Promise<string | null> {
   const { type, data, occurredAt, random } = input;
+  if (input.id !== undefined && (typeof input.id !== 'string' || !/^msg_[0-9a-z]{1,64}$/.test(input.id)))
+    throw new ValidationError('id', `expected msg_ and up to 64 lower-case letters or digits, got ${String(input.id)}`);
   if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) {
     throw new ValidationError('occurredAt', `expected a valid Date, got ${String(occurredAt)}`);
   }
@@ -44,7 +91,9 @@ export async function enqueueWebhookEvent(tx: Repositories, input: EnqueueWebhoo
     (e) => e.isEnabled && (e.events === null || e.events.includes(type)),
   );
   if (endpoints.length === 0) return null;
-  const id = newId('msg', occurredAt.getTime(), random);
+  // The same fact again (a replay, a healed history reset): it is in the outbox already.
+  if (input.id !== undefined && (await tx.webhookOutbox.getEvent(input.id))) return input.id;
+  const id = input.id ?? newId('msg', occurredAt.getTime(), random);
   const body = serializeWebhookBody(type, occurredAt, data);
   const deliveries: WebhookDeliveryRecord[] = endpoints.map((endpoint) => ({
     id: newId('whd', occurredAt.getTime(), random),

@@ -16,7 +16,9 @@ const STATEMENTS = [
   ) STRICT`,
   'ALTER TABLE invoices ADD COLUMN node_pubkey TEXT',
   'ALTER TABLE payments ADD COLUMN node_pubkey TEXT',
-  'CREATE TABLE store_heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL) STRICT',
+  // Row 1 is the heartbeat; `ping()` also writes (and rolls back) a row 2 with a probe blob larger
+  // than a page, so a database that cannot grow (disk full, max_page_count) fails the probe.
+  'CREATE TABLE store_heartbeat (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, probe BLOB) STRICT',
 ];
 
 /** Creates `nodes` and `store_heartbeat`, adds `node_pubkey` to invoices and payments. */
