@@ -15,6 +15,8 @@ export interface GaugeSources {
   readonly store: Store;
   readonly settlementLagSeconds: () => number;
   readonly isStreamConnected: () => boolean;
+  /** True while this process leads the store. Default: the gauge is left out. */
+  readonly isLeader?: () => boolean;
 }
 
 /** Reads every gauge; a source that fails leaves its gauge out rather than failing the scrape. */
@@ -30,6 +32,7 @@ export async function readGauges(sources: GaugeSources): Promise<GaugeSample[]> 
   if (circuit !== undefined) gauges.push(gauge('circuit_state', CIRCUIT_CODES[circuit] ?? 0));
   gauges.push(gauge('settlement_lag_seconds', sources.settlementLagSeconds()));
   gauges.push(gauge('lnd_connected', sources.isStreamConnected() ? 1 : 0));
+  if (sources.isLeader) gauges.push(gauge('leader', sources.isLeader() ? 1 : 0));
   const [backlog, channels] = await Promise.all([
     sources.store.webhookOutbox.countPending().catch(() => null),
     sources.lnd.listChannels().catch(() => []),

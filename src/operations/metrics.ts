@@ -24,6 +24,7 @@ export const GAUGES = {
   settlement_lag_seconds: 'Age of the oldest settlement received but not yet committed',
   channel_local_ratio: 'Local balance / capacity per channel',
   lnd_connected: '1 while the invoice stream is connected',
+  leader: '1 while this process leads the store (runs the background roles), 0 while it follows',
 } as const;
 
 /** Latency buckets in seconds. */
