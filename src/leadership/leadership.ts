@@ -137,6 +137,16 @@ export function createLeadership(config: LeadershipConfig): Leadership {
     }
   }
 
+  /**
+   * Every third of the TTL; a follower also tries right after the holder's lease expires, so a dead
+   * leader is replaced within one TTL of its last heartbeat.
+   */
+  function nextDelayMs(): number {
+    const third = Math.floor(ttlMs / 3);
+    if (leading || role === 'follower' || !lease) return third;
+    return Math.max(10, Math.min(third, lease.expiresAt.getTime() - clock.now() + 5));
+  }
+
   function schedule(): void {
     if (!running) return;
     timer = setTimeout(
@@ -147,7 +157,7 @@ export function createLeadership(config: LeadershipConfig): Leadership {
           schedule();
         });
       },
-      Math.floor(ttlMs / 3),
+      nextDelayMs(),
     );
     timer.unref?.();
   }

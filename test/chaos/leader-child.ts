@@ -8,6 +8,8 @@
  * - Answers commands on a loopback HTTP port (printed as `PORT <n>`): POST /create `{ amountSat,
  *   description }` → the invoice; POST /pay `{ request }` → the payment once pay() resolved.
  * - With LNKIT_WEBHOOK_URL and LNKIT_WEBHOOK_SECRET: a webhook endpoint for payment.received.
+ * - With LNKIT_STANDBY=1: loads everything, prints `PORT <n>` and `STANDBY`, and starts lnkit only
+ *   on POST /start (a replacement that joins at once when a test kills a process).
  * SIGTERM → graceful stop.
  */
 import { appendFileSync } from 'node:fs';
@@ -72,6 +74,7 @@ const server = createServer((request, response) => {
   request.on('end', () => {
     void (async () => {
       const input = JSON.parse(body || '{}') as { amountSat?: number; description?: string; request?: string };
+      if (request.url === '/start') return void startLnkit();
       if (request.url === '/create') {
         return lightning.invoices.create({ amountSat: input.amountSat!, description: input.description ?? '' });
       }
@@ -95,22 +98,29 @@ process.on('SIGTERM', () => {
     .then(() => process.exit(0));
 });
 
-try {
-  await lightning.start();
-} catch (error) {
-  process.stdout.write(`FAILED ${(error as { code?: string }).code ?? 'ERROR'} ${(error as Error).message}\n`);
-  process.exit(3);
+async function startLnkit(): Promise<void> {
+  try {
+    await lightning.start();
+  } catch (error) {
+    process.stdout.write(`FAILED ${(error as { code?: string }).code ?? 'ERROR'} ${(error as Error).message}\n`);
+    process.exit(3);
+  }
+  // A second handle on the file, only to read the log's position (the test compares what was heard with it).
+  const reader = createSqliteStore({ filename: env('LNKIT_DB') });
+  const seq = await reader.events.latestSeq();
+  await reader.close();
+  process.stdout.write(`READY ${process.pid} ${lightning.isLeader ? 1 : 0} ${seq}\n`);
+  let wasLeader = lightning.isLeader;
+  if (wasLeader) process.stdout.write(`LEADER ${process.pid}\n`);
+  setInterval(() => {
+    if (lightning.isLeader && !wasLeader) process.stdout.write(`LEADER ${process.pid}\n`);
+    wasLeader = lightning.isLeader;
+  }, 20);
 }
+
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-// A second handle on the file, only to read the log's position (the test compares what was heard with it).
-const reader = createSqliteStore({ filename: env('LNKIT_DB') });
-const seq = await reader.events.latestSeq();
-await reader.close();
 process.stdout.write(`PORT ${(server.address() as AddressInfo).port}\n`);
-process.stdout.write(`READY ${process.pid} ${lightning.isLeader ? 1 : 0} ${seq}\n`);
-let wasLeader = lightning.isLeader;
-if (wasLeader) process.stdout.write(`LEADER ${process.pid}\n`);
-setInterval(() => {
-  if (lightning.isLeader && !wasLeader) process.stdout.write(`LEADER ${process.pid}\n`);
-  wasLeader = lightning.isLeader;
-}, 20);
+if (process.env.LNKIT_STANDBY === '1') {
+  process.stdout.write('STANDBY\n');
+  setInterval(() => undefined, 1 << 30);
+} else await startLnkit();

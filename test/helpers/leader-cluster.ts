@@ -47,6 +47,24 @@ export async function spawnLnkit(
   name: string,
   options: LnkitProcessOptions = {},
 ): Promise<LnkitProcess> {
+  return (await spawnStandby(sim, dir, db, name, options)).activate();
+}
+
+/** A child that has loaded everything but not started lnkit yet. */
+export interface StandbyProcess {
+  readonly child: TsxChild;
+  /** Starts lnkit in it; resolves once it printed READY. */
+  activate(): Promise<LnkitProcess>;
+}
+
+/** Spawns a child in standby (LNKIT_STANDBY=1): `activate()` starts lnkit at once. */
+export async function spawnStandby(
+  sim: LndSimulator,
+  dir: string,
+  db: string,
+  name: string,
+  options: LnkitProcessOptions = {},
+): Promise<StandbyProcess> {
   const alice = sim.node('alice');
   const eventsFile = join(dir, `${name}.events`);
   writeFileSync(eventsFile, '');
@@ -58,28 +76,43 @@ export async function spawnLnkit(
     LND_MACAROON: alice.macaroons.admin,
     LNKIT_ROLE: options.role ?? 'auto',
     LNKIT_LEASE_TTL_MS: String(options.leaseTtlMs ?? 15_000),
-    ...(options.webhook ? { LNKIT_WEBHOOK_URL: options.webhook.url, LNKIT_WEBHOOK_SECRET: options.webhook.secret } : {}),
+    LNKIT_STANDBY: '1',
+    ...(options.webhook
+      ? { LNKIT_WEBHOOK_URL: options.webhook.url, LNKIT_WEBHOOK_SECRET: options.webhook.secret }
+      : {}),
   });
-  const ready = await child.waitForLine((l) => l.startsWith('READY ') || l.startsWith('FAILED '), `${name} to start`);
-  if (ready.startsWith('FAILED ')) throw Object.assign(new Error(ready), { code: ready.split(' ')[1] });
-  const [, pid, leader, seq] = ready.split(' ');
+  await child.waitForLine((l) => l === 'STANDBY', `${name} to load`);
   const port = Number(child.lines.find((l) => l.startsWith('PORT '))!.split(' ')[1]);
+  const command = async <T>(path: string, body: Record<string, unknown>): Promise<T> => {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', body: JSON.stringify(body) });
+    const text = await response.text();
+    const result = (text ? JSON.parse(text) : {}) as T & { code?: string; message?: string };
+    if (!response.ok) throw Object.assign(new Error(result.message), { code: result.code });
+    return result;
+  };
   return {
-    name,
     child,
-    pid: Number(pid),
-    port,
-    startedAsLeader: leader === '1',
-    readySeq: BigInt(seq!),
-    eventsFile,
-    heard: () => readFileSync(eventsFile, 'utf8').split('\n').filter(Boolean),
-    async command<T>(path: string, body: Record<string, unknown>): Promise<T> {
-      const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', body: JSON.stringify(body) });
-      const result = (await response.json()) as T & { code?: string; message?: string };
-      if (!response.ok) throw Object.assign(new Error(result.message), { code: result.code });
-      return result;
+    async activate() {
+      await command('/start', {});
+      const ready = await child.waitForLine(
+        (l) => l.startsWith('READY ') || l.startsWith('FAILED '),
+        `${name} to start`,
+      );
+      if (ready.startsWith('FAILED ')) throw Object.assign(new Error(ready), { code: ready.split(' ')[1] });
+      const [, pid, leader, seq] = ready.split(' ');
+      return {
+        name,
+        child,
+        pid: Number(pid),
+        port,
+        startedAsLeader: leader === '1',
+        readySeq: BigInt(seq!),
+        eventsFile,
+        heard: () => readFileSync(eventsFile, 'utf8').split('\n').filter(Boolean),
+        command,
+        kill: (signal) => void child.process.kill(signal),
+      };
     },
-    kill: (signal) => void child.process.kill(signal),
   };
 }
 
@@ -110,7 +143,9 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
           secret,
         });
         const data = verified.data as Record<string, unknown>;
-        const paymentHash = String((data.payment_hash ?? (data.payment as Record<string, unknown>)?.payment_hash) || '');
+        const paymentHash = String(
+          (data.payment_hash ?? (data.payment as Record<string, unknown>)?.payment_hash) || '',
+        );
         deliveries.push({ id: verified.id, type: verified.type, paymentHash });
         response.writeHead(200).end();
       } catch {
@@ -171,17 +206,20 @@ export function readDb(db: string) {
     settledIncoming: (): number =>
       withDb(
         (d) =>
-          (d.prepare("SELECT count(*) AS n FROM payments WHERE direction = 'in' AND status = 'succeeded'").get() as {
-            n: number;
-          }).n,
+          (
+            d.prepare("SELECT count(*) AS n FROM payments WHERE direction = 'in' AND status = 'succeeded'").get() as {
+              n: number;
+            }
+          ).n,
       ),
     leaseHolderPid: (nowMs = Date.now()): number | null =>
       withDb((d) => {
         const row = d.prepare("SELECT pid, expires_at FROM leases WHERE name = 'leader'").get() as
-          | { pid: number; expires_at: number }
-          | undefined;
+          { pid: number; expires_at: number } | undefined;
         return row && row.expires_at > nowMs ? row.pid : null;
       }),
+    /** The leader lease row as stored (for failure messages). */
+    lease: (): unknown => withDb((d) => d.prepare("SELECT * FROM leases WHERE name = 'leader'").get()),
     /** payment.received records in the event log: seq and payment hash. */
     receivedEvents: (): { seq: bigint; paymentHash: string }[] =>
       withDb((d) =>

@@ -21,19 +21,21 @@ import {
   inParallel,
   payFromBob,
   readDb,
-  spawnLnkit,
+  spawnStandby,
   startWebhookReceiver,
   type LnkitProcess,
+  type StandbyProcess,
   type WebhookReceiver,
 } from '../helpers/leader-cluster.js';
 import { waitUntil } from '../helpers/wait.js';
 
-const COUNT = Number(process.env.LNKIT_SITUATION4_COUNT ?? 300);
+const COUNT = Number(process.env.LNKIT_SITUATION4_COUNT ?? 100);
 let sim: LndSimulator;
 let dir: string;
 let receiver: WebhookReceiver;
 let bob: LndClient;
 const processes: LnkitProcess[] = [];
+const standbyChildren: StandbyProcess[] = [];
 
 beforeAll(async () => {
   sim = await startLndSimulator();
@@ -49,7 +51,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const p of processes) if (p.child.process.exitCode === null) p.kill('SIGKILL');
+  for (const p of [...processes, ...standbyChildren])
+    if (p.child.process.exitCode === null) p.child.process.kill('SIGKILL');
   await bob?.close();
   await receiver?.close();
   await sim?.stop();
@@ -63,9 +66,14 @@ it(`two processes on one SQLite file: one leader, a refused 'leader', follower c
   const db = join(dir, 'lnkit.db');
   const view = readDb(db);
   const webhook = { url: receiver.url, secret: receiver.secret };
-  const leader = await spawnLnkit(sim, dir, db, 'leader', { webhook });
+  const standbys = await Promise.all([
+    spawnStandby(sim, dir, db, 'leader', { webhook }),
+    spawnStandby(sim, dir, db, 'follower', { webhook }),
+  ]);
+  standbyChildren.push(...standbys);
+  const leader = await standbys[0].activate();
   processes.push(leader);
-  const follower = await spawnLnkit(sim, dir, db, 'follower', { webhook });
+  const follower = await standbys[1].activate();
   processes.push(follower);
   expect(leader.startedAsLeader).toBe(true);
   expect(follower.startedAsLeader).toBe(false);
