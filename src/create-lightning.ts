@@ -1,10 +1,21 @@
 /**
  * The composition root: the only place that wires services to ports.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { systemClock, type Clock } from './domain/clock.js';
+import { WEBHOOK_EVENT_TYPES } from './domain/events.js';
+import { encodeEventPayload } from './events/event-codec.js';
+import { createEventLogFeed, type LocalEvent } from './events/event-log-feed.js';
+import {
+  startDurableConsumer,
+  type ConsumeOptions,
+  type DurableConsumer,
+  type DurableHandler,
+} from './events/durable-consumer.js';
+import { checkLeadershipOptions, createLeadership, LEADER_LEASE, type LightningRole } from './leadership/leadership.js';
 import type { LndNetwork, LndNodeInfo } from './lnd/lnd-client.js';
 import type { LndClient } from './lnd/lnd-client.js';
-import { createEventBus, type LightningEventBus } from './events/event-bus.js';
+import { createEventBus, type InternalEventBus, type LightningEventBus } from './events/event-bus.js';
 import { LifecycleError, LndError, isLightningError } from './errors.js';
 import { createExpirySweeper } from './invoices/expiry-sweeper.js';
 import { createInvoiceService, type InvoiceService } from './invoices/invoice-service.js';
@@ -31,7 +42,11 @@ import type { WebhookDispatcherConfig } from './webhooks/outbox/dispatcher.js';
 import { createWebhookDelivery } from './webhook-delivery.js';
 import { enqueueWebhookEvent, webhookEventId } from './webhooks/outbox/enqueue.js';
 import { webhookData } from './webhooks/outbox/payloads.js';
-import type { WebhookEndpointInput, WebhooksApi } from './webhooks/outbox/webhook-service.js';
+import {
+  validateConfiguredEndpoints,
+  type WebhookEndpointInput,
+  type WebhooksApi,
+} from './webhooks/outbox/webhook-service.js';
 import { createLiquidityService, type LiquidityService } from './liquidity/liquidity-service.js';
 import { createAutoRebalancer, type AutoRebalanceConfig } from './liquidity/auto-rebalancer.js';
 
@@ -79,6 +94,18 @@ export interface LightningConfig {
    * Off unless given; runs as a background role (on the leader only).
    */
   readonly liquidity?: AutoRebalanceConfig;
+  /**
+   * Several processes on one store: one leads (runs the settlement stream, reconcile, sweepers, HODL
+   * watchers, payment re-tracking and webhook dispatch), the others follow (create, pay, list, cancel).
+   * `'auto'` leads when nobody does and takes over when the leader dies; `'leader'` fails `start()` with
+   * StoreLockedError when another process leads; `'follower'` never leads (a CLI, a web worker).
+   * Default is `'auto'`.
+   */
+  readonly role?: LightningRole;
+  /** The leader's lease: renewed every third of it, taken over once it expired. Default is 15 s (300 to 60,000). */
+  readonly leaseTtlMs?: number;
+  /** How often the bus reads events other processes committed to the store's event log. Default is 100 ms. */
+  readonly eventPollIntervalMs?: number;
 }
 
 /** The `webhooks` option of {@link createLightning}. */
@@ -97,6 +124,19 @@ export interface StopOptions {
   readonly timeoutMs?: number;
 }
 
+/** The bus of {@link Lightning.events}, with durable consumers. */
+export interface LightningEventsApi extends LightningEventBus {
+  /**
+   * Handles every logged event (invoice.*, payment.*) committed to the store after consumer `name`'s
+   * stored cursor, in commit order, one at a time, whichever process committed it — also those
+   * committed just before a crash of this one. At-least-once: the cursor moves after `handler` resolves;
+   * a handler that throws gets the same event again (with backoff). Run one process per name.
+   * @throws {ValidationError} on a bad name or handler
+   * @example const consumer = lightning.events.consume('fulfilment', async (e) => { if (e.type === 'payment.received') await ship(e.payload.payment); });
+   */
+  consume(name: string, handler: DurableHandler, options?: ConsumeOptions): DurableConsumer;
+}
+
 /** What {@link createLightning} returns. */
 export interface Lightning {
   /** Invoices priced in EUR or sats, HODL invoices included. */
@@ -107,7 +147,9 @@ export interface Lightning {
   readonly webhooks: WebhooksApi;
   /** Channel balances, inbound/outbound, policy checks and circular rebalancing. */
   readonly liquidity: LiquidityService;
-  readonly events: LightningEventBus;
+  readonly events: LightningEventsApi;
+  /** True while this process leads the store (runs the background roles). */
+  readonly isLeader: boolean;
   /** Counters, gauges and the LND latency histogram. */
   readonly metrics: Metrics;
   /** Probes LND, the store, rates, the webhook backlog and the settlement lag. */
@@ -139,6 +181,7 @@ type State = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped';
 export function createLightning(config: LightningConfig): Lightning {
   const clock = config.clock ?? systemClock;
   const logger = createRedactingLogger(config.logger ?? silentLogger);
+  checkLeadershipOptions(config.role, config.leaseTtlMs);
   const bus = createEventBus(logger);
   let state: State = 'idle';
   let inFlight = 0;
@@ -156,6 +199,7 @@ export function createLightning(config: LightningConfig): Lightning {
         settlementLagSeconds: () => watcher.lagSeconds(),
         isStreamConnected: () => watcher.isConnected,
         now: () => clock.now(),
+        isLeader: () => leadership.view().isLeader,
       }),
   });
   if (config.metrics?.registry) metrics.registerInto(config.metrics.registry);
@@ -174,23 +218,55 @@ export function createLightning(config: LightningConfig): Lightning {
   const binding = createNodeBinding({ lnd, store: config.store, clock, logger });
   const history = createHistoryMonitor();
 
+  // Every logged event is appended to the store's event log in the change's transaction; after the
+  // commit this process's bus gets it at once (deliverLocal), other processes' buses by tailing the log.
+  const feed = createEventLogFeed({
+    store: config.store,
+    bus,
+    logger,
+    ...(config.eventPollIntervalMs !== undefined ? { pollIntervalMs: config.eventPollIntervalMs } : {}),
+  });
+  const committing = new AsyncLocalStorage<LocalEvent[]>();
   const recordEvent: RecordEvent = async (tx, type, payload) => {
+    const occurredAt = new Date(clock.now());
     const nodePubkey = binding.pubkey();
     const id = nodePubkey === null ? undefined : webhookEventId(nodePubkey, type, payload);
     await enqueueWebhookEvent(tx, {
       type,
       data: webhookData(type, payload, { rate: lastRate }),
-      occurredAt: new Date(clock.now()),
+      occurredAt,
       ...(config.random ? { random: config.random } : {}),
       ...(id !== undefined ? { id } : {}),
     });
+    const [seq] = await tx.events.append([{ type, payload: encodeEventPayload(payload), createdAt: occurredAt }]);
+    committing.getStore()?.push({ seq: seq!, type, payload });
+  };
+  const store: Store = {
+    ...config.store,
+    transaction(fn) {
+      const events: LocalEvent[] = [];
+      return committing
+        .run(events, () => config.store.transaction(fn))
+        .then((result) => {
+          feed.deliverLocal(events);
+          return result;
+        });
+    },
+  };
+  // Services emit logged events after their commit as before; the feed has delivered them already.
+  const logged = new Set<string>(WEBHOOK_EVENT_TYPES);
+  const serviceBus: InternalEventBus = {
+    ...bus,
+    emit(name, payload) {
+      if (!logged.has(name)) bus.emit(name, payload);
+    },
   };
 
   const ctx: ServiceContext = {
     lnd,
     rates,
-    store: config.store,
-    bus,
+    store,
+    bus: serviceBus,
     clock,
     logger,
     metrics,
@@ -223,11 +299,47 @@ export function createLightning(config: LightningConfig): Lightning {
   const delivery = createWebhookDelivery(ctx, {
     dispatch: config.webhooks?.dispatch ?? true,
     tuning: config.webhooks?.delivery,
+    mayDispatch: () => leadership.view().isLeader,
   });
   const watcher = createSettlementWatcher(ctx, config.settlement, history);
   const sweeper = createExpirySweeper(ctx, config.expirySweepIntervalMs);
   // A background role like the watcher and the sweeper: started with them (today the single process leads).
   const autoRebalancer = config.liquidity ? createAutoRebalancer(ctx, liquidity, config.liquidity) : null;
+
+  const consumers = new Set<DurableConsumer>();
+
+  /** The background roles: only the leader runs them. */
+  async function startRoles(): Promise<void> {
+    if (config.webhooks?.endpoints) await delivery.service.syncConfiguredEndpoints(config.webhooks.endpoints);
+    if (config.webhooks || (await store.webhookEndpoints.list()).length > 0) delivery.start();
+    await payments.retrackInFlight();
+    await holdInvoices.watchAll();
+    watcher.start();
+    sweeper.start();
+    // The first reconcile has run and the invoice stream is open (or its first attempt failed and it
+    // retries): a settlement from now on is caught, and health() does not report a closed stream.
+    await watcher.ready();
+    autoRebalancer?.start();
+  }
+
+  /** Stops the background roles (this process's own payments keep being tracked until they end). */
+  async function stopRoles(): Promise<void> {
+    await autoRebalancer?.stop();
+    await sweeper.stop();
+    await watcher.stop();
+    await holdInvoices.stop();
+    await delivery.stop();
+  }
+
+  const leadership = createLeadership({
+    store: config.store,
+    clock,
+    logger,
+    ...(config.role ? { role: config.role } : {}),
+    ...(config.leaseTtlMs !== undefined ? { ttlMs: config.leaseTtlMs } : {}),
+    onElected: startRoles,
+    onDeposed: stopRoles,
+  });
 
   /**
    * GetInfo, or null with a macaroon that may not call it (invoice.macaroon: a host that only takes
@@ -267,19 +379,19 @@ export function createLightning(config: LightningConfig): Lightning {
     node = info;
     // Before anything is written: a store of another node stops here (StoreNodeMismatchError).
     await binding.bind(info);
-    if (config.webhooks?.endpoints) await delivery.service.syncConfiguredEndpoints(config.webhooks.endpoints);
-    if (config.webhooks || (await config.store.webhookEndpoints.list()).length > 0) delivery.start();
-    await payments.retrackInFlight();
-    await holdInvoices.watchAll();
-    watcher.start();
-    sweeper.start();
-    // The first reconcile has run and the invoice stream is open (or its first attempt failed and it
-    // retries): a settlement from now on is caught, and health() does not report a closed stream.
-    await watcher.ready();
-    autoRebalancer?.start();
+    // Checked in every process; only the leader writes them (two processes starting at once would race).
+    if (config.webhooks?.endpoints) validateConfiguredEndpoints(config.webhooks.endpoints);
+    await feed.start();
+    // Leads (starting the background roles) or follows; role 'leader' throws StoreLockedError here.
+    await leadership.start();
     state = 'started';
     logger.info(
-      { pubkey: info?.pubkey ?? null, network: info?.network ?? null, alias: info?.alias ?? null },
+      {
+        pubkey: info?.pubkey ?? null,
+        network: info?.network ?? null,
+        alias: info?.alias ?? null,
+        leader: leadership.view().isLeader,
+      },
       'lnkit started',
     );
   }
@@ -297,12 +409,14 @@ export function createLightning(config: LightningConfig): Lightning {
         };
       });
     }
-    await autoRebalancer?.stop();
+    await Promise.all([...consumers].map((c) => c.stop()));
+    await leadership.stop();
     await sweeper.stop();
     await payments.stop();
     await holdInvoices.stop();
     await watcher.stop();
     await delivery.stop();
+    await feed.stop();
     await config.store.close();
     state = 'stopped';
     if (wasStarted) logger.info({}, 'lnkit stopped');
@@ -320,7 +434,29 @@ export function createLightning(config: LightningConfig): Lightning {
       listRebalances: liquidity.listRebalances,
       canReceive: liquidity.canReceive,
     },
-    events: bus,
+    events: {
+      ...bus,
+      consume(name, handler, options) {
+        if (state !== 'started') throw new LifecycleError('NOT_STARTED', 'call await lightning.start() first');
+        const consumer = startDurableConsumer(
+          { store: config.store, logger, onAdvance: feed.onAdvance, pollIntervalMs: config.eventPollIntervalMs ?? 100 },
+          name,
+          handler,
+          options,
+        );
+        const handle: DurableConsumer = {
+          async stop() {
+            consumers.delete(handle);
+            await consumer.stop();
+          },
+        };
+        consumers.add(handle);
+        return handle;
+      },
+    },
+    get isLeader() {
+      return leadership.view().isLeader;
+    },
     metrics: { snapshot: () => metrics.snapshot(), prometheus: () => metrics.prometheus() },
     health: async () => {
       const report = await checkHealth(
@@ -332,6 +468,7 @@ export function createLightning(config: LightningConfig): Lightning {
           settlementLagSeconds: () => watcher.lagSeconds(),
           isStreamConnected: () => watcher.isConnected,
           history: () => history.status(),
+          leadership: () => ({ isLeader: leadership.view().isLeader, leaseName: LEADER_LEASE }),
         },
         config.health,
       );
@@ -353,12 +490,14 @@ export function createLightning(config: LightningConfig): Lightning {
         starting = doStart().catch(async (error: unknown) => {
           state = 'idle';
           starting = null;
+          await leadership.stop();
           await watcher.stop();
           await sweeper.stop();
           await autoRebalancer?.stop();
           await payments.stop();
           await holdInvoices.stop();
           await delivery.stop();
+          await feed.stop();
           throw error;
         });
       }

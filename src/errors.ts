@@ -236,3 +236,17 @@ export class RebalanceError extends LightningError<RebalanceErrorCode> {
     super(code, message, options);
   }
 }
+
+/**
+ * The store's leadership is held by another live process and this one was told to lead
+ * (`createLightning({ role: 'leader' })`). `holder` names it; nothing was started.
+ */
+export class StoreLockedError extends LightningError<'STORE_LOCKED'> {
+  constructor(
+    message: string,
+    readonly holder: { readonly host: string; readonly pid: number; readonly owner: string; readonly expiresAt: Date },
+    options?: LightningErrorOptions,
+  ) {
+    super('STORE_LOCKED', message, options);
+  }
+}

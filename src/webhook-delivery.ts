@@ -24,6 +24,8 @@ export function createWebhookDelivery(
   options: {
     /** False: outbox rows are written but this process never sends them. */
     readonly dispatch: boolean;
+    /** False while another process leads the store (it dispatches). Default: always true. */
+    readonly mayDispatch?: () => boolean;
     readonly tuning?:
       Omit<WebhookDispatcherConfig, 'store' | 'clock' | 'logger' | 'onEndpointDisabled' | 'onAttempt'> | undefined;
   },
@@ -49,7 +51,7 @@ export function createWebhookDelivery(
   });
   let running = false;
   const start = (): void => {
-    if (running || !options.dispatch) return;
+    if (running || !options.dispatch || options.mayDispatch?.() === false) return;
     running = true;
     dispatcher.start();
   };

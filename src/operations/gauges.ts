@@ -18,6 +18,8 @@ export interface GaugeSources {
   readonly isStreamConnected: () => boolean;
   /** Now, for the 24-hour rebalance fee window. Default is Date.now. */
   readonly now?: () => number;
+  /** True while this process leads the store. Default: the gauge is left out. */
+  readonly isLeader?: () => boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -36,6 +38,7 @@ export async function readGauges(sources: GaugeSources): Promise<GaugeSample[]> 
   gauges.push(gauge('settlement_lag_seconds', sources.settlementLagSeconds()));
   gauges.push(gauge('lnd_connected', sources.isStreamConnected() ? 1 : 0));
   const now = (sources.now ?? Date.now)();
+  if (sources.isLeader) gauges.push(gauge('leader', sources.isLeader() ? 1 : 0));
   const [backlog, channels, feesDay, feesTotal] = await Promise.all([
     sources.store.webhookOutbox.countPending().catch(() => null),
     sources.lnd.listChannels().catch(() => []),

@@ -16,7 +16,8 @@ export interface HealthCheck {
     | 'rates'
     | 'webhook_backlog'
     | 'settlement_lag'
-    | 'lnd_history';
+    | 'lnd_history'
+    | 'leader';
   readonly healthy: boolean;
   readonly detail: string;
   readonly latencyMs: number;
@@ -48,6 +49,11 @@ export interface HealthSources {
   readonly isStreamConnected: () => boolean;
   /** LND's history as lnkit sees it (a detected reset, healed or not). Absent: the check is left out. */
   readonly history?: () => { readonly healthy: boolean; readonly detail: string };
+  /**
+   * This process's leadership. When given, a `leader` check names who leads, and a follower's
+   * settlement_lag check is about the leader (which runs the stream), not about this process.
+   */
+  readonly leadership?: () => { readonly isLeader: boolean; readonly leaseName: string };
 }
 
 const CRITICAL = new Set<HealthCheck['name']>(['lnd_connection', 'store']);
@@ -137,6 +143,8 @@ export async function checkHealth(sources: HealthSources, config: HealthConfig =
       return { healthy: pending <= maxBacklog, detail: `${pending} deliveries pending` };
     }),
     probe('settlement_lag', async () => {
+      if (sources.leadership && !sources.leadership().isLeader)
+        return { healthy: true, detail: 'followed: the leader runs the settlement stream' };
       const lag = sources.settlementLagSeconds();
       const connected = sources.isStreamConnected();
       return {
@@ -145,8 +153,21 @@ export async function checkHealth(sources: HealthSources, config: HealthConfig =
       };
     }),
     ...(sources.history ? [probe('lnd_history', async () => sources.history!())] : []),
+    ...(sources.leadership ? [probe('leader', () => leaderCheck(sources))] : []),
   ]);
   const failing = checks.filter((c) => !c.healthy);
   const status = failing.some((c) => CRITICAL.has(c.name)) ? 'down' : failing.length > 0 ? 'degraded' : 'ok';
   return { status, checks };
+}
+
+/** Who leads: this process, another live one (host/pid), or nobody (the background roles are not running). */
+async function leaderCheck(sources: HealthSources): Promise<{ healthy: boolean; detail: string }> {
+  const { isLeader, leaseName } = sources.leadership!();
+  const lease = await sources.store.leases.get(leaseName);
+  const now = sources.clock.now();
+  if (!lease || lease.expiresAt.getTime() <= now)
+    return { healthy: false, detail: 'no live leader: settlement tracking and webhook dispatch are not running' };
+  const until = `lease until ${lease.expiresAt.toISOString()}`;
+  if (isLeader) return { healthy: true, detail: `this process leads (pid ${lease.pid} on ${lease.host}), ${until}` };
+  return { healthy: true, detail: `following ${lease.host}/${lease.pid} (${lease.owner}), ${until}` };
 }

@@ -28,6 +28,7 @@ export const GAUGES = {
   channel_inbound_sat: "What each active channel can receive, after the peer's reserve (sat)",
   rebalance_fees_sat_24h: 'Fees paid by succeeded rebalances over the last 24 hours (sat)',
   rebalance_fees_sat_total: 'Fees paid by succeeded rebalances, all time (sat)',
+  leader: '1 while this process leads the store (runs the background roles), 0 while it follows',
 } as const;
 
 /** Latency buckets in seconds. */

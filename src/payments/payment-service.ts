@@ -12,6 +12,7 @@ import {
   isLightningError,
 } from '../errors.js';
 import { newId } from '../ids.js';
+import { sleep } from '../domain/clock.js';
 import type { LndNodeInfo } from '../lnd/lnd-client.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Page } from '../store/store.js';
@@ -77,6 +78,10 @@ export interface PaymentService {
 const PAYMENT_STATUSES: readonly PaymentStatus[] = ['in_flight', 'succeeded', 'failed', 'unknown'];
 /** Re-subscribes to a track stream that ended without a final state at most this many times. */
 const MAX_TRACK_ATTEMPTS = 3;
+/** How often `pay` reads the row of a payment another process is sending. */
+const OUTCOME_POLL_MS = 200;
+/** How long `pay` waits for another process's outcome before tracking the payment itself. */
+const OTHER_SENDER_GRACE_MS = 30_000;
 
 /** Creates the payment service. Internal: use `createLightning`. */
 export function createPaymentService(ctx: ServiceContext, config: PaymentServiceConfig): PaymentService {
@@ -126,6 +131,22 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
       if (signal.aborted) break;
     }
     return recordUnknown(ctx, row, new Error('track stream ended without a final state'));
+  }
+
+  /**
+   * Waits for the outcome of a payment another process (or lnkit instance) is sending: its final row
+   * reaches the store. Past `OTHER_SENDER_GRACE_MS` without one (that sender may have died and no leader
+   * re-tracked it yet), follows it with TrackPaymentV2 itself.
+   */
+  async function awaitOutcome(row: Payment): Promise<Payment> {
+    const { signal } = controller;
+    const until = ctx.clock.now() + OTHER_SENDER_GRACE_MS;
+    while (ctx.clock.now() < until) {
+      await sleep(ctx.clock, OUTCOME_POLL_MS, signal).catch(() => undefined);
+      const current = await ctx.store.payments.get(row.id);
+      if (!current || current.status !== 'in_flight' || signal.aborted) return current ?? row;
+    }
+    return track(row, ctx.clock.now());
   }
 
   /** Sends with SendPaymentV2; anything short of a final update is settled by tracking. */
@@ -234,7 +255,8 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
         const active = trackers.get(current.paymentHash);
         if (active) return active;
         if (current.status === 'unknown') return runTracker(current.paymentHash, () => track(current, ctx.clock.now()));
-        // succeeded, or in_flight in another lnkit instance: never send it again.
+        // in_flight in another process or lnkit instance: never send it again, wait for its outcome.
+        if (current.status === 'in_flight') return runTracker(current.paymentHash, () => awaitOutcome(current));
         return current;
       }
       const row = await claim(input, current);

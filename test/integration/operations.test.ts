@@ -97,6 +97,7 @@ describe('health', () => {
       expect(up.checks.map((c) => c.name).sort()).toEqual(
         [
           'channel_capacity',
+          'leader',
           'lnd_connection',
           'lnd_history',
           'lnd_synced',

@@ -200,17 +200,7 @@ export function createWebhookService(config: WebhookServiceConfig): WebhooksApi 
     },
 
     async syncConfiguredEndpoints(endpoints) {
-      if (!Array.isArray(endpoints))
-        throw new ValidationError('webhooks.endpoints', `expected an array, got ${typeof endpoints}`);
-      const valid = endpoints.map((e, i) =>
-        validateEndpointInput(e, { requireSecret: true, field: `webhooks.endpoints[${i}]` }),
-      );
-      const urls = new Set<string>();
-      for (const [i, e] of valid.entries()) {
-        if (urls.has(e.url))
-          throw new ValidationError(`webhooks.endpoints[${i}].url`, `expected each URL once, got ${e.url} twice`);
-        urls.add(e.url);
-      }
+      const valid = validateConfiguredEndpoints(endpoints);
       const existing = await store.webhookEndpoints.list();
       for (const e of valid) {
         const found = existing.find((x) => x.url === e.url);
@@ -237,6 +227,27 @@ export function createWebhookService(config: WebhookServiceConfig): WebhooksApi 
     },
   };
   return api;
+}
+
+/**
+ * Checks the `webhooks.endpoints` option: each endpoint valid, with a secret, each URL once.
+ * @throws {ValidationError}
+ */
+export function validateConfiguredEndpoints(
+  endpoints: readonly WebhookEndpointInput[],
+): ReturnType<typeof validateEndpointInput>[] {
+  if (!Array.isArray(endpoints))
+    throw new ValidationError('webhooks.endpoints', `expected an array, got ${typeof endpoints}`);
+  const valid = endpoints.map((e, i) =>
+    validateEndpointInput(e, { requireSecret: true, field: `webhooks.endpoints[${i}]` }),
+  );
+  const urls = new Set<string>();
+  for (const [i, e] of valid.entries()) {
+    if (urls.has(e.url))
+      throw new ValidationError(`webhooks.endpoints[${i}].url`, `expected each URL once, got ${e.url} twice`);
+    urls.add(e.url);
+  }
+  return valid;
 }
 
 /** Every webhook event type, for validation and docs. */

@@ -1,0 +1,146 @@
+/**
+ * Feeds one process's bus from the store's event log, so a listener in any process sharing the
+ * store hears every logged event exactly once. Events committed by this process are delivered at
+ * once, right after their commit ({@link EventLogFeed.deliverLocal}); the others arrive by tailing
+ * the log every `pollIntervalMs`. A seq is emitted by one path only: the tail skips what was
+ * delivered locally, and a local delivery is dropped when the tail has already passed its seq.
+ */
+import type { WebhookEventType } from '../domain/events.js';
+import type { Logger } from '../logger.js';
+import type { EventLogRecord, Store } from '../store/store.js';
+import { decodeEventPayload } from './event-codec.js';
+import type { InternalEventBus } from './event-bus.js';
+
+/** How many records one poll reads at most. */
+const BATCH = 500;
+
+/** An event this process committed, with the seq its append returned. */
+export interface LocalEvent {
+  readonly seq: bigint;
+  readonly type: WebhookEventType;
+  readonly payload: unknown;
+}
+
+/** The running feed. */
+export interface EventLogFeed {
+  /** Starts tailing after the log's current end: a process hears the events committed after it started. */
+  start(): Promise<void>;
+  /** Emits events this process just committed (in seq order), unless the tail already did. */
+  deliverLocal(events: readonly LocalEvent[]): void;
+  /** Reads the log now instead of at the next poll. */
+  wake(): void;
+  /** Registers `fn` to run after each poll that read something (durable consumers wait on it). */
+  onAdvance(fn: () => void): () => void;
+  stop(): Promise<void>;
+}
+
+/** What {@link createEventLogFeed} needs. */
+export interface EventLogFeedConfig {
+  readonly store: Store;
+  readonly bus: InternalEventBus;
+  readonly logger: Logger;
+  /** Default is 100 ms. */
+  readonly pollIntervalMs?: number;
+}
+
+/** Creates the feed; nothing runs before `start()`. */
+export function createEventLogFeed(config: EventLogFeedConfig): EventLogFeed {
+  const { store, bus, logger } = config;
+  const pollIntervalMs = config.pollIntervalMs ?? 100;
+  let cursor = 0n;
+  /** Seqs above `cursor` already emitted by a local delivery. */
+  const deliveredLocally = new Set<bigint>();
+  const listeners = new Set<() => void>();
+  let running = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let polling: Promise<void> | null = null;
+  let again = false;
+
+  function emit(record: EventLogRecord): void {
+    let payload: unknown;
+    try {
+      payload = decodeEventPayload(record.payload);
+    } catch (error) {
+      logger.error(
+        { seq: record.seq.toString(), event: record.type, err: error },
+        'event log: undecodable record skipped',
+      );
+      return;
+    }
+    bus.emit(record.type as WebhookEventType, payload as never);
+  }
+
+  async function poll(): Promise<void> {
+    let read = 0;
+    for (;;) {
+      const records = await store.events.readAfter(cursor, BATCH);
+      for (const record of records) {
+        if (record.seq <= cursor) continue;
+        cursor = record.seq;
+        if (!deliveredLocally.delete(record.seq)) emit(record);
+      }
+      read += records.length;
+      if (records.length < BATCH || !running) break;
+    }
+    if (read > 0) for (const fn of listeners) fn();
+  }
+
+  function schedule(delayMs: number): void {
+    if (!running || timer !== null) return;
+    timer = setTimeout(() => {
+      timer = null;
+      run();
+    }, delayMs);
+    timer.unref?.();
+  }
+
+  function run(): void {
+    if (!running) return;
+    if (polling) {
+      again = true;
+      return;
+    }
+    polling = poll()
+      .catch((error: unknown) => logger.warn({ err: error }, 'event log: read failed; retrying'))
+      .finally(() => {
+        polling = null;
+        if (again) {
+          again = false;
+          run();
+        } else schedule(pollIntervalMs);
+      });
+  }
+
+  return {
+    async start() {
+      if (running) return;
+      cursor = await store.events.latestSeq();
+      running = true;
+      schedule(pollIntervalMs);
+    },
+    deliverLocal(events) {
+      for (const event of events) {
+        if (event.seq <= cursor || deliveredLocally.has(event.seq)) continue;
+        deliveredLocally.add(event.seq);
+        bus.emit(event.type, event.payload as never);
+      }
+      if (events.length > 0) for (const fn of listeners) fn();
+    },
+    wake() {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      run();
+    },
+    onAdvance(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    async stop() {
+      running = false;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      await polling;
+      deliveredLocally.clear();
+    },
+  };
+}
