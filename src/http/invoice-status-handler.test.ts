@@ -313,6 +313,26 @@ describe('GET …/:id/events', () => {
   });
 });
 
+describe('never a preimage', () => {
+  it('even when the source hands over a store row that carries one, no view, event or QR shows it', async () => {
+    setup();
+    const preimage = 'ee'.repeat(32);
+    const row = (status: InvoiceStatus): Invoice => ({ ...invoiceIn(status), preimage }) as Invoice;
+    rows.set(ID, row('open'));
+    const outputs: string[] = [];
+    outputs.push(await (await get(`/${ID}`)).text());
+    outputs.push(await (await get(`/${ID}/qr.svg`)).text());
+    const sse = readSseBody(await get(`/${ID}/events`));
+    await sse.waitFor((m) => m.id === 'open');
+    bus.emit('invoice.accepted', { invoice: row('accepted') });
+    bus.emit('invoice.settled', { invoice: row('settled') });
+    await sse.ended;
+    outputs.push(sse.text());
+    expect(outputs.join('\n')).not.toContain(preimage);
+    expect(outputs.join('\n')).not.toContain('preimage');
+  });
+});
+
 describe('CORS', () => {
   it('is off by default', async () => {
     setup();

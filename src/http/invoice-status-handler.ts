@@ -10,7 +10,13 @@ import { corsHeaders, preflight, type CorsConfig } from './cors.js';
 import { createInvoiceWatchers } from './invoice-watchers.js';
 import { toPublicInvoiceJSON } from './public-invoice.js';
 import { lightningUri, renderQrSvg } from './qr-svg.js';
-import { createStatusEventEncoder, EVENT_STREAM_HEADERS, openStatusStream, parseLastStatus } from './status-stream.js';
+import {
+  createStatusEventEncoder,
+  EVENT_STREAM_HEADERS,
+  openStatusStream,
+  parseLastStatus,
+  type OpenStream,
+} from './status-stream.js';
 
 /** Where the handler reads invoices and hears their changes: a `Lightning` from `createLightning` fits. */
 export interface InvoiceStatusSource {
@@ -91,7 +97,22 @@ export function createInvoiceStatusHandler(config: InvoiceStatusHandlerConfig): 
   const retryMs = positive(config.retryMs, DEFAULT_RETRY_MS, 'retryMs');
   const { lightning, cors, logger } = config;
   const watchers = createInvoiceWatchers(lightning.events);
-  const streams = new Set<() => void>();
+  const streams = new Set<OpenStream>();
+  // One timer beats every open stream.
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const register = (stream: OpenStream): (() => void) => {
+    streams.add(stream);
+    heartbeat ??= setInterval(() => {
+      for (const open of streams) open.beat();
+    }, heartbeatMs);
+    return () => {
+      streams.delete(stream);
+      if (streams.size === 0) {
+        clearInterval(heartbeat);
+        heartbeat = undefined;
+      }
+    };
+  };
   const encode = createStatusEventEncoder();
 
   const lookup = async (id: string): Promise<Invoice> => lightning.invoices.get(id);
@@ -109,15 +130,11 @@ export function createInvoiceStatusHandler(config: InvoiceStatusHandlerConfig): 
         lastStatus: parseLastStatus(lastEventId),
         lookup,
         watchers,
-        heartbeatMs,
         retryMs,
         encode,
         signal: request.signal,
         headers,
-        register: (end) => {
-          streams.add(end);
-          return () => streams.delete(end);
-        },
+        register,
       });
     }
     const invoice = await lookup(found.id);
@@ -152,7 +169,7 @@ export function createInvoiceStatusHandler(config: InvoiceStatusHandlerConfig): 
       }
     },
     close() {
-      for (const end of [...streams]) end();
+      for (const stream of [...streams]) stream.end();
     },
     get openStreams() {
       return streams.size;

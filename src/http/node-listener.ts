@@ -47,7 +47,9 @@ async function send(response: Response, req: IncomingMessage, res: ServerRespons
   // Headers go out now: an event stream may wait a while for its first byte.
   res.flushHeaders();
   const reader = response.body.getReader();
-  res.once('close', () => void reader.cancel().catch(() => undefined));
+  res.once('close', () => {
+    if (!res.writableFinished) void reader.cancel().catch(() => undefined);
+  });
   for (;;) {
     const { done, value } = await reader.read();
     if (done || res.destroyed) break;
@@ -74,7 +76,10 @@ async function send(response: Response, req: IncomingMessage, res: ServerRespons
 export function toNodeListener(handler: FetchHandler): NodeListener {
   return (req, res) => {
     const controller = new AbortController();
-    res.once('close', () => controller.abort());
+    // The client went away before the response ended (a closed tab): abort, so event streams end.
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
     void (async () => {
       try {
         await send(await handler(toRequest(req, controller.signal)), req, res);

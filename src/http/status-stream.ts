@@ -22,15 +22,22 @@ export interface StatusStreamInput {
   /** Reads the invoice from the store. @throws when it does not exist */
   readonly lookup: (id: string) => Promise<Invoice>;
   readonly watchers: InvoiceWatchers;
-  readonly heartbeatMs: number;
   readonly retryMs: number;
   readonly signal: AbortSignal;
   /** Headers to add (CORS). */
   readonly headers: Headers;
   /** From {@link createStatusEventEncoder}, shared by the handler's streams. */
   readonly encode: (invoice: Invoice) => Uint8Array;
-  /** Registers the function that ends the stream (for the handler's `close()`); returns its remover. */
-  readonly register: (end: () => void) => () => void;
+  /** Registers the open stream (for the handler's heartbeat and `close()`); returns its remover. */
+  readonly register: (stream: OpenStream) => () => void;
+}
+
+/** An open stream, as the handler sees it. */
+export interface OpenStream {
+  /** Writes a `: heartbeat` comment. */
+  beat(): void;
+  /** Ends the stream (idempotent). */
+  end(): void;
 }
 
 /** The response headers of an event stream; buffering off for nginx and the like. */
@@ -112,14 +119,12 @@ export async function openStatusStream(input: StatusStreamInput): Promise<Respon
   const encoder = new TextEncoder();
   let seen = input.lastStatus;
   let closed = false;
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
   let unregister = (): void => undefined;
   let end = (): void => undefined;
   const cleanup = (): void => {
     if (closed) return;
     closed = true;
     unwatch();
-    clearInterval(heartbeat);
     unregister();
     input.signal.removeEventListener('abort', end);
   };
@@ -139,15 +144,15 @@ export async function openStatusStream(input: StatusStreamInput): Promise<Respon
         if (closed || (seen !== null && !isLaterStatus(seen, next.status))) return;
         seen = next.status;
         write(input.encode(next));
-        if (endsStream(next.status)) end();
+        // Ended on a later turn: every stream of the invoice gets the event before any spends time closing.
+        if (endsStream(next.status)) setTimeout(end, 0);
       };
       write(`retry: ${input.retryMs}\n\n`);
       offer(invoice);
       for (const next of early.splice(0)) offer(next);
       deliver = offer;
       if (closed) return;
-      heartbeat = setInterval(() => write(': heartbeat\n\n'), input.heartbeatMs);
-      unregister = input.register(end);
+      unregister = input.register({ beat: () => write(': heartbeat\n\n'), end });
       input.signal.addEventListener('abort', end, { once: true });
       if (input.signal.aborted) end();
     },
