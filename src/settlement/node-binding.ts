@@ -7,7 +7,7 @@
 import { decodeBolt11 } from '../bolt11/decode.js';
 import { bolt11NetworkToLnd } from '../bolt11/networks.js';
 import type { Clock } from '../domain/clock.js';
-import { StoreNodeMismatchError } from '../errors.js';
+import { StoreNodeMismatchError, isLightningError } from '../errors.js';
 import type { LndClient, LndNodeInfo } from '../lnd/lnd-client.js';
 import type { Logger } from '../logger.js';
 import type { Repositories, Store } from '../store/store.js';
@@ -163,7 +163,15 @@ export function createNodeBinding(deps: NodeBindingDeps): NodeBinding {
       return;
     }
     if (nodes[0]) throw new StoreNodeMismatchError(nodes[0].pubkey, identity.pubkey);
-    await firstBind(identity);
+    try {
+      await firstBind(identity);
+    } catch (error) {
+      // Another process (PostgreSQL, READ COMMITTED) bound the store in the same instant: read who won.
+      if (!isLightningError(error) || error.code !== 'STORE_CONFLICT') throw error;
+      const winner = (await store.nodes.list())[0];
+      if (!winner) throw error;
+      if (winner.pubkey !== identity.pubkey) throw new StoreNodeMismatchError(winner.pubkey, identity.pubkey);
+    }
     current = identity.pubkey;
     verified = isVerified;
   }
