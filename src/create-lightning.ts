@@ -299,7 +299,7 @@ export function createLightning(config: LightningConfig): Lightning {
   const delivery = createWebhookDelivery(ctx, {
     dispatch: config.webhooks?.dispatch ?? true,
     tuning: config.webhooks?.delivery,
-    mayDispatch: () => leadership.view().isLeader,
+    mayDispatch: () => sharedDispatch || leadership.view().isLeader,
   });
   const watcher = createSettlementWatcher(ctx, config.settlement, history);
   const sweeper = createExpirySweeper(ctx, config.expirySweepIntervalMs);
@@ -308,10 +308,17 @@ export function createLightning(config: LightningConfig): Lightning {
 
   const consumers = new Set<DurableConsumer>();
 
+  // A store that hands out deliveries safely (claimDue: PostgreSQL) lets every process dispatch;
+  // otherwise (SQLite, memory) only the leader does, or two would send each delivery.
+  const sharedDispatch = typeof config.store.webhookOutbox.claimDue === 'function';
+  async function startDispatch(): Promise<void> {
+    if (config.webhooks || (await store.webhookEndpoints.list()).length > 0) delivery.start();
+  }
+
   /** The background roles: only the leader runs them. */
   async function startRoles(): Promise<void> {
     if (config.webhooks?.endpoints) await delivery.service.syncConfiguredEndpoints(config.webhooks.endpoints);
-    if (config.webhooks || (await store.webhookEndpoints.list()).length > 0) delivery.start();
+    await startDispatch();
     await payments.retrackInFlight();
     await holdInvoices.watchAll();
     watcher.start();
@@ -328,7 +335,7 @@ export function createLightning(config: LightningConfig): Lightning {
     await sweeper.stop();
     await watcher.stop();
     await holdInvoices.stop();
-    await delivery.stop();
+    if (!sharedDispatch) await delivery.stop();
   }
 
   const leadership = createLeadership({
@@ -384,6 +391,7 @@ export function createLightning(config: LightningConfig): Lightning {
     await feed.start();
     // Leads (starting the background roles) or follows; role 'leader' throws StoreLockedError here.
     await leadership.start();
+    if (sharedDispatch && !leadership.view().isLeader) await startDispatch();
     state = 'started';
     logger.info(
       {

@@ -149,16 +149,13 @@ export function createLeadership(config: LeadershipConfig): Leadership {
 
   function schedule(): void {
     if (!running) return;
-    timer = setTimeout(
-      () => {
-        timer = null;
-        beat = heartbeat().finally(() => {
-          beat = null;
-          schedule();
-        });
-      },
-      nextDelayMs(),
-    );
+    timer = setTimeout(() => {
+      timer = null;
+      beat = heartbeat().finally(() => {
+        beat = null;
+        schedule();
+      });
+    }, nextDelayMs());
     timer.unref?.();
   }
 

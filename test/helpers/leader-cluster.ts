@@ -81,7 +81,7 @@ export async function spawnStandby(
       ? { LNKIT_WEBHOOK_URL: options.webhook.url, LNKIT_WEBHOOK_SECRET: options.webhook.secret }
       : {}),
   });
-  await child.waitForLine((l) => l === 'STANDBY', `${name} to load`);
+  await child.waitForLine((l) => l === 'STANDBY', `${name} to load`, 240_000);
   const port = Number(child.lines.find((l) => l.startsWith('PORT '))!.split(' ')[1]);
   const command = async <T>(path: string, body: Record<string, unknown>): Promise<T> => {
     const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', body: JSON.stringify(body) });
