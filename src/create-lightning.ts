@@ -285,6 +285,7 @@ export function createLightning(config: LightningConfig): Lightning {
       check: liquidity.check,
       plan: liquidity.plan,
       rebalance: liquidity.rebalance,
+      quote: liquidity.quote,
       listRebalances: liquidity.listRebalances,
       canReceive: liquidity.canReceive,
     },
