@@ -132,7 +132,14 @@ describe('circular rebalancing on the cycle network', () => {
 
   beforeAll(async () => {
     sim = await startSim({ preset: 'cycle' });
-    ({ lightning } = await openAlice(sim));
+    ({ lightning } = await openAlice(sim, {
+      webhooks: {
+        dispatch: false,
+        endpoints: [
+          { url: 'https://hooks.example.com/lnkit', secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` },
+        ],
+      },
+    }));
     davePubkey = sim.node('dave').pubkey;
     carolPubkey = sim.node('carol').pubkey;
     bobPubkey = sim.node('bob').pubkey;
@@ -316,6 +323,16 @@ describe('circular rebalancing on the cycle network', () => {
     expect(count(sim, 'SendPaymentV2')).toBe(sends + 1);
     expect(sim.node('alice').model.lookupInvoice(rebalance.paymentHash!).state).toBe('CANCELED');
     expect([out.balanceMsat('alice'), carolDave.balanceMsat('carol')]).toEqual(before);
+  });
+
+  it('every outcome is also a webhook, written with its row', async () => {
+    const { items } = await lightning.webhooks.deliveries({ limit: 100 });
+    const types = items.map((d) => d.eventType);
+    const succeeded = (await lightning.liquidity.listRebalances({ status: 'succeeded' })).items.length;
+    const failed = (await lightning.liquidity.listRebalances({ status: 'failed' })).items.length;
+    expect([succeeded, failed]).toEqual([1, 3]);
+    expect(types.filter((t) => t === 'liquidity.rebalanced')).toHaveLength(succeeded);
+    expect(types.filter((t) => t === 'liquidity.rebalance_failed')).toHaveLength(failed);
   });
 
   it.each([
