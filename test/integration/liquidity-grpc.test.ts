@@ -21,7 +21,7 @@ import { createSqliteStore } from '../../src/store/sqlite/index.js';
 import type { SimChannel } from '../../src/testing/network/types.js';
 import { startLndSimulator, type LndSimulator } from '../../src/testing/simulator/index.js';
 import { createCollectingLogger, recordEvents } from '../helpers/collect.js';
-import { connect as rawConnect, unary, type RawLndClients } from './simulator-client.js';
+import { connect as rawConnect, unary, unaryError, type RawLndClients } from './simulator-client.js';
 
 let dir: string;
 const sims: LndSimulator[] = [];
@@ -172,6 +172,38 @@ describe('circular rebalancing on the cycle network', () => {
       capacitySat: 4_000_000n,
       inboundSat: 2_060_000n,
       maxChannelInboundSat: 1_780_000n,
+    });
+  });
+
+  it("GetChanInfo gives both directions' policies to a foreign client (node1 = the smaller pubkey)", async () => {
+    const node = sim.node('alice');
+    const raw = rawConnect(node.socket, node.cert, [node.macaroons.readonly]);
+    raws.push(raw);
+    const carolDave = between(sim, 'carol', 'dave');
+    const edge = await unary<Record<string, unknown>>(raw.lightning, 'GetChanInfo', { chan_id: carolDave.chanId });
+    const [node1, node2] = [carolPubkey, davePubkey].sort();
+    const policyOf = (pubkey: string) => carolDave.policy(pubkey === carolPubkey ? 'carol' : 'dave');
+    expect(edge).toMatchObject({
+      channel_id: carolDave.chanId,
+      capacity: '3000000',
+      node1_pub: node1,
+      node2_pub: node2,
+    });
+    for (const [field, pubkey] of [
+      ['node1_policy', node1!],
+      ['node2_policy', node2!],
+    ] as const) {
+      const policy = policyOf(pubkey);
+      expect(edge[field]).toMatchObject({
+        fee_base_msat: policy.baseMsat.toString(),
+        fee_rate_milli_msat: policy.feeRatePpm.toString(),
+        time_lock_delta: policy.cltvDelta,
+        disabled: false,
+      });
+    }
+    expect(await unaryError(raw.lightning, 'GetChanInfo', { chan_id: '12345' })).toEqual({
+      code: 2,
+      details: 'edge not found',
     });
   });
 
