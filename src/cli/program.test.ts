@@ -40,6 +40,8 @@ describe('lnkit program', () => {
       'invoice cancel',
       'pay',
       'channels',
+      'liquidity',
+      'rebalance',
       'health',
       'webhooks',
       'webhooks endpoints',
