@@ -87,6 +87,13 @@ describe('lnkit program', () => {
     expect(c.out()).toBe('');
   });
 
+  it('sim --preset refuses an unknown network with exit 2 and starts nothing', async () => {
+    const c = capture();
+    expect(await runCli(['sim', '--preset', 'triangle'], c.io)).toBe(2);
+    expect(c.err()).toContain('preset: expected one of default, cycle, got "triangle"');
+    expect(c.out()).toBe('');
+  });
+
   it('exits 2 with one line when no LND connection is configured', async () => {
     const c = capture({});
     expect(await runCli(['status'], c.io)).toBe(2);
