@@ -30,6 +30,7 @@ import { enqueueWebhookEvent } from './webhooks/outbox/enqueue.js';
 import { webhookData } from './webhooks/outbox/payloads.js';
 import type { WebhookEndpointInput, WebhooksApi } from './webhooks/outbox/webhook-service.js';
 import { createLiquidityService, type LiquidityService } from './liquidity/liquidity-service.js';
+import { reconcileRebalances } from './liquidity/rebalance.js';
 import { createAutoRebalancer, type AutoRebalanceConfig } from './liquidity/auto-rebalancer.js';
 
 /** Configuration of {@link createLightning}. */
@@ -241,6 +242,7 @@ export function createLightning(config: LightningConfig): Lightning {
     if (config.webhooks?.endpoints) await delivery.service.syncConfiguredEndpoints(config.webhooks.endpoints);
     if (config.webhooks || (await config.store.webhookEndpoints.list()).length > 0) delivery.start();
     await payments.retrackInFlight();
+    if (info) await reconcileRebalances(ctx);
     await holdInvoices.watchAll();
     watcher.start();
     sweeper.start();

@@ -5,7 +5,13 @@
  */
 import { channelLiquidity, rebalanceFeeLimitMsat, type ChannelLiquidity } from '../domain/liquidity.js';
 import type { Rebalance, RebalanceFailureReason } from '../domain/rebalance.js';
-import { RebalanceError, StoreConflictError, ValidationError, type RebalanceErrorCode } from '../errors.js';
+import {
+  RebalanceError,
+  StoreConflictError,
+  ValidationError,
+  isLightningError,
+  type RebalanceErrorCode,
+} from '../errors.js';
 import { newId } from '../ids.js';
 import type { LndPayment, LndRoute } from '../lnd/lnd-client.js';
 import type { ServiceContext } from '../service-context.js';
@@ -329,4 +335,61 @@ async function fail(
   });
   ctx.logger.warn({ rebalance_id: done.id, out_chan_id: done.outChanId, reason }, 'rebalance failed');
   throw rebalanceErrorOf(done, routeFeeMsat);
+}
+
+/**
+ * Settles the rows a crash left `in_flight` (called at start, before the automatic mode): a row
+ * that never got its invoice failed before sending; one that did takes its payment's outcome from
+ * TrackPaymentV2's first update. A payment still in flight is left for the next start.
+ * @returns how many rows were completed
+ */
+export async function reconcileRebalances(ctx: ServiceContext): Promise<number> {
+  let completed = 0;
+  const { items } = await ctx.store.rebalances.list({ status: 'in_flight', limit: 1000 });
+  for (const row of items) {
+    const now = new Date(ctx.clock.now());
+    const failed = (message: string) =>
+      finish(ctx, row, {
+        status: 'failed',
+        failureReason: 'error',
+        failureMessage: message,
+        updatedAt: now,
+        completedAt: now,
+      });
+    if (row.paymentHash === null) {
+      await failed('interrupted before anything was sent');
+      completed++;
+      continue;
+    }
+    const controller = new AbortController();
+    let first: LndPayment | undefined;
+    try {
+      for await (const update of ctx.lnd.trackPayment({ paymentHash: row.paymentHash, signal: controller.signal })) {
+        first = update;
+        break;
+      }
+    } catch (error) {
+      if (!(isLightningError(error) && error.code === 'PAYMENT_NOT_FOUND')) throw error;
+    } finally {
+      controller.abort();
+    }
+    if (first?.status === 'SUCCEEDED') {
+      const settled = await ctx.lnd.lookupInvoice(row.paymentHash);
+      await succeed(ctx, row, first.feeMsat, settled.htlcs.find((h) => h.state === 'SETTLED')?.chanId ?? null);
+    } else if (first?.status === 'FAILED') {
+      await finish(ctx, row, {
+        status: 'failed',
+        failureReason: failureOf(first),
+        failureMessage: `LND could not pay the self-invoice: ${first.failureReason}`,
+        updatedAt: now,
+        completedAt: now,
+      });
+      await ctx.lnd.cancelInvoice(row.paymentHash).catch(() => undefined);
+    } else if (first === undefined) {
+      await failed('interrupted before the payment was sent');
+      await ctx.lnd.cancelInvoice(row.paymentHash).catch(() => undefined);
+    } else continue;
+    completed++;
+  }
+  return completed;
 }

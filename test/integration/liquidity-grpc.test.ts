@@ -407,6 +407,61 @@ describe('circular rebalancing on the cycle network', () => {
   });
 });
 
+describe('a rebalance interrupted by a crash', () => {
+  it('is completed at the next start from LND: never sent → failed; paid → succeeded with its fee and in channel', async () => {
+    const sim = await startSim({ preset: 'cycle' });
+    const alice = sim.node('alice').model;
+    const out = between(sim, 'alice', 'carol');
+    const back = between(sim, 'dave', 'alice');
+    // The payment went through, then the process died before recording it.
+    const invoice = alice.addInvoice({ valueSat: 100_000n, memo: 'lnkit rebalance' });
+    alice.sendPayment({
+      paymentRequest: invoice.paymentRequest,
+      feeLimitMsat: 100_000n,
+      outgoingChanIds: [out.chanId],
+      lastHopPubkey: sim.node('dave').pubkey,
+      allowSelfPayment: true,
+    });
+    const filename = join(dir, 'crashed.db');
+    const store = createSqliteStore({ filename });
+    await store.migrate();
+    const row = (overrides: Partial<Rebalance>): Rebalance => ({
+      id: `rbl_${overrides.paymentHash ? 'paid' : 'never'}00000000000000000000`,
+      status: 'in_flight',
+      outChanId: out.chanId,
+      inPeer: sim.node('dave').pubkey,
+      inChanId: null,
+      amountSat: 100_000n,
+      feeMsat: 0n,
+      maxFeeMsat: 100_000n,
+      paymentHash: null,
+      failureReason: null,
+      failureMessage: null,
+      isAutomatic: false,
+      idempotencyKey: null,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+      completedAt: null,
+      ...overrides,
+    });
+    await store.rebalances.insert(row({}));
+    await store.rebalances.insert(row({ paymentHash: invoice.paymentHash }));
+    await store.close();
+    const lightning = createLightning({
+      lnd: lndOf(sim),
+      rates: createFixedRates('90000'),
+      store: createSqliteStore({ filename }),
+    });
+    await lightning.start();
+    running.push(lightning);
+    const { items } = await lightning.liquidity.listRebalances();
+    const byId = Object.fromEntries(items.map((r) => [r.id.slice(4, 8), r]));
+    expect(byId['neve']).toMatchObject({ status: 'failed', failureReason: 'error' });
+    expect(byId['paid']).toMatchObject({ status: 'succeeded', inChanId: back.chanId });
+    expect(byId['paid']!.feeMsat).toBeGreaterThan(0n);
+  });
+});
+
 describe('the inbound check on invoice creation (default network: 2,500,000 sat remote on alice–carol)', () => {
   it('refuses the €3,000 invoice (3,333,334 sat) with INSUFFICIENT_INBOUND and the receivable amount, adds nothing in LND', async () => {
     const sim = await startSim({});
