@@ -489,6 +489,12 @@ describe('the inbound check on invoice creation (default network: 2,500,000 sat 
     await expect(
       lightning.invoices.create({ amountSat: 10n, description: 'x', allowInsufficientInbound: 'yes' as never }),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'allowInsufficientInbound' });
+    const floored = (await openAlice(sim, { health: { minInboundSat: 3_333_334n } })).lightning;
+    const capacity = (await floored.health()).checks.find((c) => c.name === 'channel_capacity');
+    expect(capacity).toMatchObject({ healthy: false });
+    expect(capacity!.detail).toContain('receivable 2450000 sat (floor 3333334 sat)');
+    const unfloored = (await lightning.health()).checks.find((c) => c.name === 'channel_capacity');
+    expect(unfloored).toMatchObject({ healthy: true });
   });
 });
 
