@@ -367,6 +367,23 @@ describe('circular rebalancing on the cycle network', () => {
     expect(types.filter((t) => t === 'liquidity.rebalance_failed')).toHaveLength(failed);
   });
 
+  it('metrics: outbound and inbound per channel, and the fees rebalancing spent', async () => {
+    const [{ items }, snapshot, metrics] = await Promise.all([
+      lightning.liquidity.listRebalances({ status: 'succeeded' }),
+      lightning.liquidity.snapshot(),
+      lightning.metrics.snapshot(),
+    ]);
+    const gauge = (name: string, chanId?: string) =>
+      metrics.gauges.find((g) => g.name === name && (chanId === undefined || g.labels?.chan_id === chanId))?.value;
+    const fees = Number(items.reduce((sum, r) => sum + r.feeMsat, 0n)) / 1000;
+    expect([gauge('rebalance_fees_sat_total'), gauge('rebalance_fees_sat_24h')]).toEqual([fees, fees]);
+    for (const c of snapshot.channels) {
+      expect(gauge('channel_outbound_sat', c.chanId)).toBe(Number(c.outboundSat));
+      expect(gauge('channel_inbound_sat', c.chanId)).toBe(Number(c.inboundSat));
+    }
+    expect(await lightning.metrics.prometheus()).toContain('lnkit_rebalance_fees_sat_total');
+  });
+
   it.each([
     ['amountSat 0', { amountSat: 0n }, 'amountSat'],
     ['a chan id that is not a number', { outChannel: '12x' }, 'outChannel'],
