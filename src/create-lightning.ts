@@ -48,6 +48,7 @@ import {
   type WebhooksApi,
 } from './webhooks/outbox/webhook-service.js';
 import { createLiquidityService, type LiquidityService } from './liquidity/liquidity-service.js';
+import { reconcileRebalances } from './liquidity/rebalance.js';
 import { createAutoRebalancer, type AutoRebalanceConfig } from './liquidity/auto-rebalancer.js';
 
 /** Configuration of {@link createLightning}. */
@@ -320,6 +321,7 @@ export function createLightning(config: LightningConfig): Lightning {
     if (config.webhooks?.endpoints) await delivery.service.syncConfiguredEndpoints(config.webhooks.endpoints);
     await startDispatch();
     await payments.retrackInFlight();
+    if (node) await reconcileRebalances(ctx);
     await holdInvoices.watchAll();
     watcher.start();
     sweeper.start();
@@ -439,6 +441,7 @@ export function createLightning(config: LightningConfig): Lightning {
       check: liquidity.check,
       plan: liquidity.plan,
       rebalance: liquidity.rebalance,
+      quote: liquidity.quote,
       listRebalances: liquidity.listRebalances,
       canReceive: liquidity.canReceive,
     },

@@ -40,6 +40,8 @@ describe('lnkit program', () => {
       'invoice cancel',
       'pay',
       'channels',
+      'liquidity',
+      'rebalance',
       'health',
       'webhooks',
       'webhooks endpoints',
@@ -82,6 +84,13 @@ describe('lnkit program', () => {
     expect(await runCli(argv, c.io)).toBe(2);
     expect(c.err()).toContain(reason);
     expect(c.err()).toContain(usage);
+    expect(c.out()).toBe('');
+  });
+
+  it('sim --preset refuses an unknown network with exit 2 and starts nothing', async () => {
+    const c = capture();
+    expect(await runCli(['sim', '--preset', 'triangle'], c.io)).toBe(2);
+    expect(c.err()).toContain('preset: expected one of default, cycle, got "triangle"');
     expect(c.out()).toBe('');
   });
 

@@ -11,6 +11,7 @@ import type { CliIo, Session } from './session.js';
 import { registerChannels } from './commands/channels.js';
 import { registerHealth } from './commands/health.js';
 import { registerInvoice } from './commands/invoice.js';
+import { registerLiquidity } from './commands/liquidity.js';
 import { registerPay } from './commands/pay.js';
 import { registerSim } from './commands/sim.js';
 import { registerStatus } from './commands/status.js';
@@ -69,6 +70,7 @@ export function buildProgram(io: CliIo, onSession: (session: Session) => void = 
   registerInvoice(program, run);
   registerPay(program, run);
   registerChannels(program, run);
+  registerLiquidity(program, run);
   registerHealth(program, run);
   registerWebhooks(program, run);
   registerSim(program, run);

@@ -15,7 +15,7 @@ import { ValidationError } from '../errors.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Page, RebalanceListQuery } from '../store/store.js';
 import { planRebalances, type PairFilter, type RebalancePlan } from './plan.js';
-import { runRebalance } from './rebalance.js';
+import { quoteRebalance, runRebalance } from './rebalance.js';
 import {
   validateBudget,
   validatePolicy,
@@ -63,6 +63,11 @@ export interface LiquidityService {
    * @example await lightning.liquidity.rebalance({ outChannel: '8770…049', inPeer: '03ab…', amountSat: 250_000n, maxFeeSat: 500n })
    */
   rebalance(input: RebalanceInput): Promise<Rebalance>;
+  /**
+   * Prices one rebalance exactly as `rebalance` would (same checks, QueryRoutes) and sends nothing.
+   * @throws {ValidationError} as `rebalance`
+   */
+  quote(input: RebalanceInput): Promise<RebalancePlan>;
   /** The stored rebalances, newest first. */
   listRebalances(query?: RebalanceListQuery): Promise<Page<Rebalance>>;
   /** Whether the active channels can receive `amountSat` (what `invoices.create` checks). */
@@ -111,6 +116,7 @@ export function createLiquidityService(ctx: ServiceContext): LiquidityService & 
     check: (policy) => ctx.run(() => check(validatePolicy(policy))),
     plan: (policy = {}, budget = {}) => ctx.run(() => planWith(policy, budget, () => true)),
     rebalance: (input) => ctx.run(() => rebalance(input, false)),
+    quote: (input) => ctx.run(async () => quoteRebalance(ctx, validateRebalanceInput(input), await ownPubkey())),
     listRebalances: (query = {}) => ctx.run(() => ctx.store.rebalances.list(query)),
     canReceive: (amountSat) =>
       ctx.run(async () => {

@@ -7,7 +7,7 @@ import type { LndClient, LndRoute } from '../lnd/lnd-client.js';
 import type { ValidRebalanceBudget } from './validate-liquidity-input.js';
 
 /** Why a planned pair will not be sent. */
-export type PlanSkipReason = 'fee_too_high' | 'no_route' | 'below_min_amount' | 'backoff';
+export type PlanSkipReason = 'fee_too_high' | 'no_route' | 'below_min_amount' | 'backoff' | 'insufficient_balance';
 
 /** One planned rebalance. `status: 'ready'` means the route fits the fee limit. */
 export interface RebalancePlan {

@@ -3,13 +3,20 @@
  * through another peer, never above the fee limit. Each step is named; the row is written before
  * anything is sent, and its outcome commits together with its webhook event.
  */
-import { channelLiquidity, rebalanceFeeLimitMsat } from '../domain/liquidity.js';
+import { channelLiquidity, rebalanceFeeLimitMsat, type ChannelLiquidity } from '../domain/liquidity.js';
 import type { Rebalance, RebalanceFailureReason } from '../domain/rebalance.js';
-import { RebalanceError, StoreConflictError, ValidationError, type RebalanceErrorCode } from '../errors.js';
+import {
+  RebalanceError,
+  StoreConflictError,
+  ValidationError,
+  isLightningError,
+  type RebalanceErrorCode,
+} from '../errors.js';
 import { newId } from '../ids.js';
 import type { LndPayment, LndRoute } from '../lnd/lnd-client.js';
 import type { ServiceContext } from '../service-context.js';
 import type { RebalancePatch } from '../store/store.js';
+import type { RebalancePlan } from './plan.js';
 import type { ValidRebalanceInput } from './validate-liquidity-input.js';
 
 /** How long the self-invoice lives: an attempt never outlives it. */
@@ -73,18 +80,7 @@ export async function runRebalance(
     const existing = await ctx.store.rebalances.getByIdempotencyKey(input.idempotencyKey);
     if (existing) return replay(existing);
   }
-  const channels = (await ctx.lnd.listChannels()).map(channelLiquidity);
-  const out = channels.find((c) => c.chanId === input.outChannel);
-  if (!out) throw new ValidationError('outChannel', `expected one of our channels, got ${input.outChannel}`);
-  if (!out.isActive) throw new ValidationError('outChannel', `channel ${out.chanId} is not active`);
-  if (out.remotePubkey === input.inPeer)
-    throw new ValidationError(
-      'inPeer',
-      `expected another peer than the out channel's (${input.inPeer.slice(0, 12)}…): leaving and coming back by the same peer moves nothing and costs fees`,
-    );
-  if (!channels.some((c) => c.remotePubkey === input.inPeer && c.isActive))
-    throw new ValidationError('inPeer', `expected a peer with an active channel, got ${input.inPeer}`);
-
+  const out = await checkPair(ctx, input);
   const feeLimitMsat = rebalanceFeeLimitMsat(input.amountSat, input.maxFeeSat, input.maxFeePpm);
   const row = await insertRow(ctx, input, feeLimitMsat, options);
   if ('replayed' in row) return replay(row.replayed);
@@ -134,6 +130,78 @@ export async function runRebalance(
   const settled = await ctx.lnd.lookupInvoice(invoice.paymentHash);
   const inChanId = settled.htlcs.find((h) => h.state === 'SETTLED')?.chanId ?? null;
   return succeed(ctx, sending, final.feeMsat, inChanId);
+}
+
+/**
+ * Checks that `outChannel` is ours and active, and `inPeer` another peer with an active channel.
+ * @throws {ValidationError}
+ */
+async function checkPair(ctx: ServiceContext, input: ValidRebalanceInput): Promise<ChannelLiquidity> {
+  const channels = (await ctx.lnd.listChannels()).map(channelLiquidity);
+  const out = channels.find((c) => c.chanId === input.outChannel);
+  if (!out) throw new ValidationError('outChannel', `expected one of our channels, got ${input.outChannel}`);
+  if (!out.isActive) throw new ValidationError('outChannel', `channel ${out.chanId} is not active`);
+  if (out.remotePubkey === input.inPeer)
+    throw new ValidationError(
+      'inPeer',
+      `expected another peer than the out channel's (${input.inPeer.slice(0, 12)}…): leaving and coming back by the same peer moves nothing and costs fees`,
+    );
+  if (!channels.some((c) => c.remotePubkey === input.inPeer && c.isActive))
+    throw new ValidationError('inPeer', `expected a peer with an active channel, got ${input.inPeer}`);
+  return out;
+}
+
+/**
+ * Prices one rebalance like {@link runRebalance} would, and sends nothing (`lnkit rebalance --dry-run`).
+ * @throws {ValidationError} as runRebalance
+ */
+export async function quoteRebalance(
+  ctx: ServiceContext,
+  input: ValidRebalanceInput,
+  ownPubkey: string,
+): Promise<RebalancePlan> {
+  const out = await checkPair(ctx, input);
+  const feeLimitMsat = rebalanceFeeLimitMsat(input.amountSat, input.maxFeeSat, input.maxFeePpm);
+  const channels = (await ctx.lnd.listChannels()).map(channelLiquidity).filter((c) => c.remotePubkey === input.inPeer);
+  const base = {
+    outChanId: out.chanId,
+    outPeer: out.remotePubkey,
+    inPeer: input.inPeer,
+    inPeerAlias: channels[0]?.peerAlias ?? '',
+    inChanIds: channels.map((c) => c.chanId),
+    amountSat: input.amountSat,
+    feeLimitMsat,
+  };
+  if (out.outboundSat < input.amountSat)
+    return {
+      ...base,
+      route: null,
+      feeMsat: null,
+      status: 'skipped',
+      reason: 'insufficient_balance',
+      detail: `channel ${out.chanId} can send ${out.outboundSat} sat, not ${input.amountSat}`,
+    };
+  const route = (await cheapestRoute(ctx, input, ownPubkey)) ?? null;
+  if (!route)
+    return {
+      ...base,
+      route,
+      feeMsat: null,
+      status: 'skipped',
+      reason: 'no_route',
+      detail: 'no route back through the peer',
+    };
+  const tooHigh = route.totalFeesMsat > feeLimitMsat;
+  return {
+    ...base,
+    route,
+    feeMsat: route.totalFeesMsat,
+    status: tooHigh ? 'skipped' : 'ready',
+    reason: tooHigh ? 'fee_too_high' : null,
+    detail: tooHigh
+      ? `the cheapest route costs ${route.totalFeesMsat} msat, above the limit of ${feeLimitMsat} msat`
+      : `would move ${input.amountSat} sat for ${route.totalFeesMsat} msat`,
+  };
 }
 
 /** A stored outcome, again: succeeded and in-flight rows come back, failed ones throw their error. */
@@ -267,4 +335,61 @@ async function fail(
   });
   ctx.logger.warn({ rebalance_id: done.id, out_chan_id: done.outChanId, reason }, 'rebalance failed');
   throw rebalanceErrorOf(done, routeFeeMsat);
+}
+
+/**
+ * Settles the rows a crash left `in_flight` (called at start, before the automatic mode): a row
+ * that never got its invoice failed before sending; one that did takes its payment's outcome from
+ * TrackPaymentV2's first update. A payment still in flight is left for the next start.
+ * @returns how many rows were completed
+ */
+export async function reconcileRebalances(ctx: ServiceContext): Promise<number> {
+  let completed = 0;
+  const { items } = await ctx.store.rebalances.list({ status: 'in_flight', limit: 1000 });
+  for (const row of items) {
+    const now = new Date(ctx.clock.now());
+    const failed = (message: string) =>
+      finish(ctx, row, {
+        status: 'failed',
+        failureReason: 'error',
+        failureMessage: message,
+        updatedAt: now,
+        completedAt: now,
+      });
+    if (row.paymentHash === null) {
+      await failed('interrupted before anything was sent');
+      completed++;
+      continue;
+    }
+    const controller = new AbortController();
+    let first: LndPayment | undefined;
+    try {
+      for await (const update of ctx.lnd.trackPayment({ paymentHash: row.paymentHash, signal: controller.signal })) {
+        first = update;
+        break;
+      }
+    } catch (error) {
+      if (!(isLightningError(error) && error.code === 'PAYMENT_NOT_FOUND')) throw error;
+    } finally {
+      controller.abort();
+    }
+    if (first?.status === 'SUCCEEDED') {
+      const settled = await ctx.lnd.lookupInvoice(row.paymentHash);
+      await succeed(ctx, row, first.feeMsat, settled.htlcs.find((h) => h.state === 'SETTLED')?.chanId ?? null);
+    } else if (first?.status === 'FAILED') {
+      await finish(ctx, row, {
+        status: 'failed',
+        failureReason: failureOf(first),
+        failureMessage: `LND could not pay the self-invoice: ${first.failureReason}`,
+        updatedAt: now,
+        completedAt: now,
+      });
+      await ctx.lnd.cancelInvoice(row.paymentHash).catch(() => undefined);
+    } else if (first === undefined) {
+      await failed('interrupted before the payment was sent');
+      await ctx.lnd.cancelInvoice(row.paymentHash).catch(() => undefined);
+    } else continue;
+    completed++;
+  }
+  return completed;
 }

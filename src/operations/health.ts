@@ -1,6 +1,7 @@
 /**
  * `lightning.health()`: one probe per dependency, each bounded in time, folded into ok / degraded / down.
  */
+import { channelLiquidity } from '../domain/liquidity.js';
 import type { Clock } from '../domain/clock.js';
 import type { LndClient } from '../lnd/lnd-client.js';
 import type { RateProvider } from '../rates/rate-provider.js';
@@ -37,6 +38,11 @@ export interface HealthConfig {
   readonly maxSettlementLagSeconds?: number;
   /** Each check's time limit. Default is 5 s. */
   readonly checkTimeoutMs?: number;
+  /**
+   * channel_capacity is unhealthy when the active channels can receive less than this (after the
+   * peers' reserves), in sat. Default is 0: any receivable inbound is healthy.
+   */
+  readonly minInboundSat?: bigint;
 }
 
 /** What the health checks read. */
@@ -121,9 +127,11 @@ export async function checkHealth(sources: HealthSources, config: HealthConfig =
       const active = channels.filter((c) => c.isActive);
       const local = active.reduce((s, c) => s + c.localBalanceSat, 0n);
       const remote = active.reduce((s, c) => s + c.remoteBalanceSat, 0n);
+      const inbound = active.map(channelLiquidity).reduce((s, c) => s + c.inboundSat, 0n);
+      const floor = config.minInboundSat ?? 0n;
       return {
-        healthy: active.length > 0 && remote > 0n,
-        detail: `${active.length}/${channels.length} channels active, local ${local} sat, remote (inbound) ${remote} sat`,
+        healthy: active.length > 0 && remote > 0n && inbound >= floor,
+        detail: `${active.length}/${channels.length} channels active, local ${local} sat, remote (inbound) ${remote} sat, receivable ${inbound} sat (floor ${floor} sat)`,
       };
     }),
     probe('store', async () => {

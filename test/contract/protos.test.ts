@@ -17,6 +17,7 @@ const EXPECTED_RPCS = {
     'AddInvoice',
     'ChannelBalance',
     'DecodePayReq',
+    'GetChanInfo',
     'GetInfo',
     'ListChannels',
     'ListInvoices',

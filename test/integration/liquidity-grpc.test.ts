@@ -21,7 +21,7 @@ import { createSqliteStore } from '../../src/store/sqlite/index.js';
 import type { SimChannel } from '../../src/testing/network/types.js';
 import { startLndSimulator, type LndSimulator } from '../../src/testing/simulator/index.js';
 import { createCollectingLogger, recordEvents } from '../helpers/collect.js';
-import { connect as rawConnect, unary, type RawLndClients } from './simulator-client.js';
+import { connect as rawConnect, unary, unaryError, type RawLndClients } from './simulator-client.js';
 
 let dir: string;
 const sims: LndSimulator[] = [];
@@ -132,7 +132,14 @@ describe('circular rebalancing on the cycle network', () => {
 
   beforeAll(async () => {
     sim = await startSim({ preset: 'cycle' });
-    ({ lightning } = await openAlice(sim));
+    ({ lightning } = await openAlice(sim, {
+      webhooks: {
+        dispatch: false,
+        endpoints: [
+          { url: 'https://hooks.example.com/lnkit', secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` },
+        ],
+      },
+    }));
     davePubkey = sim.node('dave').pubkey;
     carolPubkey = sim.node('carol').pubkey;
     bobPubkey = sim.node('bob').pubkey;
@@ -165,6 +172,38 @@ describe('circular rebalancing on the cycle network', () => {
       capacitySat: 4_000_000n,
       inboundSat: 2_060_000n,
       maxChannelInboundSat: 1_780_000n,
+    });
+  });
+
+  it("GetChanInfo gives both directions' policies to a foreign client (node1 = the smaller pubkey)", async () => {
+    const node = sim.node('alice');
+    const raw = rawConnect(node.socket, node.cert, [node.macaroons.readonly]);
+    raws.push(raw);
+    const carolDave = between(sim, 'carol', 'dave');
+    const edge = await unary<Record<string, unknown>>(raw.lightning, 'GetChanInfo', { chan_id: carolDave.chanId });
+    const [node1, node2] = [carolPubkey, davePubkey].sort();
+    const policyOf = (pubkey: string) => carolDave.policy(pubkey === carolPubkey ? 'carol' : 'dave');
+    expect(edge).toMatchObject({
+      channel_id: carolDave.chanId,
+      capacity: '3000000',
+      node1_pub: node1,
+      node2_pub: node2,
+    });
+    for (const [field, pubkey] of [
+      ['node1_policy', node1!],
+      ['node2_policy', node2!],
+    ] as const) {
+      const policy = policyOf(pubkey);
+      expect(edge[field]).toMatchObject({
+        fee_base_msat: policy.baseMsat.toString(),
+        fee_rate_milli_msat: policy.feeRatePpm.toString(),
+        time_lock_delta: policy.cltvDelta,
+        disabled: false,
+      });
+    }
+    expect(await unaryError(raw.lightning, 'GetChanInfo', { chan_id: '12345' })).toEqual({
+      code: 2,
+      details: 'edge not found',
     });
   });
 
@@ -318,6 +357,33 @@ describe('circular rebalancing on the cycle network', () => {
     expect([out.balanceMsat('alice'), carolDave.balanceMsat('carol')]).toEqual(before);
   });
 
+  it('every outcome is also a webhook, written with its row', async () => {
+    const { items } = await lightning.webhooks.deliveries({ limit: 100 });
+    const types = items.map((d) => d.eventType);
+    const succeeded = (await lightning.liquidity.listRebalances({ status: 'succeeded' })).items.length;
+    const failed = (await lightning.liquidity.listRebalances({ status: 'failed' })).items.length;
+    expect([succeeded, failed]).toEqual([1, 3]);
+    expect(types.filter((t) => t === 'liquidity.rebalanced')).toHaveLength(succeeded);
+    expect(types.filter((t) => t === 'liquidity.rebalance_failed')).toHaveLength(failed);
+  });
+
+  it('metrics: outbound and inbound per channel, and the fees rebalancing spent', async () => {
+    const [{ items }, snapshot, metrics] = await Promise.all([
+      lightning.liquidity.listRebalances({ status: 'succeeded' }),
+      lightning.liquidity.snapshot(),
+      lightning.metrics.snapshot(),
+    ]);
+    const gauge = (name: string, chanId?: string) =>
+      metrics.gauges.find((g) => g.name === name && (chanId === undefined || g.labels?.chan_id === chanId))?.value;
+    const fees = Number(items.reduce((sum, r) => sum + r.feeMsat, 0n)) / 1000;
+    expect([gauge('rebalance_fees_sat_total'), gauge('rebalance_fees_sat_24h')]).toEqual([fees, fees]);
+    for (const c of snapshot.channels) {
+      expect(gauge('channel_outbound_sat', c.chanId)).toBe(Number(c.outboundSat));
+      expect(gauge('channel_inbound_sat', c.chanId)).toBe(Number(c.inboundSat));
+    }
+    expect(await lightning.metrics.prometheus()).toContain('lnkit_rebalance_fees_sat_total');
+  });
+
   it.each([
     ['amountSat 0', { amountSat: 0n }, 'amountSat'],
     ['a chan id that is not a number', { outChannel: '12x' }, 'outChannel'],
@@ -358,6 +424,61 @@ describe('circular rebalancing on the cycle network', () => {
   });
 });
 
+describe('a rebalance interrupted by a crash', () => {
+  it('is completed at the next start from LND: never sent → failed; paid → succeeded with its fee and in channel', async () => {
+    const sim = await startSim({ preset: 'cycle' });
+    const alice = sim.node('alice').model;
+    const out = between(sim, 'alice', 'carol');
+    const back = between(sim, 'dave', 'alice');
+    // The payment went through, then the process died before recording it.
+    const invoice = alice.addInvoice({ valueSat: 100_000n, memo: 'lnkit rebalance' });
+    alice.sendPayment({
+      paymentRequest: invoice.paymentRequest,
+      feeLimitMsat: 100_000n,
+      outgoingChanIds: [out.chanId],
+      lastHopPubkey: sim.node('dave').pubkey,
+      allowSelfPayment: true,
+    });
+    const filename = join(dir, 'crashed.db');
+    const store = createSqliteStore({ filename });
+    await store.migrate();
+    const row = (overrides: Partial<Rebalance>): Rebalance => ({
+      id: `rbl_${overrides.paymentHash ? 'paid' : 'never'}00000000000000000000`,
+      status: 'in_flight',
+      outChanId: out.chanId,
+      inPeer: sim.node('dave').pubkey,
+      inChanId: null,
+      amountSat: 100_000n,
+      feeMsat: 0n,
+      maxFeeMsat: 100_000n,
+      paymentHash: null,
+      failureReason: null,
+      failureMessage: null,
+      isAutomatic: false,
+      idempotencyKey: null,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+      completedAt: null,
+      ...overrides,
+    });
+    await store.rebalances.insert(row({}));
+    await store.rebalances.insert(row({ paymentHash: invoice.paymentHash }));
+    await store.close();
+    const lightning = createLightning({
+      lnd: lndOf(sim),
+      rates: createFixedRates('90000'),
+      store: createSqliteStore({ filename }),
+    });
+    await lightning.start();
+    running.push(lightning);
+    const { items } = await lightning.liquidity.listRebalances();
+    const byId = Object.fromEntries(items.map((r) => [r.id.slice(4, 8), r]));
+    expect(byId['neve']).toMatchObject({ status: 'failed', failureReason: 'error' });
+    expect(byId['paid']).toMatchObject({ status: 'succeeded', inChanId: back.chanId });
+    expect(byId['paid']!.feeMsat).toBeGreaterThan(0n);
+  });
+});
+
 describe('the inbound check on invoice creation (default network: 2,500,000 sat remote on alice–carol)', () => {
   it('refuses the €3,000 invoice (3,333,334 sat) with INSUFFICIENT_INBOUND and the receivable amount, adds nothing in LND', async () => {
     const sim = await startSim({});
@@ -385,6 +506,12 @@ describe('the inbound check on invoice creation (default network: 2,500,000 sat 
     await expect(
       lightning.invoices.create({ amountSat: 10n, description: 'x', allowInsufficientInbound: 'yes' as never }),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'allowInsufficientInbound' });
+    const floored = (await openAlice(sim, { health: { minInboundSat: 3_333_334n } })).lightning;
+    const capacity = (await floored.health()).checks.find((c) => c.name === 'channel_capacity');
+    expect(capacity).toMatchObject({ healthy: false });
+    expect(capacity!.detail).toContain('receivable 2450000 sat (floor 3333334 sat)');
+    const unfloored = (await lightning.health()).checks.find((c) => c.name === 'channel_capacity');
+    expect(unfloored).toMatchObject({ healthy: true });
   });
 });
 

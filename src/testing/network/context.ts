@@ -47,6 +47,8 @@ export interface NetCtx {
   nodeRef(name: string): NodeRef | undefined;
   nodeRefByPubkey(pubkey: string): NodeRef | undefined;
   channelsOf(name: string): ChannelImpl[];
+  /** Every channel of the network (the graph GetChanInfo reads). */
+  allChannels(): ChannelImpl[];
   /** Hands an HTLC to the invoice registry of its final node. */
   deliverHtlc(nodeName: string, htlc: IncomingHtlc): HtlcOutcome;
   /** Recomputes the clock timer after a change of deadlines. */

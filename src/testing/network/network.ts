@@ -53,6 +53,7 @@ class NetworkImpl implements SimNetwork {
       nodeRef: (name) => this.byName.get(name),
       nodeRefByPubkey: (pubkey) => this.byPubkey.get(pubkey.toLowerCase()),
       channelsOf: (name) => this.channelList.filter((c) => c.has(name)),
+      allChannels: () => [...this.channelList],
       deliverHtlc: (name, htlc) => this.deliver(name, htlc),
       reschedule: () => this.reschedule(),
     };

@@ -1,10 +1,11 @@
 /**
- * Read-only views of a node: GetInfo, ListChannels, ChannelBalance.
+ * Read-only views of a node: GetInfo, ListChannels, ChannelBalance, GetChanInfo.
  */
 import type { LndChannelBalance } from '../../lnd/lnd-client.js';
 import type { NetCtx, NodeRef } from './context.js';
 import { sha256Text } from './keys.js';
-import type { SimChannelInfo, SimNodeInfo } from './types.js';
+import { unknownError } from './rpc-error.js';
+import type { SimChannelEdge, SimChannelInfo, SimNodeInfo, SimRoutingPolicy } from './types.js';
 
 /** The LND version the model reports. */
 export const SIM_LND_VERSION = '0.21.2-beta';
@@ -79,4 +80,32 @@ export function channelBalance(ctx: NetCtx, self: NodeRef): LndChannelBalance {
     unsettledRemoteMsat += c.pendingOutgoingMsat(peer);
   }
   return { localMsat, remoteMsat, unsettledLocalMsat, unsettledRemoteMsat };
+}
+
+/** GetChanInfo: the channel as the graph has it, whoever its ends are. */
+export function getChanInfo(
+  ctx: NetCtx,
+  input: { readonly chanId?: string; readonly channelPoint?: string },
+): SimChannelEdge {
+  const channel = ctx
+    .allChannels()
+    .find((c) => (input.chanId ? c.chanId === input.chanId : c.channelPoint === input.channelPoint));
+  if (!channel) throw unknownError('edge not found');
+  const pubOf = (name: string): string => ctx.nodeRef(name)?.pubkey ?? '';
+  const [node1, node2] = [channel.a, channel.b].sort((x, y) => (pubOf(x) < pubOf(y) ? -1 : 1)) as [string, string];
+  const policyOf = (name: string): SimRoutingPolicy => ({
+    ...channel.policy(name),
+    minHtlcMsat: 1000n,
+    maxHtlcMsat: (channel.capacitySat * 1000n * 99n) / 100n,
+    isDisabled: !channel.isActive || !(ctx.nodeRef(name)?.isOnline ?? false),
+  });
+  return {
+    chanId: channel.chanId,
+    channelPoint: channel.channelPoint,
+    capacitySat: channel.capacitySat,
+    node1Pub: pubOf(node1),
+    node2Pub: pubOf(node2),
+    node1Policy: policyOf(node1),
+    node2Policy: policyOf(node2),
+  };
 }

@@ -14,11 +14,12 @@ import { PaymentBook } from './payments.js';
 import { queryRoutes } from './query-routes.js';
 import { LndRpcError } from './rpc-error.js';
 import { decodeForNetwork, sendPayment } from './send-payment.js';
-import { channelBalance, listChannels, nodeInfo } from './node-views.js';
+import { channelBalance, getChanInfo, listChannels, nodeInfo } from './node-views.js';
 import type {
   SimAddHoldInvoiceInput,
   SimAddInvoiceInput,
   SimCall,
+  SimChannelEdge,
   SimChannelInfo,
   SimInvoice,
   SimInvoicePage,
@@ -176,6 +177,11 @@ export class NodeImpl implements SimNode, NodeRef {
   queryRoutes(input: SimQueryRoutesInput): LndRoute[] {
     this.enter('queryRoutes');
     return queryRoutes(this.ctx, this, input);
+  }
+
+  getChanInfo(input: { readonly chanId?: string; readonly channelPoint?: string }): SimChannelEdge {
+    this.enter('getChanInfo');
+    return getChanInfo(this.ctx, input);
   }
 
   private enter(method: string): void {

@@ -275,6 +275,25 @@ export interface SimChannelInfo extends Omit<
   readonly peerAlias: string;
 }
 
+/** One direction's policy as GetChanInfo reports it (lnrpc.RoutingPolicy). */
+export interface SimRoutingPolicy extends ChannelPolicy {
+  readonly minHtlcMsat: bigint;
+  readonly maxHtlcMsat: bigint;
+  /** True when the channel is inactive or this side's node is offline. */
+  readonly isDisabled: boolean;
+}
+
+/** A channel of the graph (GetChanInfo). node1 is the endpoint with the smaller pubkey; node1Policy governs node1 → node2. */
+export interface SimChannelEdge {
+  readonly chanId: string;
+  readonly channelPoint: string;
+  readonly capacitySat: bigint;
+  readonly node1Pub: string;
+  readonly node2Pub: string;
+  readonly node1Policy: SimRoutingPolicy;
+  readonly node2Policy: SimRoutingPolicy;
+}
+
 /** Log entry of an RPC call on a node; `method` is the {@link SimNode} method name (`'addInvoice'`, `'sendPayment'`…). */
 export interface SimCall {
   readonly method: string;
@@ -315,6 +334,8 @@ export interface SimNode {
   trackPayment(paymentHash: string): SimStream<SimPayment>;
   listPayments(input?: SimListPaymentsInput): SimPaymentPage;
   queryRoutes(input: SimQueryRoutesInput): LndRoute[];
+  /** GetChanInfo by chan id or channel point. @throws {LndRpcError} `edge not found` */
+  getChanInfo(input: { readonly chanId?: string; readonly channelPoint?: string }): SimChannelEdge;
 }
 
 /** The network: nodes, channels, a clock and a block height. */

@@ -18,6 +18,7 @@ import {
 } from './wire-in.js';
 import {
   toWireChannel,
+  toWireChannelEdge,
   toWireChannelBalance,
   toWireInfo,
   toWireInvoice,
@@ -161,5 +162,11 @@ export const lightningHandlers: Readonly<Record<string, RpcHandler>> = {
       ...(finalCltvDelta !== 0 ? { finalCltvDelta } : {}),
     });
     return { routes: routes.map(toWireRoute), success_prob: routes.length > 0 ? 1 : 0 };
+  }),
+
+  GetChanInfo: unary((request, node) => {
+    const chanId = bigField(request, 'chan_id');
+    const channelPoint = stringField(request, 'chan_point');
+    return toWireChannelEdge(node.getChanInfo(chanId !== 0n ? { chanId: chanId.toString() } : { channelPoint }));
   }),
 };

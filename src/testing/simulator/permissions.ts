@@ -48,6 +48,7 @@ export const RPC_PERMISSIONS: Readonly<Record<string, readonly MacaroonOp[]>> = 
   '/lnrpc.Lightning/ChannelBalance': need('offchain', 'read'),
   '/lnrpc.Lightning/DecodePayReq': need('offchain', 'read'),
   '/lnrpc.Lightning/QueryRoutes': need('info', 'read'),
+  '/lnrpc.Lightning/GetChanInfo': need('info', 'read'),
   '/lnrpc.Lightning/ListPayments': need('offchain', 'read'),
   '/routerrpc.Router/SendPaymentV2': need('offchain', 'write'),
   '/routerrpc.Router/TrackPaymentV2': need('offchain', 'read'),

@@ -6,12 +6,14 @@
  */
 import type { LndChannelBalance, LndRoute } from '../../lnd/lnd-client.js';
 import type {
+  SimChannelEdge,
   SimChannelInfo,
   SimHtlcAttempt,
   SimInvoice,
   SimNodeInfo,
   SimPayReq,
   SimPayment,
+  SimRoutingPolicy,
 } from '../network/types.js';
 
 /** A wire message as proto-loader serialises it. */
@@ -307,5 +309,29 @@ export function toWirePayReq(payReq: SimPayReq): Wire {
     num_msat: str(payReq.amountMsat),
     features: featureMap(payReq.features),
     blinded_paths: [],
+  };
+}
+
+/** lnrpc.ChannelEdge (GetChanInfo). */
+export function toWireChannelEdge(edge: SimChannelEdge): Wire {
+  const policy = (p: SimRoutingPolicy): Wire => ({
+    time_lock_delta: p.cltvDelta,
+    min_htlc: str(p.minHtlcMsat),
+    fee_base_msat: str(p.baseMsat),
+    fee_rate_milli_msat: str(p.feeRatePpm),
+    disabled: p.isDisabled,
+    max_htlc_msat: str(p.maxHtlcMsat),
+    last_update: 0,
+    inbound_fee_base_msat: 0,
+    inbound_fee_rate_milli_msat: 0,
+  });
+  return {
+    channel_id: edge.chanId,
+    chan_point: edge.channelPoint,
+    node1_pub: edge.node1Pub,
+    node2_pub: edge.node2Pub,
+    capacity: str(edge.capacitySat),
+    node1_policy: policy(edge.node1Policy),
+    node2_policy: policy(edge.node2Policy),
   };
 }
