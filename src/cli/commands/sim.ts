@@ -1,19 +1,30 @@
 /**
  * `lnkit sim`: a simulated LND network on 127.0.0.1 until Ctrl+C (see the simulator).
  */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { CommandRunner } from '../run-command.js';
 
 interface SimOptions {
   readonly dir?: string;
+  readonly portBase?: number;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65_535)
+    throw new InvalidArgumentError(`expected a port in 1-65535, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 /** Adds `sim` to `program`. */
 export function registerSim(program: Command, run: CommandRunner): void {
   program
     .command('sim')
-    .description('run a simulated Lightning network (alice, bob, carol, dave) and print how to connect, until Ctrl+C')
+    .description(
+      'run a simulated Lightning network (alice, bob, carol, dave) and print export lines to connect, until Ctrl+C',
+    )
     .option('--dir <folder>', "write each node's tls.cert and macaroons here (default: a new temporary folder)")
+    .option('--port-base <port>', 'stable ports: alice on <port>, bob on <port>+1, … (default: free ports)', parsePort)
     .action(
       run(async (session, options: SimOptions) => {
         const { runSimCommand } = await import('../../testing/simulator/sim-command.js');
@@ -24,6 +35,7 @@ export function registerSim(program: Command, run: CommandRunner): void {
         try {
           await runSimCommand({
             ...(options.dir === undefined ? {} : { dir: options.dir }),
+            ...(options.portBase === undefined ? {} : { portBase: options.portBase }),
             json: session.printer.json,
             out: (line) => void session.io.stdout.write(`${line}\n`),
             signal: controller.signal,
