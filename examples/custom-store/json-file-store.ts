@@ -1,14 +1,13 @@
 /**
  * A third-party Store adapter written only against lnkit's public API: it keeps everything in one
  * JSON file (rewritten atomically on every commit). Fine for a demo or a tiny shop; use the SQLite
- * or PostgreSQL store in production. In your app the imports below are `from 'lnkit'`.
+ * or PostgreSQL store in production. It imports only the published package, so it can be copied as is.
  */
 import fs from 'node:fs';
-import { StoreConflictError, StoreError, ValidationError } from '../../src/errors.js';
-import { decimal } from '../../src/domain/amount.js';
-import type { Payment } from '../../src/domain/payment.js';
-import type { Rebalance } from '../../src/domain/rebalance.js';
+import { StoreConflictError, StoreError, ValidationError, decimal } from 'lnkit';
 import type {
+  Payment,
+  Rebalance,
   EventLogRecord,
   InvoiceRecord,
   NodeRecord,
@@ -21,7 +20,7 @@ import type {
   WebhookDeliveryRecord,
   WebhookEndpointRecord,
   WebhookEventRecord,
-} from '../../src/store/store.js';
+} from 'lnkit';
 
 type Row = { readonly id: string; readonly createdAt: Date };
 interface State {

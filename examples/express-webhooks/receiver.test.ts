@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateWebhookSecret, signWebhook, type VerifiedWebhook } from '../../src/webhooks/index.js';
+import { generateWebhookSecret, signWebhook, type VerifiedWebhook } from 'lnkit/webhooks';
 import { createReceiver } from './receiver.js';
 
 const secret = generateWebhookSecret();

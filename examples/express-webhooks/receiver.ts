@@ -4,12 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 // In your app: import { … } from 'lnkit/webhooks';
-import {
-  createWebhookDeduplicator,
-  isLightningError,
-  verifyWebhook,
-  type VerifiedWebhook,
-} from '../../src/webhooks/index.js';
+import { createWebhookDeduplicator, isLightningError, verifyWebhook, type VerifiedWebhook } from 'lnkit/webhooks';
 
 /** Options of {@link createReceiver}. */
 export interface ReceiverOptions {

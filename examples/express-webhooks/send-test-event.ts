@@ -3,7 +3,7 @@
  * `LNKIT_WEBHOOK_SECRET=whsec_… npx tsx examples/express-webhooks/send-test-event.ts [url]`
  */
 import { randomUUID } from 'node:crypto';
-import { signWebhook } from '../../src/webhooks/index.js';
+import { signWebhook } from 'lnkit/webhooks';
 
 const secret = process.env.LNKIT_WEBHOOK_SECRET;
 if (!secret) {

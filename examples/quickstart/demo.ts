@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLightning } from '../../src/index.js';
-import { createLndClient } from '../../src/lnd/index.js';
-import { createSqliteStore } from '../../src/store/sqlite/index.js';
-import { createFixedRates, startLndSimulator } from '../../src/testing/index.js';
+import { createLightning } from 'lnkit';
+import { createLndClient } from 'lnkit/lnd';
+import { createSqliteStore } from 'lnkit/store-sqlite';
+import { createFixedRates, startLndSimulator } from 'lnkit/testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'lnkit-demo-'));
 const sim = await startLndSimulator();

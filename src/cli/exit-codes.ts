@@ -14,7 +14,7 @@ export const EXIT_CODES = Object.freeze({
   usage: 2,
   /** LND could not be reached (down, refused, timed out, circuit open). */
   lndUnreachable: 3,
-  /** LND refused the macaroon or it lacks the permission. */
+  /** LND refused the macaroon or it lacks the permission, or its TLS certificate does not match. */
   authentication: 4,
   /** No such invoice, payment, webhook endpoint or delivery. */
   notFound: 5,
@@ -48,6 +48,14 @@ export const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * True for a TLS failure reaching LND (a certificate that is not the node's, mostly): a credentials
+ * problem like a refused macaroon (exit 4), not an unreachable node.
+ */
+export function isTlsMismatch(error: unknown): boolean {
+  return isLightningError(error) && error.code === 'LND_CONNECTION' && /^TLS /.test(error.message);
+}
+
+/**
  * The exit code for an error: commander usage errors → 2 (help and version → 0), lnkit errors by
  * their `code`, an interruption → 130, anything else → 1.
  */
@@ -58,6 +66,7 @@ export function exitCodeFor(error: unknown): ExitCode {
       ? EXIT_CODES.ok
       : EXIT_CODES.usage;
   }
+  if (isTlsMismatch(error)) return EXIT_CODES.authentication;
   if (isLightningError(error)) return BY_CODE[error.code] ?? EXIT_CODES.other;
   if (error instanceof Error && error.name === 'AbortError') return EXIT_CODES.interrupted;
   return EXIT_CODES.other;

@@ -5,7 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isLightningError } from '../errors.js';
 import { redact, DEFAULT_TIMEOUT_SECONDS } from './config.js';
-import { EXIT_CODES, exitCodeFor, type ExitCode } from './exit-codes.js';
+import { EXIT_CODES, exitCodeFor, isTlsMismatch, type ExitCode } from './exit-codes.js';
 import { createCommandRunner } from './run-command.js';
 import type { CliIo, Session } from './session.js';
 import { registerChannels } from './commands/channels.js';
@@ -62,7 +62,7 @@ export function buildProgram(io: CliIo, onSession: (session: Session) => void = 
     )
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 1 other failure, 2 usage, 3 LND unreachable, 4 authentication, 5 not found, 130 interrupted.\n' +
+      '\nExit codes: 0 ok, 1 other failure, 2 usage, 3 LND unreachable, 4 authentication or TLS certificate, 5 not found, 130 interrupted.\n' +
         'Docs: docs/cli.md',
     );
   const run = createCommandRunner(io, onSession);
@@ -81,6 +81,8 @@ function reasonOf(error: unknown, code: ExitCode, session: Session | null): stri
   const message = error instanceof Error ? error.message : String(error);
   const socket = session?.connection?.socket;
   if (code === EXIT_CODES.lndUnreachable) return `LND unreachable${socket ? ` at ${socket}` : ''}: ${message}`;
+  if (isTlsMismatch(error))
+    return `TLS certificate does not match the node${socket ? ` at ${socket}` : ''} (is --cert this node's tls.cert?): ${message}`;
   if (code === EXIT_CODES.authentication)
     return `LND refused the credentials${socket ? ` at ${socket}` : ''}: ${message}`;
   if (isLightningError(error) && code === EXIT_CODES.other && !message.includes(error.code))

@@ -241,37 +241,61 @@ describe('lnkit CLI against lnkit sim', () => {
     expect(json(cancelled)).toMatchObject({ id: created.id, status: 'cancelled' });
   });
 
-  it('sim --json prints the network and stops on SIGINT', async () => {
+  it('invoice list and show read the local store without LND (no LND settings at all)', async () => {
+    const noLnd = { LIGHTNING_HOST: '', LIGHTNING_CERT_PATH: '', LIGHTNING_MACAROON_PATH: '' };
+    const before = sim.node('alice').callLog().length;
+    const list = json<{ items: { id: string; paymentHash: string }[] }>(
+      await lnkit(['invoice', 'list', '--json'], noLnd),
+    );
+    expect(list.items.length).toBeGreaterThan(0);
+    const [first] = list.items;
+    expect(json(await lnkit(['invoice', 'show', first!.id, '--json'], noLnd))).toMatchObject({ id: first!.id });
+    const human = await lnkit(['invoice', 'show', first!.paymentHash], noLnd);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(new RegExp(`^ID\\s+${first!.id}$`, 'm'));
+    const missing = await lnkit(['invoice', 'show', 'f'.repeat(64)], noLnd);
+    expect(missing.code).toBe(5);
+    expect(sim.node('alice').callLog().length).toBe(before);
+  });
+
+  it('sim prints export lines on stable ports (--port-base), and says when SIGINT stops it', async () => {
     const simDir = join(dir, 'sim');
-    const child = start(['sim', '--json', '--dir', simDir]);
+    const portBase = 20_000 + Math.floor(Math.random() * 40_000);
+    const child = start(['sim', '--dir', simDir, '--port-base', String(portBase)]);
     let interrupted = false;
     const result = await finish(child, (stdout) => {
-      if (!interrupted && stdout.trimEnd().endsWith('}')) {
-        try {
-          JSON.parse(stdout);
-        } catch {
-          return; // not complete yet
-        }
+      if (!interrupted && stdout.includes('Press Ctrl+C to stop.')) {
         interrupted = true;
         child.kill('SIGINT');
       }
     });
     expect(result.code, result.stderr).toBe(0);
-    const doc = JSON.parse(result.stdout) as { dir: string; nodes: { name: string; tlsCert: string }[] };
-    expect(doc.dir).toBe(simDir);
-    expect(doc.nodes.map((n) => n.name)).toEqual(['alice', 'bob', 'carol', 'dave']);
-    expect(readFileSync(doc.nodes[0]!.tlsCert, 'utf8')).toContain('BEGIN CERTIFICATE');
+    expect(result.stdout).not.toContain('lndconnect://'); // no 1,000-character URI with the admin macaroon
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^lnkit sim: stopped/);
+    const exports = [...result.stdout.matchAll(/^export (LIGHTNING_[A-Z_]+)=(.+)$/gm)].map(([, k, v]) => [k, v]);
+    expect(exports).toHaveLength(12);
+    expect(exports.filter(([k]) => k === 'LIGHTNING_HOST').map(([, v]) => v)).toEqual(
+      [0, 1, 2, 3].map((i) => `127.0.0.1:${portBase + i}`),
+    );
+    const alice = Object.fromEntries(exports.slice(0, 3)) as Record<string, string>;
+    expect(alice).toEqual({
+      LIGHTNING_HOST: `127.0.0.1:${portBase}`,
+      LIGHTNING_CERT_PATH: join(simDir, 'alice', 'tls.cert'),
+      LIGHTNING_MACAROON_PATH: join(simDir, 'alice', 'admin.macaroon'),
+    });
+    expect(readFileSync(alice.LIGHTNING_CERT_PATH!, 'utf8')).toContain('BEGIN CERTIFICATE');
   });
 
-  it('exits 2 with usage on a bad flag, 5 for an unknown invoice, 4 for a foreign macaroon', async () => {
+  it('exits 2 with usage on a bad flag, 5 for an unknown invoice, 4 for a foreign macaroon or TLS certificate', async () => {
     const bobMacaroon = sim.node('bob').macaroons.admin;
     // The bad flag and the foreign macaroon as real processes: the exit status the shell sees.
-    const [badFlag, badValue, noConnection, notFound, auth] = await Promise.all([
+    const [badFlag, badValue, noConnection, notFound, auth, tls] = await Promise.all([
       lnkitProcess(['status', '--bogus']),
       lnkit(['invoice', 'create', '5', 'x', '--expiry-hours', 'soon']),
       lnkit(['status'], { LIGHTNING_HOST: '', LIGHTNING_CERT_PATH: '', LIGHTNING_MACAROON_PATH: '' }),
       lnkit(['invoice', 'show', '0'.repeat(64)]),
       lnkitProcess(['status', '--macaroon', bobMacaroon]),
+      lnkit(['status', '--cert', creds.bob!.tlsCert]),
     ]);
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toContain("error: unknown option '--bogus'");
@@ -290,6 +314,8 @@ describe('lnkit CLI against lnkit sim', () => {
       ),
     );
     expect(auth.stderr).not.toContain(bobMacaroon);
+    expect(tls.code, tls.stderr).toBe(4);
+    expect(tls.stderr).toMatch(/^lnkit: TLS certificate does not match the node at 127\.0\.0\.1:\d+ [^\n]+\n$/);
   });
 
   it('pay sends once through carol to dave and prints the payment', async () => {
@@ -307,6 +333,21 @@ describe('lnkit CLI against lnkit sim', () => {
       expect(payment).toMatchObject({ status: 'succeeded', direction: 'out', paymentHash, amountMsat: '10000000' });
       expect(BigInt(payment.feeMsat)).toBeGreaterThan(0n);
       expect((await dave.lookupInvoice(paymentHash)).state).toBe('SETTLED');
+
+      // Again: it says so and sends nothing (no SendPaymentV2 reaches alice's node).
+      const sends = (): number =>
+        sim
+          .node('alice')
+          .callLog()
+          .filter((c) => c.method === 'SendPaymentV2').length;
+      const sent = sends();
+      const again = await lnkit(['pay', paymentRequest, '--max-fee-sat', '100']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/^Already paid at \d{4}-\d\d-\d\d [\d:]+Z: nothing was sent this time\.$/m);
+      expect(again.stdout).toContain(payment.paymentHash);
+      const againJson = json<{ alreadyPaid: boolean; status: string }>(await lnkit(['pay', paymentRequest, '--json']));
+      expect(againJson).toMatchObject({ alreadyPaid: true, status: 'succeeded' });
+      expect(sends()).toBe(sent);
     } finally {
       await dave.close();
     }

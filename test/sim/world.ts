@@ -345,7 +345,7 @@ export class World {
   /** A webhook receiver: answers by its endpoint's mode, on the sending process's clock. */
   private receive(proc: SimProcess, request: HttpPostRequest): Promise<HttpPostResult> {
     const endpoint = this.endpoints.find((e) => e.url === request.url.toString());
-    const body = request.body.toString('utf8');
+    const body = Buffer.from(request.body).toString('utf8');
     const webhookId = request.headers['webhook-id'] ?? '';
     const mode = endpoint?.mode ?? '5xx';
     let type = '';

@@ -4,6 +4,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Invoice, InvoiceStatus } from '../../domain/invoice.js';
 import { formatDate, formatMsat } from '../output.js';
+import { listLocalInvoices, showLocalInvoice } from './local-invoices.js';
 import type { CommandRunner } from '../run-command.js';
 import type { Session } from '../session.js';
 import { formatInvoice, formatInvoiceTable } from './invoice-view.js';
@@ -81,7 +82,7 @@ export function registerInvoice(program: Command, run: CommandRunner): void {
 
   invoice
     .command('list')
-    .description('list invoices, newest first')
+    .description('list invoices from the local store, newest first (LND is not needed)')
     .option(
       '--status <status>',
       'only this status: open, accepted, settled, cancelled, expired (repeatable)',
@@ -91,12 +92,7 @@ export function registerInvoice(program: Command, run: CommandRunner): void {
     .option('--cursor <cursor>', 'the next-page cursor printed by a previous list')
     .action(
       run(async (session, options: ListOptions) => {
-        const lightning = await session.lightning();
-        const page = await lightning.invoices.list({
-          ...(options.status ? { status: options.status } : {}),
-          ...(options.limit === undefined ? {} : { limit: options.limit }),
-          ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
-        });
+        const page = await listLocalInvoices(session, options);
         session.printer.result(
           page,
           () =>
@@ -108,11 +104,11 @@ export function registerInvoice(program: Command, run: CommandRunner): void {
 
   invoice
     .command('show')
-    .description('show one invoice by id (inv_…) or payment hash')
+    .description('show one invoice from the local store by id (inv_…) or payment hash (LND is not needed)')
     .argument('<id>', 'invoice id or 64-hex payment hash')
     .action(
       run(async (session, id: string) => {
-        const found = await findInvoice(session, id);
+        const found = await showLocalInvoice(session, id);
         session.printer.result(found, () => formatInvoice(found));
       }),
     );

@@ -2,10 +2,12 @@
  * `lnkit pay <request>`: pays a BOLT11 request once, with a fee cap.
  */
 import type { Command } from 'commander';
+import { decodeBolt11 } from '../../bolt11/decode.js';
 import type { Payment } from '../../domain/payment.js';
 import { CommandFailedError } from '../exit-codes.js';
 import { formatDate, formatKeyValues, formatMsat } from '../output.js';
 import type { CommandRunner } from '../run-command.js';
+import type { Session } from '../session.js';
 
 interface PayOptions {
   readonly maxFeeSat?: string;
@@ -29,6 +31,22 @@ export function formatPayment(payment: Payment): string {
   ]);
 }
 
+/** The succeeded outgoing payment already stored for `request`'s payment hash, if any. */
+async function paidBefore(session: Session, request: string): Promise<Payment | undefined> {
+  let paymentHash: string;
+  try {
+    paymentHash = decodeBolt11(request.replace(/^lightning:/i, '').trim()).paymentHash;
+  } catch {
+    return undefined; // payments.pay reports the bad request
+  }
+  const found = await (await session.store()).payments.getByPaymentHash(paymentHash, 'out');
+  return found?.status === 'succeeded' ? found : undefined;
+}
+
+function alreadyPaid(payment: Payment): string {
+  return `Already paid at ${formatDate(payment.completedAt)}: nothing was sent this time.\n` + formatPayment(payment);
+}
+
 /** Adds `pay` to `program`. */
 export function registerPay(program: Command, run: CommandRunner): void {
   program
@@ -42,6 +60,7 @@ export function registerPay(program: Command, run: CommandRunner): void {
     .action(
       run(async (session, request: string, options: PayOptions) => {
         const { payments } = await session.lightning();
+        const before = await paidBefore(session, request);
         const payment = await payments.pay({
           request,
           ...(options.maxFeeSat === undefined ? {} : { maxFeeSat: options.maxFeeSat }),
@@ -49,6 +68,11 @@ export function registerPay(program: Command, run: CommandRunner): void {
           ...(options.amountSat === undefined ? {} : { amountSat: options.amountSat }),
           ...(options.payTimeout === undefined ? {} : { timeoutSeconds: Number(options.payTimeout) }),
         });
+        if (before && payment.id === before.id && payment.status === 'succeeded') {
+          // pay() returned the stored payment: nothing was sent this time. Say so, not "Status succeeded".
+          session.printer.result({ ...payment, alreadyPaid: true }, () => alreadyPaid(payment));
+          return;
+        }
         session.printer.result(payment, () => formatPayment(payment));
         if (payment.status === 'failed')
           throw new CommandFailedError(`payment failed: ${payment.failureReason ?? 'unknown reason'}`);

@@ -1,13 +1,21 @@
 /**
  * `lnkit sim`: a simulated LND network on 127.0.0.1 until Ctrl+C (see the simulator).
  */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { ValidationError } from '../../errors.js';
 import type { CommandRunner } from '../run-command.js';
 
 interface SimOptions {
   readonly dir?: string;
   readonly preset?: string;
+  readonly portBase?: number;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65_535)
+    throw new InvalidArgumentError(`expected a port in 1-65535, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 const PRESETS = ['default', 'cycle'] as const;
@@ -16,9 +24,12 @@ const PRESETS = ['default', 'cycle'] as const;
 export function registerSim(program: Command, run: CommandRunner): void {
   program
     .command('sim')
-    .description('run a simulated Lightning network (alice, bob, carol, dave) and print how to connect, until Ctrl+C')
+    .description(
+      'run a simulated Lightning network (alice, bob, carol, dave) and print export lines to connect, until Ctrl+C',
+    )
     .option('--dir <folder>', "write each node's tls.cert and macaroons here (default: a new temporary folder)")
     .option('--preset <name>', 'the network: default, or cycle (alice → carol → dave → alice, for rebalancing)')
+    .option('--port-base <port>', 'stable ports: alice on <port>, bob on <port>+1, … (default: free ports)', parsePort)
     .action(
       run(async (session, options: SimOptions) => {
         const preset = options.preset ?? 'default';
@@ -33,6 +44,7 @@ export function registerSim(program: Command, run: CommandRunner): void {
           await runSimCommand({
             ...(options.dir === undefined ? {} : { dir: options.dir }),
             simulator: { preset: preset as (typeof PRESETS)[number] },
+            ...(options.portBase === undefined ? {} : { portBase: options.portBase }),
             json: session.printer.json,
             out: (line) => void session.io.stdout.write(`${line}\n`),
             signal: controller.signal,

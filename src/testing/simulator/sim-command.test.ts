@@ -54,15 +54,30 @@ describe('runSimCommand', () => {
     }
   });
 
-  it('prints one line per node in text mode and stops when aborted', async () => {
+  it('prints export lines per node in text mode, on --port-base ports, and says when it stopped', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lnkit-sim-cmd-'));
     dirs.push(dir);
-    const lines = await runUntilPrinted({ dir, simulator: { nodes: [{ name: 'solo' }] } }, 3);
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toContain(`credentials in ${dir}`);
-    expect(lines[1]).toMatch(
-      /^solo\s+127\.0\.0\.1:\d+ pubkey=0[23][0-9a-f]{64} cert=.*tls\.cert macaroon=.*admin\.macaroon lndconnect:\/\//,
+    const portBase = 20_000 + Math.floor(Math.random() * 40_000);
+    const lines = await runUntilPrinted(
+      { dir, portBase, simulator: { nodes: [{ name: 'solo' }, { name: 'duo' }] } },
+      15, // up to "Press Ctrl+C"; the "stopped" line follows the abort
     );
+    expect(lines[0]).toContain(`credentials in ${dir}`);
+    expect(lines.join('\n')).not.toContain('lndconnect://');
+    expect(lines).toContain(`export LIGHTNING_HOST=127.0.0.1:${portBase}`);
+    expect(lines).toContain(`export LIGHTNING_HOST=127.0.0.1:${portBase + 1}`);
+    expect(lines).toContain(`export LIGHTNING_CERT_PATH=${join(dir, 'solo', 'tls.cert')}`);
+    expect(lines).toContain(`export LIGHTNING_MACAROON_PATH=${join(dir, 'duo', 'admin.macaroon')}`);
+    expect(lines.find((l) => l.startsWith('# solo '))).toMatch(/^# solo 127\.0\.0\.1:\d+ pubkey 0[23][0-9a-f]{64}$/);
+    expect(lines.at(-2)).toBe('Press Ctrl+C to stop.');
+    expect(lines.at(-1)).toMatch(/^lnkit sim: stopped/);
+  });
+
+  it('refuses a --port-base that leaves no room', async () => {
+    await expect(runSimCommand({ portBase: 65_535, out: () => undefined })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'portBase',
+    });
   });
 
   it('returns at once when the signal is already aborted', async () => {

@@ -1,6 +1,7 @@
 /**
  * The `lnkit sim` command: starts the default simulated network, writes each node's credentials
- * (LND's file layout) into a folder and prints how to connect, then runs until aborted.
+ * (LND's file layout) into a folder and prints, per node, the `export LIGHTNING_…=` lines that
+ * connect the CLI or an app to it, then runs until aborted and says so when it stops.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,8 @@ export interface SimCommandOptions {
   readonly out?: (line: string) => void;
   /** Stops the simulator when aborted. Without it, SIGINT/SIGTERM stop it. */
   readonly signal?: AbortSignal;
+  /** Stable ports: the nodes listen on `portBase`, `portBase + 1`, … Default is free ports. */
+  readonly portBase?: number;
   /** Passed to `startLndSimulator` (tests use it for a custom network). */
   readonly simulator?: LndSimulatorOptions;
 }
@@ -45,7 +48,10 @@ function waitForStop(signal: AbortSignal | undefined): Promise<void> {
 export async function runSimCommand(options: SimCommandOptions = {}): Promise<void> {
   const out = options.out ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const dir = resolve(options.dir ?? (await mkdtemp(join(tmpdir(), 'lnkit-sim-'))));
-  const sim = await startLndSimulator(options.simulator);
+  const sim = await startLndSimulator({
+    ...options.simulator,
+    ...(options.portBase === undefined ? {} : { portBase: options.portBase }),
+  });
   try {
     const paths = await sim.writeCredentials(dir);
     const nodes = sim.nodes().map((node) => ({
@@ -53,21 +59,31 @@ export async function runSimCommand(options: SimCommandOptions = {}): Promise<vo
       pubkey: node.pubkey,
       socket: node.socket,
       lndconnect: node.lndconnect,
-      ...paths[node.name],
+      ...paths[node.name]!,
     }));
     if (options.json) {
       out(JSON.stringify({ dir, network: sim.network.network, nodes }, null, 2));
     } else {
       out(`lnkit sim: ${nodes.length} simulated LND nodes (${sim.network.network}); credentials in ${dir}`);
       for (const node of nodes) {
-        out(
-          `${node.name.padEnd(6)} ${node.socket} pubkey=${node.pubkey} cert=${node.tlsCert ?? ''} macaroon=${node.adminMacaroon ?? ''} ${node.lndconnect}`,
-        );
+        out('');
+        out(`# ${node.name} ${node.socket} pubkey ${node.pubkey}`);
+        out(`export LIGHTNING_HOST=${node.socket}`);
+        out(`export LIGHTNING_CERT_PATH=${shellQuote(node.tlsCert)}`);
+        out(`export LIGHTNING_MACAROON_PATH=${shellQuote(node.adminMacaroon)}`);
+        out(`#   also ${shellQuote(node.invoiceMacaroon)} and ${shellQuote(node.readonlyMacaroon)}`);
       }
+      out('');
       out('Press Ctrl+C to stop.');
     }
     await waitForStop(options.signal);
   } finally {
     await sim.stop();
   }
+  if (!options.json) out('lnkit sim: stopped; the simulated nodes are gone (their credential files are kept).');
+}
+
+/** `path` as one shell word (quoted only when it needs to be). */
+function shellQuote(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }

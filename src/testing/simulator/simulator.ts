@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../domain/clock.js';
+import { ValidationError } from '../../errors.js';
 import { createNetwork } from '../network/network.js';
 import type { AddChannelSpec, AddNodeSpec, SimCall, SimNetwork, SimNetworkName, SimNode } from '../network/types.js';
 import { SIMULATOR_PRESETS, type SimulatorPreset } from './default-network.js';
@@ -41,6 +42,11 @@ export interface LndSimulatorOptions {
   readonly model?: SimNetwork;
   /** Folder holding lightning.proto, router.proto and invoices.proto. Default is the package's `protos/`. */
   readonly protosDir?: string;
+  /**
+   * Stable ports: the nth node (from 0, in network order) listens on `portBase + n`. Default is a
+   * free port per node, different on each start.
+   */
+  readonly portBase?: number;
 }
 
 /** Connection details and controls of one simulated node. */
@@ -115,6 +121,9 @@ function simulatedNode(model: SimNode, server: NodeServer): SimulatedNode {
  * await sim.stop();
  */
 export async function startLndSimulator(options: LndSimulatorOptions = {}): Promise<LndSimulator> {
+  const { portBase } = options;
+  if (portBase !== undefined && (!Number.isInteger(portBase) || portBase < 1 || portBase > 65_535))
+    throw new ValidationError('portBase', `expected a port in 1-65535, got ${String(portBase)}`);
   const services = loadLndServices(options.protosDir);
   const network =
     options.model ??
@@ -145,8 +154,11 @@ export async function startLndSimulator(options: LndSimulatorOptions = {}): Prom
   }
 
   try {
-    for (const model of network.nodes()) {
-      const server = await startNodeServer({ node: model, services, clock });
+    for (const [index, model] of network.nodes().entries()) {
+      const port = portBase === undefined ? undefined : portBase + index;
+      if (port !== undefined && port > 65_535)
+        throw new ValidationError('portBase', `expected room for ${network.nodes().length} ports, got ${portBase}`);
+      const server = await startNodeServer({ node: model, services, clock, ...(port === undefined ? {} : { port }) });
       servers.push(server);
       byName.set(model.name, simulatedNode(model, server));
     }

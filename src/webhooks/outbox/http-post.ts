@@ -8,11 +8,14 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { blockedReason, guardedLookup } from './address-guard.js';
 
+// The public types below (a dispatcher's `post` override) name no node:http type, so that a
+// consumer's type check does not need @types/node.
+
 /** One request. `body` is sent as is. */
 export interface HttpPostRequest {
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: Buffer;
+  readonly body: Uint8Array;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
   readonly allowPrivateNetwork: boolean;
@@ -22,7 +25,8 @@ export interface HttpPostRequest {
 /** Outcome: a status (any, including 3xx) or an error; always the latency. */
 export interface HttpPostResult {
   readonly statusCode: number | null;
-  readonly headers: http.IncomingHttpHeaders;
+  /** Response headers, lower-cased (as node:http gives them). */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** At most `maxResponseBytes` of the response body, as text. */
   readonly body: string;
   readonly truncated: boolean;
@@ -31,9 +35,14 @@ export interface HttpPostResult {
   readonly error: string | null;
 }
 
+/** A node:http(s) Agent, as far as callers outside this file see it. */
+export interface HttpAgentHandle {
+  destroy(): void;
+}
+
 /** Keep-alive agents, one per protocol and private-network setting (a pooled socket must have passed the same guard). */
 export interface HttpAgents {
-  get(protocol: 'http:' | 'https:', allowPrivateNetwork: boolean): http.Agent;
+  get(protocol: 'http:' | 'https:', allowPrivateNetwork: boolean): HttpAgentHandle;
   destroy(): void;
 }
 
@@ -90,7 +99,10 @@ export function httpPost(request: HttpPostRequest): Promise<HttpPostResult> {
       method: 'POST',
       headers: { ...request.headers, 'content-length': String(request.body.length) },
       lookup: guardedLookup(request.allowPrivateNetwork) as unknown as http.RequestOptions['lookup'],
-      ...(request.agents ? { agent: request.agents.get(protocol, request.allowPrivateNetwork) } : { agent: false }),
+      // Agents come from createHttpAgents (real http.Agent instances behind the narrow public type).
+      ...(request.agents
+        ? { agent: request.agents.get(protocol, request.allowPrivateNetwork) as http.Agent }
+        : { agent: false }),
     });
     // A real-time bound on the whole exchange: connect, send, status line and the capped body.
     state.timer = setTimeout(() => {

@@ -1,0 +1,86 @@
+/**
+ * A consumer project for type tests: the packed tarball (`npm pack`) extracted as
+ * `node_modules/lnkit`, next to exactly the packages npm would put beside it (the packed
+ * package.json's `dependencies` and theirs, hoisted), linked from this checkout's node_modules so
+ * that nothing is downloaded. devDependencies are not there, as in a real app.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+
+/** A consumer project on disk. */
+export interface ConsumerProject {
+  readonly dir: string;
+  /** The packages linked beside lnkit (what npm would install with it). */
+  readonly installed: readonly string[];
+  /** Writes `files` (relative paths) and runs tsc with `compilerOptions`; returns its diagnostics, one per line. */
+  typecheck(files: Readonly<Record<string, string>>, compilerOptions: Record<string, unknown>): Promise<string[]>;
+  remove(): void;
+}
+
+const dependenciesOf = (dir: string): string[] => {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  return Object.keys(manifest.dependencies ?? {});
+};
+
+/** Packs this checkout (dist must be built) and sets up a consumer project around the tarball. */
+export function createConsumerProject(): ConsumerProject {
+  const dir = mkdtempSync(join(tmpdir(), 'lnkit-consumer-'));
+  const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n')
+    .at(-1)!;
+  const lnkit = join(dir, 'node_modules/lnkit');
+  mkdirSync(lnkit, { recursive: true });
+  execFileSync('tar', ['-xzf', join(dir, tarball), '-C', lnkit, '--strip-components=1']);
+
+  // npm's flat layout: every package of the dependency closure at the top of node_modules.
+  const installed = new Set<string>();
+  const queue = dependenciesOf(lnkit);
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    const source = join(ROOT, 'node_modules', name);
+    if (installed.has(name) || !existsSync(source)) continue;
+    installed.add(name);
+    const target = join(dir, 'node_modules', name);
+    mkdirSync(dirname(target), { recursive: true });
+    symlinkSync(source, target, 'dir');
+    queue.push(...dependenciesOf(source));
+  }
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+
+  return {
+    dir,
+    installed: [...installed].sort(),
+    async typecheck(files, compilerOptions) {
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), text);
+      }
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({ compilerOptions: { noEmit: true, ...compilerOptions }, files: Object.keys(files) }),
+      );
+      try {
+        // Asynchronous: a tsc run takes seconds, and must not block the test worker meanwhile.
+        await promisify(execFile)(process.execPath, [TSC, '-p', dir, '--pretty', 'false'], { cwd: dir });
+        return [];
+      } catch (error) {
+        const out = String((error as { stdout?: string }).stdout ?? error);
+        return out.split('\n').filter((line) => line.trim() !== '');
+      }
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
