@@ -57,7 +57,7 @@ const GROUPS: Record<string, () => Promise<Figure[]> | Figure[]> = {
   webhooks: () => benchWebhooks(rounds),
   sqlite: () => benchSqliteSettlements(rounds),
   postgres,
-  'grpc-client': () => benchGrpcClientCpu(rounds),
+  'grpc-client': () => benchGrpcClientCpu(Math.max(rounds * 3, 15)),
   grpc: () => benchSimulatorGrpc(Math.min(rounds, 3)),
   simulator: () => benchSimulator(),
   import: () => benchImportCost(Math.max(rounds, 7)),

@@ -69,7 +69,7 @@ export async function benchGrpcClientCpu(rounds: number): Promise<Figure[]> {
   const lnkit = createLndClient({ socket: child.socket, cert: child.cert, macaroon: child.macaroon });
   const raw = rawLightning(child);
   try {
-    const calls = 2_000;
+    const calls = 1_500;
     const measure = (fn: (i: number) => Promise<unknown>) => async () => {
       const before = cpuMicros();
       await pool(calls, 8, fn);

@@ -3,17 +3,29 @@
  * (the global `Big` is never configured). EUR → sats rounds **up** to the whole sat, so the
  * payer never pays less than the price: `sats = ceil(eur × 1e8 / rate)`, `msat = sats × 1000`.
  */
-import BigImport from 'big.js';
-import type { Big } from 'big.js';
+import { createRequire } from 'node:module';
+import type { Big, BigConstructor } from 'big.js';
 import { ValidationError } from '../errors.js';
 
-/** Private big.js constructor: 30 decimal places, half-up, plain notation. */
-const Dec = BigImport();
-Dec.DP = 30;
-Dec.RM = 1; // roundHalfUp
-Dec.NE = -40;
-Dec.PE = 40;
-Dec.strict = false;
+let privateBig: BigConstructor | undefined;
+
+/**
+ * Private big.js constructor: 30 decimal places, half-up, plain notation. Made on first use (big.js
+ * is loaded then, not with lnkit's root entry), never the global `Big`.
+ */
+function dec(): BigConstructor {
+  if (privateBig) return privateBig;
+  const Dec = (createRequire(import.meta.url)('big.js') as BigConstructor)();
+  Dec.DP = 30;
+  Dec.RM = 1; // roundHalfUp
+  Dec.NE = -40;
+  Dec.PE = 40;
+  Dec.strict = false;
+  return (privateBig = Dec);
+}
+
+/** A decimal from validated plain text. */
+const toBig = (text: string | number): Big => new (dec())(text);
 
 /** A decimal value (big.js instance) for EUR amounts and rates. */
 export type Decimal = Big;
@@ -64,7 +76,7 @@ export function parseEur(value: unknown, field = 'amountEur'): Decimal {
     if (/^\d+\.\d{3,}$/.test(text)) throw new ValidationError(field, `expected at most 2 decimals, got ${text}`);
     throw new ValidationError(field, `expected a positive EUR amount like "19.99", got ${describe(value)}`);
   }
-  const eur = new Dec(text);
+  const eur = toBig(text);
   if (eur.lte(0)) throw new ValidationError(field, `expected a positive EUR amount, got ${text}`);
   return eur;
 }
@@ -77,14 +89,14 @@ export function parseRate(value: unknown, field = 'rate'): Decimal {
   const text = toPlainString(value as DecimalInput, field);
   if (!DECIMAL_PATTERN.test(text))
     throw new ValidationError(field, `expected a positive decimal rate, got ${describe(value)}`);
-  const rate = new Dec(text);
+  const rate = toBig(text);
   if (rate.lte(0)) throw new ValidationError(field, `expected a positive rate, got ${text}`);
   return rate;
 }
 
 /** Makes a decimal from trusted text (a stored column); use {@link parseEur} for user input. */
 export function decimal(text: string | number): Decimal {
-  return new Dec(text);
+  return toBig(text);
 }
 
 /** Splits a non-negative decimal into an exact fraction `num / 10^scale` as bigints. */
@@ -120,7 +132,7 @@ export function eurToMsat(eur: DecimalInput, rate: DecimalInput): bigint {
  */
 export function msatToEur(msat: bigint, rate: DecimalInput): Decimal {
   const r = rate instanceof Object ? (rate as Big) : parseRate(rate);
-  return new Dec(msat.toString()).times(r).div(100_000_000_000).round(2, 1);
+  return toBig(msat.toString()).times(r).div(100_000_000_000).round(2, 1);
 }
 
 /** Whole sats in `msat`, rounded down (LND's `value` field). */

@@ -2,7 +2,8 @@
  * The typed event bus on eventemitter3. A listener that throws (or rejects) never stops the other
  * listeners or the emitter's caller: the error is logged and reported as `listener.error`.
  */
-import { EventEmitter } from 'eventemitter3';
+import { createRequire } from 'node:module';
+import type { EventEmitter } from 'eventemitter3';
 import type { LightningEventName, LightningEvents } from '../domain/events.js';
 import type { Logger } from '../logger.js';
 
@@ -36,7 +37,11 @@ export interface InternalEventBus extends LightningEventBus {
 
 /** Creates the bus. `logger` receives listener errors. */
 export function createEventBus(logger: Logger): InternalEventBus {
-  const emitter = new EventEmitter();
+  // eventemitter3 is loaded when the first bus is made, not with lnkit's root entry.
+  const { EventEmitter: Emitter } = createRequire(import.meta.url)('eventemitter3') as {
+    EventEmitter: typeof EventEmitter;
+  };
+  const emitter = new Emitter();
   const onceWrappers = new WeakMap<object, object>();
   const report = (name: string, error: unknown): void => {
     logger.error({ event: name, err: error }, 'event listener failed');

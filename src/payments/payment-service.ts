@@ -16,11 +16,13 @@ import { sleep } from '../domain/clock.js';
 import type { LndNodeInfo } from '../lnd/lnd-client.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Page } from '../store/store.js';
-import { bolt11NetworkToLnd } from '../bolt11/networks.js';
-import { isBolt11Expired } from '../bolt11/decode.js';
+import type { bolt11NetworkToLnd } from '../bolt11/networks.js';
 import type { DecodedBolt11 } from '../bolt11/types.js';
 import { applyPaymentUpdate, recordFailed, recordUnknown } from './payment-outcome.js';
-import { decodeRequest, validatePayInput, type PayInput, type ValidPayInput } from './validate-pay-input.js';
+import type { PayInput, ValidPayInput } from './validate-pay-input.js';
+
+/** The BOLT11 checks, with the decoder and its curve library: loaded on the first pay or decode, not with lnkit. */
+type PayChecks = typeof import('./validate-pay-input.js');
 
 /** Default of {@link PaymentServiceConfig.maxPaymentSat}: 1 000 000 sat (0.01 BTC). */
 export const DEFAULT_MAX_PAYMENT_SAT = 1_000_000n;
@@ -89,6 +91,8 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
   if (typeof maxPaymentSat !== 'bigint' || maxPaymentSat <= 0n) {
     throw new ValidationError('maxPaymentSat', `expected a positive bigint, got ${String(maxPaymentSat)}`);
   }
+  let checks: PayChecks | undefined;
+  const loadChecks = async (): Promise<PayChecks> => (checks ??= await import('./validate-pay-input.js'));
   const pendingByHash = new Map<string, Promise<Payment>>();
   const pendingByKey = new Map<string, { readonly hash: string; readonly promise: Promise<Payment> }>();
   const trackers = new Map<string, Promise<Payment>>();
@@ -287,6 +291,7 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
   return {
     pay: (raw) =>
       ctx.run(async () => {
+        const { validatePayInput } = checks ?? (await loadChecks());
         const input = validatePayInput(raw, { nowMs: ctx.clock.now(), node: node(), maxPaymentSat });
         const key = input.idempotencyKey;
         const byKey = key ? pendingByKey.get(key) : undefined;
@@ -325,6 +330,7 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
 
     decode: (request) =>
       ctx.run(async () => {
+        const { decodeRequest, bolt11NetworkToLnd, isBolt11Expired } = checks ?? (await loadChecks());
         const decoded = decodeRequest(request);
         return {
           ...decoded,

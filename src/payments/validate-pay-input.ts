@@ -12,6 +12,8 @@ import { validateIdempotencyKey } from '../invoices/validate-invoice-input.js';
 import type { LndNetwork, LndNodeInfo } from '../lnd/lnd-client.js';
 import { feeLimitMsat } from './fee-limit.js';
 
+export { bolt11NetworkToLnd, isBolt11Expired };
+
 /** Input of `payments.pay`. */
 export interface PayInput {
   /** The BOLT11 payment request (a `lightning:` prefix is accepted). */

@@ -16,7 +16,8 @@ import {
   type WebhookEndpointDisabledReport,
 } from './attempt-delivery.js';
 import { createGroupCommit } from './group-commit.js';
-import { createHttpAgents, httpPost, type HttpPostRequest, type HttpPostResult } from './http-post.js';
+import type { HttpPostRequest, HttpPostResult } from './http-post.js';
+import { createLazyHttp } from './lazy-http.js';
 import { DEFAULT_RETRY_SCHEDULE, isValidSchedule } from './retry-schedule.js';
 
 export type { WebhookAttemptReport, WebhookEndpointDisabledReport } from './attempt-delivery.js';
@@ -93,7 +94,8 @@ export function createWebhookDispatcher(config: WebhookDispatcherConfig): Webhoo
     throw new ValidationError('retrySchedule', 'expected a non-empty list of non-negative delays in ms');
   const timeoutMs = positive('timeoutMs', config.timeoutMs, 15_000);
   const claimTtlMs = positive('claimTtlMs', config.claimTtlMs, 4 * timeoutMs + 30_000);
-  const agents = createHttpAgents(concurrency);
+  const http = createLazyHttp(concurrency);
+  const agents = http.agents;
   const ctxBase = {
     store,
     clock,
@@ -105,7 +107,7 @@ export function createWebhookDispatcher(config: WebhookDispatcherConfig): Webhoo
     random: config.random ?? Math.random,
     idRandom: config.random,
     agents,
-    post: config.post ?? httpPost,
+    post: config.post ?? http.post,
     userAgent: 'lnkit-webhooks',
     onEndpointDisabled: config.onEndpointDisabled ?? (() => undefined),
     onAttempt: config.onAttempt ?? (() => undefined),
