@@ -7,6 +7,7 @@ import type { LndClient } from './lnd/lnd-client.js';
 import { createEventBus, type LightningEventBus } from './events/event-bus.js';
 import { LifecycleError, LndError, isLightningError } from './errors.js';
 import { createExpirySweeper } from './invoices/expiry-sweeper.js';
+import { createRetentionJob, type RetentionConfig } from './retention/retention-job.js';
 import { createInvoiceService, type InvoiceService } from './invoices/invoice-service.js';
 import { createRedactingLogger, silentLogger, type Logger } from './logger.js';
 import { checkHealth, type HealthConfig, type HealthReport } from './operations/health.js';
@@ -58,6 +59,8 @@ export interface LightningConfig {
   readonly webhooks?: WebhooksConfig;
   /** Health check thresholds. */
   readonly health?: HealthConfig;
+  /** Retention of old rows (#18): finished webhook events after 30 days by default; see RetentionConfig. */
+  readonly retention?: RetentionConfig;
   /** Metrics options: a name prefix (default `lnkit_`) and a prom-client Registry to register into. */
   readonly metrics?: { readonly prefix?: string; readonly registry?: PromRegistryLike };
 }
@@ -188,6 +191,9 @@ export function createLightning(config: LightningConfig): Lightning {
   });
   const watcher = createSettlementWatcher(ctx, config.settlement);
   const sweeper = createExpirySweeper(ctx, config.expirySweepIntervalMs);
+  // A leader role: today this process is the only one. HOOK(#10): run it under the leader lease,
+  // and pass the event log's retention step (entries every consumer has passed) as the third argument.
+  const retention = createRetentionJob(ctx, config.retention, []);
 
   /**
    * GetInfo, or null with a macaroon that may not call it (invoice.macaroon: a host that only takes
@@ -231,6 +237,7 @@ export function createLightning(config: LightningConfig): Lightning {
     await holdInvoices.watchAll();
     watcher.start();
     sweeper.start();
+    retention.start();
     state = 'started';
     logger.info(
       { pubkey: info?.pubkey ?? null, network: info?.network ?? null, alias: info?.alias ?? null },
@@ -252,6 +259,7 @@ export function createLightning(config: LightningConfig): Lightning {
       });
     }
     await sweeper.stop();
+    await retention.stop();
     await payments.stop();
     await holdInvoices.stop();
     await watcher.stop();
@@ -276,6 +284,7 @@ export function createLightning(config: LightningConfig): Lightning {
           clock,
           settlementLagSeconds: () => watcher.lagSeconds(),
           isStreamConnected: () => watcher.isConnected,
+          tableStats: () => retention.lastStats(),
         },
         config.health,
       ),
@@ -293,6 +302,7 @@ export function createLightning(config: LightningConfig): Lightning {
           starting = null;
           await watcher.stop();
           await sweeper.stop();
+          await retention.stop();
           await payments.stop();
           await holdInvoices.stop();
           await delivery.stop();
