@@ -9,6 +9,7 @@ import { EXIT_CODES, exitCodeFor, type ExitCode } from './exit-codes.js';
 import { createCommandRunner } from './run-command.js';
 import type { CliIo, Session } from './session.js';
 import { registerChannels } from './commands/channels.js';
+import { registerDb } from './commands/db.js';
 import { registerHealth } from './commands/health.js';
 import { registerInvoice } from './commands/invoice.js';
 import { registerPay } from './commands/pay.js';
@@ -71,6 +72,7 @@ export function buildProgram(io: CliIo, onSession: (session: Session) => void = 
   registerChannels(program, run);
   registerHealth(program, run);
   registerWebhooks(program, run);
+  registerDb(program, run);
   registerSim(program, run);
   return program;
 }
