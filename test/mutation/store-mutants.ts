@@ -4,8 +4,14 @@
  */
 import { caseMutants } from './store-mutants-cases.js';
 import { lifecycleMutants } from './store-mutants-lifecycle.js';
+import { maintenanceMutants } from './store-mutants-maintenance.js';
 import { ruleMutants } from './store-mutants-rules.js';
 import type { StoreMutant } from './store-toolkit.js';
 
 /** The Store mutants. */
-export const storeMutants: readonly StoreMutant[] = [...ruleMutants, ...caseMutants, ...lifecycleMutants];
+export const storeMutants: readonly StoreMutant[] = [
+  ...ruleMutants,
+  ...caseMutants,
+  ...lifecycleMutants,
+  ...maintenanceMutants,
+];
