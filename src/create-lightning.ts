@@ -18,6 +18,7 @@ import type { LndClient } from './lnd/lnd-client.js';
 import { createEventBus, type InternalEventBus, type LightningEventBus } from './events/event-bus.js';
 import { LifecycleError, LndError, isLightningError } from './errors.js';
 import { createExpirySweeper } from './invoices/expiry-sweeper.js';
+import { createRetentionJob, type RetentionConfig } from './retention/retention-job.js';
 import { createInvoiceService, type InvoiceService } from './invoices/invoice-service.js';
 import { createRedactingLogger, silentLogger, type Logger } from './logger.js';
 import { checkHealth, type HealthConfig, type HealthReport } from './operations/health.js';
@@ -88,6 +89,8 @@ export interface LightningConfig {
   readonly webhooks?: WebhooksConfig;
   /** Health check thresholds. */
   readonly health?: HealthConfig;
+  /** Retention of old rows (#18): finished webhook events after 30 days by default; see RetentionConfig. */
+  readonly retention?: RetentionConfig;
   /** Metrics options: a name prefix (default `lnkit_`) and a prom-client Registry to register into. */
   readonly metrics?: { readonly prefix?: string; readonly registry?: PromRegistryLike };
   /**
@@ -304,6 +307,8 @@ export function createLightning(config: LightningConfig): Lightning {
   });
   const watcher = createSettlementWatcher(ctx, config.settlement, history);
   const sweeper = createExpirySweeper(ctx, config.expirySweepIntervalMs);
+  // A leader role: webhook rows (and, opted in, never-paid invoices) past their retention window.
+  const retention = createRetentionJob(ctx, config.retention, []);
   // A background role like the watcher and the sweeper: started with them (today the single process leads).
   const autoRebalancer = config.liquidity ? createAutoRebalancer(ctx, liquidity, config.liquidity) : null;
 
@@ -329,11 +334,13 @@ export function createLightning(config: LightningConfig): Lightning {
     // retries): a settlement from now on is caught, and health() does not report a closed stream.
     await watcher.ready();
     autoRebalancer?.start();
+    retention.start();
   }
 
   /** Stops the background roles (this process's own payments keep being tracked until they end). */
   async function stopRoles(): Promise<void> {
     await autoRebalancer?.stop();
+    await retention.stop();
     await sweeper.stop();
     await watcher.stop();
     await holdInvoices.stop();
@@ -422,6 +429,7 @@ export function createLightning(config: LightningConfig): Lightning {
     await Promise.all([...consumers].map((c) => c.stop()));
     await leadership.stop();
     await sweeper.stop();
+    await retention.stop();
     await payments.stop();
     await holdInvoices.stop();
     await watcher.stop();
@@ -480,6 +488,7 @@ export function createLightning(config: LightningConfig): Lightning {
           isStreamConnected: () => watcher.isConnected,
           history: () => history.status(),
           leadership: () => ({ isLeader: leadership.view().isLeader, leaseName: LEADER_LEASE }),
+          tableStats: () => retention.lastStats(),
         },
         config.health,
       );
@@ -505,6 +514,7 @@ export function createLightning(config: LightningConfig): Lightning {
           await watcher.stop();
           await sweeper.stop();
           await autoRebalancer?.stop();
+          await retention.stop();
           await payments.stop();
           await holdInvoices.stop();
           await delivery.stop();

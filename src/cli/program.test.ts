@@ -47,6 +47,11 @@ describe('lnkit program', () => {
       'webhooks endpoints',
       'webhooks deliveries',
       'webhooks redeliver',
+      'db',
+      'db stats',
+      'db prune',
+      'db vacuum',
+      'db check',
       'sim',
     ]);
   });

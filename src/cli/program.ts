@@ -9,6 +9,7 @@ import { EXIT_CODES, exitCodeFor, isTlsMismatch, type ExitCode } from './exit-co
 import { createCommandRunner } from './run-command.js';
 import type { CliIo, Session } from './session.js';
 import { registerChannels } from './commands/channels.js';
+import { registerDb } from './commands/db.js';
 import { registerHealth } from './commands/health.js';
 import { registerInvoice } from './commands/invoice.js';
 import { registerLiquidity } from './commands/liquidity.js';
@@ -73,6 +74,7 @@ export function buildProgram(io: CliIo, onSession: (session: Session) => void = 
   registerLiquidity(program, run);
   registerHealth(program, run);
   registerWebhooks(program, run);
+  registerDb(program, run);
   registerSim(program, run);
   return program;
 }

@@ -5,6 +5,7 @@ import { channelLiquidity } from '../domain/liquidity.js';
 import type { Clock } from '../domain/clock.js';
 import type { LndClient } from '../lnd/lnd-client.js';
 import type { RateProvider } from '../rates/rate-provider.js';
+import type { TableStats } from '../store/maintenance.js';
 import type { Store } from '../store/store.js';
 
 /** One check's result. */
@@ -28,6 +29,11 @@ export interface HealthCheck {
 export interface HealthReport {
   readonly status: 'ok' | 'degraded' | 'down';
   readonly checks: readonly HealthCheck[];
+  /**
+   * Row count and oldest row per table, as of `at` (read by the retention job after each run, so
+   * that health() itself stays cheap). Absent before the first run or with a store without `maintenance`.
+   */
+  readonly tables?: { readonly at: Date; readonly tables: readonly TableStats[] };
 }
 
 /** Thresholds of the health checks. */
@@ -60,6 +66,8 @@ export interface HealthSources {
    * settlement_lag check is about the leader (which runs the stream), not about this process.
    */
   readonly leadership?: () => { readonly isLeader: boolean; readonly leaseName: string };
+  /** The latest table figures (retention job), or null. */
+  readonly tableStats?: () => { readonly at: Date; readonly tables: readonly TableStats[] } | null;
 }
 
 const CRITICAL = new Set<HealthCheck['name']>(['lnd_connection', 'store']);
@@ -165,7 +173,8 @@ export async function checkHealth(sources: HealthSources, config: HealthConfig =
   ]);
   const failing = checks.filter((c) => !c.healthy);
   const status = failing.some((c) => CRITICAL.has(c.name)) ? 'down' : failing.length > 0 ? 'degraded' : 'ok';
-  return { status, checks };
+  const tables = sources.tableStats?.() ?? null;
+  return tables ? { status, checks, tables } : { status, checks };
 }
 
 /** Who leads: this process, another live one (host/pid), or nobody (the background roles are not running). */

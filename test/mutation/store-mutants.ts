@@ -7,6 +7,7 @@ import { leadershipMutants } from './store-mutants-leadership.js';
 import { lifecycleMutants } from './store-mutants-lifecycle.js';
 import { nodeMutants } from './store-mutants-nodes.js';
 import { rebalanceMutants } from './store-mutants-rebalances.js';
+import { maintenanceMutants } from './store-mutants-maintenance.js';
 import { ruleMutants } from './store-mutants-rules.js';
 import type { StoreMutant } from './store-toolkit.js';
 
@@ -18,4 +19,5 @@ export const storeMutants: readonly StoreMutant[] = [
   ...nodeMutants,
   ...leadershipMutants,
   ...rebalanceMutants,
+  ...maintenanceMutants,
 ];
