@@ -28,7 +28,41 @@ export function signingHash(hrp: string, dataWords: readonly number[]): Uint8Arr
   return sha256(preimage);
 }
 
+/** Payee keys of recently decoded requests: recovering a key is the costly part of a decode (pure, so safe to reuse). */
+const recentPayeeKeys = new Map<string, string>();
+const RECENT_PAYEE_KEYS = 512;
+
+const payeeCacheKey = (sig: Uint8Array, hash: Uint8Array, n: Uint8Array | undefined): string =>
+  `${toHex(sig)}:${toHex(hash)}:${n ? toHex(n) : ''}`;
+
+function remember(cacheKey: string, pubkey: string): void {
+  if (recentPayeeKeys.size >= RECENT_PAYEE_KEYS) recentPayeeKeys.delete(recentPayeeKeys.keys().next().value!);
+  recentPayeeKeys.set(cacheKey, pubkey);
+}
+
+/**
+ * Records the payee key of a request just signed (`sig` is r‖s‖recovery flag, 65 bytes), so that
+ * decoding it does not recover the key again. Internal: encodeBolt11 calls it.
+ */
+export function rememberPayeeKey(sig: Uint8Array, hash: Uint8Array, pubkey: string): void {
+  remember(payeeCacheKey(sig, hash, undefined), pubkey);
+}
+
 function payeeKey(sigBytes: Uint8Array, recoveryFlag: number, hash: Uint8Array, n: Uint8Array | undefined): string {
+  const cacheKey = payeeCacheKey(sigBytes, hash, n);
+  const cached = recentPayeeKeys.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const key = computePayeeKey(sigBytes, recoveryFlag, hash, n);
+  remember(cacheKey, key);
+  return key;
+}
+
+function computePayeeKey(
+  sigBytes: Uint8Array,
+  recoveryFlag: number,
+  hash: Uint8Array,
+  n: Uint8Array | undefined,
+): string {
   let sig;
   try {
     sig = secp256k1.Signature.fromBytes(sigBytes.subarray(0, 64), 'compact');

@@ -3,8 +3,8 @@
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ValidationError } from '../errors.js';
-import { bigIntToWords, bytesToWords, encodeBech32, fromHex, MAX_REQUEST_LENGTH } from './bech32.js';
-import { signingHash, TIMESTAMP_WORDS } from './decode.js';
+import { bigIntToWords, bytesToWords, encodeBech32, fromHex, MAX_REQUEST_LENGTH, toHex } from './bech32.js';
+import { rememberPayeeKey, signingHash, TIMESTAMP_WORDS } from './decode.js';
 import { featuresToWords, MAX_FEATURE_BIT } from './features.js';
 import { formatAmount, MAX_AMOUNT_MSAT } from './hrp.js';
 import { isBolt11Network } from './networks.js';
@@ -100,6 +100,7 @@ export function signBolt11Words(hrp: string, dataWords: readonly number[], priva
   const sig = new Uint8Array(65);
   sig.set(recovered.subarray(1, 65));
   sig[64] = recovered[0] as number;
+  rememberPayeeKey(sig, hash, toHex(secp256k1.getPublicKey(key, true)));
   return encodeBech32(hrp, [...dataWords, ...bytesToWords(sig)]);
 }
 

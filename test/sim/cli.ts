@@ -47,7 +47,11 @@ for (let seed = first; seed < first + count; seed++) {
     failures.push({ seed, invariant: result.violation.invariant, step: result.violation.step });
     console.log(failureReport(result, { only, faults, preHistory }));
     if (values.shrink) {
-      const shrunk = await shrink({ seed, steps, only, faults, preHistory, excuseColdStart }, result.violation.invariant, (msg) => console.log(msg));
+      const shrunk = await shrink(
+        { seed, steps, only, faults, preHistory, excuseColdStart },
+        result.violation.invariant,
+        (msg) => console.log(msg),
+      );
       console.log(failureReport(shrunk.result, { only: shrunk.only, faults, preHistory }));
     }
     if (count > 1 && !values['keep-going'] && !values.shrink) continue;

@@ -148,7 +148,7 @@ export class World {
   readonly faults: StoreFaults = { failNextWrite: false, readOnlyUntil: 0 };
   readonly events: string[] = [];
   /** Every log line, event payload, error and webhook body, for the secret scan. */
-  readonly texts: string[] = [];
+  readonly texts = new TextScan();
   /** Secrets that must never appear in `texts`: preimages, webhook secrets. */
   readonly secrets = new Set<string>();
   readonly payables: Payable[] = [];
@@ -203,6 +203,7 @@ export class World {
     for (let i = 0; i < this.setup.endpoints; i++) {
       const secret = `whsec_${Buffer.from(setupPrng.hex(24), 'hex').toString('base64')}`;
       this.secrets.add(secret);
+      this.texts.watch(secret.slice('whsec_'.length));
       this.endpoints.push({
         index: i,
         url: `https://hooks.example.com/e${i}`,
@@ -313,7 +314,7 @@ export class World {
 
   private captureLogger(name: string): Logger {
     const line = (level: string) => (fields: Record<string, unknown>, message: string) => {
-      this.texts.push(`${level} ${message} ${stringify(fields)}`);
+      this.texts.add(`${level} ${message} ${stringify(fields)}`);
       if (level === 'error' || level === 'warn') this.log(`log ${name} ${level} ${message}`);
     };
     return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
@@ -321,7 +322,7 @@ export class World {
 
   private onEvent(listener: string, type: string, payload: unknown): void {
     const text = stringify(payload);
-    this.texts.push(text);
+    this.texts.add(text);
     const p = payload as {
       payment?: { paymentHash?: string; status?: string };
       invoice?: { id?: string; status?: string };
@@ -338,7 +339,7 @@ export class World {
   logError(what: string, error: unknown): void {
     const e = error as { code?: string; message?: string };
     const message = e?.message ?? String(error);
-    this.texts.push(`${what}: ${message} ${stringify(error)}`);
+    this.texts.add(`${what}: ${message} ${stringify(error)}`);
     this.log(`${what}: ${e?.code ?? 'ERROR'} ${message}`);
   }
 
@@ -357,7 +358,7 @@ export class World {
     } catch {
       type = 'unparseable';
     }
-    this.texts.push(`${JSON.stringify(request.headers)} ${body}`);
+    this.texts.add(`${JSON.stringify(request.headers)} ${body}`);
     if (endpoint) {
       if (mode === '410') endpoint.everGone = true;
       this.deliveries.push({
@@ -481,6 +482,42 @@ export class World {
     this.network.close();
     await this.baseStore.close().catch(() => undefined);
   }
+}
+
+const HEX64 = /[0-9a-f]{64}/g;
+
+/**
+ * What lnkit wrote (log lines, events, errors, webhooks), kept as the 64-hex tokens it contained
+ * (a preimage is one) and every text containing a webhook secret's key. Preimages become known
+ * later than the lines that might leak them, so tokens are kept for the final check.
+ */
+export class TextScan {
+  /** token → the first text it appeared in (an excerpt). */
+  readonly tokens = new Map<string, string>();
+  /** Tokens in the order first seen. */
+  readonly order: string[] = [];
+  readonly all: string[] = [];
+  count = 0;
+  constructor(private readonly keepAll = false) {}
+
+  add(text: string): void {
+    this.count++;
+    if (this.keepAll) this.all.push(text);
+    for (const token of text.match(HEX64) ?? []) {
+      if (this.tokens.has(token)) continue;
+      this.tokens.set(token, text.slice(0, 300));
+      this.order.push(token);
+    }
+    for (const key of this.watched)
+      if (!this.tokens.has(`watched:${key}`) && text.includes(key))
+        this.tokens.set(`watched:${key}`, text.slice(0, 300));
+  }
+
+  /** Strings known up front (webhook secrets' keys) looked for in every text. */
+  watch(key: string): void {
+    this.watched.push(key);
+  }
+  private readonly watched: string[] = [];
 }
 
 /** JSON with bigint as strings and errors as name + message. */
