@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { FAULT_KINDS, type FaultKind } from './schedule.js';
-import { failureReport, runSeed, shrink } from './index.js';
+import { failureReport, MUTANTS, runSeed, shrink } from './index.js';
 import { profileOptions } from './known-gaps.js';
 
 const { values } = parseArgs({
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     faults: { type: 'string' },
     profile: { type: 'string', default: 'full' },
+    mutant: { type: 'string' },
     log: { type: 'boolean', default: false },
     'keep-going': { type: 'boolean', default: false },
   },
@@ -38,10 +39,16 @@ if (![first, steps, count].every((n) => Number.isInteger(n) && n >= 0)) {
   process.exit(2);
 }
 
+const mutant = values.mutant ? MUTANTS.find((m) => m.name === values.mutant) : undefined;
+if (values.mutant && !mutant) {
+  console.error(`no mutant ${values.mutant}; mutants: ${MUTANTS.map((m) => m.name).join(', ')}`);
+  process.exit(2);
+}
+
 const started = Date.now();
 const failures: { seed: number; invariant: string; step: number }[] = [];
 for (let seed = first; seed < first + count; seed++) {
-  const result = await runSeed({ seed, steps, only, faults, preHistory, excuseColdStart });
+  const result = await runSeed({ seed, steps, only, faults, preHistory, excuseColdStart, mutant });
   if (values.log) for (const line of result.events) console.log(line);
   if (result.violation) {
     failures.push({ seed, invariant: result.violation.invariant, step: result.violation.step });

@@ -15,6 +15,7 @@ export interface ReplayExtra {
   readonly only?: ReadonlySet<number> | undefined;
   readonly faults?: ReadonlySet<FaultKind> | undefined;
   readonly preHistory?: boolean | undefined;
+  readonly excuseColdStart?: boolean | undefined;
 }
 
 /** The command that replays a run exactly. */
