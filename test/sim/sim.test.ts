@@ -59,7 +59,9 @@ describe('deterministic simulation', () => {
     expect(report.split('\n').filter((l) => l.startsWith('    ')).length).toBe(50);
 
     const shrunk = await shrink({ seed: 1, steps: 300, ...today, mutant }, 'noSecretLeaks');
-    console.log(`shrunk from ${result.violation!.step + 1} to ${shrunk.only.size} steps: ${[...shrunk.only].join(',')}`);
+    console.log(
+      `shrunk from ${result.violation!.step + 1} to ${shrunk.only.size} steps: ${[...shrunk.only].join(',')}`,
+    );
     expect(shrunk.only.size).toBeLessThan(result.violation!.step + 1);
     expect(shrunk.only.size).toBeLessThanOrEqual(4);
     const replay = await runSeed({ seed: 1, steps: 300, ...today, mutant, only: shrunk.only });

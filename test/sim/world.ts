@@ -349,7 +349,7 @@ export class World {
     const body = request.body.toString('utf8');
     const webhookId = request.headers['webhook-id'] ?? '';
     const mode = endpoint?.mode ?? '5xx';
-    let type = '';
+    let type: string;
     let subject = '';
     try {
       const parsed = JSON.parse(body) as { type: string; data: Record<string, unknown> };
