@@ -396,7 +396,7 @@ export class World {
         const target = this.outgoing.get(input.paymentRequest);
         if (target) {
           const record = this.alice.payments.get(target.hash);
-          if (record && (record.status === 'IN_FLIGHT' || record.status === 'SUCCEEDED')) {
+          if (record && record.status !== 'FAILED') {
             this.immediate.push({
               invariant: 'noDoubleSend',
               message: `sendPayment for ${target.hash} while LND already has it ${record.status}`,
