@@ -439,6 +439,7 @@ export class World {
         }))
           last = update;
         if (last?.status === 'SUCCEEDED') this.noteSettled(payable);
+        if (last?.preimage) this.secrets.add(last.preimage);
         return last;
       },
       (last) => `${last?.status ?? 'no update'}${last?.failureReason ? ` ${last.failureReason}` : ''}`,
