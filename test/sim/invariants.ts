@@ -166,6 +166,17 @@ export class Checker {
         if (invoice && invoice.status !== 'settled')
           return `invoice ${payable.invoiceId} was paid at step ${s.step} but is ${invoice.status}`;
       }
+      if (this.world.options.globalEvents) {
+        // With the store's event log (#10), every process that was running before the payment hears it once.
+        for (const slot of this.world.instances) {
+          if (!slot.started || !slot.process?.isAlive) continue;
+          const since = this.world.listenerSince.get(slot.listener) ?? Infinity;
+          if (since >= s.step) continue;
+          const times = this.world.heard.get(slot.listener)?.get(s.paymentHash) ?? 0;
+          if (times !== 1)
+            return `listener ${slot.listener} heard payment.received for ${s.paymentHash} ${times} times`;
+        }
+      }
     }
     return null;
   }

@@ -156,6 +156,8 @@ export class World {
   readonly deliveries: Delivery[] = [];
   /** payment.received per listener: listener → payment hash → times heard. */
   readonly heard = new Map<string, Map<string, number>>();
+  /** The step each listener (process generation) started at. */
+  readonly listenerSince = new Map<string, number>();
   /** Outgoing invoices alice pays: payment request → payment hash. */
   readonly outgoing = new Map<string, { hash: string; routable: boolean; key: string | null }>();
   /** Violations found while running (sendPayment checks), picked up by the step check. */
@@ -239,6 +241,7 @@ export class World {
     slot.generation++;
     const name = `i${i}#${slot.generation}`;
     slot.listener = name;
+    this.listenerSince.set(name, this.step);
     const proc = new SimProcess(name, this.clock, this.aliceLnd, this.baseStore, this.faults, {
       wrote: (repo, method, key) => {
         if (key === null) return;
