@@ -1,5 +1,6 @@
 /**
- * `npm run sim -- --seed <n> [--steps <k>] [--seeds <count>] [--shrink] [--only 3,17,42] [--faults a,b] [--log]`
+ * `npm run sim -- --seed <n> [--steps <k>] [--seeds <count>] [--shrink] [--only 3,17,42] [--faults a,b]
+ *   [--profile full|today] [--mutant name] [--global-events] [--log]`
  * Runs seeds of the deterministic simulation and prints a replayable report for any violation.
  */
 import { parseArgs } from 'node:util';
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     faults: { type: 'string' },
     profile: { type: 'string', default: 'full' },
     mutant: { type: 'string' },
+    'global-events': { type: 'boolean', default: false },
     log: { type: 'boolean', default: false },
     'keep-going': { type: 'boolean', default: false },
   },
@@ -48,7 +50,16 @@ if (values.mutant && !mutant) {
 const started = Date.now();
 const failures: { seed: number; invariant: string; step: number }[] = [];
 for (let seed = first; seed < first + count; seed++) {
-  const result = await runSeed({ seed, steps, only, faults, preHistory, excuseColdStart, mutant });
+  const result = await runSeed({
+    seed,
+    steps,
+    only,
+    faults,
+    preHistory,
+    excuseColdStart,
+    mutant,
+    globalEvents: values['global-events'],
+  });
   if (values.log) for (const line of result.events) console.log(line);
   if (result.violation) {
     failures.push({ seed, invariant: result.violation.invariant, step: result.violation.step });
