@@ -67,6 +67,7 @@ export async function apply(world: World, action: Action): Promise<void> {
           invoiceId: null,
           preimage: null,
           epoch: world.epoch,
+          beforeFirstCheckpoint: !world.anyCheckpoint,
         });
         world.log(`external invoice ${added.paymentHash} add_index=${added.addIndex}`);
       } catch (error) {

@@ -5,5 +5,5 @@ import { BUDGET_SEEDS, BUDGET_STEPS, runBudget } from './budget.js';
 it(
   `sim budget, seeds ${BUDGET_SEEDS / 2 + 1}–${BUDGET_SEEDS} × ${BUDGET_STEPS} steps: no invariant broken`,
   () => runBudget(BUDGET_SEEDS / 2 + 1, BUDGET_SEEDS),
-  600_000,
+  1_800_000,
 );

@@ -71,6 +71,8 @@ export interface Payable {
   readonly preimage: string | null;
   /** History epoch of the node when it was created. */
   readonly epoch: number;
+  /** Created before the store's first checkpoint write (#10 item 3's window). */
+  readonly beforeFirstCheckpoint?: boolean;
 }
 
 /** A settlement the node made, known from the payer's side. */
@@ -80,7 +82,7 @@ export interface NodeSettlement {
   readonly step: number;
   /** Settled before any lnkit started on this store: not expected to be recorded (documented cold-start choice). */
   readonly beforeStart: boolean;
-  /** Settled while the store had no checkpoint yet (lnkit never finished a first reconcile): #10 item 3. */
+  /** Settled while the store had no checkpoint yet, or its invoice was created (elsewhere) before the first one: #10 item 3. */
   readonly beforeFirstCheckpoint: boolean;
   /** Settled in a history that was reset before lnkit recorded it: the node itself forgot it. */
   lostWithHistory: boolean;
@@ -243,11 +245,12 @@ export class World {
     slot.listener = name;
     this.listenerSince.set(name, this.step);
     const proc = new SimProcess(name, this.clock, this.aliceLnd, this.baseStore, this.faults, {
-      wrote: (repo, method, key) => {
+      wrote: (repo, method, key, args) => {
         if (key === null) return;
         if (repo === 'invoices') this.touched.invoices.add(key);
         else if (repo === 'payments') this.touched.payments.add(key);
         else if (repo === 'checkpoints') {
+          this.log(`store ${name} checkpoints.${method} ${key} ${String(args[1])}`);
           this.touched.checkpoints.add(key);
           this.anyCheckpoint = true;
         }
@@ -456,7 +459,7 @@ export class World {
       epoch: this.epoch,
       step: this.step,
       beforeStart: !this.anyStarted,
-      beforeFirstCheckpoint: !this.anyCheckpoint,
+      beforeFirstCheckpoint: !this.anyCheckpoint || payable.beforeFirstCheckpoint === true,
       lostWithHistory: false,
     });
   }
