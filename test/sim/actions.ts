@@ -67,6 +67,7 @@ export async function apply(world: World, action: Action): Promise<void> {
           invoiceId: null,
           preimage: null,
           epoch: world.epoch,
+          beforeFirstCheckpoint: !world.anyCheckpoint,
         });
         world.log(`external invoice ${added.paymentHash} add_index=${added.addIndex}`);
       } catch (error) {
@@ -109,7 +110,11 @@ export async function apply(world: World, action: Action): Promise<void> {
       world.track(
         `${slot.listener} payments.pay ${hash}${key ? ` key=${key}` : ''} ${routable ? 'routable' : 'unroutable'}`,
         () => lightning.payments.pay({ request, ...(key ? { idempotencyKey: key } : {}), timeoutSeconds: 30 }),
-        (p) => `${p.id} ${p.status}${p.failureReason ? ` ${p.failureReason}` : ''}`,
+        (p) => {
+          // The caller gets the preimage as proof of payment; nothing else may carry it.
+          if (p.preimage) world.secrets.add(p.preimage);
+          return `${p.id} ${p.status}${p.failureReason ? ` ${p.failureReason}` : ''}`;
+        },
       );
       return;
     }

@@ -1,10 +1,11 @@
 /**
- * `npm run sim -- --seed <n> [--steps <k>] [--seeds <count>] [--shrink] [--only 3,17,42] [--faults a,b] [--log]`
+ * `npm run sim -- --seed <n> [--steps <k>] [--seeds <count>] [--shrink] [--only 3,17,42] [--faults a,b]
+ *   [--profile full|today] [--mutant name] [--global-events] [--log]`
  * Runs seeds of the deterministic simulation and prints a replayable report for any violation.
  */
 import { parseArgs } from 'node:util';
 import { FAULT_KINDS, type FaultKind } from './schedule.js';
-import { failureReport, runSeed, shrink } from './index.js';
+import { failureReport, MUTANTS, runSeed, shrink } from './index.js';
 import { profileOptions } from './known-gaps.js';
 
 const { values } = parseArgs({
@@ -16,6 +17,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     faults: { type: 'string' },
     profile: { type: 'string', default: 'full' },
+    mutant: { type: 'string' },
+    'global-events': { type: 'boolean', default: false },
     log: { type: 'boolean', default: false },
     'keep-going': { type: 'boolean', default: false },
   },
@@ -38,16 +41,35 @@ if (![first, steps, count].every((n) => Number.isInteger(n) && n >= 0)) {
   process.exit(2);
 }
 
+const mutant = values.mutant ? MUTANTS.find((m) => m.name === values.mutant) : undefined;
+if (values.mutant && !mutant) {
+  console.error(`no mutant ${values.mutant}; mutants: ${MUTANTS.map((m) => m.name).join(', ')}`);
+  process.exit(2);
+}
+
 const started = Date.now();
 const failures: { seed: number; invariant: string; step: number }[] = [];
 for (let seed = first; seed < first + count; seed++) {
-  const result = await runSeed({ seed, steps, only, faults, preHistory, excuseColdStart });
+  const result = await runSeed({
+    seed,
+    steps,
+    only,
+    faults,
+    preHistory,
+    excuseColdStart,
+    mutant,
+    globalEvents: values['global-events'],
+  });
   if (values.log) for (const line of result.events) console.log(line);
   if (result.violation) {
     failures.push({ seed, invariant: result.violation.invariant, step: result.violation.step });
     console.log(failureReport(result, { only, faults, preHistory }));
     if (values.shrink) {
-      const shrunk = await shrink({ seed, steps, only, faults, preHistory, excuseColdStart }, result.violation.invariant, (msg) => console.log(msg));
+      const shrunk = await shrink(
+        { seed, steps, only, faults, preHistory, excuseColdStart },
+        result.violation.invariant,
+        (msg) => console.log(msg),
+      );
       console.log(failureReport(shrunk.result, { only: shrunk.only, faults, preHistory }));
     }
     if (count > 1 && !values['keep-going'] && !values.shrink) continue;

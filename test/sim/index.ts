@@ -15,29 +15,24 @@ export interface ReplayExtra {
   readonly only?: ReadonlySet<number> | undefined;
   readonly faults?: ReadonlySet<FaultKind> | undefined;
   readonly preHistory?: boolean | undefined;
+  readonly excuseColdStart?: boolean | undefined;
 }
 
 /** The command that replays a run exactly. */
-export function replayCommand(
-  seed: number,
-  steps: number,
-  extra: ReplayExtra = {},
-): string {
+export function replayCommand(seed: number, steps: number, extra: ReplayExtra = {}): string {
   let cmd = `npm run sim -- --seed ${seed} --steps ${steps}`;
   if (extra.only) cmd += ` --only ${[...extra.only].sort((a, b) => a - b).join(',')}`;
   const full = profileOptions('full');
   const today = profileOptions('today');
-  const same = (a: ReadonlySet<FaultKind>, b: ReadonlySet<FaultKind>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
+  const same = (a: ReadonlySet<FaultKind>, b: ReadonlySet<FaultKind>): boolean =>
+    a.size === b.size && [...a].every((x) => b.has(x));
   if (extra.preHistory === false && (!extra.faults || same(extra.faults, today.faults))) cmd += ' --profile today';
   else if (extra.faults && !same(extra.faults, full.faults)) cmd += ` --faults ${[...extra.faults].join(',')}`;
   return `${cmd} --log`;
 }
 
 /** Seed, step, invariant, the last 50 events and the replay command. */
-export function failureReport(
-  result: RunResult,
-  extra: ReplayExtra = {},
-): string {
+export function failureReport(result: RunResult, extra: ReplayExtra = {}): string {
   const v = result.violation;
   if (!v) return `seed ${result.seed}: no violation`;
   const tail = result.events.slice(-50);

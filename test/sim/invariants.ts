@@ -38,13 +38,16 @@ const ONE_PER_SUBJECT = new Set([
   'payment.received',
 ]);
 
-const HEX64 = /[0-9a-f]{64}/g;
-
 /**
  * `to` can be reached from `from` through legal moves. Rows are read once per step, so a row may
  * have made several legal moves since the last read (failed → in_flight → unknown).
  */
-export function reachable<S extends string>(from: S, to: S, can: (a: S, b: S) => boolean, states: readonly S[]): boolean {
+export function reachable<S extends string>(
+  from: S,
+  to: S,
+  can: (a: S, b: S) => boolean,
+  states: readonly S[],
+): boolean {
   const seen = new Set<S>([from]);
   const queue: S[] = [from];
   while (queue.length > 0) {
@@ -59,6 +62,18 @@ export function reachable<S extends string>(from: S, to: S, can: (a: S, b: S) =>
   return false;
 }
 
+/** Every incoming payment row of the store. */
+async function incomingPayments(world: World): Promise<Payment[]> {
+  const rows: Payment[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await world.baseStore.payments.list({ direction: 'in', limit: 1000, ...(cursor ? { cursor } : {}) });
+    rows.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return rows;
+}
+
 /** Runs the checks, keeping what each needs between steps. */
 export class Checker {
   private readonly invoiceStatus = new Map<string, InvoiceStatus>();
@@ -67,7 +82,7 @@ export class Checker {
   private readonly idBody = new Map<string, string>();
   private readonly subjectId = new Map<string, string>();
   private deliveriesSeen = 0;
-  private textsSeen = 0;
+  private tokensSeen = 0;
 
   constructor(private readonly world: World) {}
 
@@ -78,7 +93,7 @@ export class Checker {
       ['settledRecordedOnce', async () => this.heardAtMostOnce()],
       ['webhooksDelivered', () => this.webhookStep()],
       ['statesAlongMachine', () => this.statesStep()],
-      ['noSecretLeaks', async () => this.secretsStep(this.textsSeen)],
+      ['noSecretLeaks', async () => this.secretsStep(this.tokensSeen)],
     ];
     for (const [invariant, check] of checks) {
       const message = await check();
@@ -136,13 +151,7 @@ export class Checker {
   /** Every settlement of the node after start() is recorded exactly once, its invoice settled. */
   async settledFinal(): Promise<string | null> {
     const store = this.world.baseStore;
-    const rows: Payment[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await store.payments.list({ direction: 'in', limit: 1000, ...(cursor ? { cursor } : {}) });
-      rows.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    const rows = await incomingPayments(this.world);
     const count = new Map<string, number>();
     for (const row of rows) count.set(row.paymentHash, (count.get(row.paymentHash) ?? 0) + 1);
     for (const [hash, n] of count) if (n > 1) return `payment ${hash} recorded ${n} times`;
@@ -156,6 +165,17 @@ export class Checker {
         const invoice = await store.invoices.get(payable.invoiceId);
         if (invoice && invoice.status !== 'settled')
           return `invoice ${payable.invoiceId} was paid at step ${s.step} but is ${invoice.status}`;
+      }
+      if (this.world.options.globalEvents) {
+        // With the store's event log (#10), every process that was running before the payment hears it once.
+        for (const slot of this.world.instances) {
+          if (!slot.started || !slot.process?.isAlive) continue;
+          const since = this.world.listenerSince.get(slot.listener) ?? Infinity;
+          if (since >= s.step) continue;
+          const times = this.world.heard.get(slot.listener)?.get(s.paymentHash) ?? 0;
+          if (times !== 1)
+            return `listener ${slot.listener} heard payment.received for ${s.paymentHash} ${times} times`;
+        }
       }
     }
     return null;
@@ -216,7 +236,7 @@ export class Checker {
     const okIds = new Set(
       this.world.deliveries.filter((x) => x.answered === '2xx').map((x) => `${x.endpoint} ${x.webhookId}`),
     );
-    const payments = await store.payments.list({ direction: 'in', limit: 1000 });
+    const payments = await incomingPayments(this.world);
     for (const endpoint of this.world.endpoints) {
       if (endpoint.everGone) continue;
       const endpointId = idByUrl.get(endpoint.url);
@@ -228,9 +248,9 @@ export class Checker {
         if (d.status === 'delivered' && !okIds.has(`${endpoint.index} ${d.eventId}`))
           return `delivery ${d.id} is marked delivered but e${endpoint.index} never answered 2xx to ${d.eventId}`;
       }
-      for (const p of payments.items) {
+      for (const p of payments) {
         const subject = `payment.received ${p.paymentHash}`;
-        if (!mine.some((d) => subjectOf.get(d.eventId) === subject) && p.createdAt.getTime() >= 0)
+        if (!mine.some((d) => subjectOf.get(d.eventId) === subject))
           return `payment ${p.paymentHash} is committed but has no payment.received delivery for e${endpoint.index}`;
       }
     }
@@ -277,18 +297,20 @@ export class Checker {
 
   // ------------------------------------------------------------ noSecretLeaks
 
-  /** No preimage or webhook secret in any log line, event, webhook or error since `from`. */
+  /** No preimage or webhook secret in any log line, event, webhook or error (tokens from `from` on). */
   secretsStep(from: number): string | null {
     const { texts, secrets } = this.world;
-    const webhookSecrets = [...secrets].filter((s) => s.startsWith('whsec_'));
-    for (let i = from; i < texts.length; i++) {
-      const text = texts[i]!;
-      for (const token of text.match(HEX64) ?? [])
-        if (secrets.has(token)) return `a preimage appears in: ${text.slice(0, 300)}`;
-      for (const secret of webhookSecrets)
-        if (text.includes(secret.slice('whsec_'.length))) return `a webhook secret appears in: ${text.slice(0, 300)}`;
+    for (let i = from; i < texts.order.length; i++) {
+      const token = texts.order[i]!;
+      if (secrets.has(token)) return `a preimage appears in: ${texts.tokens.get(token)}`;
     }
-    this.textsSeen = texts.length;
+    this.tokensSeen = texts.order.length;
+    for (const secret of secrets) {
+      if (!secret.startsWith('whsec_')) continue;
+      const key = secret.slice('whsec_'.length);
+      const hit = texts.tokens.get(`watched:${key}`);
+      if (hit !== undefined) return `a webhook secret appears in: ${hit}`;
+    }
     return null;
   }
 }

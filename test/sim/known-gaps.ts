@@ -28,7 +28,7 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
   {
     leaves: { check: 'coldStart' },
     issue: '#10 item 3 (cold start, also across restarts before the first settlement)',
-    why: 'a store whose first start never wrote a checkpoint (LND down, a crash) cold-starts again at the next start, from the then last add index: a settlement made in between is never recorded',
+    why: "start() resolves before the watcher's first reconcile has read LND's last add index: an invoice created elsewhere in between is taken for history, and its settlement is lost unless the live stream delivers it; a store whose first start never wrote a checkpoint (LND down, a crash) cold-starts again at the next start: a settlement made in between is never recorded",
   },
 ];
 

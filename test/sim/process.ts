@@ -24,7 +24,7 @@ export interface StoreFaults {
 /** What the simulation learns from every store call of every process. */
 export interface StoreObserver {
   /** A write call was made on `repo` (committed or not): `key` is the row id or checkpoint name. */
-  wrote(repo: string, method: string, key: string | null): void;
+  wrote(repo: string, method: string, key: string | null, args: readonly unknown[]): void;
 }
 
 /** Is `method` a read? Everything else writes (insert, update, advance, enqueue, record…). */
@@ -172,7 +172,7 @@ export class SimProcess {
               throw new StoreError(
                 `simulated: ${name}.${method} refused (SQLITE_READONLY: attempt to write a readonly database)`,
               );
-            observer.wrote(name, method, keyOf(name, method, args));
+            observer.wrote(name, method, keyOf(name, method, args), args);
           }
           const result = call.apply(repo, args);
           return inTransaction ? result : this.guard(result);

@@ -18,7 +18,7 @@ export const WORKLOAD_KINDS = [
   'idle',
 ] as const;
 
-/** Fault actions. `leaderChange` joins once leases exist (#10): see README.md. */
+/** Fault actions. `leaderChange` joins once leases exist (#10): see docs/testing.md, "Extending". */
 export const FAULT_KINDS = [
   'crash',
   'restart',

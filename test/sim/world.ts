@@ -71,6 +71,8 @@ export interface Payable {
   readonly preimage: string | null;
   /** History epoch of the node when it was created. */
   readonly epoch: number;
+  /** Created before the store's first checkpoint write (#10 item 3's window). */
+  readonly beforeFirstCheckpoint?: boolean;
 }
 
 /** A settlement the node made, known from the payer's side. */
@@ -80,7 +82,7 @@ export interface NodeSettlement {
   readonly step: number;
   /** Settled before any lnkit started on this store: not expected to be recorded (documented cold-start choice). */
   readonly beforeStart: boolean;
-  /** Settled while the store had no checkpoint yet (lnkit never finished a first reconcile): #10 item 3. */
+  /** Settled while the store had no checkpoint yet, or its invoice was created (elsewhere) before the first one: #10 item 3. */
   readonly beforeFirstCheckpoint: boolean;
   /** Settled in a history that was reset before lnkit recorded it: the node itself forgot it. */
   lostWithHistory: boolean;
@@ -148,7 +150,7 @@ export class World {
   readonly faults: StoreFaults = { failNextWrite: false, readOnlyUntil: 0 };
   readonly events: string[] = [];
   /** Every log line, event payload, error and webhook body, for the secret scan. */
-  readonly texts: string[] = [];
+  readonly texts = new TextScan();
   /** Secrets that must never appear in `texts`: preimages, webhook secrets. */
   readonly secrets = new Set<string>();
   readonly payables: Payable[] = [];
@@ -156,6 +158,8 @@ export class World {
   readonly deliveries: Delivery[] = [];
   /** payment.received per listener: listener → payment hash → times heard. */
   readonly heard = new Map<string, Map<string, number>>();
+  /** The step each listener (process generation) started at. */
+  readonly listenerSince = new Map<string, number>();
   /** Outgoing invoices alice pays: payment request → payment hash. */
   readonly outgoing = new Map<string, { hash: string; routable: boolean; key: string | null }>();
   /** Violations found while running (sendPayment checks), picked up by the step check. */
@@ -203,6 +207,7 @@ export class World {
     for (let i = 0; i < this.setup.endpoints; i++) {
       const secret = `whsec_${Buffer.from(setupPrng.hex(24), 'hex').toString('base64')}`;
       this.secrets.add(secret);
+      this.texts.watch(secret.slice('whsec_'.length));
       this.endpoints.push({
         index: i,
         url: `https://hooks.example.com/e${i}`,
@@ -238,12 +243,14 @@ export class World {
     slot.generation++;
     const name = `i${i}#${slot.generation}`;
     slot.listener = name;
+    this.listenerSince.set(name, this.step);
     const proc = new SimProcess(name, this.clock, this.aliceLnd, this.baseStore, this.faults, {
-      wrote: (repo, method, key) => {
+      wrote: (repo, method, key, args) => {
         if (key === null) return;
         if (repo === 'invoices') this.touched.invoices.add(key);
         else if (repo === 'payments') this.touched.payments.add(key);
         else if (repo === 'checkpoints') {
+          this.log(`store ${name} checkpoints.${method} ${key} ${String(args[1])}`);
           this.touched.checkpoints.add(key);
           this.anyCheckpoint = true;
         }
@@ -313,7 +320,7 @@ export class World {
 
   private captureLogger(name: string): Logger {
     const line = (level: string) => (fields: Record<string, unknown>, message: string) => {
-      this.texts.push(`${level} ${message} ${stringify(fields)}`);
+      this.texts.add(`${level} ${message} ${stringify(fields)}`);
       if (level === 'error' || level === 'warn') this.log(`log ${name} ${level} ${message}`);
     };
     return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
@@ -321,7 +328,7 @@ export class World {
 
   private onEvent(listener: string, type: string, payload: unknown): void {
     const text = stringify(payload);
-    this.texts.push(text);
+    this.texts.add(text);
     const p = payload as {
       payment?: { paymentHash?: string; status?: string };
       invoice?: { id?: string; status?: string };
@@ -338,7 +345,7 @@ export class World {
   logError(what: string, error: unknown): void {
     const e = error as { code?: string; message?: string };
     const message = e?.message ?? String(error);
-    this.texts.push(`${what}: ${message} ${stringify(error)}`);
+    this.texts.add(`${what}: ${message} ${stringify(error)}`);
     this.log(`${what}: ${e?.code ?? 'ERROR'} ${message}`);
   }
 
@@ -348,7 +355,7 @@ export class World {
     const body = Buffer.from(request.body).toString('utf8');
     const webhookId = request.headers['webhook-id'] ?? '';
     const mode = endpoint?.mode ?? '5xx';
-    let type = '';
+    let type: string;
     let subject = '';
     try {
       const parsed = JSON.parse(body) as { type: string; data: Record<string, unknown> };
@@ -357,7 +364,7 @@ export class World {
     } catch {
       type = 'unparseable';
     }
-    this.texts.push(`${JSON.stringify(request.headers)} ${body}`);
+    this.texts.add(`${JSON.stringify(request.headers)} ${body}`);
     if (endpoint) {
       if (mode === '410') endpoint.everGone = true;
       this.deliveries.push({
@@ -395,7 +402,7 @@ export class World {
         const target = this.outgoing.get(input.paymentRequest);
         if (target) {
           const record = this.alice.payments.get(target.hash);
-          if (record && (record.status === 'IN_FLIGHT' || record.status === 'SUCCEEDED')) {
+          if (record && record.status !== 'FAILED') {
             this.immediate.push({
               invariant: 'noDoubleSend',
               message: `sendPayment for ${target.hash} while LND already has it ${record.status}`,
@@ -438,6 +445,7 @@ export class World {
         }))
           last = update;
         if (last?.status === 'SUCCEEDED') this.noteSettled(payable);
+        if (last?.preimage) this.secrets.add(last.preimage);
         return last;
       },
       (last) => `${last?.status ?? 'no update'}${last?.failureReason ? ` ${last.failureReason}` : ''}`,
@@ -451,7 +459,7 @@ export class World {
       epoch: this.epoch,
       step: this.step,
       beforeStart: !this.anyStarted,
-      beforeFirstCheckpoint: !this.anyCheckpoint,
+      beforeFirstCheckpoint: !this.anyCheckpoint || payable.beforeFirstCheckpoint === true,
       lostWithHistory: false,
     });
   }
@@ -481,6 +489,42 @@ export class World {
     this.network.close();
     await this.baseStore.close().catch(() => undefined);
   }
+}
+
+const HEX64 = /[0-9a-f]{64}/g;
+
+/**
+ * What lnkit wrote (log lines, events, errors, webhooks), kept as the 64-hex tokens it contained
+ * (a preimage is one) and every text containing a webhook secret's key. Preimages become known
+ * later than the lines that might leak them, so tokens are kept for the final check.
+ */
+export class TextScan {
+  /** token → the first text it appeared in (an excerpt). */
+  readonly tokens = new Map<string, string>();
+  /** Tokens in the order first seen. */
+  readonly order: string[] = [];
+  readonly all: string[] = [];
+  count = 0;
+  constructor(private readonly keepAll = false) {}
+
+  add(text: string): void {
+    this.count++;
+    if (this.keepAll) this.all.push(text);
+    for (const token of text.match(HEX64) ?? []) {
+      if (this.tokens.has(token)) continue;
+      this.tokens.set(token, text.slice(0, 300));
+      this.order.push(token);
+    }
+    for (const key of this.watched)
+      if (!this.tokens.has(`watched:${key}`) && text.includes(key))
+        this.tokens.set(`watched:${key}`, text.slice(0, 300));
+  }
+
+  /** Strings known up front (webhook secrets' keys) looked for in every text. */
+  watch(key: string): void {
+    this.watched.push(key);
+  }
+  private readonly watched: string[] = [];
 }
 
 /** JSON with bigint as strings and errors as name + message. */

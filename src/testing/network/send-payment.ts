@@ -16,23 +16,13 @@ export const BLOCK_PADDING = 3;
 const DEFAULT_TIMEOUT_SECONDS = 60;
 const MAX_ATTEMPTS = 20;
 
-/** Decoded requests per network: the same string always decodes the same, and recovering the payee key is costly. */
-const decodedCache = new WeakMap<NetCtx, Map<string, DecodedBolt11>>();
-const DECODED_CACHE_SIZE = 4096;
-
 /** Decodes a payment request for `ctx`'s network, with DecodePayReq's error texts. */
 export function decodeForNetwork(ctx: NetCtx, paymentRequest: string): DecodedBolt11 {
-  let cache = decodedCache.get(ctx);
-  if (!cache) decodedCache.set(ctx, (cache = new Map()));
-  let decoded = cache.get(paymentRequest);
-  if (!decoded) {
-    try {
-      decoded = decodeBolt11(paymentRequest);
-    } catch (error) {
-      throw unknownError(error instanceof Error ? error.message : String(error));
-    }
-    if (cache.size >= DECODED_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    cache.set(paymentRequest, decoded);
+  let decoded: DecodedBolt11;
+  try {
+    decoded = decodeBolt11(paymentRequest);
+  } catch (error) {
+    throw unknownError(error instanceof Error ? error.message : String(error));
   }
   const network =
     decoded.network === 'bcrt'
