@@ -3,7 +3,7 @@
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ValidationError } from '../errors.js';
-import { bigIntToWords, bytesToWords, encodeBech32, fromHex, MAX_REQUEST_LENGTH, toHex } from './bech32.js';
+import { bigIntToWords, bytesToWords, encodeBech32, fromHex, MAX_REQUEST_LENGTH } from './bech32.js';
 import { signingHash, TIMESTAMP_WORDS } from './decode.js';
 import { featuresToWords, MAX_FEATURE_BIT } from './features.js';
 import { formatAmount, MAX_AMOUNT_MSAT } from './hrp.js';

@@ -15,7 +15,9 @@ describe('a node losing its invoice history (resetHistory) and a seeded network'
     return stream.result().then((collected) => {
       expect(collected.error?.code).toBe(14);
       expect(alice.listInvoices().invoices).toEqual([]);
-      expect(() => alice.lookupInvoice(first.paymentHash)).toThrow(/there are no existing invoices|unable to locate invoice/);
+      expect(() => alice.lookupInvoice(first.paymentHash)).toThrow(
+        /there are no existing invoices|unable to locate invoice/,
+      );
       // The same preimage may be used again: the old invoice is gone.
       expect(alice.addInvoice({ valueMsat: 2_000n, memo: 'c', preimage: hex32(1) }).addIndex).toBe(1n);
       expect(alice.pubkey).toBe(pubkey);
