@@ -176,7 +176,9 @@ it(`leader failover: 3 processes, the leader SIGKILLed ${KILLS}× during ${COUNT
       `create ${((createdAt - started) / 1000).toFixed(1)} s, pay ${((paidAt - createdAt) / 1000).toFixed(1)} s, total ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   expect(takeovers.length).toBe(KILLS);
-  for (const t of takeovers) expect(t).toBeLessThan(TTL_MS + 250);
+  // The lease expires at most one TTL after the kill (the victim may have renewed just before it);
+  // the follower tries right then. Under a loaded machine timers fire late: allow one more TTL.
+  for (const t of takeovers) expect(t).toBeLessThan(2 * TTL_MS);
   expect(view.settledIncoming()).toBe(COUNT);
   expect(logged.length).toBe(COUNT);
   expect(new Set(logged.map((e) => e.paymentHash)).size).toBe(COUNT);

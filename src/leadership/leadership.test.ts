@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../logger.js';
+import { createMemoryStore } from '../store/memory/index.js';
+import type { Store } from '../store/store.js';
+import { createManualClock } from '../testing/manual-clock.js';
+import { LEADER_LEASE, createLeadership, type LightningRole } from './leadership.js';
+
+/** Polls `check` every 5 ms for up to 3 s (real time: leadership timers are real). */
+async function waitUntilTrue(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 3_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function make(store: Store, clock: ReturnType<typeof createManualClock>, role: LightningRole = 'auto', ttlMs = 300) {
+  const calls: string[] = [];
+  const leadership = createLeadership({
+    store,
+    clock,
+    logger: silentLogger,
+    role,
+    ttlMs,
+    onElected: async () => void calls.push('elected'),
+    onDeposed: async () => void calls.push('deposed'),
+  });
+  return { leadership, calls };
+}
+
+describe('createLeadership', () => {
+  it('auto: the first process leads, the next follows; stop releases the lease', async () => {
+    const store = createMemoryStore();
+    const clock = createManualClock();
+    const a = make(store, clock);
+    const b = make(store, clock);
+    await a.leadership.start();
+    await b.leadership.start();
+    expect(a.leadership.view().isLeader).toBe(true);
+    expect(a.calls).toEqual(['elected']);
+    expect(b.leadership.view()).toMatchObject({ isLeader: false, role: 'auto' });
+    expect(b.leadership.view().lease?.owner).toBe(a.leadership.view().lease?.owner);
+    await a.leadership.stop();
+    expect(a.calls).toEqual(['elected', 'deposed']);
+    expect(await store.leases.get(LEADER_LEASE)).toBeUndefined();
+    await waitUntilTrue(() => b.leadership.view().isLeader, 'the follower to take the released lease');
+    expect(b.calls).toEqual(['elected']);
+    await b.leadership.stop();
+  });
+
+  it("role 'leader' while another process leads: StoreLockedError naming the holder, nothing started", async () => {
+    const store = createMemoryStore();
+    const clock = createManualClock();
+    await store.leases.tryAcquire({
+      name: LEADER_LEASE,
+      owner: 'own_other',
+      pid: 4242,
+      host: 'web-1',
+      ttlMs: 300,
+      now: new Date(clock.now()),
+    });
+    const c = make(store, clock, 'leader');
+    const error = await c.leadership.start().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'STORE_LOCKED', holder: { pid: 4242, host: 'web-1', owner: 'own_other' } });
+    expect((error as Error).message).toContain('web-1 pid 4242 (own_other)');
+    expect(c.calls).toEqual([]);
+    expect((await store.leases.get(LEADER_LEASE))?.owner).toBe('own_other');
+  });
+
+  it('a follower takes over once the dead holder’s lease expires, not before', async () => {
+    const store = createMemoryStore();
+    const clock = createManualClock();
+    await store.leases.tryAcquire({
+      name: LEADER_LEASE,
+      owner: 'own_dead',
+      pid: 1,
+      host: 'h',
+      ttlMs: 300,
+      now: new Date(clock.now()),
+    });
+    const b = make(store, clock);
+    await b.leadership.start();
+    expect(b.leadership.view().isLeader).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(b.leadership.view().isLeader).toBe(false);
+    await clock.advance(300);
+    await waitUntilTrue(() => b.leadership.view().isLeader, 'the takeover');
+    expect(b.calls).toEqual(['elected']);
+    await b.leadership.stop();
+  });
+
+  it("role 'follower' never leads, even when the lease is free", async () => {
+    const store = createMemoryStore();
+    const f = make(store, createManualClock(), 'follower');
+    await f.leadership.start();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(f.leadership.view().isLeader).toBe(false);
+    expect(await store.leases.get(LEADER_LEASE)).toBeUndefined();
+    await f.leadership.stop();
+  });
+
+  it('a leader whose lease was taken over steps down', async () => {
+    const store = createMemoryStore();
+    const clock = createManualClock();
+    const a = make(store, clock);
+    await a.leadership.start();
+    await store.leases.release(LEADER_LEASE, a.leadership.view().lease!.owner);
+    await store.leases.tryAcquire({
+      name: LEADER_LEASE,
+      owner: 'own_thief',
+      pid: 2,
+      host: 'h',
+      ttlMs: 300,
+      now: new Date(clock.now()),
+    });
+    await waitUntilTrue(() => !a.leadership.view().isLeader, 'the step-down');
+    expect(a.calls).toEqual(['elected', 'deposed']);
+    await a.leadership.stop();
+  });
+
+  it.each([
+    ['role', { role: 'boss' }],
+    ['leaseTtlMs', { ttlMs: 100 }],
+    ['leaseTtlMs', { ttlMs: 1.5e5 }],
+    ['leaseTtlMs', { ttlMs: 1000.5 }],
+  ])('rejects a bad %s with INVALID_INPUT', (field, options) => {
+    expect(() =>
+      createLeadership({
+        store: createMemoryStore(),
+        clock: createManualClock(),
+        logger: silentLogger,
+        ...(options as object),
+        onElected: async () => undefined,
+        onDeposed: async () => undefined,
+      }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', field }));
+  });
+});
