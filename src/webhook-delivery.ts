@@ -32,7 +32,7 @@ export function createWebhookDelivery(
 ): WebhookDelivery {
   const tuning = options.tuning ?? {};
   const dispatcher = createWebhookDispatcher({
-    ...(ctx.random ? { random: ctx.random } : {}),
+    ...(ctx.random ? { random: ctx.random, idRandom: ctx.random } : {}),
     ...tuning,
     store: ctx.store,
     clock: ctx.clock,

@@ -4,12 +4,30 @@
  */
 import { INVOICE_STATUSES, type Invoice, type InvoiceStatus } from '../../domain/invoice.js';
 import type { Page } from '../../store/store.js';
-import { InvoiceNotFoundError, ValidationError } from '../../errors.js';
+import { InvoiceNotFoundError, StoreNodeMismatchError, ValidationError } from '../../errors.js';
+import type { Store } from '../../store/store.js';
 import { toInvoice } from '../../invoices/to-invoice.js';
 import { validateInvoiceId, validatePaymentHash } from '../../invoices/validate-invoice-input.js';
 import type { Session } from '../session.js';
 
 const PAYMENT_HASH = /^[0-9a-fA-F]{64}$/;
+
+/**
+ * With LND settings given, the store must be this node's: another node's credentials on a bound store
+ * fail with StoreNodeMismatchError (exit 2) instead of listing that node's invoices. Without settings,
+ * or while LND cannot answer GetInfo (down, invoice.macaroon), the store is read as it is.
+ */
+async function checkStoreNode(session: Session, store: Store): Promise<void> {
+  const bound = await store.nodes.list();
+  if (bound.length === 0) return;
+  let pubkey: string;
+  try {
+    pubkey = (await (await session.lnd()).getInfo()).pubkey;
+  } catch {
+    return;
+  }
+  if (!bound.some((node) => node.pubkey === pubkey)) throw new StoreNodeMismatchError(bound[0]!.pubkey, pubkey);
+}
 
 /** Invoices from the store, newest first. @throws {ValidationError} on an unknown status */
 export async function listLocalInvoices(
@@ -22,6 +40,7 @@ export async function listLocalInvoices(
   }
   const store = await session.store();
   await store.migrate();
+  await checkStoreNode(session, store);
   const page = await store.invoices.list({
     limit: query.limit ?? 50,
     ...(query.status ? { status: query.status as InvoiceStatus[] } : {}),
@@ -36,6 +55,7 @@ export async function showLocalInvoice(session: Session, idOrHash: string): Prom
   const key = byHash ? validatePaymentHash(idOrHash) : validateInvoiceId(idOrHash);
   const store = await session.store();
   await store.migrate();
+  await checkStoreNode(session, store);
   const record = byHash ? await store.invoices.getByPaymentHash(key) : await store.invoices.get(key);
   if (!record) throw new InvoiceNotFoundError(`no invoice with ${byHash ? 'payment hash' : 'id'} ${idOrHash}`);
   return toInvoice(record);

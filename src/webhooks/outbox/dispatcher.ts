@@ -48,8 +48,10 @@ export interface WebhookDispatcherConfig {
   readonly claimTtlMs?: number;
   /** Replaces the HTTP client (tests). */
   readonly post?: (request: HttpPostRequest) => Promise<HttpPostResult>;
-  /** Random in [0, 1) for jitter (and attempt ids). Default is `Math.random` (the CSPRNG for ids). */
+  /** Random in [0, 1) for jitter. Default is `Math.random`. */
   readonly random?: () => number;
+  /** Random in [0, 1) for attempt ids (deterministic simulations). Default is the CSPRNG. */
+  readonly idRandom?: () => number;
   /** Called when an endpoint is disabled: emit `webhook.endpoint_disabled` from here. */
   readonly onEndpointDisabled?: (report: WebhookEndpointDisabledReport) => void;
   /** Called after every attempt (metrics). */
@@ -105,7 +107,7 @@ export function createWebhookDispatcher(config: WebhookDispatcherConfig): Webhoo
     retrySchedule,
     disableAfterMs: positive('disableAfterMs', config.disableAfterMs, 3 * DAY),
     random: config.random ?? Math.random,
-    idRandom: config.random,
+    idRandom: config.idRandom,
     agents,
     post: config.post ?? http.post,
     userAgent: 'lnkit-webhooks',

@@ -49,14 +49,17 @@ function base32(bytes: Uint8Array): string {
  * node, a replayed reconcile or a healed history reset give the same fact the same id, so a receiver
  * that deduplicates on `webhook-id` counts each payment once. `payment.failed` can happen once per
  * attempt of an outgoing payment (a retry after a failure), so its attempt (`updatedAt`) is part of it.
+ * Undefined for an event about no payment (the caller then uses a random id).
  */
 export function webhookEventId<K extends WebhookEventType>(
   nodePubkey: string,
   type: K,
   payload: LightningEvents[K],
-): string {
+): string | undefined {
   const p = payload as { invoice?: { paymentHash: string } | null; payment?: { paymentHash: string; updatedAt: Date } };
-  const hash = p.payment?.paymentHash ?? p.invoice?.paymentHash ?? '';
+  const hash = p.payment?.paymentHash ?? p.invoice?.paymentHash;
+  // Not about one payment (a rebalance, an endpoint): no natural key, a fresh random id.
+  if (!hash) return undefined;
   const attempt = type === 'payment.failed' && p.payment ? `:${p.payment.updatedAt.getTime()}` : '';
   const digest = createHash('sha256').update(`${nodePubkey}:${hash}:${type}${attempt}`, 'utf8').digest();
   return `msg_${base32(digest).slice(0, 32)}`;

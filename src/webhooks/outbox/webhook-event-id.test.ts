@@ -53,10 +53,14 @@ describe('enqueueWebhookEvent with a deterministic id', () => {
     updatedAt: at,
   };
 
+  it('gives no id for an event about no payment (the caller draws a random one)', () => {
+    expect(webhookEventId(pubkey, 'webhook.endpoint_disabled' as never, {} as never)).toBeUndefined();
+  });
+
   it('a second enqueue of the same id writes nothing (a replay)', async () => {
     const store = createMemoryStore();
     await store.webhookEndpoints.insert(endpoint);
-    const id = webhookEventId(pubkey, 'payment.received', { payment, invoice: null });
+    const id = webhookEventId(pubkey, 'payment.received', { payment, invoice: null })!;
     const input = { type: 'payment.received' as const, data: { n: 1 }, occurredAt: at, id };
     expect(await store.transaction((tx) => enqueueWebhookEvent(tx, input))).toBe(id);
     expect(await store.transaction((tx) => enqueueWebhookEvent(tx, { ...input, data: { n: 2 } }))).toBe(id);
