@@ -144,4 +144,26 @@ describe.skipIf(server.skip)('replicas on one PostgreSQL schema', () => {
     const listed = await b!.payments.list({ direction: 'out', limit: 100 });
     expect(listed.items.length).toBe(PAIRS);
   });
+
+  it('LISTEN/NOTIFY: the other replica hears an event well under its poll interval', async () => {
+    const POLL_MS = 5_000;
+    const [a, b] = await replicas({ eventPollIntervalMs: POLL_MS });
+    const latencies: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      // From the commit (A's own bus hears it right after) to B's listener.
+      const match = (e: { invoice: { description: string } }) => e.invoice.description === `notify ${i}`;
+      const committed = a!.events.waitFor('invoice.created', match, POLL_MS * 2).then(() => performance.now());
+      const heard = b!.events
+        .waitFor('invoice.created', match, POLL_MS * 2)
+        .then((e) => ({ e, at: performance.now() }));
+      const invoice = await a!.invoices.create({ amountSat: 10 + i, description: `notify ${i}` });
+      const [at, { e, at: heardAt }] = await Promise.all([committed, heard]);
+      latencies.push(heardAt - at);
+      expect(e.invoice.id).toBe(invoice.id);
+    }
+    console.log(
+      `commit → heard by the other replica (poll interval ${POLL_MS} ms): ${latencies.map((l) => `${l.toFixed(0)} ms`).join(', ')}`,
+    );
+    for (const latency of latencies) expect(latency).toBeLessThan(POLL_MS / 10);
+  });
 });
