@@ -5,7 +5,8 @@
  * process) and alice's streams are dropped DROPS times → exactly one settled row per invoice, one
  * `payment.received` webhook id per payment (none counted twice by a receiver that deduplicates on
  * webhook-id), each heard once by every surviving listener; every takeover within TTL + one
- * reconnect. Then DOUBLE payments each issued at once from two replicas → one SendPaymentV2 each,
+ * reconnect. Then TAIL invoices created by the survivors and paid (every surviving listener hears
+ * them), and DOUBLE payments each issued at once from two replicas → one SendPaymentV2 each,
  * both calls resolving to the same payment. Prints the figure.
  *
  * Scale: the issue's run is 2,000 invoices and 200 double payments (LNKIT_CHAOS_SCALE=1). On a
@@ -39,6 +40,9 @@ const DOUBLE = Math.max(2, Math.round(200 * SCALE));
 const LEADER_KILLS = 5;
 const RANDOM_KILLS = 5;
 const DROPS = 10;
+/** Invoices created and paid after the chaos: every surviving listener hears them. */
+const TAIL = 10;
+const TOTAL = COUNT + TAIL;
 const TTL_MS = Number(process.env.LNKIT_CHAOS_TTL_MS ?? 1500);
 
 const server = await postgresForTests('chaos');
@@ -170,13 +174,28 @@ it.skipIf(server.skip)(
       }
     });
     await chaos;
+    // After the chaos, the surviving replicas (most joined late) create and bob pays TAIL more, which
+    // every surviving listener must hear.
+    const survivorsNow = alive();
+    const tail = await Promise.all(
+      Array.from({ length: TAIL }, (_, i) =>
+        survivorsNow[i % survivorsNow.length]!.command<Invoice>('/create', {
+          amountSat: 1000,
+          description: `tail ${i}`,
+        }),
+      ),
+    );
+    invoices.push(...tail);
+    await inParallel(tail, 5, async (invoice) => {
+      expect(await payFromBob(bob, invoice.paymentRequest)).toBe('SUCCEEDED');
+    });
     const paidAt = performance.now();
 
     const settled = async () =>
       Number((await q(`SELECT count(*) AS n FROM $s.payments WHERE direction = 'in' AND status = 'succeeded'`))[0]!.n);
-    await waitUntil(async () => (await settled()) >= COUNT, 120_000, `${COUNT} settled rows`);
+    await waitUntil(async () => (await settled()) >= TOTAL, 120_000, `${TOTAL} settled rows`);
     const received = () => receiver.deliveries.filter((d) => d.type === 'payment.received');
-    await waitUntil(() => new Set(received().map((d) => d.id)).size >= COUNT, 120_000, `${COUNT} webhook ids`);
+    await waitUntil(() => new Set(received().map((d) => d.id)).size >= TOTAL, 120_000, `${TOTAL} webhook ids`);
     const logged = (await q(`SELECT seq, payload FROM $s.event_log WHERE type = 'payment.received' ORDER BY seq`)).map(
       (r) => ({
         seq: BigInt(r.seq!),
@@ -220,7 +239,7 @@ it.skipIf(server.skip)(
       (await q(`SELECT count(*) AS n FROM $s.payments WHERE direction = 'out' AND status = 'succeeded'`))[0]!.n,
     );
     console.log(
-      `replicas on PostgreSQL (LNKIT_CHAOS_SCALE=${SCALE}): ${COUNT} invoices round-robin over 3 replicas, ` +
+      `replicas on PostgreSQL (LNKIT_CHAOS_SCALE=${SCALE}): ${COUNT} invoices round-robin over 3 replicas (+${TAIL} after the chaos), ` +
         `${kills.length} SIGKILLs (${LEADER_KILLS} leader, ${RANDOM_KILLS} random), ${DROPS} stream drops, ` +
         `${processes.length} replica processes in all → ${await settled()} settled rows; ${logged.length} payment.received in the log; ` +
         `takeover after killing the leader ${takeovers.map((t) => `${t.toFixed(0)} ms`).join(', ')} (lease TTL ${TTL_MS} ms); ` +
@@ -235,8 +254,8 @@ it.skipIf(server.skip)(
     expect(takeovers.length).toBeGreaterThanOrEqual(LEADER_KILLS);
     // Within the TTL plus one reconnect (and the lease reads of this test).
     for (const t of takeovers) expect(t).toBeLessThan(TTL_MS + 1000);
-    expect(await settled()).toBe(COUNT);
-    expect(logged.length).toBe(COUNT);
+    expect(await settled()).toBe(TOTAL);
+    expect(logged.length).toBe(TOTAL);
     expect(new Set(logged.map((e) => e.paymentHash))).toEqual(new Set(invoices.map((i) => i.paymentHash)));
     for (const r of reports)
       expect({ duplicates: r.duplicates, missed: r.missed, foreign: r.foreign }).toEqual({
@@ -244,9 +263,10 @@ it.skipIf(server.skip)(
         missed: 0,
         foreign: 0,
       });
-    expect(new Set(ids).size).toBe(COUNT);
-    expect(dedupedPayments.length).toBe(COUNT);
-    expect(new Set(dedupedPayments).size).toBe(COUNT);
+    expect(new Set(ids).size).toBe(TOTAL);
+    expect(dedupedPayments.length).toBe(TOTAL);
+    expect(new Set(dedupedPayments).size).toBe(TOTAL);
+    for (const r of reports) expect(r.heard).toBeGreaterThanOrEqual(TAIL);
     expect(receiver.rejected).toBe(0);
     expect(sends).toBe(DOUBLE);
     expect(outRows).toBe(DOUBLE);
