@@ -101,6 +101,7 @@ export interface LightningConfig {
   /**
    * Several processes on one store: one leads (runs the settlement stream, reconcile, sweepers, HODL
    * watchers, payment re-tracking and webhook dispatch), the others follow (create, pay, list, cancel).
+   * With a store that implements `webhookOutbox.claimDue` (PostgreSQL) every process dispatches webhooks.
    * `'auto'` leads when nobody does and takes over when the leader dies; `'leader'` fails `start()` with
    * StoreLockedError when another process leads; `'follower'` never leads (a CLI, a web worker).
    * Default is `'auto'`.
@@ -300,23 +301,23 @@ export function createLightning(config: LightningConfig): Lightning {
     ...(config.payments?.maxPaymentSat !== undefined ? { maxPaymentSat: config.payments.maxPaymentSat } : {}),
   });
   const holdInvoices = createHoldInvoiceService(ctx, config.holdInvoices);
+  // A store that can claim deliveries (webhookOutbox.claimDue: FOR UPDATE SKIP LOCKED on PostgreSQL)
+  // lets every process dispatch, each delivery attempted by one of them at a time; otherwise the leader does.
+  const spreadDispatch = config.store.webhookOutbox.claimDue !== undefined;
   const delivery = createWebhookDelivery(ctx, {
     dispatch: config.webhooks?.dispatch ?? true,
     tuning: config.webhooks?.delivery,
-    mayDispatch: () => sharedDispatch || leadership.view().isLeader,
+    mayDispatch: () => spreadDispatch || leadership.view().isLeader,
   });
   const watcher = createSettlementWatcher(ctx, config.settlement, history);
   const sweeper = createExpirySweeper(ctx, config.expirySweepIntervalMs);
   // A leader role: webhook rows (and, opted in, never-paid invoices) past their retention window.
   const retention = createRetentionJob(ctx, config.retention, []);
-  // A background role like the watcher and the sweeper: started with them (today the single process leads).
+  // A background role like the watcher and the sweeper: the leader runs it.
   const autoRebalancer = config.liquidity ? createAutoRebalancer(ctx, liquidity, config.liquidity) : null;
 
   const consumers = new Set<DurableConsumer>();
 
-  // A store that hands out deliveries safely (claimDue: PostgreSQL) lets every process dispatch;
-  // otherwise (SQLite, memory) only the leader does, or two would send each delivery.
-  const sharedDispatch = typeof config.store.webhookOutbox.claimDue === 'function';
   async function startDispatch(): Promise<void> {
     if (config.webhooks || (await store.webhookEndpoints.list()).length > 0) delivery.start();
   }
@@ -344,7 +345,7 @@ export function createLightning(config: LightningConfig): Lightning {
     await sweeper.stop();
     await watcher.stop();
     await holdInvoices.stop();
-    if (!sharedDispatch) await delivery.stop();
+    if (!spreadDispatch) await delivery.stop();
   }
 
   const leadership = createLeadership({
@@ -400,7 +401,8 @@ export function createLightning(config: LightningConfig): Lightning {
     await feed.start();
     // Leads (starting the background roles) or follows; role 'leader' throws StoreLockedError here.
     await leadership.start();
-    if (sharedDispatch && !leadership.view().isLeader) await startDispatch();
+    // Spread dispatch runs on followers too (the leader started it with its roles).
+    if (spreadDispatch && (config.webhooks || (await store.webhookEndpoints.list()).length > 0)) delivery.start();
     state = 'started';
     logger.info(
       {

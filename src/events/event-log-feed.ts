@@ -2,7 +2,8 @@
  * Feeds one process's bus from the store's event log, so a listener in any process sharing the
  * store hears every logged event exactly once. Events committed by this process are delivered at
  * once, right after their commit ({@link EventLogFeed.deliverLocal}); the others arrive by tailing
- * the log every `pollIntervalMs`. A seq is emitted by one path only: the tail skips what was
+ * the log every `pollIntervalMs`, and at once when the store announces an append (`events.watch`:
+ * PostgreSQL's LISTEN/NOTIFY). A seq is emitted by one path only: the tail skips what was
  * delivered locally, and a local delivery is dropped when the tail has already passed its seq.
  */
 import type { WebhookEventType } from '../domain/events.js';
@@ -55,6 +56,7 @@ export function createEventLogFeed(config: EventLogFeedConfig): EventLogFeed {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let polling: Promise<void> | null = null;
   let again = false;
+  let unwatch: (() => Promise<void>) | null = null;
 
   function emit(record: EventLogRecord): void {
     let payload: unknown;
@@ -111,11 +113,28 @@ export function createEventLogFeed(config: EventLogFeedConfig): EventLogFeed {
       });
   }
 
+  function wake(): void {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    run();
+  }
+
   return {
     async start() {
       if (running) return;
       cursor = await store.events.latestSeq();
       running = true;
+      // A store that announces appends (PostgreSQL LISTEN/NOTIFY) wakes the tail at once; polling stays the net.
+      if (store.events.watch) {
+        unwatch = await store.events
+          .watch(() => {
+            if (running) wake();
+          })
+          .catch((error: unknown) => {
+            logger.warn({ err: error }, 'event log: listening for appends failed; polling only');
+            return null;
+          });
+      }
       schedule(pollIntervalMs);
     },
     deliverLocal(events) {
@@ -126,17 +145,15 @@ export function createEventLogFeed(config: EventLogFeedConfig): EventLogFeed {
       }
       if (events.length > 0) for (const fn of listeners) fn();
     },
-    wake() {
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-      run();
-    },
+    wake,
     onAdvance(fn) {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
     async stop() {
       running = false;
+      await unwatch?.().catch(() => undefined);
+      unwatch = null;
       if (timer !== null) clearTimeout(timer);
       timer = null;
       await polling;

@@ -372,6 +372,14 @@ export interface EventLogRepository {
   getCursor(name: string): Promise<bigint | undefined>;
   /** Stores a named consumer's position (any value: a consumer may also rewind). */
   setCursor(name: string, seq: bigint): Promise<void>;
+  /**
+   * Optional, for stores shared by several processes (PostgreSQL: LISTEN/NOTIFY): calls `onAppend`
+   * soon after any process commits an append, so readers need not wait for their next poll. A hint
+   * only — it may be late, repeated or lost (a dropped connection), so readers still poll. Call it on
+   * the store, not inside a transaction.
+   * @returns once listening, a function that stops it (the store's `close()` stops it too)
+   */
+  watch?(onAppend: () => void): Promise<() => Promise<void>>;
 }
 
 /** Fields of a rebalance that can change. */

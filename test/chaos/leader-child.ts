@@ -8,6 +8,7 @@
  * - Answers commands on a loopback HTTP port (printed as `PORT <n>`): POST /create `{ amountSat,
  *   description }` → the invoice; POST /pay `{ request }` → the payment once pay() resolved.
  * - With LNKIT_WEBHOOK_URL and LNKIT_WEBHOOK_SECRET: a webhook endpoint for payment.received.
+ * - LNKIT_DB is a SQLite file, or a postgres:// URL (schema LNKIT_PG_SCHEMA); /pay takes an idempotencyKey.
  * - With LNKIT_STANDBY=1: loads everything, prints `PORT <n>` and `STANDBY`, and starts lnkit only
  *   on POST /start (a replacement that joins at once when a test kills a process).
  * SIGTERM → graceful stop.
@@ -19,6 +20,8 @@ import { createLightning } from '../../src/create-lightning.js';
 import { createLndClient } from '../../src/lnd/index.js';
 import { createFixedRates } from '../../src/rates/fixed.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
+import { createPostgresStore } from '../../src/store/postgres/index.js';
+import type { Store } from '../../src/store/store.js';
 import type { LightningRole } from '../../src/leadership/leadership.js';
 
 const env = (name: string): string => {
@@ -34,7 +37,12 @@ const lnd = createLndClient({
   serverNameOverride: 'localhost',
   breaker: { consecutiveFailures: 1000, halfOpenAfterMs: 200 },
 });
-const store = createSqliteStore({ filename: env('LNKIT_DB'), busyTimeoutMs: 20_000 });
+// LNKIT_DB: a SQLite file, or a postgres:// URL with the schema in LNKIT_PG_SCHEMA (issue #11 replicas).
+const openStore = (): Store =>
+  env('LNKIT_DB').startsWith('postgres')
+    ? createPostgresStore({ connectionString: env('LNKIT_DB'), max: 6 }, { schema: env('LNKIT_PG_SCHEMA') })
+    : createSqliteStore({ filename: env('LNKIT_DB'), busyTimeoutMs: 20_000 });
+const store = openStore();
 const webhookUrl = process.env.LNKIT_WEBHOOK_URL;
 const lightning = createLightning({
   lnd,
@@ -73,12 +81,22 @@ const server = createServer((request, response) => {
   request.on('data', (chunk: Buffer) => (body += chunk.toString()));
   request.on('end', () => {
     void (async () => {
-      const input = JSON.parse(body || '{}') as { amountSat?: number; description?: string; request?: string };
+      const input = JSON.parse(body || '{}') as {
+        amountSat?: number;
+        description?: string;
+        request?: string;
+        idempotencyKey?: string;
+      };
       if (request.url === '/start') return void startLnkit();
       if (request.url === '/create') {
         return lightning.invoices.create({ amountSat: input.amountSat!, description: input.description ?? '' });
       }
-      if (request.url === '/pay') return lightning.payments.pay({ request: input.request!, maxFeeSat: 100n });
+      if (request.url === '/pay')
+        return lightning.payments.pay({
+          request: input.request!,
+          maxFeeSat: 100n,
+          ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+        });
       throw new Error(`unknown command ${request.url}`);
     })().then(
       (result) => response.writeHead(200, { 'content-type': 'application/json' }).end(json(result)),
@@ -106,7 +124,7 @@ async function startLnkit(): Promise<void> {
     process.exit(3);
   }
   // A second handle on the file, only to read the log's position (the test compares what was heard with it).
-  const reader = createSqliteStore({ filename: env('LNKIT_DB') });
+  const reader = openStore();
   const seq = await reader.events.latestSeq();
   await reader.close();
   process.stdout.write(`READY ${process.pid} ${lightning.isLeader ? 1 : 0} ${seq}\n`);

@@ -37,6 +37,8 @@ export interface LnkitProcessOptions {
   readonly role?: 'auto' | 'leader' | 'follower';
   readonly leaseTtlMs?: number;
   readonly webhook?: { readonly url: string; readonly secret: string };
+  /** With `db` a postgres:// URL: the schema. */
+  readonly schema?: string;
 }
 
 /** Spawns a child on `db` as alice; resolves once it printed READY. */
@@ -77,6 +79,7 @@ export async function spawnStandby(
     LNKIT_ROLE: options.role ?? 'auto',
     LNKIT_LEASE_TTL_MS: String(options.leaseTtlMs ?? 15_000),
     LNKIT_STANDBY: '1',
+    ...(options.schema ? { LNKIT_PG_SCHEMA: options.schema } : {}),
     ...(options.webhook
       ? { LNKIT_WEBHOOK_URL: options.webhook.url, LNKIT_WEBHOOK_SECRET: options.webhook.secret }
       : {}),

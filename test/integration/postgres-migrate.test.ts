@@ -9,9 +9,20 @@ import { postgresMigrations } from '../../src/store/postgres/migrations/index.js
 import { createPostgresStore } from '../../src/store/postgres/index.js';
 import { makeInvoice } from '../../src/store/conformance/fixtures.js';
 import { postgresForTests } from '../helpers/postgres.js';
+import { createLightning } from '../../src/create-lightning.js';
+import { createLndClient } from '../../src/lnd/index.js';
+import type { LndClient } from '../../src/lnd/lnd-client.js';
+import { createFixedRates } from '../../src/rates/fixed.js';
+import { startLndSimulator, type LndSimulator } from '../../src/testing/simulator/index.js';
 
 const server = await postgresForTests('migrate');
-afterAll(() => server.cleanup());
+let sim: LndSimulator | undefined;
+const clients: LndClient[] = [];
+afterAll(async () => {
+  for (const client of clients) await client.close();
+  await sim?.stop();
+  await server.cleanup();
+});
 const names = Object.keys(postgresMigrations).sort();
 
 describe.skipIf(server.skip)('PostgreSQL migrations', () => {
@@ -51,5 +62,45 @@ describe.skipIf(server.skip)('PostgreSQL migrations', () => {
       message: expect.stringContaining('999_future'),
     });
     await store.close();
+  });
+
+  it('two replicas (createLightning) started at the same instant on an empty schema both come up, one migration run, one leader', async () => {
+    sim = await startLndSimulator();
+    const alice = sim.node('alice');
+    const schema = server.newSchema();
+    const replicas = [0, 1].map(() => {
+      const lnd = createLndClient({
+        socket: alice.socket,
+        cert: alice.cert,
+        macaroon: alice.macaroons.admin,
+        serverNameOverride: 'localhost',
+      });
+      clients.push(lnd);
+      return createLightning({
+        lnd,
+        rates: createFixedRates('90000'),
+        store: createPostgresStore({ connectionString: server.url, max: 3 }, { schema }),
+      });
+    });
+    await Promise.all(replicas.map((r) => r.start()));
+    try {
+      // One run: every migration recorded once, all by one transaction (one now()).
+      const rows = await server.query<{ name: string; applied_at: Date }>(
+        `SELECT name, applied_at FROM "${schema}".lnkit_migration ORDER BY name`,
+      );
+      expect(rows.map((r) => r.name)).toEqual(names);
+      expect(new Set(rows.map((r) => r.applied_at.getTime())).size).toBe(1);
+      expect(replicas.map((r) => r.isLeader).sort()).toEqual([false, true]);
+      // Both work: an invoice created by the follower is read by the leader.
+      const follower = replicas.find((r) => !r.isLeader)!;
+      const invoice = await follower.invoices.create({ amountSat: 10, description: 'both up' });
+      expect((await replicas.find((r) => r.isLeader)!.invoices.get(invoice.id)).id).toBe(invoice.id);
+      for (const r of replicas) {
+        const leader = (await r.health()).checks.find((c) => c.name === 'leader');
+        expect(leader?.healthy).toBe(true);
+      }
+    } finally {
+      await Promise.all(replicas.map((r) => r.stop()));
+    }
   });
 });

@@ -13,6 +13,8 @@ const C = {
   rollback: 'events: appends commit with their transaction and vanish with its rollback',
   cursors: 'events: consumer cursors are undefined until set, kept per name, and may move either way',
   limit: 'events: readAfter rejects a limit that is not a positive integer',
+  watch:
+    'events: watch (where implemented) calls back after an append commits, not for a rollback, and not once stopped',
 } as const;
 
 const S = {
@@ -23,8 +25,56 @@ const S = {
 
 const validTtl = (ttlMs: number): number => (Number.isInteger(ttlMs) && ttlMs > 0 ? ttlMs : 1000);
 
+/**
+ * Gives the memory store (which has no `events.watch`) one that polls `latestSeq` every 20 ms, broken
+ * as told: it never calls back, calls back at the append (before the commit), or cannot be stopped.
+ */
+function watchMutant(name: string, fault: 'silent' | 'early' | 'unstoppable'): StoreMutant {
+  return {
+    name,
+    killedBy: [C.watch],
+    wrap: (store) => {
+      const early = new Set<() => void>();
+      return rewriteStore(store, (repos) => ({
+        ...repos,
+        events: {
+          ...repos.events,
+          async append(records) {
+            const seqs = await repos.events.append(records);
+            if (fault === 'early') for (const fn of early) fn();
+            return seqs;
+          },
+          async watch(onAppend) {
+            let last = await store.events.latestSeq();
+            if (fault === 'early') early.add(onAppend);
+            const timer = setInterval(() => {
+              void store.events.latestSeq().then(
+                (seq) => {
+                  if (seq <= last) return;
+                  last = seq;
+                  if (fault !== 'silent') onAppend();
+                },
+                () => undefined,
+              );
+            }, 20);
+            timer.unref();
+            return async () => {
+              if (fault === 'unstoppable') return;
+              clearInterval(timer);
+              early.delete(onAppend);
+            };
+          },
+        },
+      }));
+    },
+  };
+}
+
 /** Mutants of the lease and event-log cases. */
 export const leadershipMutants: readonly StoreMutant[] = [
+  watchMutant('events: watch never calls back', 'silent'),
+  watchMutant('events: watch calls back at the append, before the commit', 'early'),
+  watchMutant('events: watch cannot be stopped', 'unstoppable'),
   mutant(
     'leases: an expired lease is never taken over',
     [C.acquire],

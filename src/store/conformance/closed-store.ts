@@ -93,6 +93,7 @@ export const closedStoreProbes: Probes = {
     latestSeq: (r) => r.latestSeq(),
     getCursor: (r) => r.getCursor('c'),
     setCursor: (r) => r.setCursor('c', 1n),
+    watch: (r) => r.watch!(() => undefined),
   },
   rebalances: {
     insert: (r) => r.insert(makeRebalance()),

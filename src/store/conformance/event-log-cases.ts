@@ -93,4 +93,44 @@ export const eventLogCases: readonly StoreConformanceCase[] = [
         }
       }),
   },
+  {
+    name: 'events: watch (where implemented) calls back after an append commits, not for a rollback, and not once stopped',
+    run: (make) =>
+      withStore(make, async (store) => {
+        const watch = store.events.watch?.bind(store.events);
+        if (!watch) return;
+        let calls = 0;
+        const stop = await watch(() => void calls++);
+        const waitForCall = async (what: string): Promise<void> => {
+          const deadline = Date.now() + 3000;
+          while (calls === 0) {
+            assert.ok(Date.now() < deadline, `no call back within 3 s ${what}`);
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+        };
+        await store.transaction(async (tx) => {
+          await tx.events.append([logInput(1)]);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          assert.equal(calls, 0, 'not called before the commit');
+        });
+        await waitForCall('after a committed append');
+        calls = 0;
+        await store
+          .transaction(async (tx) => {
+            await tx.events.append([logInput(2)]);
+            throw new Error('roll back');
+          })
+          .catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        assert.equal(calls, 0, 'not called for a rolled-back append');
+        await store.events.append([logInput(3)]);
+        await waitForCall('after a top-level append');
+        await stop();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        calls = 0;
+        await store.events.append([logInput(4)]);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.equal(calls, 0, 'no call back once stopped');
+      }),
+  },
 ];

@@ -11,13 +11,14 @@
  */
 import type { EventLogRecord, EventLogRepository, LeaseClaim, LeaseRecord, LeaseRepository } from '../store.js';
 import { checkLeaseTtl, checkReadLimit } from '../leadership-inputs.js';
-import type { TextRow } from './context.js';
-import { ADVISORY_KEY_SQL, advisoryKeyText } from './migrate.js';
+import { createHash } from 'node:crypto';
+import type { PostgresClient, PostgresPool, TextRow } from './context.js';
+import { ADVISORY_KEY_SQL, advisoryKeyText, quoteIdent } from './migrate.js';
 import { run, statement, type RepositoryEnv, type Statement } from './repository-env.js';
 import { bigintOf, dateOf, intOf, text } from './values.js';
 
 type LeadershipStatementName =
-  'claim' | 'renew' | 'get' | 'release' | 'lock' | 'append' | 'read' | 'latest' | 'cursorGet' | 'cursorSet';
+  'claim' | 'renew' | 'get' | 'release' | 'lock' | 'append' | 'notify' | 'read' | 'latest' | 'cursorGet' | 'cursorSet';
 
 const LEASE_COLUMNS = 'name, owner, pid, host, acquired_at, renewed_at, expires_at';
 
@@ -44,6 +45,8 @@ export function leadershipStatements(s: string): Readonly<Record<LeadershipState
        FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS r(type, payload, created_at, n)
        ORDER BY n RETURNING seq`,
     ),
+    // Sent at commit (never for a rollback); equal notifications of one transaction are folded into one.
+    notify: statement(`SELECT pg_notify($1, '')`),
     read: statement(`SELECT seq, type, payload, created_at FROM ${s}.event_log WHERE seq > $1 ORDER BY seq LIMIT $2`),
     latest: statement(`SELECT coalesce(max(seq), 0) AS seq FROM ${s}.event_log`),
     cursorGet: statement(`SELECT seq FROM ${s}.event_cursors WHERE name = $1`),
@@ -107,19 +110,131 @@ export function createPostgresLeaseRepository(env: RepositoryEnv, sql: Statement
   };
 }
 
-/** Creates the event-log repository on `env`. */
-export function createPostgresEventLogRepository(env: RepositoryEnv, sql: Statements): EventLogRepository {
+/** The LISTEN side of the event log, shared by a store's repositories. */
+export interface EventLogListening {
+  /** The NOTIFY channel of this schema's event log. */
+  readonly channel: string;
+  /** Starts a listener (see {@link EventLogRepository.watch}). */
+  watch(onAppend: () => void): Promise<() => Promise<void>>;
+}
+
+/** The NOTIFY channel of the event log in `schema` (an identifier under 63 bytes whatever the schema's name). */
+export function eventLogChannel(schema: string): string {
+  return `lnkit_events_${createHash('sha256').update(schema).digest('hex').slice(0, 24)}`;
+}
+
+/** A client checked out for LISTEN: pg's client emits `notification`, `error` and `end`. */
+interface ListeningClient extends PostgresClient {
+  on(event: 'notification', fn: (message: { channel: string }) => void): unknown;
+  on(event: 'error' | 'end', fn: (error?: Error) => void): unknown;
+  removeAllListeners?(event?: string): unknown;
+}
+
+/**
+ * Listens on `channel` with one client held out of `pool` per watcher (a pool needs one connection
+ * more per watching process). A dropped connection is replaced every `retryMs` until it works again,
+ * then `onAppend` runs once (anything committed in between is read by the caller's next read).
+ */
+export function createEventLogListening(
+  pool: PostgresPool,
+  schema: string,
+  retryMs = 1000,
+): EventLogListening & {
+  /** Stops every watcher (the store's close). */
+  stopAll(): Promise<void>;
+} {
+  const channel = eventLogChannel(schema);
+  const stops = new Set<() => Promise<void>>();
+  return {
+    channel,
+    async watch(onAppend) {
+      let stopped = false;
+      let client: ListeningClient | null = null;
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const drop = (c: ListeningClient, error?: Error): void => {
+        if (client !== c) return;
+        client = null;
+        c.removeAllListeners?.('notification');
+        c.release(error ?? true);
+        if (!stopped) retry();
+      };
+      const connect = async (): Promise<boolean> => {
+        let c: ListeningClient | null = null;
+        try {
+          c = (await pool.connect()) as ListeningClient;
+          if (typeof c.on !== 'function') {
+            // Not a pg client: no notifications from this pool; readers poll.
+            c.release();
+            return true;
+          }
+          const held = c;
+          held.on('notification', (message) => {
+            if (message.channel === channel) onAppend();
+          });
+          held.on('error', (error) => drop(held, error));
+          held.on('end', () => drop(held));
+          client = held;
+          await held.query({ text: `LISTEN ${quoteIdent(channel)}` });
+          if (stopped) drop(held);
+          return true;
+        } catch {
+          if (c && client === c) drop(c);
+          else if (c) c.release(true);
+          return false;
+        }
+      };
+      const retry = (): void => {
+        timer = setTimeout(() => {
+          timer = null;
+          if (stopped) return;
+          void connect().then((ok) => {
+            if (ok) onAppend();
+            else if (!stopped) retry();
+          });
+        }, retryMs);
+        timer.unref?.();
+      };
+      if (!(await connect())) retry();
+      const stop = async (): Promise<void> => {
+        if (stopped) return;
+        stopped = true;
+        stops.delete(stop);
+        if (timer !== null) clearTimeout(timer);
+        const c = client;
+        if (c) {
+          await c.query({ text: `UNLISTEN ${quoteIdent(channel)}` }).catch(() => undefined);
+          drop(c);
+        }
+      };
+      stops.add(stop);
+      return stop;
+    },
+    async stopAll() {
+      await Promise.all([...stops].map((stop) => stop()));
+    },
+  };
+}
+
+/** Creates the event-log repository on `env`; appends NOTIFY `listening.channel`. */
+export function createPostgresEventLogRepository(
+  env: RepositoryEnv,
+  sql: Statements,
+  listening: EventLogListening,
+): EventLogRepository {
   const lockKey = advisoryKeyText(env.schema, 'event_log');
   return {
+    watch: (onAppend) => listening.watch(onAppend),
     async append(records) {
       if (records.length === 0) return [];
       const rows = await env.ctx.atomic(async (query) => {
         await query(sql.lock.text, [lockKey], sql.lock.name);
-        return query(
+        const rows = await query(
           sql.append.text,
           [records.map((r) => r.type), records.map((r) => r.payload), records.map((r) => r.createdAt)],
           sql.append.name,
         );
+        await query(sql.notify.text, [listening.channel], sql.notify.name);
+        return rows;
       });
       return rows.map((row) => bigintOf(row, 'seq')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     },

@@ -22,6 +22,8 @@ import {
 import { mapPostgresError } from './errors.js';
 import { createPostgresInvoiceRepository, invoiceStatements } from './invoice-repository.js';
 import {
+  createEventLogListening,
+  type EventLogListening,
   createPostgresEventLogRepository,
   createPostgresLeaseRepository,
   leadershipStatements,
@@ -92,7 +94,11 @@ function openPool(config: PostgresStoreConfig): { pool: PostgresPool; owns: bool
   return { pool: pool as unknown as PostgresPool, owns: true };
 }
 
-function createRepositories(env: RepositoryEnv, sql: ReturnType<typeof buildStatements>): Repositories {
+function createRepositories(
+  env: RepositoryEnv,
+  sql: ReturnType<typeof buildStatements>,
+  listening: EventLogListening,
+): Repositories {
   return {
     invoices: createPostgresInvoiceRepository(env, sql.invoices),
     payments: createPostgresPaymentRepository(env, sql.payments),
@@ -101,7 +107,7 @@ function createRepositories(env: RepositoryEnv, sql: ReturnType<typeof buildStat
     webhookOutbox: createPostgresOutboxRepository(env, sql.outbox),
     nodes: createPostgresNodeRepository(env, sql.nodes),
     leases: createPostgresLeaseRepository(env, sql.leadership),
-    events: createPostgresEventLogRepository(env, sql.leadership),
+    events: createPostgresEventLogRepository(env, sql.leadership, listening),
     rebalances: createPostgresRebalanceRepository(env, sql.rebalances),
   };
 }
@@ -121,7 +127,8 @@ function buildStatements(s: string) {
 /**
  * Creates a PostgreSQL store. Connects lazily; call `migrate()` before use (`lightning.start()` does).
  * Several processes may share one database and schema: migrations run once under an advisory lock,
- * and `webhookOutbox.claimDue` spreads webhook delivery over them.
+ * `webhookOutbox.claimDue` spreads webhook delivery over them, and `events.watch` (LISTEN/NOTIFY, one
+ * pooled connection held per watching process) wakes every process's event feed on each append.
  * @throws {ValidationError} on a bad config or schema name
  * @example
  * const store = createPostgresStore({ connectionString: process.env.DATABASE_URL! }, { schema: 'lnkit' });
@@ -186,7 +193,8 @@ export function createPostgresStore(config: PostgresStoreConfig, options: Postgr
     return run;
   }
 
-  const outer = guard(createRepositories(env(rootContext(pool)), sql), true);
+  const listening = createEventLogListening(pool, schemaName);
+  const outer = guard(createRepositories(env(rootContext(pool)), sql, listening), true);
   const maintenance = guard(
     { maintenance: createPostgresMaintenance(pool, schemaName, schema) } as unknown as Repositories,
     true,
@@ -214,7 +222,7 @@ export function createPostgresStore(config: PostgresStoreConfig, options: Postgr
           return await inTransaction(pool, async (client) => {
             let active = true;
             const ctx = transactionContext(client, (error) => (failedStatement ??= error));
-            const tx = guard(createRepositories(env(ctx), sql), false, () => active);
+            const tx = guard(createRepositories(env(ctx), sql, listening), false, () => active);
             let result: Awaited<ReturnType<typeof fn>>;
             try {
               result = await insideTransaction.run(true, () => fn(tx));
@@ -257,6 +265,7 @@ export function createPostgresStore(config: PostgresStoreConfig, options: Postgr
     close() {
       closing ??= (async () => {
         await queue;
+        await listening.stopAll();
         if (owns) await pool.end();
       })().catch((error: unknown) => {
         throw mapPostgresError(error, 'close');
