@@ -31,8 +31,11 @@ const dependenciesOf = (dir: string): string[] => {
   return Object.keys(manifest.dependencies ?? {});
 };
 
-/** Packs this checkout (dist must be built) and sets up a consumer project around the tarball. */
-export function createConsumerProject(): ConsumerProject {
+/**
+ * Packs this checkout (dist must be built) and sets up a consumer project around the tarball.
+ * `appDependencies`: packages the app itself would install beside lnkit (e.g. `express`), linked too.
+ */
+export function createConsumerProject(appDependencies: readonly string[] = []): ConsumerProject {
   const dir = mkdtempSync(join(tmpdir(), 'lnkit-consumer-'));
   const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], {
     cwd: ROOT,
@@ -47,7 +50,7 @@ export function createConsumerProject(): ConsumerProject {
 
   // npm's flat layout: every package of the dependency closure at the top of node_modules.
   const installed = new Set<string>();
-  const queue = dependenciesOf(lnkit);
+  const queue = [...dependenciesOf(lnkit), ...appDependencies];
   while (queue.length > 0) {
     const name = queue.shift()!;
     const source = join(ROOT, 'node_modules', name);
