@@ -11,7 +11,7 @@
  * is still checked.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsumerProject, ROOT, type ConsumerProject } from './consumer-project.js';
 
@@ -178,4 +178,18 @@ describe.skipIf(!built)('every ts block of README.md and docs/ compiles against 
     });
     expect(located).toEqual([]);
   }, 120_000);
+
+  it('every relative link of README.md and docs/ resolves inside the installed package', () => {
+    const installed = join(project.dir, 'node_modules/lnkit');
+    const broken: string[] = [];
+    for (const doc of DOCS) {
+      const text = readFileSync(join(ROOT, doc), 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        const path = target!.split('#')[0]!;
+        if (path === '' || /^[a-z]+:/i.test(path)) continue; // an anchor, or an absolute URL
+        if (!existsSync(join(installed, dirname(doc), path))) broken.push(`${doc}: ${target}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
 });
