@@ -171,6 +171,7 @@ export interface Lightning {
   start(): Promise<void>;
   /** Stops taking work, drains in-flight calls, stops streams and closes the store. Idempotent. */
   stop(options?: StopOptions): Promise<void>;
+  /** `stop()`, for `await using lightning = createLightning(…)`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

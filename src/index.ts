@@ -1,7 +1,7 @@
 /**
- * @module lnkit
  * Accept and send Lightning payments priced in EUR through LND: `createLightning`, the domain
  * types, events, errors and the port types that adapters implement. Loads no gRPC and no SQLite.
+ * @module lnkit
  */
 export { createLightning } from './create-lightning.js';
 export type { Lightning, LightningConfig, StopOptions, WebhooksConfig } from './create-lightning.js';

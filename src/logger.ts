@@ -7,9 +7,13 @@ export type LogFields = Record<string, unknown>;
 
 /** A logger: pino's `logger.info(fields, msg)` shape. `console` works too. */
 export interface Logger {
+  /** Logs at debug level. */
   debug(fields: LogFields, message: string): void;
+  /** Logs at info level. */
   info(fields: LogFields, message: string): void;
+  /** Logs at warn level. */
   warn(fields: LogFields, message: string): void;
+  /** Logs at error level. */
   error(fields: LogFields, message: string): void;
 }
 

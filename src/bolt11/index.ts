@@ -1,7 +1,8 @@
 /**
- * @module lnkit/bolt11 — BOLT11 payment request codec: decode with signature check or payee-key
+ * BOLT11 payment request codec: decode with signature check or payee-key
  * recovery, encode with LND's field set. Elliptic-curve work runs on libsecp256k1 (the optional native
  * `secp256k1` binding) when it loads, else on @noble/curves; no storage or gRPC code.
+ * @module lnkit/bolt11
  */
 export { decodeBolt11, isBolt11Expired } from './decode.js';
 export type { DecodeBolt11Options } from './decode.js';

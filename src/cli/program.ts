@@ -64,7 +64,7 @@ export function buildProgram(io: CliIo, onSession: (session: Session) => void = 
     .addHelpText(
       'after',
       '\nExit codes: 0 ok, 1 other failure, 2 usage, 3 LND unreachable, 4 authentication or TLS certificate, 5 not found, 130 interrupted.\n' +
-        'Docs: docs/cli.md',
+        'Docs: docs/cli.md in the lnkit package (node_modules/lnkit/docs/cli.md once installed).',
     );
   const run = createCommandRunner(io, onSession);
   registerStatus(program, run);

@@ -11,6 +11,7 @@ export interface Clock {
   now(): number;
   /** Calls `fn` once after `ms`. */
   setTimeout(fn: () => void, ms: number): TimerHandle;
+  /** Cancels a timer set with `setTimeout`. */
   clearTimeout(handle: TimerHandle): void;
 }
 

@@ -182,8 +182,9 @@ export function summarize(channels: readonly ChannelLiquidity[], at: Date): Liqu
   };
 }
 
-/** Defaults of {@link LiquidityBounds}. */
+/** Default of {@link LiquidityBounds.minLocalRatio}: below it a channel lacks outbound. */
 export const DEFAULT_MIN_LOCAL_RATIO = 0.2;
+/** Default of {@link LiquidityBounds.maxLocalRatio}: above it a channel lacks inbound. */
 export const DEFAULT_MAX_LOCAL_RATIO = 0.8;
 
 /** Classifies every channel of `snapshot` against `policy`. */

@@ -1,8 +1,8 @@
 /**
- * @module lnkit/http
  * Fetch-API handlers for a checkout page: the public view of an invoice as JSON, its status live over
  * Server-Sent Events (with `Last-Event-ID` resume and heartbeats) and its BOLT11 as an SVG QR code;
  * `toNodeListener` mounts them in `node:http`, Express or Fastify. Loads no gRPC and no store.
+ * @module lnkit/http
  */
 export { createInvoiceStatusHandler, DEFAULT_HEARTBEAT_MS, DEFAULT_RETRY_MS } from './invoice-status-handler.js';
 export type {

@@ -20,7 +20,10 @@ import {
 
 /** Where the handler reads invoices and hears their changes: a `Lightning` from `createLightning` fits. */
 export interface InvoiceStatusSource {
-  readonly invoices: { get(id: string): Promise<Invoice> };
+  readonly invoices: {
+    /** The invoice with this id. @throws {InvoiceNotFoundError} when there is none */
+    get(id: string): Promise<Invoice>;
+  };
   readonly events: LightningEventBus;
 }
 

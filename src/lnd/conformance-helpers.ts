@@ -17,6 +17,7 @@ export interface LndConformanceContext {
 export interface LndConformanceCase {
   readonly name: string;
   readonly needsPayer?: boolean;
+  /** Runs the case against a fresh context; rejects when the implementation breaks the rule. */
   run(ctx: LndConformanceContext): Promise<void>;
 }
 

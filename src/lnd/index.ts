@@ -1,6 +1,6 @@
 /**
- * @module lnkit/lnd
  * The real LND adapter: `createLndClient` (gRPC over TLS with a macaroon) and lndconnect URI helpers.
+ * @module lnkit/lnd
  */
 export { createLndClient, type GrpcLndClient } from './grpc/lnd-grpc-client.js';
 export type { LndClientConfig, LndClientOptions } from './grpc/client-config.js';

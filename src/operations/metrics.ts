@@ -63,6 +63,7 @@ export interface Metrics {
 
 /** Minimal shape of a prom-client Registry that lnkit registers into. */
 export interface PromRegistryLike {
+  /** Adds a metric to the registry. */
   registerMetric(metric: unknown): void;
 }
 

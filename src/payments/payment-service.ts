@@ -24,7 +24,7 @@ import type { PayInput, ValidPayInput } from './validate-pay-input.js';
 /** The BOLT11 checks, with the decoder and its curve library: loaded on the first pay or decode, not with lnkit. */
 type PayChecks = typeof import('./validate-pay-input.js');
 
-/** Default of {@link PaymentServiceConfig.maxPaymentSat}: 1 000 000 sat (0.01 BTC). */
+/** Default of `payments.maxPaymentSat` in `createLightning`'s config: 1 000 000 sat (0.01 BTC). */
 export const DEFAULT_MAX_PAYMENT_SAT = 1_000_000n;
 
 /** Configuration of the payment service. */

@@ -19,12 +19,16 @@ import type { RateProvider, RateQuote } from './rate-provider.js';
 /** Options of a conformance run. */
 export interface RateProviderConformanceOptions {
   /** The clock the provider stamps `fetchedAt` with. Default is the system clock (`Date.now`). */
-  readonly clock?: { now(): number };
+  readonly clock?: {
+    /** Milliseconds since the epoch, as `Date.now()`. */
+    now(): number;
+  };
 }
 
 /** One conformance case: `run` builds a provider with `make` and throws (node:assert) on a violation. */
 export interface RateProviderConformanceCase {
   readonly name: string;
+  /** Runs the case against the provider `make` returns; rejects when it breaks the rule. */
   run(make: () => Promise<RateProvider> | RateProvider, options?: RateProviderConformanceOptions): Promise<void>;
 }
 

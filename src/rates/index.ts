@@ -1,8 +1,8 @@
 /**
- * @module lnkit/rates
  * BTC/EUR rate sources (Kraken, Bitstamp, Coinbase, CoinGecko, CoinMarketCap, fixed) and
  * `createRateProvider`, which combines them: TTL cache, single flight, median, outlier guard,
  * bounded staleness, fail closed or an explicit fallback.
+ * @module lnkit/rates
  */
 export type { RateProvider, RateQuote } from './rate-provider.js';
 export type { RateSource, RateSourceConfig, RateSourceQuote } from './sources/rate-source.js';

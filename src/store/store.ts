@@ -56,9 +56,13 @@ export interface Page<T> {
 export interface InvoiceRepository {
   /** @throws {StoreConflictError} duplicate id, payment hash or idempotency key */
   insert(invoice: InvoiceRecord): Promise<void>;
+  /** The invoice with this id, or undefined. */
   get(id: string): Promise<InvoiceRecord | undefined>;
+  /** The invoice with this payment hash, or undefined. */
   getByPaymentHash(paymentHash: string): Promise<InvoiceRecord | undefined>;
+  /** The invoice created under this idempotency key, or undefined. */
   getByIdempotencyKey(key: string): Promise<InvoiceRecord | undefined>;
+  /** A page of invoices matching `query`, newest first. */
   list(query?: InvoiceListQuery): Promise<Page<InvoiceRecord>>;
   /**
    * Applies `patch`. With `fromStatus`, only when the current status is one of them.
@@ -100,9 +104,13 @@ export interface PaymentListQuery {
 export interface PaymentRepository {
   /** @throws {StoreConflictError} duplicate id, (direction, payment hash) or idempotency key */
   insert(payment: Payment): Promise<void>;
+  /** The payment with this id, or undefined. */
   get(id: string): Promise<Payment | undefined>;
+  /** The payment with this payment hash in this direction, or undefined. */
   getByPaymentHash(paymentHash: string, direction: PaymentDirection): Promise<Payment | undefined>;
+  /** The payment made under this idempotency key, or undefined. */
   getByIdempotencyKey(key: string): Promise<Payment | undefined>;
+  /** A page of payments matching `query`, newest first. */
   list(query?: PaymentListQuery): Promise<Page<Payment>>;
   /** @returns the updated row, or undefined when not found or not in `fromStatus` */
   update(
@@ -160,6 +168,7 @@ export interface NodePatch {
 export interface NodeRepository {
   /** @throws {StoreConflictError} when a node with this pubkey exists */
   insert(node: NodeRecord): Promise<void>;
+  /** The node with this pubkey, or undefined. */
   get(pubkey: string): Promise<NodeRecord | undefined>;
   /** Oldest bound first (`boundAt`, then pubkey). */
   list(): Promise<readonly NodeRecord[]>;
@@ -191,10 +200,13 @@ export interface WebhookEndpointRecord {
 
 /** Webhook endpoint repository. */
 export interface WebhookEndpointRepository {
+  /** Adds an endpoint. */
   insert(endpoint: WebhookEndpointRecord): Promise<void>;
+  /** The endpoint with this id, or undefined. */
   get(id: string): Promise<WebhookEndpointRecord | undefined>;
   /** Oldest first. */
   list(): Promise<readonly WebhookEndpointRecord[]>;
+  /** Applies `patch`. @returns the updated row, or undefined when not found */
   update(
     id: string,
     patch: Partial<Omit<WebhookEndpointRecord, 'id' | 'createdAt'>>,
@@ -254,7 +266,9 @@ export interface WebhookDeliveryQuery {
 export interface WebhookOutboxRepository {
   /** Writes the event and one pending delivery per endpoint id, due at `createdAt`. */
   enqueue(event: WebhookEventRecord, deliveries: readonly WebhookDeliveryRecord[]): Promise<void>;
+  /** The event with this id, or undefined. */
   getEvent(id: string): Promise<WebhookEventRecord | undefined>;
+  /** The delivery with this id, or undefined. */
   getDelivery(id: string): Promise<WebhookDeliveryRecord | undefined>;
   /** Pending deliveries with nextAttemptAt ≤ now, earliest first, at most `limit`. */
   listDue(now: Date, limit: number): Promise<readonly WebhookDeliveryRecord[]>;
@@ -269,12 +283,16 @@ export interface WebhookOutboxRepository {
    * @throws {ValidationError} when `claimUntil` is not after `now` or `limit` is not a positive integer
    */
   claimDue?(now: Date, limit: number, claimUntil: Date): Promise<readonly WebhookDeliveryRecord[]>;
+  /** A page of deliveries matching `query`, newest first. */
   listDeliveries(query?: WebhookDeliveryQuery): Promise<Page<WebhookDeliveryRecord>>;
+  /** Applies `patch`. @returns the updated row, or undefined when not found */
   updateDelivery(
     id: string,
     patch: Partial<Omit<WebhookDeliveryRecord, 'id' | 'eventId' | 'endpointId' | 'createdAt'>>,
   ): Promise<WebhookDeliveryRecord | undefined>;
+  /** Adds a delivery (a redelivery of an existing event). */
   insertDelivery(delivery: WebhookDeliveryRecord): Promise<void>;
+  /** Appends one attempt to the delivery's attempt log. */
   recordAttempt(attempt: WebhookAttemptRecord): Promise<void>;
   /** Oldest first. */
   listAttempts(deliveryId: string): Promise<readonly WebhookAttemptRecord[]>;
@@ -406,9 +424,13 @@ export interface RebalanceListQuery {
 export interface RebalanceRepository {
   /** @throws {StoreConflictError} duplicate id, idempotency key or (non-null) payment hash */
   insert(rebalance: Rebalance): Promise<void>;
+  /** The rebalance with this id, or undefined. */
   get(id: string): Promise<Rebalance | undefined>;
+  /** The rebalance started under this idempotency key, or undefined. */
   getByIdempotencyKey(key: string): Promise<Rebalance | undefined>;
+  /** The rebalance paid with this payment hash, or undefined. */
   getByPaymentHash(paymentHash: string): Promise<Rebalance | undefined>;
+  /** A page of rebalances matching `query`, newest first. */
   list(query?: RebalanceListQuery): Promise<Page<Rebalance>>;
   /** @returns the updated row, or undefined when not found or not in `fromStatus` */
   update(

@@ -1,8 +1,8 @@
 /**
- * @module lnkit/testing
  * Test support for lnkit and for apps built on it: an in-memory LND network (`createFakeLnd`), an
  * LND simulator speaking LND's real gRPC protocol (`startLndSimulator`), an in-memory store, fixed
  * rates, a manual clock, and the runner-agnostic conformance cases of every port.
+ * @module lnkit/testing
  */
 export { createFakeLnd, FAKE_CHANNEL_CAPACITY_SAT } from './fake-lnd.js';
 export type { FakeLnd, FakeLndOptions, FakeLndSimulate } from './fake-lnd.js';

@@ -1,6 +1,6 @@
 /**
- * @module lnkit/webhooks
  * Verify (and sign) lnkit webhooks per Standard Webhooks. No dependencies beyond node:crypto.
+ * @module lnkit/webhooks
  */
 export { signWebhook, type SignWebhookInput, type WebhookHeaders, type WebhookBody } from './sign-webhook.js';
 export {

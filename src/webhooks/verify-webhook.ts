@@ -9,7 +9,11 @@ import { WebhookInputError, WebhookVerificationError } from './webhook-verificat
 
 /** Request headers: a fetch `Headers`, or a plain object such as Node's `req.headers` (any key case). */
 export type WebhookRequestHeaders =
-  { get(name: string): string | null } | Readonly<Record<string, string | readonly string[] | undefined>>;
+  | {
+      /** The header's value, or null when absent (fetch `Headers.get`). */
+      get(name: string): string | null;
+    }
+  | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** Input of {@link verifyWebhook}. Give `secret`, or `secrets` (current and previous) during a rotation. */
 export interface VerifyWebhookInput {

@@ -20,6 +20,7 @@ import type {
 /** One conformance case: a name and a body that makes its own store(s). */
 export interface StoreConformanceCase {
   readonly name: string;
+  /** Runs the case against a fresh store from `makeStore`; rejects when it breaks the rule. */
   run(makeStore: () => Promise<Store>): Promise<void>;
 }
 

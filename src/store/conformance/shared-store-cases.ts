@@ -16,6 +16,7 @@ export type OpenStorePair = () => Promise<readonly [Store, Store]>;
 /** One shared-store case. */
 export interface SharedStoreConformanceCase {
   readonly name: string;
+  /** Runs the case against two stores sharing one database; rejects when they break the rule. */
   run(openPair: OpenStorePair): Promise<void>;
 }
 

@@ -27,14 +27,19 @@ export interface PostgresQueryResult {
  * `pg.Pool` fits, and so does any pool with the same `connect`, `query` and `end`.
  */
 export interface PostgresPool {
+  /** Checks out a client (for a transaction). */
   connect(): Promise<PostgresClient>;
+  /** Runs one query on any free client. */
   query(config: PostgresQueryConfig): Promise<PostgresQueryResult>;
+  /** Closes every client. */
   end(): Promise<void>;
 }
 
 /** A client checked out of the pool. `release(error)` destroys it instead of returning it. */
 export interface PostgresClient {
+  /** Runs one query on this client. */
   query(config: PostgresQueryConfig): Promise<PostgresQueryResult>;
+  /** Returns the client to the pool (destroys it when given an error or true). */
   release(error?: Error | boolean): void;
 }
 

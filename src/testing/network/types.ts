@@ -110,6 +110,7 @@ export interface SimChannel {
   setPolicy(fromNode: string, policy: Partial<ChannelPolicy>): void;
   /** The flag given at creation (or by `setActive`); see {@link SimChannel.isUsable}. */
   readonly isActive: boolean;
+  /** Enables or disables the channel (as a peer going offline would). */
   setActive(isActive: boolean): void;
   /** Active and both ends online. */
   isUsable(): boolean;
@@ -117,8 +118,11 @@ export interface SimChannel {
 
 /** A push-based stream. Items are buffered until `onData` is attached; end/error is delivered once, after the items. */
 export interface SimStream<T> {
+  /** Receives each item, buffered ones first. */
   onData(fn: (item: T) => void): void;
+  /** Called once when the stream ends normally. */
   onEnd(fn: () => void): void;
+  /** Called once when the stream fails. */
   onError(fn: (error: LndRpcError) => void): void;
   /** Cancels the stream from the consumer side: no more events are delivered. Idempotent. */
   close(): void;
@@ -318,21 +322,37 @@ export interface SimNode {
   resetHistory(): void;
   readonly callLog: readonly SimCall[];
 
+  /** GetInfo: identity, height, sync state, channel counts. */
   getInfo(): SimNodeInfo;
+  /** AddInvoice. */
   addInvoice(input: SimAddInvoiceInput): LndAddInvoiceResult;
+  /** AddHoldInvoice (invoicesrpc). */
   addHoldInvoice(input: SimAddHoldInvoiceInput): LndAddHoldInvoiceResult;
+  /** SettleInvoice: settles an accepted hold invoice with its preimage. */
   settleInvoice(preimage: string): void;
+  /** CancelInvoice: cancels an open or accepted hold invoice. */
   cancelInvoice(paymentHash: string): void;
+  /** LookupInvoice by payment hash. */
   lookupInvoice(paymentHash: string): SimInvoice;
+  /** ListInvoices, paged by add index. */
   listInvoices(input?: SimListInvoicesInput): SimInvoicePage;
+  /** SubscribeInvoices from the given add and settle indexes. */
   subscribeInvoices(input: { readonly addIndex: bigint; readonly settleIndex: bigint }): SimStream<SimInvoice>;
+  /** SubscribeSingleInvoice (invoicesrpc): the invoice's state changes. */
   subscribeSingleInvoice(paymentHash: string): SimStream<SimInvoice>;
+  /** ListChannels. */
   listChannels(): SimChannelInfo[];
+  /** ChannelBalance. */
   channelBalance(): LndChannelBalance;
+  /** DecodePayReq. */
   decodePayReq(paymentRequest: string): SimPayReq;
+  /** SendPaymentV2 (routerrpc): the payment's updates until final. */
   sendPayment(input: SimSendPaymentInput): SimStream<SimPayment>;
+  /** TrackPaymentV2 (routerrpc): the updates of a payment already sent. */
   trackPayment(paymentHash: string): SimStream<SimPayment>;
+  /** ListPayments. */
   listPayments(input?: SimListPaymentsInput): SimPaymentPage;
+  /** QueryRoutes. */
   queryRoutes(input: SimQueryRoutesInput): LndRoute[];
   /** GetChanInfo by chan id or channel point. @throws {LndRpcError} `edge not found` */
   getChanInfo(input: { readonly chanId?: string; readonly channelPoint?: string }): SimChannelEdge;
@@ -342,16 +362,21 @@ export interface SimNode {
 export interface SimNetwork {
   readonly clock: Clock;
   readonly network: SimNetworkName;
+  /** Adds a node. @throws {Error} for a duplicate name */
   addNode(spec: AddNodeSpec): SimNode;
+  /** Opens a channel between two nodes. */
   addChannel(spec: AddChannelSpec): SimChannel;
   /** @throws {Error} for an unknown name */
   node(name: string): SimNode;
   /** The node with that pubkey, or undefined. */
   nodeByPubkey(pubkey: string): SimNode | undefined;
+  /** Every node, in the order added. */
   nodes(): SimNode[];
+  /** Every channel, in the order opened. */
   channels(): SimChannel[];
   /** @throws {Error} for an unknown chan id */
   channel(chanId: string): SimChannel;
+  /** The current block height. */
   blockHeight(): number;
   /** Hex block hash of the current height (deterministic). */
   blockHash(): string;

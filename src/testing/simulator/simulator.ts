@@ -82,6 +82,7 @@ export interface LndSimulator {
   readonly network: SimNetwork;
   /** @throws {Error} for an unknown name */
   node(name: string): SimulatedNode;
+  /** Every simulated node (with its socket, certificate and macaroons). */
   nodes(): SimulatedNode[];
   /** Writes `<dir>/<name>/tls.cert` and `admin|invoice|readonly.macaroon` (binary) for every node. */
   writeCredentials(dir: string): Promise<Record<string, NodeCredentialPaths>>;
