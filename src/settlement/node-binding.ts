@@ -4,8 +4,6 @@
  * before anything is written. With `invoice.macaroon` (no GetInfo) the pubkey is read from a BOLT11
  * string the node issued; a node without any invoice yet is bound on the first invoice lnkit sees.
  */
-import { decodeBolt11 } from '../bolt11/decode.js';
-import { bolt11NetworkToLnd } from '../bolt11/networks.js';
 import type { Clock } from '../domain/clock.js';
 import { StoreNodeMismatchError, isLightningError } from '../errors.js';
 import type { LndClient, LndNodeInfo } from '../lnd/lnd-client.js';
@@ -50,8 +48,13 @@ export interface NodeBindingDeps {
 }
 
 /** The payee of a BOLT11 string; null when it cannot be decoded. */
-function payeeOf(paymentRequest: string): { pubkey: string; network: string } | null {
+async function payeeOf(paymentRequest: string): Promise<{ pubkey: string; network: string } | null> {
   try {
+    // Loaded on first use: the curve library is not paid for by `import('lnkit')`.
+    const [{ decodeBolt11 }, { bolt11NetworkToLnd }] = await Promise.all([
+      import('../bolt11/decode.js'),
+      import('../bolt11/networks.js'),
+    ]);
     const decoded = decodeBolt11(paymentRequest);
     return { pubkey: decoded.payeeNodeKey, network: bolt11NetworkToLnd(decoded.network) };
   } catch {
@@ -72,7 +75,7 @@ export function createNodeBinding(deps: NodeBindingDeps): NodeBinding {
     if (info) return { pubkey: info.pubkey, network: info.network, alias: info.alias || null };
     const newest = await lnd.listInvoices({ reversed: true, maxInvoices: 1 });
     for (const invoice of newest.invoices) {
-      const payee = payeeOf(invoice.paymentRequest);
+      const payee = await payeeOf(invoice.paymentRequest);
       if (payee) return { pubkey: payee.pubkey, network: payee.network, alias: null };
     }
     return null;
@@ -82,7 +85,7 @@ export function createNodeBinding(deps: NodeBindingDeps): NodeBinding {
   async function legacyOwner(): Promise<string | null> {
     const newest = (await store.invoices.list({ limit: 1 })).items[0];
     if (!newest) return null;
-    return newest.nodePubkey ?? payeeOf(newest.paymentRequest)?.pubkey ?? null;
+    return newest.nodePubkey ?? (await payeeOf(newest.paymentRequest))?.pubkey ?? null;
   }
 
   async function copyLegacy(tx: Repositories, names: CheckpointNames): Promise<boolean> {
@@ -188,7 +191,7 @@ export function createNodeBinding(deps: NodeBindingDeps): NodeBinding {
     bind: (info) => single(async () => bindIdentity(await identify(info), true)),
     async observe(paymentRequest) {
       if (current !== null && verified) return;
-      const payee = payeeOf(paymentRequest);
+      const payee = await payeeOf(paymentRequest);
       if (!payee) return;
       if (current !== null) {
         if (payee.pubkey !== current) throw new StoreNodeMismatchError(current, payee.pubkey);
