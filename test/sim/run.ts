@@ -17,8 +17,6 @@ export interface RunOptions {
   /** Fault kinds drawn; default all of them. */
   readonly faults?: ReadonlySet<FaultKind> | undefined;
   readonly mutant?: Mutant | undefined;
-  /** Every process's listener hears every event (#10's event log). */
-  readonly globalEvents?: boolean;
   /** The node may have a history from before lnkit (#10 item 3). Default true. */
   readonly preHistory?: boolean;
   /** Settlements before the store's first checkpoint are not expected to be recorded (#10 item 3 open). */
@@ -48,7 +46,6 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
   const world = new World({
     seed: options.seed,
     mutant: options.mutant,
-    ...(options.globalEvents ? { globalEvents: true } : {}),
     ...(options.preHistory === false ? { preHistory: false } : {}),
     ...(options.excuseColdStart ? { excuseColdStart: true } : {}),
   });

@@ -100,8 +100,6 @@ export interface WorldSetup {
 export interface WorldOptions {
   readonly seed: number;
   readonly mutant?: Mutant | undefined;
-  /** Listeners in every process hear every event (#10's event log). Default false: today's per-process bus. */
-  readonly globalEvents?: boolean;
   /** The node may have invoices (some paid) from before lnkit. Default true. */
   readonly preHistory?: boolean;
   /** Do not expect settlements made before the store's first checkpoint to be recorded (#10 item 3 open). */
