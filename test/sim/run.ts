@@ -7,6 +7,7 @@ import { Checker, type Violation } from './invariants.js';
 import type { Mutant } from './mutants.js';
 import { drawSchedule, FAULT_KINDS, type Action, type FaultKind } from './schedule.js';
 import { World } from './world.js';
+import { loadChecks } from '../../src/payments/payment-service.js';
 
 /** Options of {@link runSeed}. */
 export interface RunOptions {
@@ -42,6 +43,9 @@ const QUIET_STEP_MS = 10_000;
 
 /** Runs `options.seed`. */
 export async function runSeed(options: RunOptions): Promise<RunResult> {
+  // lnkit loads its pay checks on first use (a dynamic import: real I/O time); load them before the
+  // manual clock runs so that no pay's progress depends on the machine's speed.
+  await loadChecks();
   const schedule = drawSchedule(options.seed, options.steps, options.faults ?? ALL_FAULTS);
   const world = new World({
     seed: options.seed,
