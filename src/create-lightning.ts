@@ -230,6 +230,7 @@ export function createLightning(config: LightningConfig): Lightning {
     store: config.store,
     bus,
     logger,
+    clock,
     ...(config.eventPollIntervalMs !== undefined ? { pollIntervalMs: config.eventPollIntervalMs } : {}),
   });
   const committing = new AsyncLocalStorage<LocalEvent[]>();

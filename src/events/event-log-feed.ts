@@ -7,6 +7,7 @@
  * delivered locally, and a local delivery is dropped when the tail has already passed its seq.
  */
 import type { WebhookEventType } from '../domain/events.js';
+import { systemClock, type Clock, type TimerHandle } from '../domain/clock.js';
 import type { Logger } from '../logger.js';
 import type { EventLogRecord, Store } from '../store/store.js';
 import { decodeEventPayload } from './event-codec.js';
@@ -40,6 +41,8 @@ export interface EventLogFeedConfig {
   readonly store: Store;
   readonly bus: InternalEventBus;
   readonly logger: Logger;
+  /** The poll timer runs on this clock (the simulation's manual clock); default the system clock. */
+  readonly clock?: Clock;
   /** Default is 100 ms. */
   readonly pollIntervalMs?: number;
 }
@@ -47,13 +50,14 @@ export interface EventLogFeedConfig {
 /** Creates the feed; nothing runs before `start()`. */
 export function createEventLogFeed(config: EventLogFeedConfig): EventLogFeed {
   const { store, bus, logger } = config;
+  const clock = config.clock ?? systemClock;
   const pollIntervalMs = config.pollIntervalMs ?? 100;
   let cursor = 0n;
   /** Seqs above `cursor` already emitted by a local delivery. */
   const deliveredLocally = new Set<bigint>();
   const listeners = new Set<() => void>();
   let running = false;
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  let timer: TimerHandle | null = null;
   let polling: Promise<void> | null = null;
   let again = false;
   let unwatch: (() => Promise<void>) | null = null;
@@ -89,11 +93,10 @@ export function createEventLogFeed(config: EventLogFeedConfig): EventLogFeed {
 
   function schedule(delayMs: number): void {
     if (!running || timer !== null) return;
-    timer = setTimeout(() => {
+    timer = clock.setTimeout(() => {
       timer = null;
       run();
     }, delayMs);
-    timer.unref?.();
   }
 
   function run(): void {
@@ -114,7 +117,7 @@ export function createEventLogFeed(config: EventLogFeedConfig): EventLogFeed {
   }
 
   function wake(): void {
-    if (timer !== null) clearTimeout(timer);
+    if (timer !== null) clock.clearTimeout(timer);
     timer = null;
     run();
   }
@@ -154,7 +157,7 @@ export function createEventLogFeed(config: EventLogFeedConfig): EventLogFeed {
       running = false;
       await unwatch?.().catch(() => undefined);
       unwatch = null;
-      if (timer !== null) clearTimeout(timer);
+      if (timer !== null) clock.clearTimeout(timer);
       timer = null;
       await polling;
       deliveredLocally.clear();

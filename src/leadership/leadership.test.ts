@@ -5,12 +5,17 @@ import type { Store } from '../store/store.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { LEADER_LEASE, createLeadership, type LightningRole } from './leadership.js';
 
-/** Polls `check` every 5 ms for up to 3 s (real time: leadership timers are real). */
-async function waitUntilTrue(check: () => boolean, what: string): Promise<void> {
+/** Advances the manual clock (leadership timers run on it) 10 ms at a time until `check`, for up to 3 s of real time. */
+async function waitUntilTrue(
+  clock: ReturnType<typeof createManualClock>,
+  check: () => boolean,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + 3_000;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await clock.advance(10);
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
 
@@ -43,7 +48,7 @@ describe('createLeadership', () => {
     await a.leadership.stop();
     expect(a.calls).toEqual(['elected', 'deposed']);
     expect(await store.leases.get(LEADER_LEASE)).toBeUndefined();
-    await waitUntilTrue(() => b.leadership.view().isLeader, 'the follower to take the released lease');
+    await waitUntilTrue(clock, () => b.leadership.view().isLeader, 'the follower to take the released lease');
     expect(b.calls).toEqual(['elected']);
     await b.leadership.stop();
   });
@@ -84,7 +89,7 @@ describe('createLeadership', () => {
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(b.leadership.view().isLeader).toBe(false);
     await clock.advance(300);
-    await waitUntilTrue(() => b.leadership.view().isLeader, 'the takeover');
+    await waitUntilTrue(clock, () => b.leadership.view().isLeader, 'the takeover');
     expect(b.calls).toEqual(['elected']);
     await b.leadership.stop();
   });
@@ -113,7 +118,7 @@ describe('createLeadership', () => {
       ttlMs: 300,
       now: new Date(clock.now()),
     });
-    await waitUntilTrue(() => !a.leadership.view().isLeader, 'the step-down');
+    await waitUntilTrue(clock, () => !a.leadership.view().isLeader, 'the step-down');
     expect(a.calls).toEqual(['elected', 'deposed']);
     await a.leadership.stop();
   });

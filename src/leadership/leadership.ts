@@ -7,7 +7,7 @@
  * before its lease can expire, so two leaders never run at once on one clock.
  */
 import { hostname } from 'node:os';
-import type { Clock } from '../domain/clock.js';
+import type { Clock, TimerHandle } from '../domain/clock.js';
 import { StoreLockedError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Logger } from '../logger.js';
@@ -78,7 +78,7 @@ export function createLeadership(config: LeadershipConfig): Leadership {
   let lease: LeaseRecord | null = null;
   /** When our lease was last renewed (ms): past `renewedAt + ttlMs * 2/3` without renewal we step down. */
   let renewedAt = 0;
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  let timer: TimerHandle | null = null;
   let beat: Promise<void> | null = null;
   let running = false;
 
@@ -149,14 +149,13 @@ export function createLeadership(config: LeadershipConfig): Leadership {
 
   function schedule(): void {
     if (!running) return;
-    timer = setTimeout(() => {
+    timer = clock.setTimeout(() => {
       timer = null;
       beat = heartbeat().finally(() => {
         beat = null;
         schedule();
       });
     }, nextDelayMs());
-    timer.unref?.();
   }
 
   return {
@@ -180,7 +179,7 @@ export function createLeadership(config: LeadershipConfig): Leadership {
     },
     async stop() {
       running = false;
-      if (timer !== null) clearTimeout(timer);
+      if (timer !== null) clock.clearTimeout(timer);
       timer = null;
       await beat;
       if (leading) {

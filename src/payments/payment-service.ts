@@ -85,14 +85,21 @@ const OUTCOME_POLL_MS = 200;
 /** How long `pay` waits for another process's outcome before tracking the payment itself. */
 const OTHER_SENDER_GRACE_MS = 30_000;
 
+let checks: PayChecks | undefined;
+/**
+ * Loads the pay-input checks (BOLT11 decoding; loaded on first use to keep lnkit's cold import small),
+ * once per process. Internal; the simulation awaits it up front so that no pay waits on real module I/O.
+ */
+export async function loadChecks(): Promise<PayChecks> {
+  return (checks ??= await import('./validate-pay-input.js'));
+}
+
 /** Creates the payment service. Internal: use `createLightning`. */
 export function createPaymentService(ctx: ServiceContext, config: PaymentServiceConfig): PaymentService {
   const maxPaymentSat = config.maxPaymentSat ?? DEFAULT_MAX_PAYMENT_SAT;
   if (typeof maxPaymentSat !== 'bigint' || maxPaymentSat <= 0n) {
     throw new ValidationError('maxPaymentSat', `expected a positive bigint, got ${String(maxPaymentSat)}`);
   }
-  let checks: PayChecks | undefined;
-  const loadChecks = async (): Promise<PayChecks> => (checks ??= await import('./validate-pay-input.js'));
   const pendingByHash = new Map<string, Promise<Payment>>();
   const pendingByKey = new Map<string, { readonly hash: string; readonly promise: Promise<Payment> }>();
   const trackers = new Map<string, Promise<Payment>>();

@@ -232,5 +232,14 @@ export async function apply(world: World, action: Action): Promise<void> {
     }
     case 'historyReset':
       return world.resetHistory();
+    case 'leaderChange': {
+      // The store's leader is SIGKILLed: its lease is not released, it expires on the manual clock
+      // and a follower (if any is alive) takes over within the TTL.
+      const leader = world.instances.find((s) => s.started && s.process?.isAlive && s.lightning?.isLeader);
+      if (!leader) return world.log('skip leaderChange: no leader');
+      world.log(`fault leader ${leader.listener} killed`);
+      world.crash(leader.index);
+      return;
+    }
   }
 }

@@ -1,4 +1,4 @@
-/** First half of the simulation budget (seeds 1–100 × 500 steps); budget-b runs the other half on the other core. */
+/** First half of the simulation budget (seeds 1–BUDGET_SEEDS/2 × 500 steps); budget-b runs the other half on the other core. */
 import { it } from 'vitest';
 import { BUDGET_SEEDS, BUDGET_STEPS, runBudget } from './budget.js';
 

@@ -1,4 +1,4 @@
-/** Second half of the simulation budget (seeds 101–200 × 500 steps). */
+/** Second half of the simulation budget (the second half of BUDGET_SEEDS × 500 steps). */
 import { it } from 'vitest';
 import { BUDGET_SEEDS, BUDGET_STEPS, runBudget } from './budget.js';
 

@@ -1,6 +1,6 @@
 /**
  * `npm run sim -- --seed <n> [--steps <k>] [--seeds <count>] [--shrink] [--only 3,17,42] [--faults a,b]
- *   [--profile full|today] [--mutant name] [--global-events] [--log]`
+ *   [--profile full|today] [--mutant name] [--log]`
  * Runs seeds of the deterministic simulation and prints a replayable report for any violation.
  */
 import { parseArgs } from 'node:util';
@@ -18,7 +18,6 @@ const { values } = parseArgs({
     faults: { type: 'string' },
     profile: { type: 'string', default: 'full' },
     mutant: { type: 'string' },
-    'global-events': { type: 'boolean', default: false },
     log: { type: 'boolean', default: false },
     'keep-going': { type: 'boolean', default: false },
   },
@@ -58,7 +57,6 @@ for (let seed = first; seed < first + count; seed++) {
     preHistory,
     excuseColdStart,
     mutant,
-    globalEvents: values['global-events'],
   });
   if (values.log) for (const line of result.events) console.log(line);
   if (result.violation) {

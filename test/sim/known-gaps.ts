@@ -14,23 +14,7 @@ export interface KnownGap {
   readonly why: string;
 }
 
-export const KNOWN_GAPS: readonly KnownGap[] = [
-  {
-    leaves: { fault: 'historyReset' },
-    issue: '#10 item 2 (history regressions are detected and healed)',
-    why: 'after a node history reset the stored settle/add indices hide the new history: settlements of the new history are never recorded',
-  },
-  {
-    leaves: { setup: 'preHistory' },
-    issue: '#10 item 3 (cold start misses nothing after start() resolves)',
-    why: 'an invoice created on the node before lnkit first started and paid later (e.g. while lnkit is down) is never recorded: the cold-start reconcile begins at the last add index',
-  },
-  {
-    leaves: { check: 'coldStart' },
-    issue: '#10 item 3 (cold start, also across restarts before the first settlement)',
-    why: "start() resolves before the watcher's first reconcile has read LND's last add index: an invoice created elsewhere in between is taken for history, and its settlement is lost unless the live stream delivers it; a store whose first start never wrote a checkpoint (LND down, a crash) cold-starts again at the next start: a settlement made in between is never recorded",
-  },
-];
+export const KNOWN_GAPS: readonly KnownGap[] = [];
 
 /** Run options for the profile: `full` (every fault and setup) or `today` (known gaps left out). */
 export function profileOptions(profile: 'full' | 'today'): {

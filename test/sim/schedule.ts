@@ -18,7 +18,7 @@ export const WORKLOAD_KINDS = [
   'idle',
 ] as const;
 
-/** Fault actions. `leaderChange` joins once leases exist (#10): see docs/testing.md, "Extending". */
+/** Fault actions. */
 export const FAULT_KINDS = [
   'crash',
   'restart',
@@ -28,6 +28,7 @@ export const FAULT_KINDS = [
   'storeReadOnly',
   'clockJump',
   'historyReset',
+  'leaderChange',
 ] as const;
 
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
@@ -64,6 +65,7 @@ const WEIGHTS: Readonly<Record<ActionKind, number>> = {
   storeReadOnly: 1,
   clockJump: 1.5,
   historyReset: 0.5,
+  leaderChange: 1.5,
 };
 
 /** Draws the schedule of `steps` actions for `seed`, leaving out the fault kinds not in `faults`. */
