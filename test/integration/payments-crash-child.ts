@@ -36,6 +36,8 @@ const lightning = createLightning({
   rates: createFixedRates('90000'),
   store: createSqliteStore({ filename: env('LIGHTNING_DB') }),
   logger,
+  // The SIGKILLed process's lease stays until it expires: the next process leads (and re-tracks) after it.
+  leaseTtlMs: 1_000,
   webhooks: {
     endpoints: [
       {

@@ -119,7 +119,10 @@ describe('retention', () => {
       expect(await store.invoices.get(expiredLongAgo.id)).toBeDefined();
       expect(count(file, "invoices WHERE status = 'settled'")).toBe(5);
 
-      await waitUntil(async () => (await lightning.health()).tables !== undefined, 10_000, 'table figures');
+      // The figures come from the latest retention run (every 100 ms here): wait for one after the payments.
+      const invoiceRows = async (): Promise<number | undefined> =>
+        (await lightning.health()).tables?.tables.find((t) => t.table === 'invoices')?.rows;
+      await waitUntil(async () => (await invoiceRows()) === 6, 10_000, 'table figures after the payments');
       const report = await lightning.health();
       const invoices = report.tables!.tables.find((t) => t.table === 'invoices');
       expect(invoices?.rows).toBe(6);
