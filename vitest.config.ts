@@ -11,6 +11,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Both cores (vitest's default leaves one idle).
+    maxWorkers: 2,
     // Every line logged through the test loggers is scanned for secrets at the end of the run.
     globalSetup: ['test/helpers/log-scan-setup.ts'],
   },

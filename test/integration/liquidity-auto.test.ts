@@ -62,6 +62,9 @@ async function start(
     logger,
     expirySweepIntervalMs: DAY_MS,
     settlement: { reconcileIntervalMs: DAY_MS },
+    // One process: no need to poll the event log or renew the lease often while a simulated day passes.
+    eventPollIntervalMs: 60_000,
+    leaseTtlMs: 60_000,
     liquidity: { intervalMs: INTERVAL_MS, ...liquidity },
   });
   await lightning.start();

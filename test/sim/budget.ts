@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import { failureReport, runSeed } from './index.js';
 import { profileOptions } from './known-gaps.js';
 
-export const BUDGET_SEEDS = 50;
+export const BUDGET_SEEDS = 20;
 export const BUDGET_STEPS = 500;
 
 /** Runs seeds `from` … `to` (inclusive) and fails with the replayable report of the first violation. */
