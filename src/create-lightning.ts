@@ -1,3 +1,4 @@
+// size-exempt: the composition root: the one place that wires every service to the ports and the leader roles
 /**
  * The composition root: the only place that wires services to ports.
  */

@@ -1,3 +1,4 @@
+// size-exempt: one rebalance as a single flow (idempotency, row, route, send, outcome, event) read top to bottom
 /**
  * One circular rebalance: a self-invoice paid with SendPaymentV2 out of one channel and back
  * through another peer, never above the fee limit. Each step is named; the row is written before

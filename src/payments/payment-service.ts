@@ -1,3 +1,4 @@
+// size-exempt: the never-pay-twice flow (row before send, single flight, re-tracking) kept in one place
 /**
  * Outgoing payments that never pay twice: decode and check locally, write the in_flight row, then
  * Router.SendPaymentV2; the stream's outcome is committed with its outbox row. A payment whose

@@ -1,3 +1,4 @@
+// size-exempt: the Store port: types and doc comments only, one interface per repository
 /**
  * The Store port: repositories for everything lnkit persists, and `transaction(fn)`.
  * Types only. Every implementation (memory, SQLite, PostgreSQL, your own) passes

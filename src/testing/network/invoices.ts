@@ -1,3 +1,4 @@
+// size-exempt: the simulated node's invoice book and its state machine, as LND keeps it
 /**
  * The invoice registry of one node: AddInvoice / AddHoldInvoice validation with LND's texts,
  * settle / cancel state tables, HTLC acceptance, expiry and hold auto-cancel.
