@@ -17,6 +17,13 @@ export interface PostgresForTests {
   readonly url: string;
   /** A new schema name, unique to this file and run; dropped by {@link PostgresForTests.cleanup}. */
   newSchema(): string;
+  /**
+   * An empty schema for one test, migrated once per file and emptied between tests (every table but
+   * the migration ledger truncated, sequences restarted): what a fresh schema gives, without running
+   * the migrations again for each of the hundred conformance cases. Falls back to a new schema when
+   * the previous test still holds a lock on it.
+   */
+  recycledSchema(): Promise<string>;
   /** Runs one statement as the admin connection (assertions on raw rows). */
   query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
   /** Drops every schema this file made and closes the admin connection. */
@@ -40,13 +47,35 @@ export async function postgresForTests(label: string): Promise<PostgresForTests>
   }
   const run = randomBytes(3).toString('hex');
   const made: string[] = [];
+  let recycled: string | undefined;
+  const newSchema = (): string => {
+    const name = `lnkit_t_${label}_${run}_${made.length + 1}`;
+    made.push(name);
+    return name;
+  };
   return {
     skip,
     url: POSTGRES_URL,
-    newSchema() {
-      const name = `lnkit_t_${label}_${run}_${made.length + 1}`;
-      made.push(name);
-      return name;
+    newSchema,
+    async recycledSchema() {
+      if (recycled === undefined) return (recycled = newSchema());
+      const tables = (
+        await client.query<{ tablename: string }>(
+          `SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> 'lnkit_migration'`,
+          [recycled],
+        )
+      ).rows.map((r) => `"${recycled}"."${r.tablename}"`);
+      if (tables.length === 0) return recycled; // never migrated: still empty
+      try {
+        await client.query(`SET lock_timeout = '2s'`);
+        await client.query(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY CASCADE`);
+        return recycled;
+      } catch (error) {
+        if (process.env.LNKIT_DEBUG_RECYCLE) console.warn('recycle fallback', (error as Error).message);
+        return (recycled = newSchema());
+      } finally {
+        await client.query(`RESET lock_timeout`);
+      }
     },
     async query<R>(text: string, values?: unknown[]) {
       return (await client.query(text, values)).rows as R[];
