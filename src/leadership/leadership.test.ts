@@ -53,6 +53,38 @@ describe('createLeadership', () => {
     await b.leadership.stop();
   });
 
+  it('keeps its lease while the leader roles take longer than the TTL to start; a second process waits', async () => {
+    const store = createMemoryStore();
+    const clock = createManualClock();
+    let releaseStart!: () => void;
+    const started = new Promise<void>((resolve) => (releaseStart = resolve));
+    const slow = createLeadership({
+      store,
+      clock,
+      logger: silentLogger,
+      ttlMs: 300,
+      onElected: () => started,
+      onDeposed: async () => undefined,
+    });
+    const starting = slow.start();
+    const other = make(store, clock);
+    // Wait until the slow process holds the lease, then let 3 TTLs pass while its roles start.
+    await waitUntilTrue(clock, () => slow.view().isLeader, 'the first process to take the lease');
+    await other.leadership.start();
+    for (let ms = 0; ms < 900; ms += 10) {
+      await clock.advance(10);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    expect(other.leadership.view().isLeader).toBe(false);
+    expect(other.calls).toEqual([]);
+    expect((await store.leases.get(LEADER_LEASE))?.owner).toBe(slow.view().lease?.owner);
+    releaseStart();
+    await starting;
+    expect(slow.view().isLeader).toBe(true);
+    await slow.stop();
+    await other.leadership.stop();
+  });
+
   it("role 'leader' while another process leads: StoreLockedError naming the holder, nothing started", async () => {
     const store = createMemoryStore();
     const clock = createManualClock();

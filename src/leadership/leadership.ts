@@ -84,20 +84,73 @@ export function createLeadership(config: LeadershipConfig): Leadership {
 
   const describe = (l: LeaseRecord): string => `${l.host} pid ${l.pid} (${l.owner})`;
 
-  /** Runs the leader roles; when they fail to start, steps down and releases (and rethrows when `rethrow`). */
+  /**
+   * Runs the leader roles; when they fail to start, steps down and releases (and rethrows when
+   * `rethrow`). Starting the roles can take longer than the lease (the first reconcile of a large
+   * backlog, re-tracking in-flight payments on a busy machine), so the lease is renewed every third
+   * of the TTL meanwhile: otherwise it lapses, another process takes it, and leadership passes from
+   * one starting process to the next without anyone running the roles. A renewal refused (taken over)
+   * steps down once the roles have started.
+   */
   async function elect(held: LeaseRecord, rethrow: boolean): Promise<void> {
     lease = held;
     renewedAt = held.renewedAt.getTime();
     leading = true;
     logger.info({ owner: me.owner, pid: me.pid, host: me.host }, 'this process leads the store');
+    const keepAlive = keepLeaseWhile();
     try {
       await config.onElected();
     } catch (error) {
+      await keepAlive.stop();
       logger.error({ err: error }, 'starting the leader roles failed; stepping down');
       await depose('starting the leader roles failed');
       await store.leases.release(LEADER_LEASE, me.owner).catch(() => false);
       if (rethrow) throw error;
+      return;
     }
+    const lost = await keepAlive.stop();
+    if (lost) await depose(lost);
+  }
+
+  /** Renews the lease every third of the TTL until `stop()`, which resolves with why it was lost, if it was. */
+  function keepLeaseWhile(): { stop(): Promise<string | null> } {
+    let active = true;
+    let lost: string | null = null;
+    let handle: TimerHandle | null = null;
+    let renewing: Promise<void> = Promise.resolve();
+    const tick = (): void => {
+      handle = clock.setTimeout(
+        () => {
+          handle = null;
+          renewing = (async () => {
+            try {
+              const renewed = await store.leases.renew(claim());
+              if (renewed) {
+                lease = renewed;
+                renewedAt = renewed.renewedAt.getTime();
+              } else {
+                const holder = (await store.leases.get(LEADER_LEASE)) ?? null;
+                lost = `the lease was taken over by ${holder ? describe(holder) : 'nobody'} while the roles started`;
+              }
+            } catch (error) {
+              logger.warn({ err: error }, 'renewing the leader lease failed');
+            }
+          })().finally(() => {
+            if (active && lost === null) tick();
+          });
+        },
+        Math.floor(ttlMs / 3),
+      );
+    };
+    tick();
+    return {
+      async stop() {
+        active = false;
+        if (handle !== null) clock.clearTimeout(handle);
+        await renewing;
+        return lost;
+      },
+    };
   }
 
   async function depose(reason: string): Promise<void> {
