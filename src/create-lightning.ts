@@ -463,7 +463,13 @@ export function createLightning(config: LightningConfig): Lightning {
       consume(name, handler, options) {
         if (state !== 'started') throw new LifecycleError('NOT_STARTED', 'call await lightning.start() first');
         const consumer = startDurableConsumer(
-          { store: config.store, logger, onAdvance: feed.onAdvance, pollIntervalMs: config.eventPollIntervalMs ?? 100 },
+          {
+            store: config.store,
+            logger,
+            clock,
+            onAdvance: feed.onAdvance,
+            pollIntervalMs: config.eventPollIntervalMs ?? 100,
+          },
           name,
           handler,
           options,
