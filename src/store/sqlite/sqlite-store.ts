@@ -153,7 +153,10 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
   }
 
   const begin = beginImmediateAsync((ms) => database.pragma(`busy_timeout = ${ms}`), busyTimeoutMs);
-  const outer = guard(createRepositories(rootContext(db, statements.prepare, begin)), true);
+  const outer = guard(
+    createRepositories(rootContext(db, statements.prepare, begin, () => database.inTransaction)),
+    true,
+  );
   const maintenance = guard(
     { maintenance: createSqliteMaintenance({ db, prepare: statements.prepare, database }) } as unknown as Repositories,
     true,
