@@ -2,7 +2,7 @@
 /**
  * The composition root: the only place that wires services to ports.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { createAsyncSlot } from './async-slot.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { WEBHOOK_EVENT_TYPES } from './domain/events.js';
 import { encodeEventPayload } from './events/event-codec.js';
@@ -234,7 +234,7 @@ export function createLightning(config: LightningConfig): Lightning {
     clock,
     ...(config.eventPollIntervalMs !== undefined ? { pollIntervalMs: config.eventPollIntervalMs } : {}),
   });
-  const committing = new AsyncLocalStorage<LocalEvent[]>();
+  const committing = createAsyncSlot<LocalEvent[]>();
   const recordEvent: RecordEvent = async (tx, type, payload) => {
     const occurredAt = new Date(clock.now());
     const nodePubkey = binding.pubkey();
@@ -247,7 +247,7 @@ export function createLightning(config: LightningConfig): Lightning {
       ...(id !== undefined ? { id } : {}),
     });
     const [seq] = await tx.events.append([{ type, payload: encodeEventPayload(payload), createdAt: occurredAt }]);
-    committing.getStore()?.push({ seq: seq!, type, payload });
+    committing.get()?.push({ seq: seq!, type, payload });
   };
   const store: Store = {
     ...config.store,
@@ -463,7 +463,13 @@ export function createLightning(config: LightningConfig): Lightning {
       consume(name, handler, options) {
         if (state !== 'started') throw new LifecycleError('NOT_STARTED', 'call await lightning.start() first');
         const consumer = startDurableConsumer(
-          { store: config.store, logger, onAdvance: feed.onAdvance, pollIntervalMs: config.eventPollIntervalMs ?? 100 },
+          {
+            store: config.store,
+            logger,
+            clock,
+            onAdvance: feed.onAdvance,
+            pollIntervalMs: config.eventPollIntervalMs ?? 100,
+          },
           name,
           handler,
           options,

@@ -6,6 +6,7 @@
  */
 import type { LightningEvents, WebhookEventType } from '../domain/events.js';
 import { ValidationError } from '../errors.js';
+import { systemClock, type Clock } from '../domain/clock.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { decodeEventPayload } from './event-codec.js';
@@ -45,6 +46,8 @@ export interface ConsumerContext {
   /** Registers a wake-up for when new events may be in the log; returns its removal. */
   onAdvance(fn: () => void): () => void;
   readonly pollIntervalMs: number;
+  /** Polls and retry pauses wait on this clock (a simulation's manual clock). Default is the system clock. */
+  readonly clock?: Clock;
 }
 
 const NAME = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -70,12 +73,13 @@ export function startDurableConsumer(
   let wake: (() => void) | null = null;
   const offAdvance = ctx.onAdvance(() => wake?.());
 
+  const clock = ctx.clock ?? systemClock;
+  // The system clock's timers are unref'd: a waiting consumer never holds the process open.
   const pause = (ms: number): Promise<void> =>
     new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      timer.unref?.();
+      const timer = clock.setTimeout(done, ms);
       function done(): void {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         wake = null;
         resolve();
       }

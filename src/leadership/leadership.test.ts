@@ -126,6 +126,44 @@ describe('createLeadership', () => {
     await b.leadership.stop();
   });
 
+  it('a follower whose store refuses writes retries every third of the TTL, not every 10 ms', async () => {
+    const store = createMemoryStore();
+    const clock = createManualClock();
+    await store.leases.tryAcquire({
+      name: LEADER_LEASE,
+      owner: 'own_dead',
+      pid: 1,
+      host: 'h',
+      ttlMs: 300,
+      now: new Date(clock.now()),
+    });
+    let attempts = 0;
+    let readOnly = false;
+    const failing: Store = {
+      ...store,
+      leases: {
+        ...store.leases,
+        tryAcquire: async (claim) => {
+          attempts++;
+          if (readOnly) throw new Error('SQLITE_READONLY: attempt to write a readonly database');
+          return store.leases.tryAcquire(claim);
+        },
+      },
+    };
+    const b = make(failing, clock);
+    await b.leadership.start();
+    readOnly = true;
+    attempts = 0;
+    // The dead holder's lease expires at +300 ms; for the next 2 s every attempt fails.
+    for (let ms = 0; ms < 2_000; ms += 10) await clock.advance(10);
+    // One attempt per 100 ms (a third of the TTL), not one per 10 ms.
+    expect(attempts).toBeGreaterThanOrEqual(15);
+    expect(attempts).toBeLessThanOrEqual(21);
+    readOnly = false;
+    await waitUntilTrue(clock, () => b.leadership.view().isLeader, 'the takeover once the store writes again');
+    await b.leadership.stop();
+  });
+
   it("role 'follower' never leads, even when the lease is free", async () => {
     const store = createMemoryStore();
     const f = make(store, createManualClock(), 'follower');

@@ -81,6 +81,8 @@ export function createLeadership(config: LeadershipConfig): Leadership {
   let timer: TimerHandle | null = null;
   let beat: Promise<void> | null = null;
   let running = false;
+  /** The last heartbeat could not reach the store: retry at the normal pace, not at the lease's expiry. */
+  let failed = false;
 
   const describe = (l: LeaseRecord): string => `${l.host} pid ${l.pid} (${l.owner})`;
 
@@ -161,6 +163,7 @@ export function createLeadership(config: LeadershipConfig): Leadership {
   }
 
   async function heartbeat(): Promise<void> {
+    failed = false;
     if (leading) {
       try {
         const renewed = await store.leases.renew(claim());
@@ -186,17 +189,20 @@ export function createLeadership(config: LeadershipConfig): Leadership {
       lease = held;
       if (held.owner === me.owner && running) await elect(held, false);
     } catch (error) {
+      failed = true;
       logger.warn({ err: error }, 'reading the leader lease failed');
     }
   }
 
   /**
    * Every third of the TTL; a follower also tries right after the holder's lease expires, so a dead
-   * leader is replaced within one TTL of its last heartbeat.
+   * leader is replaced within one TTL of its last heartbeat. After a failed attempt (the store is
+   * down or read-only) it waits a third of the TTL: the expired lease it last saw would otherwise
+   * make it retry every 10 ms for as long as the store fails.
    */
   function nextDelayMs(): number {
     const third = Math.floor(ttlMs / 3);
-    if (leading || role === 'follower' || !lease) return third;
+    if (leading || role === 'follower' || !lease || failed) return third;
     return Math.max(10, Math.min(third, lease.expiresAt.getTime() - clock.now() + 5));
   }
 

@@ -219,7 +219,7 @@ async function insertRow(
 ): Promise<Rebalance | { replayed: Rebalance }> {
   const now = new Date(ctx.clock.now());
   const row: Rebalance = {
-    id: newId('rbl', now.getTime()),
+    id: newId('rbl', now.getTime(), ctx.random),
     status: 'in_flight',
     outChanId: input.outChannel,
     inPeer: input.inPeer,

@@ -109,16 +109,30 @@ export function createRetentionJob(
   let stats: { at: Date; tables: readonly TableStats[] } | null = null;
   const batchSize = new Map<string, number>();
 
-  const pause = () => new Promise<void>((resolve) => setTimeout(resolve, pauseMs));
+  /** Ends the current pause at once (stop() does not wait for a clock that may never move again). */
+  let endPause: (() => void) | null = null;
+  // On the injected clock, like every lnkit timer: under a manual clock the pause is simulated time.
+  const pause = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const handle = ctx.clock.setTimeout(done, pauseMs);
+      function done(): void {
+        ctx.clock.clearTimeout(handle);
+        endPause = null;
+        resolve();
+      }
+      endPause = done;
+    });
 
   /** Runs `batch` until it removes fewer than asked, resizing to stay near the target duration. */
   async function drain(name: string, batch: (limit: number) => Promise<number>, run: MutableRun): Promise<void> {
     let limit = batchSize.get(name) ?? 100;
     for (;;) {
       if (stopped && run.periodic) return;
-      const started = performance.now();
+      // Measured on the injected clock: the batch size is then a function of the clock, and a
+      // simulation replays it exactly (on the manual clock a batch takes 0 ms and the size grows).
+      const started = ctx.clock.now();
       const removed = await batch(limit);
-      const ms = performance.now() - started;
+      const ms = ctx.clock.now() - started;
       run.batches++;
       run.longestBatchMs = Math.max(run.longestBatchMs, ms);
       run.removed[name] = (run.removed[name] ?? 0) + removed;
@@ -221,6 +235,7 @@ export function createRetentionJob(
     },
     async stop() {
       stopped = true;
+      endPause?.();
       if (timer) ctx.clock.clearTimeout(timer);
       timer = null;
       await running;

@@ -1,14 +1,15 @@
 /**
  * The budget run of `npm test`: BUDGET_SEEDS × 500 steps of the `today` profile (every fault but the
- * open gaps of known-gaps.ts; none since #10), split over two test files so that two cores share it.
- * 50 seeds, not the issue's 200: at ≈ 2 s of CPU per seed, 200 seeds need ≈ 400 s of CPU, far over
- * the 60 s of a 2-core machine (docs/testing.md, "Figures"). The long runs are `npm run sim`.
+ * open gaps of known-gaps.ts; none since #10), split over two test files so that two cores share it
+ * (budget-a: seeds 1–100, budget-b: 101–200). The issue's 200 seeds: ≈ 0.4–0.5 s of CPU per seed
+ * since the simulation's speed-up (docs/testing.md, "Figures"), ≈ 45–50 s per core. The long runs
+ * are `npm run sim`.
  */
 import { expect } from 'vitest';
 import { failureReport, runSeed } from './index.js';
 import { profileOptions } from './known-gaps.js';
 
-export const BUDGET_SEEDS = 20;
+export const BUDGET_SEEDS = 200;
 export const BUDGET_STEPS = 500;
 
 /** Runs seeds `from` … `to` (inclusive) and fails with the replayable report of the first violation. */

@@ -3,7 +3,7 @@
  * writes are serialized, a transaction works on a copy-on-write overlay that is committed at once
  * or dropped on throw (real rollback), and values are copied in and out.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { createAsyncSlot } from '../../async-slot.js';
 import { StoreError, isLightningError } from '../../errors.js';
 import type { Repositories, Store } from '../store.js';
 import { createMemoryInvoiceRepository } from './invoice-repository.js';
@@ -61,13 +61,13 @@ function toStoreError(error: unknown): unknown {
  */
 export function createMemoryStore(): Store {
   const committed = createTables();
-  const insideTransaction = new AsyncLocalStorage<true>();
+  const insideTransaction = createAsyncSlot<true>();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
   function assertUsable(what: string): void {
     if (closed) throw new StoreError(`memory store is closed: cannot ${what}`);
-    if (insideTransaction.getStore()) {
+    if (insideTransaction.get()) {
       throw new StoreError(
         `memory store: ${what} was called on the store inside transaction(); use the tx argument (nesting is not supported)`,
       );

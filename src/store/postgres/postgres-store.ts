@@ -3,10 +3,10 @@
  * lock, exact bigint msat and numeric EUR, transactions on one client of the pool (serialized within
  * one store, as the port promises), driver errors mapped to StoreError/StoreConflictError.
  */
+import { createAsyncSlot } from '../../async-slot.js';
 import { createPostgresRebalanceRepository, rebalanceStatements } from './rebalance-repository.js';
 import type { StoreMaintenance } from '../maintenance.js';
 import { createPostgresMaintenance } from './maintenance.js';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { StoreError, ValidationError } from '../../errors.js';
@@ -150,13 +150,13 @@ export function createPostgresStore(config: PostgresStoreConfig, options: Postgr
   const sql = buildStatements(schema);
   const names = new Map<string, string>();
   const env = (ctx: PostgresContext): RepositoryEnv => ({ ctx, db, schema, names });
-  const insideTransaction = new AsyncLocalStorage<true>();
+  const insideTransaction = createAsyncSlot<true>();
   let queue: Promise<unknown> = Promise.resolve();
   let closing: Promise<void> | undefined;
 
   function assertUsable(what: string): void {
     if (closing) throw new StoreError(`postgres store is closed: cannot ${what}`);
-    if (insideTransaction.getStore()) {
+    if (insideTransaction.get()) {
       throw new StoreError(
         `postgres store: ${what} was called on the store inside transaction(); use the tx argument (nesting is not supported)`,
       );

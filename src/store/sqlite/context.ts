@@ -85,16 +85,29 @@ export async function runImmediate<T>(
   });
 }
 
-/** A context for the root handle: each call takes the connection; atomic work gets a transaction. */
+/**
+ * A context for the root handle: each call takes the connection; atomic work gets a transaction.
+ * `inTransaction` (the handle's own flag): while no transaction is open on the connection, a
+ * statement runs at once instead of queueing for the connection (it is synchronous, so no BEGIN
+ * can come in between; the memory and PostgreSQL stores do not order reads after queued writes either).
+ */
 export function rootContext(
   db: Kysely<SqliteSchema>,
   statement: PrepareCached,
   begin: BeginImmediate = beginBlocking,
+  inTransaction: () => boolean = () => true,
 ): SqliteContext {
   return {
     db,
     statement,
-    hold: (fn) => db.connection().execute(async () => fn()),
+    hold: (fn) => {
+      if (inTransaction()) return db.connection().execute(async () => fn());
+      try {
+        return Promise.resolve(fn());
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    },
     atomic: (fn) => runImmediate(db, async () => fn(), begin),
   };
 }

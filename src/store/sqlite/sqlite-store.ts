@@ -2,8 +2,8 @@
  * The SQLite Store on Kysely + better-sqlite3: WAL, versioned migrations, exact bigint msat,
  * serialized `BEGIN IMMEDIATE` transactions, driver errors mapped to StoreError/StoreConflictError.
  */
+import { createAsyncSlot } from '../../async-slot.js';
 import { createSqliteRebalanceRepository } from './rebalance-repository.js';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { StoreError, ValidationError } from '../../errors.js';
@@ -117,12 +117,12 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
   const db = new Kysely<SqliteSchema>({
     dialect: new SqliteDialect({ database: toKyselyDatabase(database, statements, owns) }),
   });
-  const insideTransaction = new AsyncLocalStorage<true>();
+  const insideTransaction = createAsyncSlot<true>();
   let closing: Promise<void> | undefined;
 
   function assertUsable(what: string): void {
     if (closing) throw new StoreError(`sqlite store is closed: cannot ${what}`);
-    if (insideTransaction.getStore()) {
+    if (insideTransaction.get()) {
       throw new StoreError(
         `sqlite store: ${what} was called on the store inside transaction(); use the tx argument (nesting is not supported)`,
       );
@@ -153,7 +153,10 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
   }
 
   const begin = beginImmediateAsync((ms) => database.pragma(`busy_timeout = ${ms}`), busyTimeoutMs);
-  const outer = guard(createRepositories(rootContext(db, statements.prepare, begin)), true);
+  const outer = guard(
+    createRepositories(rootContext(db, statements.prepare, begin, () => database.inTransaction)),
+    true,
+  );
   const maintenance = guard(
     { maintenance: createSqliteMaintenance({ db, prepare: statements.prepare, database }) } as unknown as Repositories,
     true,

@@ -1,6 +1,7 @@
 /**
  * The internal view of the network that the model's modules share (not public API).
  */
+import type { DecodedBolt11 } from '../../bolt11/types.js';
 import type { Clock } from '../../domain/clock.js';
 import type { ChannelImpl } from './channels.js';
 import type { SimNetworkName } from './types.js';
@@ -53,4 +54,6 @@ export interface NetCtx {
   deliverHtlc(nodeName: string, htlc: IncomingHtlc): HtlcOutcome;
   /** Recomputes the clock timer after a change of deadlines. */
   reschedule(): void;
+  /** Payment requests decoded so far (decoding recovers the payee key: the costly part of a payment). */
+  readonly decoded: Map<string, DecodedBolt11>;
 }

@@ -28,9 +28,18 @@ export function defaultPrivateKey(name: string): string {
   return sha256Text(`lnkit-sim-node:${name}`);
 }
 
+/** Public keys derived so far (every network derives the same default keys: alice, bob…). */
+let derived: Map<string, string> | undefined;
+
 /** Compressed public key (33 bytes hex) of a private key. */
 export function publicKeyOf(privateKeyHex: string): string {
-  return Buffer.from(secp256k1.getPublicKey(Buffer.from(privateKeyHex, 'hex'), true)).toString('hex');
+  derived ??= new Map();
+  let key = derived.get(privateKeyHex);
+  if (key === undefined) {
+    key = Buffer.from(secp256k1.getPublicKey(Buffer.from(privateKeyHex, 'hex'), true)).toString('hex');
+    if (derived.size < 1_000) derived.set(privateKeyHex, key);
+  }
+  return key;
 }
 
 const HEX = /^(?:[0-9a-f]{2})*$/;

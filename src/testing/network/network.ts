@@ -56,6 +56,7 @@ class NetworkImpl implements SimNetwork {
       allChannels: () => [...this.channelList],
       deliverHtlc: (name, htlc) => this.deliver(name, htlc),
       reschedule: () => this.reschedule(),
+      decoded: new Map(),
     };
   }
 

@@ -155,7 +155,7 @@ export class NodeImpl implements SimNode, NodeRef {
       descriptionHash: d.descriptionHash ?? '',
       cltvExpiry: d.minFinalCltvExpiry,
       paymentAddr: d.paymentSecret ?? '',
-      features: d.featureBits,
+      features: [...d.featureBits],
     };
   }
 

@@ -16,9 +16,16 @@ export const BLOCK_PADDING = 3;
 const DEFAULT_TIMEOUT_SECONDS = 60;
 const MAX_ATTEMPTS = 20;
 
-/** Decodes a payment request for `ctx`'s network, with DecodePayReq's error texts. */
+/** Payment requests a network keeps decoded. */
+const DECODED_KEPT = 2_000;
+
+/**
+ * Decodes a payment request for `ctx`'s network, with DecodePayReq's error texts. Decoded once per
+ * network (the payee key's recovery is the costly part); the result is shared, never mutated.
+ */
 export function decodeForNetwork(ctx: NetCtx, paymentRequest: string): DecodedBolt11 {
-  let decoded: DecodedBolt11;
+  let decoded = ctx.decoded.get(paymentRequest);
+  if (decoded !== undefined) return decoded;
   try {
     decoded = decodeBolt11(paymentRequest);
   } catch (error) {
@@ -34,6 +41,9 @@ export function decodeForNetwork(ctx: NetCtx, paymentRequest: string): DecodedBo
           : 'mainnet';
   if (network !== ctx.networkName)
     throw unknownError(`invoice not for current active network '${chainParamsName(ctx.networkName)}'`);
+  // Bounded: a long-lived network in a test suite forgets its oldest requests.
+  if (ctx.decoded.size >= DECODED_KEPT) ctx.decoded.delete(ctx.decoded.keys().next().value as string);
+  ctx.decoded.set(paymentRequest, decoded);
   return decoded;
 }
 
