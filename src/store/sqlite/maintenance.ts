@@ -35,7 +35,7 @@ const OLDEST_ATTEMPT =
   'SELECT min(at) AS t FROM webhook_attempts WHERE delivery_id = (SELECT id FROM webhook_deliveries ORDER BY created_at, id LIMIT 1)';
 
 // The event log's oldest row is its lowest seq (no index on created_at; seq follows time).
-const OLDEST_LOG_ENTRY = 'SELECT created_at AS t FROM event_log ORDER BY seq LIMIT 1';
+const OLDEST_LOG_ENTRY = 'SELECT created_at AS t FROM event_log WHERE seq = (SELECT min(seq) FROM event_log)';
 
 const PRUNABLE_EVENTS = `FROM webhook_events WHERE created_at < @before AND NOT EXISTS (SELECT 1 FROM webhook_deliveries WHERE webhook_deliveries.event_id = webhook_events.id AND (webhook_deliveries.status = 'pending' OR webhook_deliveries.updated_at >= @before))`;
 const unpaidArm = (status: string, columns: string) =>
