@@ -3,7 +3,7 @@
  * build-sqlite.ts — invoices with a realistic status mix, the incoming payment of every settled
  * invoice, one outgoing payment per 20 invoices, and webhook events, deliveries and attempts for
  * the newest tenth of the settlements. Secondary indexes are dropped during the load and rebuilt
- * after it, then ANALYZE.
+ * after it, then VACUUM (ANALYZE).
  */
 import pg from 'pg';
 import { createPostgresStore } from '../../src/store/postgres/index.js';
@@ -124,7 +124,7 @@ export async function buildPostgresStore(
       `ANALYZE ${s}.invoices, ${s}.payments, ${s}.webhook_events, ${s}.webhook_deliveries, ${s}.webhook_attempts`,
     );
     const indexMs = performance.now() - indexed;
-    log(`  indexes rebuilt + ANALYZE: ${Math.round(indexMs)} ms`);
+    log(`  indexes rebuilt + VACUUM (ANALYZE): ${Math.round(indexMs)} ms`);
     const { rows } = await client.query<{ n: string }>(
       `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) AS n FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace WHERE ns.nspname = $1 AND c.relkind = 'r'`,
       [schema],
