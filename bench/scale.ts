@@ -219,7 +219,7 @@ if (!args['queries-only'] && !args['skip-retention']) {
       `event log ${fmt(r.eventLogBefore)} → ${fmt(r.eventLogAfter)}, file ${(r.bytesBefore / 2 ** 20).toFixed(0)} → ${(r.bytesAfter / 2 ** 20).toFixed(0)} MiB`,
   );
   console.log(
-    `  pruning: ${(r.pruneMs / 1000).toFixed(1)} s, ${fmt(r.batches)} batches; write-lock hold while pruning: wall p99 ${ms(r.lockP99Ms)} ms, max ${ms(r.longestLockMs)} ms; CPU p99 ${ms(r.lockCpuP99Ms)} ms, max ${ms(r.longestLockCpuMs)} ms (budget ${BATCH_BUDGET_MS} ms${onCpu ? ' on CPU' : ''}); longest prune call ${ms(r.longestBatchMs)} ms`,
+    `  pruning: ${(r.pruneMs / 1000).toFixed(1)} s, ${fmt(r.batches)} batches; write-lock hold while pruning: wall p99 ${ms(r.lockP99Ms)} ms, max ${ms(r.longestLockMs)} ms; CPU p99 ${ms(r.lockCpuP99Ms)} ms, max ${ms(r.longestLockCpuMs)} ms (budget ${BATCH_BUDGET_MS} ms${onCpu ? ' on CPU' : ''}); longest COMMIT ${ms(r.longestCommitMs)} ms; longest prune call ${ms(r.longestBatchMs)} ms`,
   );
   const line = (label: string, f: typeof r.during) =>
     `  settlements ${label}: ${fmt(f.settlements)}, latency (pay → invoice.settled) p50 ${ms(f.p50)} ms, p99 ${ms(f.p99)} ms, max ${ms(f.max)} ms`;

@@ -42,6 +42,8 @@ export interface RetentionFigures {
    */
   readonly longestLockCpuMs: number;
   readonly lockCpuP99Ms: number;
+  /** Longest COMMIT statement while pruning ran (part of the lock hold: WAL append, auto-checkpoint). */
+  readonly longestCommitMs: number;
   readonly during: LatencyFigures;
   readonly baseline: LatencyFigures;
 }
@@ -91,6 +93,8 @@ interface Hold {
   readonly start: number;
   readonly ms: number;
   readonly cpuMs: number;
+  /** Of `ms`, the COMMIT statement itself (WAL append, and an automatic checkpoint when due). */
+  readonly commitMs: number;
 }
 
 /** Records every write transaction's lock hold on `database` (its BEGIN IMMEDIATE and COMMIT runs). */
@@ -104,11 +108,18 @@ function recordLockHolds(database: Database.Database): { between(from: number, t
     if (kind === 'begin immediate' || kind === 'commit' || kind === 'rollback') {
       const run = statement.run.bind(statement);
       statement.run = ((...args: unknown[]) => {
+        const ending = performance.now();
         const result = run(...args);
         if (kind === 'begin immediate') began = { at: performance.now(), cpu: process.cpuUsage() };
         else if (began !== null) {
           const cpu = process.cpuUsage(began.cpu);
-          holds.push({ start: began.at, ms: performance.now() - began.at, cpuMs: (cpu.user + cpu.system) / 1000 });
+          const end = performance.now();
+          holds.push({
+            start: began.at,
+            ms: end - began.at,
+            cpuMs: (cpu.user + cpu.system) / 1000,
+            commitMs: end - ending,
+          });
           began = null;
         }
         return result;
@@ -235,6 +246,7 @@ export async function retentionBench(
     lockP99Ms: p99(wallHolds),
     longestLockCpuMs: cpuHolds[cpuHolds.length - 1] ?? 0,
     lockCpuP99Ms: p99(cpuHolds),
+    longestCommitMs: Math.max(0, ...holds.map((h) => h.commitMs)),
     during: figures(during),
     baseline: figures(baseline),
   };
