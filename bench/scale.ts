@@ -34,8 +34,11 @@ const PAGE_BUDGET_MS = 5;
  * seven eighths of it, leave with retention.
  */
 const BYTES_BUDGET = 18_432;
-/** What stays per settled invoice once retention ran: the invoice and payment rows with their indexes. */
-const KEPT_BYTES_BUDGET = 4096;
+/**
+ * What stays per settled invoice once retention ran: the invoice and payment rows with their
+ * indexes (measured 1.7 KB on SQLite, 7.6 KB on PostgreSQL after VACUUM FULL).
+ */
+const KEPT_BYTES_BUDGET = 8192;
 const BATCH_BUDGET_MS = 50;
 const SETTLEMENT_BUDGET_MS = 100;
 
