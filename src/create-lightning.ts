@@ -90,7 +90,10 @@ export interface LightningConfig {
   readonly webhooks?: WebhooksConfig;
   /** Health check thresholds. */
   readonly health?: HealthConfig;
-  /** Retention of old rows (#18): finished webhook events after 30 days by default; see RetentionConfig. */
+  /**
+   * Retention of old rows (#18): finished webhook events after 30 days, event-log entries every
+   * durable consumer has passed after 1 day, by default; see RetentionConfig.
+   */
   readonly retention?: RetentionConfig;
   /** Metrics options: a name prefix (default `lnkit_`) and a prom-client Registry to register into. */
   readonly metrics?: { readonly prefix?: string; readonly registry?: PromRegistryLike };
@@ -314,8 +317,9 @@ export function createLightning(config: LightningConfig): Lightning {
   });
   const watcher = createSettlementWatcher(ctx, config.settlement, history);
   const sweeper = createExpirySweeper(ctx, config.expirySweepIntervalMs);
-  // A leader role: webhook rows (and, opted in, never-paid invoices) past their retention window.
-  const retention = createRetentionJob(ctx, config.retention, []);
+  // A leader role: webhook rows, the event log's head every durable consumer has passed (kept at
+  // least 10 minutes for other processes' live tails) and, opted in, never-paid invoices.
+  const retention = createRetentionJob(ctx, config.retention);
   // A background role like the watcher and the sweeper: the leader runs it.
   const autoRebalancer = config.liquidity ? createAutoRebalancer(ctx, liquidity, config.liquidity) : null;
 

@@ -1,7 +1,7 @@
 /**
  * Bytes per settled invoice, through the real path: the invoice row (realistic BOLT11 and
  * metadata), its `invoice.created` event, the settlement (`recordSettlements`: invoice update,
- * payment row, `invoice.settled` and `payment.received` events), one delivery per event to one
+ * payment row, `invoice.settled` and `payment.received` events, each also in the event log), one delivery per event to one
  * endpoint, delivered on the first attempt — tables and indexes, measured by the store itself.
  */
 import { recordSettlements } from '../../src/settlement/record-settlements.js';
@@ -17,9 +17,25 @@ import type { ServiceContext } from '../../src/service-context.js';
 import type { Store } from '../../src/store/store.js';
 import { makeInvoice } from '../../src/store/conformance/fixtures.js';
 import { randomBytes } from 'node:crypto';
+import { encodeEventPayload } from '../../src/events/event-codec.js';
 
-/** Settles `n` invoices on `store` (migrated, empty) and returns bytes per settled invoice. */
-export async function bytesPerSettledInvoice(store: Store, n = 5000): Promise<number> {
+/** Bytes per settled invoice: all its rows, and what stays once retention has removed the rest. */
+export interface BytesPerInvoice {
+  readonly total: number;
+  /** The invoice and payment rows with their indexes: never removed by lnkit. */
+  readonly kept: number;
+}
+
+/**
+ * Settles `n` invoices on `store` (migrated, empty) and measures bytes per settled invoice.
+ * `compact` gives freed space back before the second measure (PostgreSQL: `VACUUM FULL`, which
+ * lnkit never runs itself; SQLite: the store's own VACUUM).
+ */
+export async function bytesPerSettledInvoice(
+  store: Store,
+  n = 5000,
+  compact?: () => Promise<void>,
+): Promise<BytesPerInvoice> {
   const sizeBytes = store.maintenance?.sizeBytes?.bind(store.maintenance);
   if (!sizeBytes) throw new Error('the store cannot report its size');
   const ctx: ServiceContext = {
@@ -30,8 +46,11 @@ export async function bytesPerSettledInvoice(store: Store, n = 5000): Promise<nu
     clock: systemClock,
     logger: silentLogger,
     metrics: noopMetrics,
+    // As createLightning records an event: the webhook event (and its deliveries) and the event-log entry.
     recordEvent: async (tx, type, payload) => {
-      await enqueueWebhookEvent(tx, { type, data: webhookData(type, payload), occurredAt: new Date() });
+      const occurredAt = new Date();
+      await enqueueWebhookEvent(tx, { type, data: webhookData(type, payload), occurredAt });
+      await tx.events.append([{ type, payload: encodeEventPayload(payload), createdAt: occurredAt }]);
     },
     run: (op) => op(),
   };
@@ -111,5 +130,11 @@ export async function bytesPerSettledInvoice(store: Store, n = 5000): Promise<nu
     }
   }
   await store.maintenance?.vacuum?.();
-  return Math.round(((await sizeBytes()) - before) / n);
+  const total = Math.round(((await sizeBytes()) - before) / n);
+  // Everything retention may remove (a cutoff in the future), then measure again.
+  const m = store.maintenance!;
+  const future = new Date(Date.now() + 86_400_000);
+  for (const target of ['webhookEvents', 'eventLog'] as const) while ((await m.prune(target, future, 5000)) > 0);
+  await (compact ? compact() : m.vacuum?.());
+  return { total, kept: Math.round(((await sizeBytes()) - before) / n) };
 }

@@ -1,61 +1,69 @@
 /**
- * The retention figure: a SQLite store holding `events` delivered webhook events older than the
- * window (with their deliveries and attempts) is pruned by the real retention job while
- * settlements are recorded through the real settlement path; prints rows and file size before and
- * after, the longest pruning batch and the slowest settlement.
+ * The retention acceptance figure (#18): a SQLite store holding `events` delivered webhook events
+ * older than the 30-day window (with their deliveries and attempts) and as many old event-log
+ * entries, made by bulk SQL; lnkit runs on a fake LND and takes payments in a loop while its own
+ * retention role (the leader's) prunes. Measured: rows and file bytes before and after, every
+ * write transaction's lock hold (BEGIN IMMEDIATE → COMMIT, recorded on the driver), and each
+ * settlement's latency (pay → `invoice.settled` heard) during pruning against a baseline after it.
  */
 import Database from 'better-sqlite3';
-import { createSqliteStore } from '../../src/store/sqlite/index.js';
-import { recordSettlements } from '../../src/settlement/record-settlements.js';
-import { createRetentionJob } from '../../src/retention/retention-job.js';
-import { createEventBus } from '../../src/events/event-bus.js';
-import { silentLogger } from '../../src/logger.js';
-import { systemClock } from '../../src/domain/clock.js';
-import { noopMetrics } from '../../src/metrics-recorder.js';
+import { createLightning } from '../../src/create-lightning.js';
 import { createFixedRates } from '../../src/rates/fixed.js';
-import { enqueueWebhookEvent } from '../../src/webhooks/outbox/enqueue.js';
-import { webhookData } from '../../src/webhooks/outbox/payloads.js';
-import type { ServiceContext } from '../../src/service-context.js';
-import type { LndInvoice } from '../../src/lnd/lnd-client.js';
-import { makeInvoice } from '../../src/store/conformance/fixtures.js';
+import { createSqliteStore } from '../../src/store/sqlite/index.js';
+import type { Store, StoreMaintenance } from '../../src/store/store.js';
+import { createFakeLnd } from '../../src/testing/fake-lnd.js';
+import type { Logger } from '../../src/logger.js';
 
 const DAY = 86_400_000;
 
-/** The retention figures. */
+/** What {@link retentionBench} measured. */
 export interface RetentionFigures {
   readonly eventsBefore: number;
   readonly eventsAfter: number;
-  /** Events older than the window still there after the run (0 expected). */
+  /** Webhook events older than the window still there after the run (0 expected). */
   readonly oldLeft: number;
+  readonly eventLogBefore: number;
+  readonly eventLogAfter: number;
+  /** File bytes (page count × page size, after a WAL checkpoint). */
   readonly bytesBefore: number;
   readonly bytesAfter: number;
+  /** From the first pruning batch to the end of the retention run (space given back included). */
   readonly pruneMs: number;
   readonly batches: number;
+  /** Longest prune call (wall time, the wait for the connection included). */
   readonly longestBatchMs: number;
-  readonly settlements: number;
-  readonly slowestSettlementMs: number;
-  readonly medianSettlementMs: number;
+  /** Longest write-lock hold of any transaction while pruning ran (prune batches and settlements). */
+  readonly longestLockMs: number;
+  /** p99 of the write-lock holds while pruning ran. */
+  readonly lockP99Ms: number;
+  /**
+   * The same in process CPU time: the hold's own work, without the time the OS gave other
+   * processes meanwhile (on a loaded machine the wall time measures the neighbours too).
+   */
+  readonly longestLockCpuMs: number;
+  readonly lockCpuP99Ms: number;
+  /** Longest COMMIT statement while pruning ran (part of the lock hold: WAL append, auto-checkpoint). */
+  readonly longestCommitMs: number;
+  readonly during: LatencyFigures;
+  readonly baseline: LatencyFigures;
 }
 
-/** Runs the retention figure on a new file `file` with `events` old delivered events. */
-export async function retentionBench(file: string, events: number): Promise<RetentionFigures> {
-  const now = Date.now();
-  const store = createSqliteStore({ filename: file });
-  await store.migrate();
-  await store.webhookEndpoints.insert({
-    id: 'whe_r',
-    url: 'https://shop.example/hooks',
-    secrets: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`],
-    events: null,
-    allowInsecure: false,
-    allowPrivateNetwork: false,
-    isEnabled: true,
-    disabledReason: null,
-    createdAt: new Date(now - 90 * DAY),
-    updatedAt: new Date(now - 90 * DAY),
-  });
-  await store.close();
-  // Old events: 60 to 31 days ago; the newest 10% are inside the 30-day window and must stay.
+/** Settlement latencies (ms) of one phase. */
+export interface LatencyFigures {
+  readonly settlements: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+function figures(latencies: number[]): LatencyFigures {
+  latencies.sort((a, b) => a - b);
+  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+  return { settlements: latencies.length, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] ?? 0 };
+}
+
+/** Writes the old rows by bulk SQL: `events` events 60 to 31 days old, a tenth more 10 days old (kept). */
+function seed(file: string, events: number, now: number): void {
   const raw = new Database(file);
   raw.pragma('synchronous = OFF');
   const kept = Math.floor(events / 10);
@@ -66,101 +74,182 @@ export async function retentionBench(file: string, events: number): Promise<Rete
       SELECT printf('msg_%012d', i), 'invoice.settled', '{"type":"invoice.settled","timestamp":"2026-01-01T00:00:00.000Z","data":{"invoice_id":"inv_' || i || '","payment_hash":"' || lower(hex(randomblob(32))) || '","amount_msat":"22806000","status":"settled"}}',
         CASE WHEN i < ${events} THEN ${now - 60 * DAY} + i * (${29 * DAY} / ${events}) ELSE ${now - 10 * DAY} + i END FROM seq`);
     raw.exec(`INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_at, last_status_code, last_error, created_at, updated_at)
-      SELECT 'whd_' || substr(id, 5), id, 'whe_r', 'delivered', 1, NULL, 200, NULL, created_at, created_at + 200 FROM webhook_events`);
+      SELECT 'whd_' || substr(id, 5), id, 'whe_gone', 'delivered', 1, NULL, 200, NULL, created_at, created_at + 200 FROM webhook_events`);
     raw.exec(`INSERT INTO webhook_attempts (id, delivery_id, attempt, status_code, latency_ms, error, at)
       SELECT 'wha_' || substr(id, 5), id, 1, 200, 42, NULL, created_at + 200 FROM webhook_deliveries`);
+    // The event log of those days: no durable consumer, so age alone decides.
+    raw.exec(`WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ${events})
+      INSERT INTO event_log (type, payload, created_at)
+      SELECT 'payment.received', '{"payment":{"paymentHash":"' || lower(hex(randomblob(32))) || '","amountMsat":{"$bigint":"22806000"}}}',
+        ${now - 60 * DAY} + i * (${29 * DAY} / ${events}) FROM seq`);
   })();
   raw.exec('ANALYZE');
   raw.pragma('wal_checkpoint(TRUNCATE)');
-  const size = () =>
-    (Number(raw.pragma('page_count', { simple: true })) - Number(raw.pragma('freelist_count', { simple: true }))) *
-    Number(raw.pragma('page_size', { simple: true }));
+  raw.close();
+}
+
+/** One write transaction's lock hold: wall time, and the CPU time the process spent in it. */
+interface Hold {
+  readonly start: number;
+  readonly ms: number;
+  readonly cpuMs: number;
+  /** Of `ms`, the COMMIT statement itself (WAL append, and an automatic checkpoint when due). */
+  readonly commitMs: number;
+}
+
+/** Records every write transaction's lock hold on `database` (its BEGIN IMMEDIATE and COMMIT runs). */
+function recordLockHolds(database: Database.Database): { between(from: number, to: number): Hold[] } {
+  const holds: Hold[] = [];
+  let began: { at: number; cpu: NodeJS.CpuUsage } | null = null;
+  const prepare = database.prepare.bind(database);
+  database.prepare = ((text: string) => {
+    const statement = prepare(text);
+    const kind = text.trim().toLowerCase();
+    if (kind === 'begin immediate' || kind === 'commit' || kind === 'rollback') {
+      const run = statement.run.bind(statement);
+      statement.run = ((...args: unknown[]) => {
+        const ending = performance.now();
+        const result = run(...args);
+        if (kind === 'begin immediate') began = { at: performance.now(), cpu: process.cpuUsage() };
+        else if (began !== null) {
+          const cpu = process.cpuUsage(began.cpu);
+          const end = performance.now();
+          holds.push({
+            start: began.at,
+            ms: end - began.at,
+            cpuMs: (cpu.user + cpu.system) / 1000,
+            commitMs: end - ending,
+          });
+          began = null;
+        }
+        return result;
+      }) as typeof statement.run;
+    }
+    return statement;
+  }) as typeof database.prepare;
+  return { between: (from, to) => holds.filter((h) => h.start >= from && h.start <= to) };
+}
+
+/**
+ * Runs the figure on a new file `file`. `baselineMs` bounds the payment loop after pruning.
+ */
+export async function retentionBench(
+  file: string,
+  events: number,
+  options: { readonly baselineMs?: number; readonly log?: (line: string) => void } = {},
+): Promise<RetentionFigures> {
+  const log = options.log ?? (() => undefined);
+  const now = Date.now();
+  const setup = createSqliteStore({ filename: file });
+  await setup.migrate();
+  await setup.close();
+  const seeded = performance.now();
+  seed(file, events, now);
+  log(
+    `  seeded ${events.toLocaleString('en-US')} old delivered events (+ deliveries, attempts, event log) in ${Math.round(performance.now() - seeded)} ms`,
+  );
+
+  const raw = new Database(file);
   const fileBytes = () =>
     Number(raw.pragma('page_count', { simple: true })) * Number(raw.pragma('page_size', { simple: true }));
-
-  const app = createSqliteStore({ filename: file });
-  await app.migrate();
-  const ctx: ServiceContext = {
-    lnd: {} as ServiceContext['lnd'],
-    rates: createFixedRates('90000'),
-    store: app,
-    bus: createEventBus(silentLogger),
-    clock: systemClock,
-    logger: silentLogger,
-    metrics: noopMetrics,
-    recordEvent: async (tx, type, payload) => {
-      await enqueueWebhookEvent(tx, { type, data: webhookData(type, payload), occurredAt: new Date() });
-    },
-    run: (op) => op(),
-  };
-  // Open invoices the "shop" settles while retention runs.
-  const open = Array.from({ length: 20_000 }, (_, i) =>
-    makeInvoice({ addIndex: BigInt(i + 1), createdAt: new Date(now) }),
-  );
-  await app.transaction(async (tx) => {
-    for (const invoice of open) await tx.invoices.insert(invoice);
-  });
-  raw.pragma('wal_checkpoint(TRUNCATE)');
+  const count = (sqlText: string, ...args: unknown[]) =>
+    Number(
+      raw
+        .prepare(sqlText)
+        .pluck()
+        .get(...args),
+    );
   const bytesBefore = fileBytes();
-  void size;
-  const eventsBefore = Number(raw.prepare('SELECT count(*) FROM webhook_events').pluck().get());
-  const cutoff = now - 30 * DAY;
+  const eventsBefore = count('SELECT count(*) FROM webhook_events');
+  const eventLogBefore = count('SELECT count(*) FROM event_log');
 
-  const job = createRetentionJob(ctx, { webhookEventsDays: 30 });
-  let pruning = true;
-  const latencies: number[] = [];
-  const payer = (async () => {
-    let i = 0;
-    while (pruning && i < open.length) {
-      const invoice = open[i]!;
-      const settlement: LndInvoice = {
-        paymentHash: invoice.paymentHash,
-        paymentRequest: invoice.paymentRequest,
-        memo: invoice.description,
-        valueMsat: invoice.amountMsat,
-        state: 'SETTLED',
-        addIndex: invoice.addIndex,
-        settleIndex: BigInt(i + 1),
-        amountPaidMsat: invoice.amountMsat,
-        creationDate: invoice.createdAt,
-        settleDate: new Date(),
-        expirySeconds: 3600,
-        cltvExpiry: 80,
-        preimage: null,
-        isKeysend: false,
-        isAmp: false,
-        htlcs: [],
-      };
+  const database = new Database(file);
+  const locks = recordLockHolds(database);
+  const store = createSqliteStore({ database });
+  await store.migrate();
+  const m = store.maintenance!;
+  const batches: [start: number, ms: number][] = [];
+  const maintenance: StoreMaintenance = {
+    ...m,
+    async prune(target, before, limit) {
       const t = performance.now();
-      await recordSettlements(ctx, [settlement], { fromStream: true });
-      latencies.push(performance.now() - t);
-      i++;
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  })();
-  const t = performance.now();
-  const run = await job.runOnce();
-  const pruneMs = performance.now() - t;
-  pruning = false;
-  await payer;
-  await app.close();
-  raw.pragma('wal_checkpoint(TRUNCATE)');
-  const eventsAfter = Number(raw.prepare('SELECT count(*) FROM webhook_events').pluck().get());
-  const oldLeft = Number(raw.prepare('SELECT count(*) FROM webhook_events WHERE created_at < ?').pluck().get(cutoff));
-  const bytesAfter = fileBytes();
-  raw.close();
-  latencies.sort((a, b) => a - b);
-  return {
-    eventsBefore,
-    eventsAfter,
-    oldLeft,
-    bytesBefore,
-    bytesAfter,
-    pruneMs,
-    batches: run.batches,
-    longestBatchMs: run.longestBatchMs,
-    settlements: latencies.length,
-    slowestSettlementMs: latencies[latencies.length - 1] ?? 0,
-    medianSettlementMs: latencies[Math.floor(latencies.length / 2)] ?? 0,
+      try {
+        return await m.prune(target, before, limit);
+      } finally {
+        batches.push([t, performance.now() - t]);
+      }
+    },
   };
+  const timed: Store = { ...store, maintenance };
+  let ranAt: number | null = null;
+  const logger: Logger = {
+    debug: () => undefined,
+    info: (_fields, message) => {
+      if (message === 'retention pruned old rows' && ranAt === null) ranAt = performance.now();
+    },
+    warn: () => undefined,
+    error: () => undefined,
+  };
+  const fake = createFakeLnd();
+  const lightning = createLightning({
+    lnd: fake.lnd,
+    rates: createFixedRates('90000'),
+    store: timed,
+    logger,
+    // The first run 1 s after start: the payment loop is running by then.
+    retention: { intervalMs: 1000 },
+  });
+  const settled = new Map<string, () => void>();
+  lightning.events.on('invoice.settled', ({ invoice }) => settled.get(invoice.paymentHash)?.());
+  await lightning.start();
+
+  const samples: [start: number, ms: number][] = [];
+  let stopAt = Number.POSITIVE_INFINITY;
+  for (let i = 0; performance.now() < stopAt; i++) {
+    const invoice = await lightning.invoices.create({ amountSat: 100, description: `retention bench ${i}` });
+    const heard = new Promise<void>((resolve) => settled.set(invoice.paymentHash, resolve));
+    const t = performance.now();
+    await fake.simulate.pay(invoice.paymentRequest);
+    await heard;
+    samples.push([t, performance.now() - t]);
+    settled.delete(invoice.paymentHash);
+    // The fake LND answers in microtasks: yield to timers and I/O (retention runs on a timer).
+    await new Promise((resolve) => setImmediate(resolve));
+    if (ranAt !== null && stopAt === Number.POSITIVE_INFINITY)
+      stopAt = performance.now() + (options.baselineMs ?? 10_000);
+  }
+  await lightning.stop();
+  await store.close();
+  database.close();
+
+  const pruneStart = batches[0]?.[0] ?? 0;
+  const pruneEnd = ranAt ?? 0;
+  const during = samples.filter(([t, ms]) => t + ms >= pruneStart && t <= pruneEnd).map(([, ms]) => ms);
+  const baseline = samples.filter(([t]) => t > pruneEnd).map(([, ms]) => ms);
+  const holds = locks.between(pruneStart, pruneEnd);
+  const wallHolds = holds.map((h) => h.ms).sort((a, b) => a - b);
+  const cpuHolds = holds.map((h) => h.cpuMs).sort((a, b) => a - b);
+  const p99 = (sorted: number[]) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0;
+  raw.pragma('wal_checkpoint(TRUNCATE)');
+  const figuresOut: RetentionFigures = {
+    eventsBefore,
+    eventsAfter: count('SELECT count(*) FROM webhook_events'),
+    oldLeft: count('SELECT count(*) FROM webhook_events WHERE created_at < ?', now - 30 * DAY),
+    eventLogBefore,
+    eventLogAfter: count('SELECT count(*) FROM event_log'),
+    bytesBefore,
+    bytesAfter: fileBytes(),
+    pruneMs: pruneEnd - pruneStart,
+    batches: batches.length,
+    longestBatchMs: Math.max(0, ...batches.map(([, ms]) => ms)),
+    longestLockMs: wallHolds[wallHolds.length - 1] ?? 0,
+    lockP99Ms: p99(wallHolds),
+    longestLockCpuMs: cpuHolds[cpuHolds.length - 1] ?? 0,
+    lockCpuP99Ms: p99(cpuHolds),
+    longestCommitMs: Math.max(0, ...holds.map((h) => h.commitMs)),
+    during: figures(during),
+    baseline: figures(baseline),
+  };
+  raw.close();
+  return figuresOut;
 }

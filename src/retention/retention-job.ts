@@ -1,7 +1,8 @@
 /**
  * Retention (#18): a background role that removes what lnkit no longer needs — finished webhook
  * events with their deliveries and attempts (default: 30 days after the final delivery) and,
- * when enabled, expired or cancelled invoices that never received a payment — in small batches,
+ * when enabled, expired or cancelled invoices that never received a payment, and the head of the
+ * event log that every durable consumer has passed (default: after 1 day) — in small batches,
  * gives the space back (SQLite incremental vacuum), and refreshes the table figures reported by
  * `health()` and the metrics. Settled invoices and payments are never removed.
  *
@@ -14,8 +15,14 @@ import type { ServiceContext } from '../service-context.js';
 import type { PruneTarget, TableStats } from '../store/maintenance.js';
 
 const DAY_MS = 86_400_000;
+/**
+ * The event log keeps at least this much, whatever `eventLogDays` says: a process's live tail (its
+ * bus, polling every 100 ms) reads by its own in-memory position, not a stored cursor, so only
+ * age protects the entries it has not read yet.
+ */
+export const EVENT_LOG_MIN_WINDOW_MS = 10 * 60_000;
 
-/** Another kind of row retention removes, e.g. the event log's entries every consumer has passed. */
+/** Another kind of row retention removes (an extension point; lnkit's own targets run first). */
 export interface RetentionStep {
   /** Shown in logs and metrics (`retention_removed{target}`). */
   readonly name: string;
@@ -39,6 +46,13 @@ export interface RetentionConfig {
    * Default is null: kept forever (off).
    */
   readonly unpaidInvoicesDays?: number | null;
+  /**
+   * Days an event-log entry is kept once every durable consumer (`lightning.events.consume`) has
+   * passed it; fractions allowed (`1 / 24` is an hour). Never less than 10 minutes, so that other
+   * processes' live tails read every entry first. A consumer that stays behind (a stopped consumer
+   * keeps its cursor) holds the log from its position on. `null` keeps the log forever. Default is 1.
+   */
+  readonly eventLogDays?: number | null;
   /** How often retention runs. Default is 10 minutes. */
   readonly intervalMs?: number;
   /** Target duration of one batch (its write transaction). Default is 20 ms. */
@@ -86,8 +100,8 @@ function checkDays(name: string, value: number | null | undefined, fallback: num
 }
 
 /**
- * Creates the retention job. `steps` are further row kinds to prune after lnkit's own (the event
- * log plugs in here).
+ * Creates the retention job. `steps` are further row kinds to prune after lnkit's own targets
+ * (webhook events, unpaid invoices, the event log).
  * @throws {ValidationError} on a bad config value
  */
 export function createRetentionJob(
@@ -98,6 +112,7 @@ export function createRetentionJob(
   const days: Record<PruneTarget, number | null> = {
     webhookEvents: checkDays('webhookEventsDays', config.webhookEventsDays, 30),
     unpaidInvoices: checkDays('unpaidInvoicesDays', config.unpaidInvoicesDays, null),
+    eventLog: checkDays('eventLogDays', config.eventLogDays, 1),
   };
   const intervalMs = config.intervalMs ?? 600_000;
   const targetMs = config.batchTargetMs ?? 20;
@@ -161,12 +176,13 @@ export function createRetentionJob(
       for (const target of Object.keys(days) as PruneTarget[]) {
         const keepDays = days[target];
         if (keepDays === null) continue;
-        const before = new Date(now - keepDays * DAY_MS);
+        const windowMs =
+          target === 'eventLog' ? Math.max(keepDays * DAY_MS, EVENT_LOG_MIN_WINDOW_MS) : keepDays * DAY_MS;
+        const before = new Date(now - windowMs);
         await drain(target, (limit) => m.prune(target, before, limit), run);
       }
     }
-    // HOOK(#10 event log): the event log's step ("entries every consumer has passed") is passed in
-    // `steps` by createLightning; it runs here, after lnkit's own targets, with the same batching.
+    // Further row kinds (none in lnkit itself: the event log is a PruneTarget), same batching.
     for (const step of steps) await drain(step.name, (limit) => step.pruneBatch(limit), run);
     if (m?.reclaimSpace) {
       for (;;) {

@@ -13,15 +13,22 @@
  *   deliveries and attempt log. An event without deliveries counts from its `createdAt`.
  * - `unpaidInvoices`: invoices `expired` or `cancelled` before the cutoff (`closedAt`) that never
  *   received a payment (no `amountPaidMsat`, no incoming payment row with their hash).
+ * - `eventLog`: the head of the event log — entries created before the cutoff that every stored
+ *   consumer cursor has passed (seq ≤ the lowest cursor; no cursor: no constraint), removed oldest
+ *   first and only as an unbroken run from the start of the log (the first entry that must stay
+ *   ends the batch), never the newest entry (`latestSeq()` stays right). An item is one entry.
  */
-export type PruneTarget = 'webhookEvents' | 'unpaidInvoices';
+export type PruneTarget = 'webhookEvents' | 'unpaidInvoices' | 'eventLog';
 
 /** Row count and oldest retained row of one table. */
 export interface TableStats {
   /** The table (SQL name; the memory store uses the same names). */
   readonly table: string;
   readonly rows: number;
-  /** Creation time of the oldest row (`created_at`, or `at` for attempts); null when empty or timeless. */
+  /**
+   * Creation time of the oldest row (`created_at`; `at` for attempts; the lowest seq's `created_at`
+   * for the event log); null when empty or timeless.
+   */
   readonly oldestAt: Date | null;
 }
 
@@ -36,7 +43,7 @@ export interface StoreMaintenance {
    * Removes, in one short transaction, at most `limit` of the oldest items of `target` that
    * retention may remove with the given cutoff (see {@link PruneTarget}). Idempotent: items already
    * gone are not counted.
-   * @returns how many items (events, or invoices) were removed; 0 when none is left
+   * @returns how many items (events, invoices or event-log entries) were removed; 0 when none is left
    * @throws {ValidationError} when `target` is unknown, `before` is not a valid Date or `limit` is
    *   not a positive integer
    */

@@ -6,7 +6,7 @@ import type { PruneTarget } from './maintenance.js';
 import { resolveBatchLimit } from './paging.js';
 
 /** Every prune target, in the order retention runs them. */
-export const PRUNE_TARGETS: readonly PruneTarget[] = Object.freeze(['webhookEvents', 'unpaidInvoices']);
+export const PRUNE_TARGETS: readonly PruneTarget[] = Object.freeze(['webhookEvents', 'unpaidInvoices', 'eventLog']);
 
 /**
  * Validates a prune call.

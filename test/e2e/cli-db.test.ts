@@ -43,6 +43,11 @@ beforeAll(async () => {
     SELECT printf('msg_%08d', i), 'invoice.settled', '{}', CASE WHEN i < 1000 THEN ${now - 60 * DAY} + i ELSE ${now - DAY} + i END FROM seq`);
   db.exec(`INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_at, last_status_code, last_error, created_at, updated_at)
     SELECT 'whd_' || substr(id, 5), id, 'whe_x', 'delivered', 1, NULL, 200, NULL, created_at, created_at + 1 FROM webhook_events`);
+  // The event log: 400 entries 3 days old, 10 from the last minute; a consumer has read up to seq 300.
+  db.exec(`WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < 410)
+    INSERT INTO event_log (type, payload, created_at)
+    SELECT 'payment.received', '{}', CASE WHEN i < 400 THEN ${now - 3 * DAY} + i ELSE ${now} - 60000 + i END FROM seq`);
+  db.exec("INSERT INTO event_cursors (name, seq) VALUES ('consumer:fulfilment', 300)");
   db.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,17 +63,30 @@ describe('lnkit db', () => {
       .tables;
     expect(tables.find((t) => t.table === 'webhook_events')).toMatchObject({ rows: 1100 });
     expect(tables.find((t) => t.table === 'invoices')).toEqual({ table: 'invoices', rows: 0, oldestAt: null });
+    expect(tables.find((t) => t.table === 'event_log')).toMatchObject({ rows: 410 });
     expect(dry.code, dry.stderr).toBe(0);
-    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, targets: [{ target: 'webhookEvents', count: 1000 }] });
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      dryRun: true,
+      targets: [
+        { target: 'webhookEvents', count: 1000 },
+        { target: 'eventLog', count: 300 },
+      ],
+    });
 
     const pruned = await lnkit(['db', 'prune', '--json']);
     expect(pruned.code, pruned.stderr).toBe(0);
     expect(JSON.parse(pruned.stdout)).toMatchObject({
       dryRun: false,
-      targets: [{ target: 'webhookEvents', count: 1000 }],
+      targets: [
+        { target: 'webhookEvents', count: 1000 },
+        { target: 'eventLog', count: 300 },
+      ],
     });
     const db = new Database(file, { readonly: true });
     expect(db.prepare('SELECT count(*) FROM webhook_events').pluck().get()).toBe(100);
+    // Past the consumer's cursor, or younger than the window: kept.
+    expect(db.prepare('SELECT min(seq) FROM event_log').pluck().get()).toBe(301);
+    expect(db.prepare('SELECT count(*) FROM event_log').pluck().get()).toBe(110);
     db.close();
 
     const [vacuum, check] = [await lnkit(['db', 'vacuum', '--json']), await lnkit(['db', 'check', '--json'])];

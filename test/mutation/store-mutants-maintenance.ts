@@ -1,5 +1,6 @@
 /**
- * Store mutants for the maintenance cases (#18): retention that ignores its cutoff, miscounts,
+ * Store mutants for the maintenance cases (#18): retention that ignores its cutoff (webhook rows,
+ * unpaid invoices, the event log), miscounts,
  * skips validation, or table figures that lie.
  */
 import { ValidationError } from '../../src/errors.js';
@@ -11,6 +12,8 @@ const C = {
     'maintenance: prune(webhookEvents) removes finished events older than the cutoff with their deliveries and attempts, in batches',
   invoices:
     'maintenance: prune(unpaidInvoices) removes only expired/cancelled invoices never paid, closed before the cutoff',
+  log: 'maintenance: prune(eventLog) removes the head every consumer cursor has passed, older than the cutoff, never the newest entry',
+  logAge: 'maintenance: prune(eventLog) without consumers removes by age alone; an empty log prunes nothing',
   stats: 'maintenance: tableStats counts rows and reports the oldest row per table',
   validation: 'maintenance: prune and countPrunable reject a bad target, cutoff or limit with INVALID_INPUT',
 } as const;
@@ -40,17 +43,25 @@ const FAR_FUTURE = new Date(8_000_000_000_000_000);
 
 /** The maintenance mutants. */
 export const maintenanceMutants: readonly StoreMutant[] = [
-  maintenanceMutant('maintenance: prune ignores the cutoff (removes recent rows too)', [C.events, C.invoices], (m) => ({
-    prune: (target, _before, limit) => m.prune(target, FAR_FUTURE, limit),
-    countPrunable: (target) => m.countPrunable(target, FAR_FUTURE),
-  })),
-  maintenanceMutant('maintenance: prune reports the limit instead of what it removed', [C.events, C.invoices], (m) => ({
-    prune: async (target, before, limit) => {
-      await m.prune(target, before, limit);
-      return limit;
-    },
-  })),
-  maintenanceMutant('maintenance: countPrunable always says 0', [C.events, C.invoices], () => ({
+  maintenanceMutant(
+    'maintenance: prune ignores the cutoff (removes recent rows too)',
+    [C.events, C.invoices, C.log, C.logAge],
+    (m) => ({
+      prune: (target, _before, limit) => m.prune(target, FAR_FUTURE, limit),
+      countPrunable: (target) => m.countPrunable(target, FAR_FUTURE),
+    }),
+  ),
+  maintenanceMutant(
+    'maintenance: prune reports the limit instead of what it removed',
+    [C.events, C.invoices, C.log, C.logAge],
+    (m) => ({
+      prune: async (target, before, limit) => {
+        await m.prune(target, before, limit);
+        return limit;
+      },
+    }),
+  ),
+  maintenanceMutant('maintenance: countPrunable always says 0', [C.events, C.invoices, C.log, C.logAge], () => ({
     countPrunable: async () => 0,
   })),
   maintenanceMutant('maintenance: tableStats reports the newest row as the oldest', [C.stats], (m) => ({

@@ -5,8 +5,15 @@
  * (an event's deliveries, a delivery's attempts, an id, a hash) may filter the rest.
  */
 
-/** Tables that grow with every payment. */
-export const GROWING_TABLES = ['invoices', 'payments', 'webhook_events', 'webhook_deliveries', 'webhook_attempts'];
+/** Tables that grow with every payment (the event log until retention trims its head). */
+export const GROWING_TABLES = [
+  'invoices',
+  'payments',
+  'webhook_events',
+  'webhook_deliveries',
+  'webhook_attempts',
+  'event_log',
+];
 /** Columns whose values select a few rows: a plan constrained by one may filter anything else. */
 const BOUNDED_KEYS = ['id', 'event_id', 'delivery_id', 'payment_hash', 'idempotency_key'];
 /** Equality filters that must be served by the index (parameterized; literals are partial indexes). */

@@ -85,10 +85,17 @@ export async function exerciseEveryQuery(store: Store): Promise<void> {
           await store.webhookOutbox.listDeliveries({ endpointId, eventId, status, cursor: c });
   await store.webhookEndpoints.remove(endpoint.id);
 
+  await store.events.append([{ type: 'payment.received', payload: '{}', createdAt: new Date(T0) }]);
+  await store.events.append([{ type: 'payment.received', payload: '{}', createdAt: new Date(T0 + 1) }]);
+  await store.events.readAfter(0n, 100);
+  await store.events.latestSeq();
+  await store.events.setCursor('consumer:plans', 1n);
+  await store.events.getCursor('consumer:plans');
+
   const m = store.maintenance;
   if (m) {
     await m.tableStats();
-    for (const target of ['webhookEvents', 'unpaidInvoices'] as const) {
+    for (const target of ['webhookEvents', 'unpaidInvoices', 'eventLog'] as const) {
       await m.countPrunable(target, new Date(T0 + 86_400_000));
       await m.prune(target, new Date(T0 + 86_400_000), 100);
     }

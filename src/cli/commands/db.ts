@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { PruneTarget, StoreMaintenance } from '../../store/maintenance.js';
+import { EVENT_LOG_MIN_WINDOW_MS } from '../../retention/retention-job.js';
 import { CommandFailedError } from '../exit-codes.js';
 import { formatDate, formatTable } from '../output.js';
 import type { CommandRunner } from '../run-command.js';
@@ -16,6 +17,7 @@ const PRUNE_BATCH = 500;
 interface PruneOptions {
   readonly dryRun?: boolean;
   readonly webhookDays: number;
+  readonly eventLogDays: number;
   readonly unpaidInvoiceDays?: number;
 }
 
@@ -58,13 +60,21 @@ export function registerDb(program: Command, run: CommandRunner): void {
     );
 
   db.command('prune')
-    .description('remove finished webhook events (and never-paid closed invoices with --unpaid-invoice-days)')
+    .description(
+      'remove finished webhook events, event-log entries every consumer has passed (and never-paid closed invoices with --unpaid-invoice-days)',
+    )
     .option('--dry-run', 'count what would be removed, remove nothing')
     .option(
       '--webhook-days <days>',
       'keep finished webhook events this many days after their last delivery',
       parseDays,
       30,
+    )
+    .option(
+      '--event-log-days <days>',
+      'keep event-log entries every consumer has passed this many days (at least 10 minutes)',
+      parseDays,
+      1,
     )
     .option(
       '--unpaid-invoice-days <days>',
@@ -75,7 +85,10 @@ export function registerDb(program: Command, run: CommandRunner): void {
       run(async (session, options: PruneOptions) => {
         const m = await maintenanceOf(session);
         const now = Date.now();
-        const plan: [PruneTarget, number][] = [['webhookEvents', options.webhookDays]];
+        const plan: [PruneTarget, number][] = [
+          ['webhookEvents', options.webhookDays],
+          ['eventLog', Math.max(options.eventLogDays, EVENT_LOG_MIN_WINDOW_MS / DAY_MS)],
+        ];
         if (options.unpaidInvoiceDays !== undefined) plan.push(['unpaidInvoices', options.unpaidInvoiceDays]);
         const result: { target: PruneTarget; before: Date; count: number }[] = [];
         let reclaimedPages = 0;

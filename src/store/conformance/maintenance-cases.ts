@@ -28,6 +28,13 @@ async function seedEvent(store: Store, status: 'pending' | 'delivered' | 'failed
   return { event, delivery };
 }
 
+/** Appends one event-log entry per creation time, returns their seqs. */
+async function appendLog(store: Store, ...createdAt: Date[]): Promise<readonly bigint[]> {
+  return store.events.append(createdAt.map((c) => ({ type: 'payment.received', payload: '{}', createdAt: c })));
+}
+
+const seqsOf = async (store: Store) => (await store.events.readAfter(0n, 1000)).map((r) => r.seq);
+
 /** Cases for `store.maintenance`. */
 export const maintenanceCases: readonly StoreConformanceCase[] = [
   {
@@ -92,6 +99,51 @@ export const maintenanceCases: readonly StoreConformanceCase[] = [
       }),
   },
   {
+    name: 'maintenance: prune(eventLog) removes the head every consumer cursor has passed, older than the cutoff, never the newest entry',
+    run: (make) =>
+      withStore(make, async (store) => {
+        const m = store.maintenance;
+        if (!m) return;
+        // seqs s[0..5]: five old entries, one young, then an old one again (a clock step back), then the newest.
+        const s = await appendLog(store, at(1), at(2), at(3), at(4), at(5), at(40 * DAY), at(6), at(7));
+        await store.events.setCursor('consumer:a', s[7]!);
+        await store.events.setCursor('consumer:b', s[3]!);
+        const cutoff = at(30 * DAY);
+        assert.equal(await m.countPrunable('eventLog', cutoff), 4, 'up to the lowest cursor (s3)');
+        assert.equal(await m.prune('eventLog', cutoff, 3), 3, 'a batch is capped at the limit');
+        assert.deepEqual(await seqsOf(store), s.slice(3), 'the oldest three went');
+        assert.equal(await m.prune('eventLog', cutoff, 3), 1, 'then up to the lowest cursor');
+        assert.equal(await m.prune('eventLog', cutoff, 3), 0, 'nothing past the lowest cursor');
+        await store.events.setCursor('consumer:b', s[7]!);
+        assert.equal(await m.countPrunable('eventLog', cutoff), 1, 'the young entry stops the run');
+        assert.equal(await m.prune('eventLog', cutoff, 10), 1, 'only the run before the young entry');
+        assert.deepEqual(await seqsOf(store), s.slice(5), 'young, later old, and newest kept');
+        assert.equal(await m.prune('eventLog', at(50 * DAY), 10), 2, 'a later cutoff: all but the newest');
+        assert.deepEqual(await seqsOf(store), [s[7]], 'the newest entry stays');
+        assert.equal(await m.prune('eventLog', at(50 * DAY), 10), 0, 'idempotent');
+        assert.equal(await store.events.latestSeq(), s[7], 'latestSeq unchanged');
+        const [next] = await appendLog(store, at(8));
+        assert.ok(next! > s[7]!, 'seqs keep increasing after pruning');
+      }),
+  },
+  {
+    name: 'maintenance: prune(eventLog) without consumers removes by age alone; an empty log prunes nothing',
+    run: (make) =>
+      withStore(make, async (store) => {
+        const m = store.maintenance;
+        if (!m) return;
+        assert.equal(await m.prune('eventLog', at(DAY), 10), 0, 'empty log');
+        assert.equal(await m.countPrunable('eventLog', at(DAY)), 0, 'empty log: count');
+        const s = await appendLog(store, at(1), at(2), at(3 * DAY), at(4 * DAY));
+        assert.equal(await m.countPrunable('eventLog', at(DAY)), 2, 'two old entries');
+        assert.equal(await m.prune('eventLog', at(DAY), 10), 2, 'removed');
+        assert.deepEqual(await seqsOf(store), s.slice(2), 'the young ones kept');
+        await store.events.setCursor('consumer:late', 0n);
+        await appendLog(store, at(5 * DAY));
+        assert.equal(await m.prune('eventLog', at(10 * DAY), 10), 0, 'a consumer at 0 holds the whole log');
+      }),
+  },
+  {
     name: 'maintenance: tableStats counts rows and reports the oldest row per table',
     run: (make) =>
       withStore(make, async (store) => {
@@ -109,6 +161,13 @@ export const maintenanceCases: readonly StoreConformanceCase[] = [
         assert.equal(stats.get('webhook_deliveries')?.rows, 1, 'deliveries rows');
         assert.equal(stats.get('webhook_attempts')?.rows, 1, 'attempts rows');
         assert.equal(stats.get('webhook_attempts')?.oldestAt?.getTime(), T0 + 9, 'attempts oldest');
+        assert.equal(stats.get('event_log')?.rows, 0, 'event log rows');
+        assert.equal(stats.get('event_log')?.oldestAt, null, 'empty event log: oldest null');
+        await appendLog(store, at(11), at(3));
+        const after = new Map((await m.tableStats()).map((s) => [s.table, s]));
+        assert.equal(after.get('event_log')?.rows, 2, 'event log rows');
+        assert.equal(after.get('event_log')?.oldestAt?.getTime(), T0 + 11, 'event log oldest: its first entry');
+        assert.equal(after.get('rebalances')?.rows, 0, 'rebalances reported');
       }),
   },
   {
@@ -123,6 +182,8 @@ export const maintenanceCases: readonly StoreConformanceCase[] = [
           ['zero limit', () => m.prune('webhookEvents', at(0), 0)],
           ['fractional limit', () => m.prune('unpaidInvoices', at(0), 1.5)],
           ['count: unknown target', () => m.countPrunable('payments' as never, at(0))],
+          ['eventLog: zero limit', () => m.prune('eventLog', at(0), 0)],
+          ['eventLog: invalid date', () => m.countPrunable('eventLog', new Date('x'))],
         ];
         for (const [label, call] of bad) await assertRejectsWithCode(call(), 'INVALID_INPUT', label);
       }),

@@ -45,8 +45,34 @@ export function createMemoryMaintenance(
     return byAge(invoices, (i) => i.createdAt.getTime()).map((i) => i.id);
   }
 
+  /** Keys of the event log's head that may go (see PruneTarget `eventLog`), oldest first. */
+  function prunableLog(before: number): string[] {
+    const latest = tables.eventSeq.get('seq') ?? 0n;
+    let bound = latest - 1n;
+    for (const seq of tables.eventCursors.values()) if (seq < bound) bound = seq;
+    const head = [...tables.eventLog.values()]
+      .filter((r) => r.seq <= bound)
+      .sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+    const keys: string[] = [];
+    for (const record of head) {
+      if (record.createdAt.getTime() >= before) break;
+      keys.push(record.seq.toString());
+    }
+    return keys;
+  }
+
   const candidates = (target: PruneTarget, before: Date) =>
-    target === 'webhookEvents' ? prunableEvents(before.getTime()) : prunableInvoices(before.getTime());
+    target === 'webhookEvents'
+      ? prunableEvents(before.getTime())
+      : target === 'eventLog'
+        ? prunableLog(before.getTime())
+        : prunableInvoices(before.getTime());
+
+  function oldestLogEntry(): Date | null {
+    let first: { seq: bigint; createdAt: Date } | null = null;
+    for (const r of tables.eventLog.values()) if (first === null || r.seq < first.seq) first = r;
+    return first && new Date(first.createdAt.getTime());
+  }
 
   function oldest(rows: Iterable<{ readonly createdAt: Date }>): Date | null {
     let min: number | null = null;
@@ -65,6 +91,8 @@ export function createMemoryMaintenance(
         { table: 'webhook_events', rows: tables.events.size, oldestAt: oldest(tables.events.values()) },
         { table: 'webhook_deliveries', rows: tables.deliveries.size, oldestAt: oldest(tables.deliveries.values()) },
         { table: 'webhook_attempts', rows: attempts.length, oldestAt: oldest(attempts) },
+        { table: 'event_log', rows: tables.eventLog.size, oldestAt: oldestLogEntry() },
+        { table: 'rebalances', rows: tables.rebalances.size, oldestAt: oldest(tables.rebalances.values()) },
       ];
       return stats;
     },
@@ -72,6 +100,10 @@ export function createMemoryMaintenance(
       checkPruneInput(target, before, limit);
       return exclusive(() => {
         const ids = candidates(target, before).slice(0, limit);
+        if (target === 'eventLog') {
+          for (const key of ids) tables.eventLog.delete(key);
+          return ids.length;
+        }
         if (target === 'unpaidInvoices') {
           for (const id of ids) tables.invoices.delete(id);
           return ids.length;

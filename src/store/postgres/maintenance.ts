@@ -21,6 +21,8 @@ const TABLES: readonly (readonly [string, string | null])[] = [
   ['webhook_events', 'created_at'],
   ['webhook_deliveries', 'created_at'],
   ['webhook_attempts', null],
+  ['event_log', null],
+  ['rebalances', 'created_at'],
 ];
 
 /** Every statement, for quoted schema `s` (exported for the plan test). */
@@ -30,7 +32,17 @@ export function postgresMaintenanceSql(s: string) {
     `FROM ${s}.invoices i WHERE i.status = '${status}' AND i.created_at < $1 AND i.closed_at < $1 AND i.amount_paid_msat IS NULL AND NOT EXISTS (SELECT 1 FROM ${s}.payments p WHERE p.direction = 'in' AND p.payment_hash = i.payment_hash)`;
   const unpaidArm = (status: string) =>
     `SELECT * FROM (SELECT i.id, i.created_at ${unpaid(status)} ORDER BY i.created_at, i.id LIMIT $2) AS ${status}`;
+  // The event log's head: no entry past the lowest consumer cursor, never the newest entry; the
+  // running bool_and keeps the unbroken run from the start created before the cutoff.
+  const logBound = `LEAST(coalesce((SELECT min(seq) FROM ${s}.event_cursors), 9223372036854775807), (SELECT max(seq) FROM ${s}.event_log) - 1)`;
+  const logHead = (limit: string) =>
+    `SELECT h.seq, bool_and(h.created_at < $1) OVER (ORDER BY h.seq) AS ok FROM (SELECT seq, created_at FROM ${s}.event_log WHERE seq <= ${logBound} ORDER BY seq${limit}) AS h`;
   return {
+    pruneLog: `WITH head AS (${logHead(' LIMIT $2')}),
+      gone AS (DELETE FROM ${s}.event_log WHERE seq <= (SELECT max(seq) FROM head WHERE ok) RETURNING 1)
+      SELECT count(*) AS n FROM gone`,
+    countLog: `SELECT count(*) AS n FROM (${logHead('')}) AS head WHERE ok`,
+    oldestLogEntry: `SELECT created_at AS t FROM ${s}.event_log ORDER BY seq LIMIT 1`,
     pruneEvents: `WITH ev AS (SELECT e.id ${prunableEvents} ORDER BY e.created_at, e.id LIMIT $2 FOR UPDATE SKIP LOCKED),
       a AS (DELETE FROM ${s}.webhook_attempts WHERE delivery_id IN (SELECT id FROM ${s}.webhook_deliveries WHERE event_id IN (SELECT id FROM ev))),
       d AS (DELETE FROM ${s}.webhook_deliveries WHERE event_id IN (SELECT id FROM ev)),
@@ -75,18 +87,23 @@ export function createPostgresMaintenance(pool: PostgresPool, schemaName: string
         let oldest: Date | null = null;
         if (column !== null) oldest = maybeDate(await one(q.oldest(table, column)), 't');
         else if (table === 'webhook_attempts') oldest = maybeDate(await one(q.oldestAttempt), 't');
+        else if (table === 'event_log') {
+          const [row] = await runQuery(pool, q.oldestLogEntry);
+          oldest = row ? maybeDate(row, 't') : null;
+        }
         out.push({ table, rows, oldestAt: oldest });
       }
       return out;
     },
     async prune(target: PruneTarget, before: Date, limit: number) {
       checkPruneInput(target, before, limit);
-      const text = target === 'webhookEvents' ? q.pruneEvents : q.pruneInvoices;
+      const text = target === 'webhookEvents' ? q.pruneEvents : target === 'eventLog' ? q.pruneLog : q.pruneInvoices;
       return int((await one(text, [before, resolveBatchLimit(limit)])).n);
     },
     async countPrunable(target: PruneTarget, before: Date) {
       checkPruneInput(target, before);
-      return int((await one(target === 'webhookEvents' ? q.countEvents : q.countInvoices, [before])).n);
+      const text = target === 'webhookEvents' ? q.countEvents : target === 'eventLog' ? q.countLog : q.countInvoices;
+      return int((await one(text, [before])).n);
     },
     async sizeBytes() {
       const row = await one(

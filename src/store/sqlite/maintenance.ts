@@ -22,6 +22,8 @@ const TABLES: readonly (readonly [string, string | null])[] = [
   ['webhook_events', 'created_at'],
   ['webhook_deliveries', 'created_at'],
   ['webhook_attempts', null],
+  ['event_log', null],
+  ['rebalances', 'created_at'],
 ];
 
 // Counting reads every row of the smallest index: the one full walk lnkit does, on purpose.
@@ -31,6 +33,9 @@ const OLDEST = (table: string, column: string) => `SELECT min(${column}) AS t FR
 // delivery (attempts come after their delivery is created and leave with it).
 const OLDEST_ATTEMPT =
   'SELECT min(at) AS t FROM webhook_attempts WHERE delivery_id = (SELECT id FROM webhook_deliveries ORDER BY created_at, id LIMIT 1)';
+
+// The event log's oldest row is its lowest seq (no index on created_at; seq follows time).
+const OLDEST_LOG_ENTRY = 'SELECT created_at AS t FROM event_log WHERE seq = (SELECT min(seq) FROM event_log)';
 
 const PRUNABLE_EVENTS = `FROM webhook_events WHERE created_at < @before AND NOT EXISTS (SELECT 1 FROM webhook_deliveries WHERE webhook_deliveries.event_id = webhook_events.id AND (webhook_deliveries.status = 'pending' OR webhook_deliveries.updated_at >= @before))`;
 const unpaidArm = (status: string, columns: string) =>
@@ -46,7 +51,31 @@ const SQL = {
   invoices: `${unpaidArm('expired', 'id, created_at')} UNION ALL ${unpaidArm('cancelled', 'id, created_at')} ORDER BY created_at, id LIMIT @limit`,
   invoicesCount: `SELECT (SELECT count(*) FROM (${unpaidArm('expired', '1')})) + (SELECT count(*) FROM (${unpaidArm('cancelled', '1')})) AS n`,
   deleteInvoices: 'DELETE FROM invoices WHERE id IN (SELECT value FROM json_each(@ids))',
+  // The event log's head: no entry past the lowest consumer cursor, never the newest entry.
+  logBound: `SELECT min(coalesce((SELECT min(seq) FROM event_cursors), 9223372036854775807), (SELECT max(seq) FROM event_log) - 1) AS bound`,
+  logHead: 'SELECT seq, created_at FROM event_log WHERE seq <= @bound ORDER BY seq LIMIT @limit',
+  logHeadAll: 'SELECT seq, created_at FROM event_log WHERE seq <= @bound ORDER BY seq',
+  deleteLog: 'DELETE FROM event_log WHERE seq <= @last',
 } as const;
+
+interface LogRow {
+  seq: bigint;
+  created_at: bigint;
+}
+
+/**
+ * The last seq of the unbroken run of `rows` (ascending) created before `before`, and its length.
+ */
+function logPrefix(rows: Iterable<LogRow>, before: number): { last: bigint | null; count: number } {
+  let last: bigint | null = null;
+  let count = 0;
+  for (const row of rows) {
+    if (Number(row.created_at) >= before) break;
+    last = row.seq;
+    count++;
+  }
+  return { last, count };
+}
 
 /** What the maintenance side needs from the store. */
 export interface SqliteMaintenanceEnv {
@@ -100,7 +129,9 @@ export function createSqliteMaintenance(env: SqliteMaintenanceEnv): StoreMainten
             column === null
               ? table === 'webhook_attempts'
                 ? (prepare(OLDEST_ATTEMPT).get() as { t: bigint | null }).t
-                : null
+                : table === 'event_log'
+                  ? ((prepare(OLDEST_LOG_ENTRY).get() as { t: bigint } | undefined)?.t ?? null)
+                  : null
               : (prepare(OLDEST(table, column)).get() as { t: bigint | null }).t;
           return { table, rows, oldestAt: time(oldest) };
         });
@@ -111,6 +142,17 @@ export function createSqliteMaintenance(env: SqliteMaintenanceEnv): StoreMainten
     async prune(target: PruneTarget, before: Date, limit: number) {
       checkPruneInput(target, before, limit);
       const params = { before: before.getTime(), limit: resolveBatchLimit(limit) };
+      if (target === 'eventLog') {
+        return write(() => {
+          const { bound } = prepare(SQL.logBound).get() as { bound: bigint | null };
+          if (bound === null) return 0;
+          const rows = prepare(SQL.logHead).all({ bound, limit: params.limit }) as LogRow[];
+          const { last, count } = logPrefix(rows, params.before);
+          if (last === null) return 0;
+          prepare(SQL.deleteLog).run({ last });
+          return count;
+        });
+      }
       if (target === 'webhookEvents') {
         return write(() => {
           const ids = (prepare(SQL.events).all(params) as { id: string }[]).map((r) => r.id);
@@ -129,6 +171,12 @@ export function createSqliteMaintenance(env: SqliteMaintenanceEnv): StoreMainten
     },
     async countPrunable(target: PruneTarget, before: Date) {
       checkPruneInput(target, before);
+      if (target === 'eventLog')
+        return hold(() => {
+          const { bound } = prepare(SQL.logBound).get() as { bound: bigint | null };
+          if (bound === null) return 0;
+          return logPrefix(prepare(SQL.logHeadAll).iterate({ bound }) as Iterable<LogRow>, before.getTime()).count;
+        });
       const text = target === 'webhookEvents' ? SQL.eventsCount : SQL.invoicesCount;
       return hold(() => Number((prepare(text).get({ before: before.getTime() }) as { n: bigint }).n));
     },
@@ -179,6 +227,7 @@ export function createSqliteMaintenance(env: SqliteMaintenanceEnv): StoreMainten
 export const SQLITE_MAINTENANCE_SQL: readonly string[] = [
   ...Object.values(SQL),
   OLDEST_ATTEMPT,
+  OLDEST_LOG_ENTRY,
   ...TABLES.map(([table]) => COUNT(table)),
   ...TABLES.filter(([, c]) => c !== null).map(([table, c]) => OLDEST(table, c!)),
 ];
