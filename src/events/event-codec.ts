@@ -19,8 +19,16 @@ function encode(value: unknown): unknown {
   if (value instanceof Date) return { $t: 'd', v: value.getTime() };
   if (isDecimal(value)) return { $t: 'x', v: value.toFixed() };
   if (Array.isArray(value)) return value.map(encode);
-  const entries = Object.entries(value).map(([k, v]) => [k, encode(v)] as const);
-  const object = Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+  // A plain loop: this runs for every logged event, inside the transaction that records it.
+  const object: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const encoded = encode((value as Record<string, unknown>)[key]);
+    if (encoded === undefined) continue;
+    // `__proto__` from the caller's JSON metadata is an own key, never the prototype.
+    if (key === '__proto__')
+      Object.defineProperty(object, key, { value: encoded, enumerable: true, writable: true, configurable: true });
+    else object[key] = encoded;
+  }
   return '$t' in object ? { $t: 'o', v: object } : object;
 }
 

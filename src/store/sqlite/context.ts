@@ -136,15 +136,22 @@ export function updateSql(
 ): { sql: string; params: Record<string, unknown> } {
   const columns = Object.keys(set).sort();
   const params: Record<string, unknown> = { ...set };
-  let where = 'id = @id';
-  if (fromStatus) {
-    where += ` AND status IN (${fromStatus.map((_, i) => `@from${i}`).join(', ')})`;
-    fromStatus.forEach((s, i) => (params[`from${i}`] = s));
+  if (fromStatus) for (let i = 0; i < fromStatus.length; i++) params[`from${i}`] = fromStatus[i];
+  // The text depends only on the table, the columns and how many statuses: built once per shape.
+  const key = `${table}|${columns.join(',')}|${fromStatus ? fromStatus.length : -1}`;
+  let text = UPDATE_TEXTS[key];
+  if (text === undefined) {
+    let where = 'id = @id';
+    if (fromStatus) where += ` AND status IN (${fromStatus.map((_, i) => `@from${i}`).join(', ')})`;
+    const assignments = columns.map((c) => `${c} = @${c}`).join(', ');
+    text =
+      columns.length === 0
+        ? `SELECT * FROM ${table} WHERE ${where}`
+        : `UPDATE ${table} SET ${assignments} WHERE ${where} RETURNING *`;
+    UPDATE_TEXTS[key] = text;
   }
-  const assignments = columns.map((c) => `${c} = @${c}`).join(', ');
-  const text =
-    columns.length === 0
-      ? `SELECT * FROM ${table} WHERE ${where}`
-      : `UPDATE ${table} SET ${assignments} WHERE ${where} RETURNING *`;
   return { sql: text, params };
 }
+
+/** {@link updateSql}'s texts by shape (a handful per table: the patches lnkit's services make). */
+const UPDATE_TEXTS: Record<string, string> = {};
