@@ -182,7 +182,12 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
     return out as unknown as Repositories;
   }
 
-  const begin = beginImmediateAsync((ms) => database.pragma(`busy_timeout = ${ms}`), busyTimeoutMs);
+  // Cached statements: `database.pragma()` prepares its statement on every call, twice per transaction.
+  const begin = beginImmediateAsync(
+    (ms) => statements.prepare(`PRAGMA busy_timeout = ${ms}`).get(),
+    busyTimeoutMs,
+    statements.prepare,
+  );
   const outer = guard(createRepositories(rootContext(db, statements.prepare, begin)), true);
   const maintenance = guard(
     { maintenance: createSqliteMaintenance({ db, prepare: statements.prepare, database }) } as unknown as Repositories,
@@ -248,6 +253,7 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
             }
           },
           begin,
+          statements.prepare,
         );
       } catch (error) {
         // The callback's own error (rolled back) is rethrown as is; begin/commit failures are mapped.
