@@ -43,6 +43,8 @@ interface Pending {
   readonly records: EventLogInput[];
   readonly events: { readonly type: WebhookEventType; readonly payload: unknown }[];
   endpoints: Promise<readonly WebhookEndpointRecord[]> | null;
+  /** Encodings of the objects this transaction's payloads share. */
+  readonly encoded: WeakMap<object, unknown>;
 }
 
 /** Creates the event recorder. Internal: createLightning wires it. */
@@ -66,7 +68,11 @@ export function createEventRecorder(config: EventRecorderConfig): EventRecorder 
         ...(id !== undefined ? { id } : {}),
       });
     }
-    const record: EventLogInput = { type, payload: encodeEventPayload(payload), createdAt: occurredAt };
+    const record: EventLogInput = {
+      type,
+      payload: encodeEventPayload(payload, pending?.encoded),
+      createdAt: occurredAt,
+    };
     if (pending) {
       pending.records.push(record);
       pending.events.push({ type, payload });
@@ -83,7 +89,7 @@ export function createEventRecorder(config: EventRecorderConfig): EventRecorder 
       const result = await config.store.transaction(async (tx) => {
         // Per attempt: a store that retries the callback starts from nothing.
         delivered = [];
-        const pending: Pending = { records: [], events: [], endpoints: null };
+        const pending: Pending = { records: [], events: [], endpoints: null, encoded: new WeakMap() };
         open.set(tx, pending);
         try {
           const value = await fn(tx);
