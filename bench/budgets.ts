@@ -34,6 +34,8 @@ export const BUDGETS: Readonly<Record<string, Budget>> = {
   'sqlite.settlements': {
     atLeast: 0.5,
     why: 'store-level settlement recording ≥ 0.5× the same 3 essential statements in raw better-sqlite3',
+    pendingOn:
+      'not met after #15 (0.35–0.49 in --check runs at load 13–22; ~0.5–0.7 by CPU time alone): lnkit now issues the raw statements (2 per settlement + one multi-row event-log INSERT per batch), so what remains is JS — the RETURNING * row → store record → domain invoice, the tagged lossless encoding of two payloads per settlement, the async repository wrappers — and the garbage they make (GC ~18% of the profile)',
   },
   'catchup.rate': {
     atLeast: 5000,

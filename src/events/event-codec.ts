@@ -17,10 +17,13 @@ function encode(value: unknown, seen?: WeakMap<object, unknown>): unknown {
   if (typeof value === 'bigint') return { $t: 'n', v: value.toString() };
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Date) return { $t: 'd', v: value.getTime() };
-  if (isDecimal(value)) return { $t: 'x', v: value.toFixed() };
-  if (Array.isArray(value)) return value.map((item) => encode(item, seen));
   const known = seen?.get(value);
   if (known !== undefined) return known;
+  // Plain objects (most values of a payload) first: no Decimal duck-typing for them.
+  if (Object.getPrototypeOf(value) !== Object.prototype) {
+    if (isDecimal(value)) return { $t: 'x', v: value.toFixed() };
+    if (Array.isArray(value)) return value.map((item) => encode(item, seen));
+  }
   const encoded = encodeObject(value as Record<string, unknown>, seen);
   seen?.set(value, encoded);
   return encoded;

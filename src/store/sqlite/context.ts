@@ -115,7 +115,14 @@ export function transactionContext(conn: Kysely<SqliteSchema>, statement: Prepar
   return {
     db: conn,
     statement,
-    hold: async (fn) => fn(),
+    // Not an async function: one promise per statement instead of two (this runs for every statement).
+    hold: (fn) => {
+      try {
+        return Promise.resolve(fn());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
     async atomic(fn) {
       statement('SAVEPOINT lnkit_atomic').run();
       try {

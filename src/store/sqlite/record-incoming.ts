@@ -20,7 +20,7 @@ const texts: Record<string, string> = {};
 
 /** The payment INSERT guarded by the (direction, payment_hash) unique index. Built on first use. */
 function insertIfAbsentSql(): string {
-  return (texts.insert ??= `INSERT INTO payments (${PAYMENT_COLUMNS.join(', ')}) VALUES (${PAYMENT_COLUMNS.map((c) => `@${c}`).join(', ')})
+  return (texts.insert ??= `INSERT INTO payments (${PAYMENT_COLUMNS.join(', ')}) VALUES (${PAYMENT_COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT (direction, payment_hash) DO NOTHING`);
 }
 
@@ -55,9 +55,9 @@ export function recordIncoming(
     row ??= ctx.statement(BY_HASH).get(hash) as InvoiceRow | undefined;
     // When the UPDATE matched, no incoming payment existed (its NOT EXISTS guard, same transaction),
     // so this INSERT cannot conflict; when it did not, a conflict means "recorded already".
-    const inserted = ctx
-      .statement(insertIfAbsentSql())
-      .run(toPaymentRow({ ...payment, direction: 'in', invoiceId: row?.id ?? null }));
+    // Positional parameters: binding 17 named ones costs a property lookup each.
+    const values = toPaymentRow({ ...payment, direction: 'in', invoiceId: row?.id ?? null }) as Record<string, unknown>;
+    const inserted = ctx.statement(insertIfAbsentSql()).run(PAYMENT_COLUMNS.map((c) => values[c] ?? null));
     if (inserted.changes === 0) return null;
     return { invoice: row && toInvoice(row), updated };
   });
