@@ -142,7 +142,7 @@ async function rawBatch(client: pg.Client, s: string, batch: readonly LndInvoice
       ...pay.insert,
       values: [
         ...[paymentId, 'in', 'succeeded', item.paymentHash, item.paymentRequest, item.amountPaidMsat, 0n, invoiceId],
-        ...[null, null, null, item.settleIndex, null, now, now, now],
+        ...[null, null, null, item.settleIndex, null, now, now, now, null],
       ],
     });
     for (const type of ['invoice.settled', 'payment.received']) {

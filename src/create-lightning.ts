@@ -2,11 +2,10 @@
 /**
  * The composition root: the only place that wires services to ports.
  */
-import { createAsyncSlot } from './async-slot.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { WEBHOOK_EVENT_TYPES } from './domain/events.js';
-import { encodeEventPayload } from './events/event-codec.js';
-import { createEventLogFeed, type LocalEvent } from './events/event-log-feed.js';
+import { createEventRecorder } from './events/event-recorder.js';
+import { createEventLogFeed } from './events/event-log-feed.js';
 import {
   startDurableConsumer,
   type ConsumeOptions,
@@ -27,7 +26,7 @@ import { instrumentLnd } from './operations/instrument-lnd.js';
 import { readGauges } from './operations/gauges.js';
 import { createMetrics, type Metrics, type PromRegistryLike } from './operations/metrics.js';
 import type { RateProvider } from './rates/rate-provider.js';
-import type { RecordEvent, ServiceContext } from './service-context.js';
+import type { ServiceContext } from './service-context.js';
 import { createSettlementWatcher, type SettlementWatcherConfig } from './settlement/settlement-watcher.js';
 import { createHistoryMonitor } from './settlement/history-monitor.js';
 import { createNodeBinding } from './settlement/node-binding.js';
@@ -42,8 +41,6 @@ import {
 } from './invoices/hold-invoice-service.js';
 import type { WebhookDispatcherConfig } from './webhooks/outbox/dispatcher.js';
 import { createWebhookDelivery } from './webhook-delivery.js';
-import { enqueueWebhookEvent, webhookEventId } from './webhooks/outbox/enqueue.js';
-import { webhookData } from './webhooks/outbox/payloads.js';
 import {
   validateConfiguredEndpoints,
   type WebhookEndpointInput,
@@ -237,33 +234,14 @@ export function createLightning(config: LightningConfig): Lightning {
     clock,
     ...(config.eventPollIntervalMs !== undefined ? { pollIntervalMs: config.eventPollIntervalMs } : {}),
   });
-  const committing = createAsyncSlot<LocalEvent[]>();
-  const recordEvent: RecordEvent = async (tx, type, payload) => {
-    const occurredAt = new Date(clock.now());
-    const nodePubkey = binding.pubkey();
-    const id = nodePubkey === null ? undefined : webhookEventId(nodePubkey, type, payload);
-    await enqueueWebhookEvent(tx, {
-      type,
-      data: webhookData(type, payload, { rate: lastRate }),
-      occurredAt,
-      ...(config.random ? { random: config.random } : {}),
-      ...(id !== undefined ? { id } : {}),
-    });
-    const [seq] = await tx.events.append([{ type, payload: encodeEventPayload(payload), createdAt: occurredAt }]);
-    committing.get()?.push({ seq: seq!, type, payload });
-  };
-  const store: Store = {
-    ...config.store,
-    transaction(fn) {
-      const events: LocalEvent[] = [];
-      return committing
-        .run(events, () => config.store.transaction(fn))
-        .then((result) => {
-          feed.deliverLocal(events);
-          return result;
-        });
-    },
-  };
+  const { recordEvent, store } = createEventRecorder({
+    store: config.store,
+    clock,
+    ...(config.random ? { random: config.random } : {}),
+    nodePubkey: () => binding.pubkey(),
+    lastRate: () => lastRate,
+    deliverLocal: (events) => feed.deliverLocal(events),
+  });
   // Services emit logged events after their commit as before; the feed has delivered them already.
   const logged = new Set<string>(WEBHOOK_EVENT_TYPES);
   const serviceBus: InternalEventBus = {

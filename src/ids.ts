@@ -1,7 +1,7 @@
 /**
  * Ids: a prefix and 26 Crockford base32 characters, time-ordered (ULID layout).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
@@ -19,6 +19,28 @@ export function randomBytesFrom(length: number, random?: RandomSource): Uint8Arr
   return bytes;
 }
 
+/**
+ * CSPRNG bytes for ids, drawn 4 KiB at a time: one `randomBytes(16)` per id cost more than the
+ * rest of a settlement's bookkeeping. Lazily allocated (nothing at import time); each byte is used once.
+ */
+const POOL_SIZE = 4096;
+let pool: Buffer | null = null;
+let poolOffset = POOL_SIZE;
+
+/** Writes the 16 random characters of an id from the CSPRNG pool. */
+function pooledRandomPart(): string {
+  if (poolOffset + 16 > POOL_SIZE) {
+    pool ??= Buffer.allocUnsafe(POOL_SIZE);
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const bytes = pool!;
+  let rand = '';
+  for (let i = poolOffset, end = poolOffset + 16; i < end; i++) rand += ALPHABET[bytes[i]! & 31];
+  poolOffset += 16;
+  return rand;
+}
+
 /** A new time-ordered id like `inv_01j…`; the random part comes from `random` when given. */
 export function newId(prefix: string, nowMs: number = Date.now(), random?: RandomSource): string {
   let time = '';
@@ -27,6 +49,7 @@ export function newId(prefix: string, nowMs: number = Date.now(), random?: Rando
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
+  if (!random) return `${prefix}_${time}${pooledRandomPart()}`;
   const bytes = randomBytesFrom(16, random);
   let rand = '';
   for (let i = 0; i < 16; i++) rand += ALPHABET[bytes[i]! % 32];

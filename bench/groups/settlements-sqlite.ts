@@ -2,7 +2,8 @@
  * Settlements recorded at store level on SQLite (`recordSettlements` through `createSqliteStore`,
  * batches of 500), next to the raw limit: the same schema in raw better-sqlite3 with the 3 essential
  * statements per settlement (invoice UPDATE … RETURNING, payment INSERT guarded by its unique
- * index, one INSERT of both events) and the checkpoint per batch, one transaction per batch.
+ * index, one INSERT of both events, carrying the settled invoice row and the payment, into the event log) and the checkpoint per batch, one transaction
+ * per batch. lnkit's side runs its own event recorder, as createLightning wires it (no webhook endpoint).
  * Both files live in the same folder with the same pragmas; rounds alternate which goes first.
  * Also: heap growth while recording 20,000 settlements, and replays skipped one transaction each.
  */
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock } from '../../src/domain/clock.js';
 import { createEventBus } from '../../src/events/event-bus.js';
+import { createEventRecorder } from '../../src/events/event-recorder.js';
 import type { LndInvoice } from '../../src/lnd/lnd-client.js';
 import { silentLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/operations/metrics.js';
@@ -20,31 +22,40 @@ import type { ServiceContext } from '../../src/service-context.js';
 import { recordSettlements } from '../../src/settlement/record-settlements.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
-import { enqueueWebhookEvent } from '../../src/webhooks/outbox/enqueue.js';
-import { webhookData } from '../../src/webhooks/outbox/payloads.js';
 import { type Figure, fmt, interleave, load, ratioFigure } from '../harness.js';
 
 const BATCH = 500;
 
-/** The service context `recordSettlements` needs, on `store`, events to the outbox. */
+/**
+ * The service context `recordSettlements` needs, on `store`, with lnkit's own event recorder (as
+ * createLightning wires it): outbox rows per subscribed endpoint, event-log rows appended per transaction.
+ */
 export function benchContext(store: Store): ServiceContext {
+  const bus = createEventBus(silentLogger);
+  const recorder = createEventRecorder({
+    store,
+    clock: systemClock,
+    nodePubkey: () => null,
+    lastRate: () => null,
+    deliverLocal: (events) => {
+      for (const event of events) bus.emit(event.type, event.payload as never);
+    },
+  });
   return {
     lnd: {} as ServiceContext['lnd'],
     rates: createFixedRates('90000'),
-    store,
-    bus: createEventBus(silentLogger),
+    store: recorder.store,
+    bus,
     clock: systemClock,
     logger: silentLogger,
     metrics: createMetrics({ readGauges: async () => [] }),
-    recordEvent: async (tx, type, payload) => {
-      await enqueueWebhookEvent(tx, { type, data: webhookData(type, payload), occurredAt: new Date() });
-    },
+    recordEvent: recorder.recordEvent,
     run: (op) => op(),
   };
 }
 
 /** Inserts `count` open invoices with hashes `<prefix><index>` in one transaction, unmeasured. */
-function seed(db: Database.Database, prefix: string, count: number, firstIndex: number): LndInvoice[] {
+export function seed(db: Database.Database, prefix: string, count: number, firstIndex: number): LndInvoice[] {
   const insert = db.prepare(
     `INSERT INTO invoices (id, payment_hash, payment_request, amount_msat, description, status, is_hold, add_index, created_at, expires_at)
      VALUES (?, ?, ?, 1000, 'bench', 'open', 0, ?, ?, ?)`,
@@ -80,19 +91,17 @@ function seed(db: Database.Database, prefix: string, count: number, firstIndex: 
 }
 
 /** The raw limit: 3 statements per settlement, the checkpoint per batch, one transaction per batch. */
-function rawRecorder(db: Database.Database): (batch: readonly LndInvoice[]) => void {
+export function rawRecorder(db: Database.Database): (batch: readonly LndInvoice[]) => void {
   const settle = db.prepare(
     `UPDATE invoices SET status = 'settled', settle_index = ?, amount_paid_msat = ?, settled_at = ?
-     WHERE payment_hash = ? AND status IN ('open', 'accepted', 'expired') RETURNING id`,
+     WHERE payment_hash = ? AND status IN ('open', 'accepted', 'expired') RETURNING *`,
   );
   const pay = db.prepare(
     `INSERT INTO payments (id, direction, status, payment_hash, payment_request, amount_msat, fee_msat, invoice_id,
        settle_index, created_at, updated_at, completed_at)
      VALUES (?, 'in', 'succeeded', ?, ?, ?, 0, ?, ?, ?, ?, ?) ON CONFLICT (direction, payment_hash) DO NOTHING`,
   );
-  const events = db.prepare(
-    'INSERT INTO webhook_events (id, type, body, created_at) VALUES (?, ?, ?, ?), (?, ?, ?, ?)',
-  );
+  const events = db.prepare('INSERT INTO event_log (type, payload, created_at) VALUES (?, ?, ?), (?, ?, ?)');
   const checkpoint = db.prepare(
     `INSERT INTO checkpoints (name, value) VALUES ('lnd.settle_index', ?)
      ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`,
@@ -103,8 +112,8 @@ function rawRecorder(db: Database.Database): (batch: readonly LndInvoice[]) => v
     let max = 0n;
     for (const item of batch) {
       const row = settle.get(item.settleIndex, item.amountPaidMsat, now, item.paymentHash) as
-        { id: string } | undefined;
-      const invoiceId = row?.id ?? null;
+        Record<string, unknown> | undefined;
+      const invoiceId = (row?.id as string | undefined) ?? null;
       const paymentId = `pay_raw_${(seq++).toString(36)}`;
       const inserted = pay.run(
         paymentId,
@@ -118,21 +127,29 @@ function rawRecorder(db: Database.Database): (batch: readonly LndInvoice[]) => v
         now,
       );
       if (inserted.changes === 0) continue;
-      const at = new Date(now).toISOString();
-      const body = (type: string): string =>
-        JSON.stringify({
-          type,
-          timestamp: at,
-          data: { invoice_id: invoiceId, payment_id: paymentId, amount_msat: item.amountPaidMsat.toString() },
-        });
+      // The events carry what lnkit's do: the settled invoice row and the payment.
+      const payment = {
+        id: paymentId,
+        direction: 'in',
+        status: 'succeeded',
+        payment_hash: item.paymentHash,
+        payment_request: item.paymentRequest,
+        amount_msat: item.amountPaidMsat,
+        fee_msat: 0,
+        invoice_id: invoiceId,
+        settle_index: item.settleIndex,
+        created_at: now,
+        updated_at: now,
+        completed_at: now,
+      };
+      const json = (value: unknown): string =>
+        JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
       events.run(
-        `msg_${paymentId}_s`,
         'invoice.settled',
-        body('invoice.settled'),
+        json({ invoice: row ?? null }),
         now,
-        `msg_${paymentId}_r`,
         'payment.received',
-        body('payment.received'),
+        json({ payment, invoice: row ?? null }),
         now,
       );
       if (item.settleIndex > max) max = item.settleIndex;

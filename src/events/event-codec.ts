@@ -13,14 +13,33 @@ function isDecimal(value: object): value is Decimal {
   return typeof d.eq === 'function' && typeof d.toFixed === 'function' && typeof d.plus === 'function';
 }
 
-function encode(value: unknown): unknown {
+function encode(value: unknown, seen?: WeakMap<object, unknown>): unknown {
   if (typeof value === 'bigint') return { $t: 'n', v: value.toString() };
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Date) return { $t: 'd', v: value.getTime() };
-  if (isDecimal(value)) return { $t: 'x', v: value.toFixed() };
-  if (Array.isArray(value)) return value.map(encode);
-  const entries = Object.entries(value).map(([k, v]) => [k, encode(v)] as const);
-  const object = Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+  const known = seen?.get(value);
+  if (known !== undefined) return known;
+  // Plain objects (most values of a payload) first: no Decimal duck-typing for them.
+  if (Object.getPrototypeOf(value) !== Object.prototype) {
+    if (isDecimal(value)) return { $t: 'x', v: value.toFixed() };
+    if (Array.isArray(value)) return value.map((item) => encode(item, seen));
+  }
+  const encoded = encodeObject(value as Record<string, unknown>, seen);
+  seen?.set(value, encoded);
+  return encoded;
+}
+
+function encodeObject(value: Record<string, unknown>, seen: WeakMap<object, unknown> | undefined): unknown {
+  // A plain loop: this runs for every logged event, inside the transaction that records it.
+  const object: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const encoded = encode(value[key], seen);
+    if (encoded === undefined) continue;
+    // `__proto__` from the caller's JSON metadata is an own key, never the prototype.
+    if (key === '__proto__')
+      Object.defineProperty(object, key, { value: encoded, enumerable: true, writable: true, configurable: true });
+    else object[key] = encoded;
+  }
   return '$t' in object ? { $t: 'o', v: object } : object;
 }
 
@@ -41,9 +60,13 @@ function decode(value: unknown): unknown {
   throw new StoreError(`event log: unknown tagged value ${JSON.stringify(object).slice(0, 60)}`);
 }
 
-/** Encodes an event payload as JSON text, keeping bigint, Date and Decimal exact. */
-export function encodeEventPayload(payload: unknown): string {
-  return JSON.stringify(encode(payload));
+/**
+ * Encodes an event payload as JSON text, keeping bigint, Date and Decimal exact. `seen` shares the
+ * encoding of an object met again (the invoice of `invoice.settled` in `payment.received`): payloads
+ * are frozen values, so the same object encodes the same.
+ */
+export function encodeEventPayload(payload: unknown, seen?: WeakMap<object, unknown>): string {
+  return JSON.stringify(encode(payload, seen));
 }
 
 /**

@@ -9,7 +9,8 @@ import { newId } from '../ids.js';
 import { toInvoice } from '../invoices/to-invoice.js';
 import type { LndInvoice } from '../lnd/lnd-client.js';
 import type { ServiceContext } from '../service-context.js';
-import type { Repositories } from '../store/store.js';
+import type { IncomingSettlementResult, InvoicePatch, Repositories } from '../store/store.js';
+import type { InvoiceStatus } from '../domain/invoice.js';
 import { LEGACY_CHECKPOINTS, type CheckpointNames } from './checkpoint-names.js';
 
 /** Checkpoint names of a store that does not know its node: LND's add and settle indices, only increasing. */
@@ -38,9 +39,13 @@ export interface RecordedSettlement {
 export async function recordSettlements(
   ctx: ServiceContext,
   items: readonly LndInvoice[],
-  options: { readonly fromStream?: boolean } = {},
+  options: {
+    readonly fromStream?: boolean;
+    /** With `fromStream`: an add index of OPEN events seen before `items`, saved with them. */
+    readonly addIndex?: bigint;
+  } = {},
 ): Promise<RecordedSettlement[]> {
-  let maxAdd = 0n;
+  let maxAdd = options.addIndex ?? 0n;
   let maxSettle = 0n;
   const settled = new Map<string, LndInvoice>();
   for (const item of items) {
@@ -61,53 +66,78 @@ export async function recordSettlements(
     const names = cursorNames(ctx);
     const recorded: RecordedSettlement[] = [];
     for (const item of settled.values()) {
-      if (await tx.payments.getByPaymentHash(item.paymentHash, 'in')) continue;
-      const record = await tx.invoices.getByPaymentHash(item.paymentHash);
-      let invoice: Invoice | null = null;
-      if (record) {
-        const settledAt = item.settleDate ?? now;
-        const updated = await tx.invoices.update(
-          record.id,
-          { status: 'settled', settleIndex: item.settleIndex, amountPaidMsat: item.amountPaidMsat, settledAt },
-          { fromStatus: ['open', 'accepted', 'expired'] },
-        );
-        if (!updated) {
-          ctx.logger.warn(
-            { invoice_id: record.id, payment_hash: record.paymentHash, status: record.status },
-            'LND settled an invoice that is not open locally; recording the payment',
-          );
-        }
-        invoice = toInvoice(updated ?? record);
-      }
-      const payment: Payment = {
-        id: newId('pay', now.getTime(), ctx.random),
-        direction: 'in',
-        status: 'succeeded',
-        paymentHash: item.paymentHash,
-        paymentRequest: item.paymentRequest || null,
-        amountMsat: item.amountPaidMsat,
-        feeMsat: 0n,
-        invoiceId: record?.id ?? null,
-        preimage: null,
-        failureReason: null,
-        idempotencyKey: null,
+      const payment = incomingPayment(item, now, nodePubkey, ctx);
+      const settledAt = item.settleDate ?? now;
+      const patch = {
+        status: 'settled',
         settleIndex: item.settleIndex,
-        feeLimitMsat: null,
-        createdAt: now,
-        updatedAt: now,
-        completedAt: item.settleDate ?? now,
-        ...(nodePubkey !== null ? { nodePubkey } : {}),
-      };
-      await tx.payments.insert(payment);
+        amountPaidMsat: item.amountPaidMsat,
+        settledAt,
+      } as const;
+      const outcome = tx.payments.recordIncoming
+        ? await tx.payments.recordIncoming({ payment, invoicePatch: patch, fromStatus: SETTLEABLE })
+        : await recordIncomingGeneric(tx, payment, patch);
+      if (outcome === null) continue;
+      const record = outcome.invoice;
+      if (record && !outcome.updated) {
+        ctx.logger.warn(
+          { invoice_id: record.id, payment_hash: record.paymentHash, status: record.status },
+          'LND settled an invoice that is not open locally; recording the payment',
+        );
+      }
+      const invoice = record ? toInvoice(record) : null;
+      const recordedPayment: Payment = record ? { ...payment, invoiceId: record.id } : payment;
       if (invoice) await ctx.recordEvent(tx, 'invoice.settled', { invoice });
-      await ctx.recordEvent(tx, 'payment.received', { payment, invoice });
-      recorded.push({ payment, invoice });
+      await ctx.recordEvent(tx, 'payment.received', { payment: recordedPayment, invoice });
+      recorded.push({ payment: recordedPayment, invoice });
     }
     if (options.fromStream && maxSettle > 0n) await tx.checkpoints.advance(names.settle, maxSettle);
     if (options.fromStream && maxAdd > 0n) await tx.checkpoints.advance(names.add, maxAdd);
     if (anchor && nodePubkey !== null) await moveAnchor(tx, nodePubkey, anchor, now);
     return recorded;
   });
+}
+
+/** The statuses an invoice may be settled from (LND is the authority: an expired one was paid in time). */
+const SETTLEABLE: readonly InvoiceStatus[] = ['open', 'accepted', 'expired'];
+
+/** The incoming Payment row of a settlement (its `invoiceId` is set by whoever finds the invoice). */
+function incomingPayment(item: LndInvoice, now: Date, nodePubkey: string | null, ctx: ServiceContext): Payment {
+  return {
+    id: newId('pay', now.getTime(), ctx.random),
+    direction: 'in',
+    status: 'succeeded',
+    paymentHash: item.paymentHash,
+    paymentRequest: item.paymentRequest || null,
+    amountMsat: item.amountPaidMsat,
+    feeMsat: 0n,
+    invoiceId: null,
+    preimage: null,
+    failureReason: null,
+    idempotencyKey: null,
+    settleIndex: item.settleIndex,
+    feeLimitMsat: null,
+    createdAt: now,
+    updatedAt: now,
+    completedAt: item.settleDate ?? now,
+    ...(nodePubkey !== null ? { nodePubkey } : {}),
+  };
+}
+
+/**
+ * `payments.recordIncoming` from the port's required members, for stores without the fast path:
+ * skip when recorded, settle the invoice when it is in a settleable state, insert the payment.
+ */
+async function recordIncomingGeneric(
+  tx: Repositories,
+  payment: Payment,
+  patch: InvoicePatch,
+): Promise<IncomingSettlementResult | null> {
+  if (await tx.payments.getByPaymentHash(payment.paymentHash, 'in')) return null;
+  const found = await tx.invoices.getByPaymentHash(payment.paymentHash);
+  const updated = found && (await tx.invoices.update(found.id, patch, { fromStatus: SETTLEABLE }));
+  await tx.payments.insert({ ...payment, invoiceId: found?.id ?? null });
+  return { invoice: updated ?? found, updated: updated !== undefined };
 }
 
 /**

@@ -12,6 +12,11 @@ import { detectHistoryReset, moveToNewHistory } from './history.js';
 import { announceSettlements, cursorNames, recordSettlements } from './record-settlements.js';
 import { reconcile } from './reconcile.js';
 
+/** OPEN events whose add index is written on its own at most this often (see `flushAdd`). */
+const ADD_FLUSH_EVENTS = 500;
+/** …or once the oldest unsaved one is this old. */
+const ADD_FLUSH_MS = 1000;
+
 /** Tuning of the watcher. */
 export interface SettlementWatcherConfig {
   /** Settlements committed per transaction at most. Default is 500. */
@@ -109,9 +114,42 @@ export function createSettlementWatcher(
     }
   }
 
+  /**
+   * The add checkpoint only saves re-reading OPEN events after a restart (settlements have their own
+   * checkpoint), so a batch of OPEN events alone costs no transaction: its add index waits here and
+   * rides with the next settlement transaction, or is written on its own after ADD_FLUSH_EVENTS
+   * events or ADD_FLUSH_MS, and when the stream ends (stop included).
+   */
+  let unsavedAdd = 0n;
+  let unsavedAddCount = 0;
+  let unsavedAddSince = 0;
+
+  async function flushAdd(): Promise<void> {
+    if (unsavedAdd === 0n) return;
+    const value = unsavedAdd;
+    unsavedAdd = 0n;
+    unsavedAddCount = 0;
+    await ctx.store.checkpoints.advance(cursorNames(ctx).add, value);
+  }
+
   async function commit(items: LndInvoice[]): Promise<void> {
     for (let i = 0; i < items.length; i += batchSize) {
-      announceSettlements(ctx, await recordSettlements(ctx, items.slice(i, i + batchSize), { fromStream: true }));
+      const batch = items.slice(i, i + batchSize);
+      if (!batch.some((item) => item.state === 'SETTLED')) {
+        for (const item of batch) if (item.addIndex > unsavedAdd) unsavedAdd = item.addIndex;
+        if (unsavedAddCount === 0) unsavedAddSince = ctx.clock.now();
+        unsavedAddCount += batch.length;
+        if (unsavedAddCount >= ADD_FLUSH_EVENTS || ctx.clock.now() - unsavedAddSince >= ADD_FLUSH_MS) await flushAdd();
+        continue;
+      }
+      const addIndex = unsavedAdd;
+      const recorded = await recordSettlements(ctx, batch, { fromStream: true, addIndex });
+      // Committed with the batch's transaction (or already covered by a later flush).
+      if (unsavedAdd === addIndex) {
+        unsavedAdd = 0n;
+        unsavedAddCount = 0;
+      }
+      announceSettlements(ctx, recorded);
     }
   }
 
@@ -190,6 +228,13 @@ export function createSettlementWatcher(
       inner.abort();
       if (worker) await worker;
       await background;
+      if (failure === null)
+        await flushAdd().catch((error: unknown) =>
+          ctx.logger.warn(
+            { err: error },
+            'could not save the add checkpoint; OPEN events are re-read at the next connect',
+          ),
+        );
     }
     if (failure !== null) throw failure;
   }

@@ -123,6 +123,11 @@ describe('EUR invoice from creation to settlement', () => {
                 if (failInserts && p.direction === 'in') throw new StoreError('disk on fire');
                 return tx.payments.insert(p);
               },
+              // The settlement fast path (#15) writes the incoming payment here instead of insert().
+              recordIncoming: async (input) => {
+                if (failInserts) throw new StoreError('disk on fire');
+                return tx.payments.recordIncoming!(input);
+              },
             },
           }),
         ),

@@ -34,13 +34,19 @@ export type BeginImmediate = (conn: Kysely<SqliteSchema>) => Promise<void>;
  * no longer finish). So the BEGIN runs with busy_timeout 0 and is retried on SQLITE_BUSY with a short
  * backoff until `timeoutMs` has passed; busy_timeout is restored for every other statement.
  */
-export function beginImmediateAsync(setBusyTimeout: (ms: number) => void, timeoutMs: number): BeginImmediate {
+export function beginImmediateAsync(
+  setBusyTimeout: (ms: number) => void,
+  timeoutMs: number,
+  statement?: PrepareCached,
+): BeginImmediate {
   return async (conn) => {
     const deadline = Date.now() + timeoutMs;
     for (let delayMs = 1; ; delayMs = Math.min(delayMs * 2, 25)) {
       setBusyTimeout(0);
       try {
-        await sql`begin immediate`.execute(conn);
+        // A cached statement on the held connection: Kysely's compile and executor hops cost more than the BEGIN.
+        if (statement) statement('BEGIN IMMEDIATE').run();
+        else await sql`begin immediate`.execute(conn);
         return;
       } catch (error) {
         if ((error as { code?: unknown } | null)?.code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
@@ -65,20 +71,25 @@ export async function runImmediate<T>(
   db: Kysely<SqliteSchema>,
   fn: (conn: Kysely<SqliteSchema>) => Promise<T>,
   begin: BeginImmediate = beginBlocking,
+  statement?: PrepareCached,
 ): Promise<T> {
+  const end = async (conn: Kysely<SqliteSchema>, text: 'commit' | 'rollback'): Promise<void> => {
+    if (statement) statement(text === 'commit' ? 'COMMIT' : 'ROLLBACK').run();
+    else await sql.raw(text).execute(conn);
+  };
   return db.connection().execute(async (conn) => {
     await begin(conn);
     let result: T;
     try {
       result = await fn(conn);
     } catch (error) {
-      await sql`rollback`.execute(conn).catch(() => undefined);
+      await end(conn, 'rollback').catch(() => undefined);
       throw error;
     }
     try {
-      await sql`commit`.execute(conn);
+      await end(conn, 'commit');
     } catch (error) {
-      await sql`rollback`.execute(conn).catch(() => undefined);
+      await end(conn, 'rollback').catch(() => undefined);
       throw error;
     }
     return result;
@@ -117,7 +128,14 @@ export function transactionContext(conn: Kysely<SqliteSchema>, statement: Prepar
   return {
     db: conn,
     statement,
-    hold: async (fn) => fn(),
+    // Not an async function: one promise per statement instead of two (this runs for every statement).
+    hold: (fn) => {
+      try {
+        return Promise.resolve(fn());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
     async atomic(fn) {
       statement('SAVEPOINT lnkit_atomic').run();
       try {
@@ -149,15 +167,22 @@ export function updateSql(
 ): { sql: string; params: Record<string, unknown> } {
   const columns = Object.keys(set).sort();
   const params: Record<string, unknown> = { ...set };
-  let where = 'id = @id';
-  if (fromStatus) {
-    where += ` AND status IN (${fromStatus.map((_, i) => `@from${i}`).join(', ')})`;
-    fromStatus.forEach((s, i) => (params[`from${i}`] = s));
+  if (fromStatus) for (let i = 0; i < fromStatus.length; i++) params[`from${i}`] = fromStatus[i];
+  // The text depends only on the table, the columns and how many statuses: built once per shape.
+  const key = `${table}|${columns.join(',')}|${fromStatus ? fromStatus.length : -1}`;
+  let text = UPDATE_TEXTS[key];
+  if (text === undefined) {
+    let where = 'id = @id';
+    if (fromStatus) where += ` AND status IN (${fromStatus.map((_, i) => `@from${i}`).join(', ')})`;
+    const assignments = columns.map((c) => `${c} = @${c}`).join(', ');
+    text =
+      columns.length === 0
+        ? `SELECT * FROM ${table} WHERE ${where}`
+        : `UPDATE ${table} SET ${assignments} WHERE ${where} RETURNING *`;
+    UPDATE_TEXTS[key] = text;
   }
-  const assignments = columns.map((c) => `${c} = @${c}`).join(', ');
-  const text =
-    columns.length === 0
-      ? `SELECT * FROM ${table} WHERE ${where}`
-      : `UPDATE ${table} SET ${assignments} WHERE ${where} RETURNING *`;
   return { sql: text, params };
 }
+
+/** {@link updateSql}'s texts by shape (a handful per table: the patches lnkit's services make). */
+const UPDATE_TEXTS: Record<string, string> = {};

@@ -37,7 +37,8 @@ export function toRow(r: InvoiceRecord): Insertable<InvoicesTable> {
   };
 }
 
-function toSet(patch: InvoicePatch): Updateable<InvoicesTable> {
+/** The SET columns of `patch`. */
+export function toSet(patch: InvoicePatch): Updateable<InvoicesTable> {
   const set: Updateable<InvoicesTable> = {};
   if (patch.status !== undefined) set.status = patch.status;
   if (patch.settleIndex !== undefined) set.settle_index = patch.settleIndex;

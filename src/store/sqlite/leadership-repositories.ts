@@ -35,7 +35,14 @@ const LEASE_RENEW = `UPDATE leases SET pid = @pid, host = @host, renewed_at = @n
   WHERE name = @name AND owner = @owner RETURNING *`;
 const LEASE_GET = 'SELECT * FROM leases WHERE name = ?';
 const LEASE_RELEASE = 'DELETE FROM leases WHERE name = ? AND owner = ?';
-const EVENT_APPEND = 'INSERT INTO event_log (type, payload, created_at) VALUES (?, ?, ?) RETURNING seq';
+/** Rows per multi-row event-log INSERT at most (3 parameters each, far below SQLite's limit). */
+const APPEND_CHUNK = 256;
+const appendStatements: string[] = [];
+/** `INSERT INTO event_log … VALUES (?, ?, ?), … RETURNING seq` for `rows` rows, built once per size. */
+function appendSql(rows: number): string {
+  return (appendStatements[rows] ??=
+    `INSERT INTO event_log (type, payload, created_at) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?)').join(', ')} RETURNING seq`);
+}
 const EVENT_READ = 'SELECT seq, type, payload, created_at FROM event_log WHERE seq > ? ORDER BY seq LIMIT ?';
 const EVENT_LATEST = 'SELECT coalesce(max(seq), 0) AS seq FROM event_log';
 const CURSOR_GET = 'SELECT seq FROM event_cursors WHERE name = ?';
@@ -101,12 +108,26 @@ export function createSqliteEventLogRepository(ctx: SqliteContext): EventLogRepo
   return {
     async append(records) {
       if (records.length === 0) return [];
-      return ctx.atomic(() =>
-        records.map((r) => {
-          const row = ctx.statement(EVENT_APPEND).get(r.type, r.payload, r.createdAt.getTime()) as { seq: bigint };
-          return big(row.seq);
-        }),
-      );
+      // One multi-row INSERT per chunk (a power of two, so a handful of cached statements serve every
+      // batch size). The seqs are drawn in row order under the write lock; RETURNING's order is not
+      // guaranteed, so they are sorted back into it.
+      return ctx.atomic(() => {
+        const seqs: bigint[] = [];
+        for (let start = 0; start < records.length;) {
+          let size = APPEND_CHUNK;
+          while (size > records.length - start) size >>= 1;
+          const params: unknown[] = [];
+          for (let i = start; i < start + size; i++) {
+            const r = records[i]!;
+            params.push(r.type, r.payload, r.createdAt.getTime());
+          }
+          const rows = ctx.statement(appendSql(size)).all(params) as { seq: bigint }[];
+          const chunk = rows.map((row) => big(row.seq)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+          for (const seq of chunk) seqs.push(seq);
+          start += size;
+        }
+        return seqs;
+      });
     },
     async readAfter(after, limit) {
       checkReadLimit(limit);

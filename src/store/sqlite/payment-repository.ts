@@ -9,6 +9,7 @@ import { insertSql, updateSql, type SqliteContext } from './context.js';
 import { big, maybeMs, ms, toPayment, msKey } from './rows.js';
 import type { PaymentsTable } from './schema.js';
 import { unionOfArms } from './list-arms.js';
+import { recordIncoming } from './record-incoming.js';
 
 /** Maps a payment to its row (column → value). */
 export function toRow(p: Payment): Insertable<PaymentsTable> {
@@ -123,6 +124,7 @@ export function createSqlitePaymentRepository(ctx: SqliteContext): PaymentReposi
       const row = await ctx.hold(() => ctx.statement(sql).get({ ...params, id }) as Row | undefined);
       return row && toPayment(row);
     },
+    recordIncoming: (input) => recordIncoming(ctx, input),
   };
 }
 

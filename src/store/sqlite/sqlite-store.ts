@@ -2,7 +2,6 @@
  * The SQLite Store on Kysely + better-sqlite3: WAL, versioned migrations, exact bigint msat,
  * serialized `BEGIN IMMEDIATE` transactions, driver errors mapped to StoreError/StoreConflictError.
  */
-import { createAsyncSlot } from '../../async-slot.js';
 import { createSqliteRebalanceRepository } from './rebalance-repository.js';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
@@ -42,6 +41,9 @@ export type SqliteStoreConfig =
     };
 
 type AnyFn = (...args: never[]) => Promise<unknown>;
+
+/** How long a root call waits for the transaction in progress before it is taken for a call nested in it. */
+const NESTED_WAIT_MS = 60_000;
 
 function openDatabase(config: SqliteStoreConfig): { database: Database.Database; owns: boolean } {
   if (config === null || typeof config !== 'object')
@@ -117,15 +119,41 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
   const db = new Kysely<SqliteSchema>({
     dialect: new SqliteDialect({ database: toKyselyDatabase(database, statements, owns) }),
   });
-  const insideTransaction = createAsyncSlot<true>();
+  // A root call made inside transaction() would wait forever for the connection the transaction
+  // holds. It is caught without AsyncLocalStorage (which switches on promise hooks process-wide and
+  // doubled the cost of every await on the settlement and invoice paths): at once when made while the
+  // callback is being called, else when it has waited NESTED_WAIT_MS for the transaction in progress.
   let closing: Promise<void> | undefined;
+  let callingCallback = false;
+  let inProgress: Promise<unknown> | null = null;
+
+  const nestedError = (what: string): StoreError =>
+    new StoreError(
+      `sqlite store: ${what} was called on the store inside transaction(); use the tx argument (nesting is not supported)`,
+    );
 
   function assertUsable(what: string): void {
     if (closing) throw new StoreError(`sqlite store is closed: cannot ${what}`);
-    if (insideTransaction.get()) {
-      throw new StoreError(
-        `sqlite store: ${what} was called on the store inside transaction(); use the tx argument (nesting is not supported)`,
-      );
+    if (callingCallback) throw nestedError(what);
+  }
+
+  /** Waits for the transaction in progress, if any; a wait past NESTED_WAIT_MS means a nested call. */
+  async function outsideTransaction(what: string): Promise<void> {
+    const current = inProgress;
+    if (current === null) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), NESTED_WAIT_MS)));
+    try {
+      const outcome = await Promise.race([
+        current.then(
+          () => 'done',
+          () => 'done',
+        ),
+        expired,
+      ]);
+      if (outcome === 'expired') throw nestedError(what);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -137,8 +165,10 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
       for (const [method, impl] of Object.entries(repo)) {
         const label = `${name}.${method}`;
         wrapped[method] = async (...args: never[]) => {
-          if (isOuter) assertUsable(label);
-          else if (closing) throw new StoreError(`sqlite store is closed: cannot ${label}`);
+          if (isOuter) {
+            assertUsable(label);
+            if (inProgress !== null) await outsideTransaction(label);
+          } else if (closing) throw new StoreError(`sqlite store is closed: cannot ${label}`);
           else if (!isActive()) throw new StoreError(`sqlite store: ${label} was called after its transaction ended`);
           try {
             return await impl.apply(repo, args);
@@ -152,7 +182,12 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
     return out as unknown as Repositories;
   }
 
-  const begin = beginImmediateAsync((ms) => database.pragma(`busy_timeout = ${ms}`), busyTimeoutMs);
+  // Cached statements: `database.pragma()` prepares its statement on every call, twice per transaction.
+  const begin = beginImmediateAsync(
+    (ms) => statements.prepare(`PRAGMA busy_timeout = ${ms}`).get(),
+    busyTimeoutMs,
+    statements.prepare,
+  );
   const outer = guard(
     createRepositories(rootContext(db, statements.prepare, begin, () => database.inTransaction)),
     true,
@@ -186,6 +221,7 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
     },
     async transaction(fn) {
       assertUsable('transaction');
+      if (inProgress !== null) await outsideTransaction('transaction');
       let failedInside = false;
       let userError: unknown;
       try {
@@ -193,9 +229,18 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
           db,
           async (conn) => {
             let active = true;
+            let ended: () => void = () => undefined;
+            inProgress = new Promise<void>((resolve) => (ended = resolve));
             const tx = guard(createRepositories(transactionContext(conn, statements.prepare)), false, () => active);
             try {
-              const result = await insideTransaction.run(true, () => fn(tx));
+              callingCallback = true;
+              let pending: ReturnType<typeof fn>;
+              try {
+                pending = fn(tx);
+              } finally {
+                callingCallback = false;
+              }
+              const result = await pending;
               // A commit into a deleted or replaced file "succeeds" and is lost at the next start: refuse it.
               const problem = opened && sameFile(opened);
               if (problem) throw new StoreError(`sqlite transaction: ${problem}`);
@@ -206,9 +251,12 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
               throw error;
             } finally {
               active = false;
+              inProgress = null;
+              ended();
             }
           },
           begin,
+          statements.prepare,
         );
       } catch (error) {
         // The callback's own error (rolled back) is rethrown as is; begin/commit failures are mapped.

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { LightningEvents, WebhookEventType } from '../../domain/events.js';
 import { ValidationError } from '../../errors.js';
 import { newId, type RandomSource } from '../../ids.js';
-import type { Repositories, WebhookDeliveryRecord } from '../../store/store.js';
+import type { Repositories, WebhookDeliveryRecord, WebhookEndpointRecord } from '../../store/store.js';
 
 /** Input of {@link enqueueWebhookEvent}. */
 export interface EnqueueWebhookInput {
@@ -84,20 +84,40 @@ export function serializeWebhookBody(type: string, occurredAt: Date, data: Recor
  * });
  */
 export async function enqueueWebhookEvent(tx: Repositories, input: EnqueueWebhookInput): Promise<string | null> {
-  const { type, data, occurredAt, random } = input;
+  const { type, occurredAt } = input;
   if (input.id !== undefined && (typeof input.id !== 'string' || !/^msg_[0-9a-z]{1,64}$/.test(input.id)))
     throw new ValidationError('id', `expected msg_ and up to 64 lower-case letters or digits, got ${String(input.id)}`);
   if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) {
     throw new ValidationError('occurredAt', `expected a valid Date, got ${String(occurredAt)}`);
   }
-  const endpoints = (await tx.webhookEndpoints.list()).filter(
-    (e) => e.isEnabled && (e.events === null || e.events.includes(type)),
-  );
+  const endpoints = subscribedEndpoints(await tx.webhookEndpoints.list(), type);
+  return writeWebhookEvent(tx, endpoints, { ...input, data: () => input.data });
+}
+
+/** The enabled endpoints of `all` subscribed to `type`. */
+export function subscribedEndpoints(
+  all: readonly WebhookEndpointRecord[],
+  type: WebhookEventType,
+): readonly WebhookEndpointRecord[] {
+  return all.filter((e) => e.isEnabled && (e.events === null || e.events.includes(type)));
+}
+
+/**
+ * The write of {@link enqueueWebhookEvent} for endpoints already selected (checked input): the event
+ * and one delivery per endpoint; nothing, and `data` never built, when there is no endpoint.
+ * Internal: lnkit's event recorder lists the endpoints once per transaction.
+ */
+export async function writeWebhookEvent(
+  tx: Repositories,
+  endpoints: readonly WebhookEndpointRecord[],
+  input: Omit<EnqueueWebhookInput, 'data'> & { readonly data: () => Record<string, unknown> },
+): Promise<string | null> {
+  const { type, occurredAt, random } = input;
   if (endpoints.length === 0) return null;
   // The same fact again (a replay, a healed history reset): it is in the outbox already.
   if (input.id !== undefined && (await tx.webhookOutbox.getEvent(input.id))) return input.id;
   const id = input.id ?? newId('msg', occurredAt.getTime(), random);
-  const body = serializeWebhookBody(type, occurredAt, data);
+  const body = serializeWebhookBody(type, occurredAt, input.data());
   const deliveries: WebhookDeliveryRecord[] = endpoints.map((endpoint) => ({
     id: newId('whd', occurredAt.getTime(), random),
     eventId: id,
