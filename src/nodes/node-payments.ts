@@ -39,6 +39,7 @@ export function createNodePayments(
   /** The node with the most spendable outbound among those that can send `amountSat` (or the most). */
   async function byOutbound(amountSat: bigint): Promise<NodeRuntime> {
     const up = registry.up();
+    await Promise.all(up.map((n) => n.refreshInfo()));
     const totals = await Promise.all(up.map((n) => registry.totals(n)));
     let best: { node: NodeRuntime; outbound: bigint } | null = null;
     let most: { node: NodeRuntime; outbound: bigint } | null = null;
@@ -67,6 +68,7 @@ export function createNodePayments(
     const sender =
       (await storedSender(decoded.paymentHash, key)) ??
       (raw.node !== undefined ? registry.pinned(raw.node) : await byOutbound((decoded.amountMsat ?? 0n) / 1000n));
+    await sender.refreshInfo();
     if (!sender.info)
       throw new LndPermissionError('outgoing payments need a macaroon that can call GetInfo and send (admin.macaroon)');
     const input: ValidPayInput = validatePayInput(raw, { nowMs: ctx.clock.now(), node: sender.info, maxPaymentSat });

@@ -51,6 +51,11 @@ export interface NodeRuntime {
   info: LndNodeInfo | null;
   /** True while this process runs the node's watcher (it leads). */
   isWatching: boolean;
+  /**
+   * Reads GetInfo of a node that was unreachable at start (at most once per down period), so that it
+   * can send payments again once it answers. Resolves either way.
+   */
+  refreshInfo(): Promise<void>;
   /** Records a call that failed because the node was unreachable (or a success, with null). */
   noteFailure(error: unknown): void;
   /** Why the node takes no new work now, or null when it is up. */
@@ -114,6 +119,21 @@ export function createNodeRuntime(entry: NodeEntry, isPrimary: boolean, deps: No
     watcher: createSettlementWatcher(ctx, config.settlement, history),
     info: null,
     isWatching: false,
+    async refreshInfo() {
+      if (runtime.info !== null || runtime.downReason() !== null) return;
+      try {
+        const info = await lnd.getInfo();
+        // The node must still be the one the store knows under this name.
+        if (info.pubkey !== binding.pubkey()) {
+          logger.error({ pubkey: info.pubkey }, 'the node answering is not the one the store knows under this name');
+          failedAt = base.clock.now();
+          return;
+        }
+        runtime.info = info;
+      } catch (error) {
+        runtime.noteFailure(error);
+      }
+    },
     noteFailure(error) {
       if (error === null) failedAt = null;
       else if (isConnectivityError(error)) failedAt = base.clock.now();

@@ -11,7 +11,7 @@ import type { MetricsRecorder } from '../metrics-recorder.js';
 import type { ServiceContext } from '../service-context.js';
 import { normalizeLndConfig } from './node-config.js';
 import { createNodeRegistry, type NodeRegistry } from './node-registry.js';
-import { createNodeRuntime, type NodeRuntime } from './node-runtime.js';
+import { createNodeRuntime, isConnectivityError, type NodeRuntime } from './node-runtime.js';
 
 /** Default of how long a node that failed a call counts as down when no breaker says so. */
 export const DEFAULT_NODE_DOWN_FOR_MS = 10_000;
@@ -107,7 +107,18 @@ export function createNodeSet(
     registry,
     async bindAll() {
       for (const node of nodes) {
-        const info = await readNodeInfo(node);
+        let info: LndNodeInfo | null;
+        try {
+          info = await readNodeInfo(node);
+        } catch (error) {
+          // Several nodes: one the store already knows may be down (an upgrade, a resync) without
+          // stopping checkout on the others; it is bound by its stored name and comes back by itself.
+          if (!multi || !isConnectivityError(error)) throw error;
+          if (!(await node.binding.bindStored())) throw error;
+          node.noteFailure(error);
+          node.ctx.logger.warn({ err: error }, 'node unreachable at start: started without it until it answers');
+          continue;
+        }
         if (info) checkInfo(node, info);
         node.info = info;
         // Before anything is written: a store of another node stops here (StoreNodeMismatchError),

@@ -35,6 +35,12 @@ export interface NodeBinding {
    */
   bind(info: LndNodeInfo | null): Promise<void>;
   /**
+   * Binds to the node the store recorded under the configured name, without asking LND (a named node
+   * that is down at start). Unverified until an invoice or GetInfo shows it.
+   * @returns false when the store knows no node by this name (or the binding has no name)
+   */
+  bindStored(): Promise<boolean>;
+  /**
    * Checks a payment request the node issued against the bound node, or binds from it while the node
    * is unknown. Cheap once the node is known and verified.
    * @throws {StoreNodeMismatchError} when it names another node
@@ -246,6 +252,14 @@ export function createNodeBinding(deps: NodeBindingDeps): NodeBinding {
     name: () => name,
     names: () => checkpointNames(current),
     bind: (info) => single(async () => bindIdentity(await identify(info), true)),
+    async bindStored() {
+      if (name === null) return false;
+      const stored = (await store.nodes.list()).find((n) => n.name === name);
+      if (!stored) return false;
+      current = stored.pubkey;
+      verified = false;
+      return true;
+    },
     async observe(paymentRequest) {
       if (current !== null && verified) return;
       const payee = await payeeOf(paymentRequest);

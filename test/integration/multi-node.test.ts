@@ -270,4 +270,36 @@ describe('several nodes behind one lnkit (#16)', () => {
     expect(String(refused.message)).toContain('erin');
     expect((await lightning.payments.list({ direction: 'out' })).items).toHaveLength(3);
   }, 60_000);
+  it('a named node that is down at start does not stop the others; it is used again once it answers', async () => {
+    const alice = sim.node('alice');
+    const aliceLnd = client(alice);
+    const erinLnd = client(sim.node('erin'));
+    const first = open({ alice: aliceLnd, erin: erinLnd });
+    await first.start();
+    await first.stop();
+    await alice.faults.stop();
+    const again = open({ alice: aliceLnd, erin: erinLnd });
+    await again.start();
+    expect(again.nodes.map((n) => [n.name, n.down === null])).toEqual([
+      ['alice', false],
+      ['erin', true],
+    ]);
+    expect((await again.invoices.create({ amountSat: 800n, description: 'while alice is down' })).nodeName).toBe(
+      'erin',
+    );
+    await expect(again.invoices.create({ amountSat: 800n, description: 'x', node: 'alice' })).rejects.toMatchObject({
+      code: 'NODE_UNAVAILABLE',
+    });
+    await alice.faults.start();
+    await waitUntil(() => !isDown(again, 'alice'), 20_000, 'alice back');
+    const pinned = await again.invoices.create({ amountSat: 800n, description: 'alice is back', node: 'alice' });
+    expect(pinned.nodePubkey).toBe(alice.pubkey);
+    const bob = client(sim.node('bob'));
+    const seen: string[] = [];
+    again.events.on('invoice.settled', (ev) => {
+      seen.push(ev.invoice.id);
+    });
+    await pay(bob, pinned.paymentRequest);
+    await waitUntil(() => seen.includes(pinned.id), 10_000, 'alice settlement after her late start');
+  }, 60_000);
 });
