@@ -141,7 +141,10 @@ export function createNodeRuntime(entry: NodeEntry, isPrimary: boolean, deps: No
     downReason() {
       if (lnd.circuitState === 'open') return 'circuit breaker open';
       if (runtime.isWatching && !runtime.watcher.isConnected) return 'invoice stream disconnected';
-      if (failedAt !== null && base.clock.now() - failedAt < deps.downForMs) return 'unreachable';
+      // A call failed as unreachable: down for a while, unless this process's stream to it is open
+      // (then the node answers; a breaker that opens says otherwise).
+      const streamUp = runtime.isWatching && runtime.watcher.isConnected;
+      if (failedAt !== null && !streamUp && base.clock.now() - failedAt < deps.downForMs) return 'unreachable';
       return null;
     },
   };

@@ -2,7 +2,7 @@
  * Issue #16 through the real path: two merchant nodes (alice, erin) behind one lnkit, over gRPC to
  * the simulator (`merchants` preset), a real SQLite file. Invoices placed by 'inbound' and paid by
  * bob through carol; alice stopped mid-run and started again; settlements recorded exactly once.
- * LNKIT_MULTINODE_COUNT sets the number of invoices (default 120, a few seconds; the issue's figure is 1000).
+ * LNKIT_MULTINODE_COUNT sets the number of invoices (default 90, a few seconds; the issue's figure is 1000).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ import { createSqliteStore } from '../../src/store/sqlite/index.js';
 import { startLndSimulator, type LndSimulator, type SimulatedNode } from '../../src/testing/simulator/index.js';
 import { waitUntil } from '../helpers/wait.js';
 
-const COUNT = Number(process.env.LNKIT_MULTINODE_COUNT ?? 120);
+const COUNT = Number(process.env.LNKIT_MULTINODE_COUNT ?? 90);
 
 let dir: string;
 let sim: LndSimulator;
