@@ -73,7 +73,8 @@ export function registerStatus(program: Command, run: CommandRunner): void {
     .action(
       run(async (session) => {
         const nodes = await session.nodes();
-        if (nodes.length === 1 && nodes[0]!.name === null) {
+        // One node (a plain connection, or `--node`): the report as before #16.
+        if (nodes.length === 1 && (nodes[0]!.name === null || session.options.node !== undefined)) {
           const report = await statusOf(nodes[0]!.client);
           session.printer.result(report, () => formatKeyValues(lines(report)));
           return;
