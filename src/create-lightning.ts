@@ -14,31 +14,22 @@ import {
 } from './events/durable-consumer.js';
 import { checkLeadershipOptions, createLeadership, LEADER_LEASE, type LightningRole } from './leadership/leadership.js';
 import type { LndNetwork, LndNodeInfo } from './lnd/lnd-client.js';
-import type { LndClient } from './lnd/lnd-client.js';
 import { createEventBus, type InternalEventBus, type LightningEventBus } from './events/event-bus.js';
-import { LifecycleError, LndError, isLightningError } from './errors.js';
+import { LifecycleError } from './errors.js';
 import { createExpirySweeper } from './invoices/expiry-sweeper.js';
 import { createRetentionJob, type RetentionConfig } from './retention/retention-job.js';
-import { createInvoiceService, type InvoiceService } from './invoices/invoice-service.js';
+import type { InvoiceService } from './invoices/invoice-service.js';
 import { createRedactingLogger, silentLogger, type Logger } from './logger.js';
-import { checkHealth, type HealthConfig, type HealthReport } from './operations/health.js';
-import { instrumentLnd } from './operations/instrument-lnd.js';
-import { readGauges } from './operations/gauges.js';
+import type { HealthConfig, HealthReport } from './operations/health.js';
 import { createMetrics, type Metrics, type PromRegistryLike } from './operations/metrics.js';
 import type { RateProvider } from './rates/rate-provider.js';
-import type { ServiceContext } from './service-context.js';
-import { createSettlementWatcher, type SettlementWatcherConfig } from './settlement/settlement-watcher.js';
-import { createHistoryMonitor } from './settlement/history-monitor.js';
-import { createNodeBinding } from './settlement/node-binding.js';
+import type { RecordEvent, ServiceContext } from './service-context.js';
+import type { SettlementWatcherConfig } from './settlement/settlement-watcher.js';
 import type { Store } from './store/store.js';
 import type { RandomSource } from './ids.js';
 import type { Decimal } from './domain/amount.js';
-import { createPaymentService, type PaymentService } from './payments/payment-service.js';
-import {
-  createHoldInvoiceService,
-  type HoldInvoiceMethods,
-  type HoldInvoiceServiceConfig,
-} from './invoices/hold-invoice-service.js';
+import type { PaymentService } from './payments/payment-service.js';
+import type { HoldInvoiceMethods, HoldInvoiceServiceConfig } from './invoices/hold-invoice-service.js';
 import type { WebhookDispatcherConfig } from './webhooks/outbox/dispatcher.js';
 import { createWebhookDelivery } from './webhook-delivery.js';
 import {
@@ -46,14 +37,27 @@ import {
   type WebhookEndpointInput,
   type WebhooksApi,
 } from './webhooks/outbox/webhook-service.js';
-import { createLiquidityService, type LiquidityService } from './liquidity/liquidity-service.js';
+import type { LiquidityService } from './liquidity/liquidity-service.js';
 import { reconcileRebalances } from './liquidity/rebalance.js';
 import { createAutoRebalancer, type AutoRebalanceConfig } from './liquidity/auto-rebalancer.js';
+import type { LndConfig } from './nodes/node-config.js';
+import { createNodeSet, type LightningNode } from './nodes/node-set.js';
+import type { PlacementPolicy } from './nodes/placement.js';
+import { createLightningFacade, eventNodeOf } from './nodes/node-facade.js';
 
 /** Configuration of {@link createLightning}. */
 export interface LightningConfig {
-  /** The LND connection: `createLndClient(…)` from lnkit/lnd, or a fake from lnkit/testing. */
-  readonly lnd: LndClient;
+  /**
+   * The LND connection: `createLndClient(…)` from lnkit/lnd, or a fake from lnkit/testing. Several
+   * nodes: a record of named clients (`{ alice: lndA, erin: lndB }`); the first is the primary (see
+   * docs/multi-node.md). A name stays bound to its node's pubkey in the store.
+   */
+  readonly lnd: LndConfig;
+  /**
+   * Several nodes: where new invoices go. `'inbound'` (default: the node that can receive the amount
+   * with the most receivable inbound), `'round-robin'`, a node name, or a function of the candidates.
+   */
+  readonly placement?: PlacementPolicy;
   /** BTC/EUR rates: `createRateProvider(…)` from lnkit/rates, or `createFixedRates(…)`. */
   readonly rates: RateProvider;
   /** Persistence: `createSqliteStore(…)` from lnkit/store-sqlite, or your adapter. */
@@ -160,8 +164,10 @@ export interface Lightning {
   readonly metrics: Metrics;
   /** Probes LND, the store, rates, the webhook backlog and the settlement lag. */
   health(): Promise<HealthReport>;
-  /** GetInfo of the node, known after `start()`. */
+  /** GetInfo of the node (the primary node with several), known after `start()`. */
   readonly node: LndNodeInfo | null;
+  /** Every configured node, in configuration order: name, pubkey, GetInfo, and why it is down (or null). */
+  readonly nodes: readonly LightningNode[];
   /**
    * Clears the `lnd_history` health check after a detected history reset (`lnd.history_reset`) that the
    * host has looked into; lnkit heals the cursors by itself either way.
@@ -193,24 +199,14 @@ export function createLightning(config: LightningConfig): Lightning {
   let state: State = 'idle';
   let inFlight = 0;
   let drained: (() => void) | null = null;
-  let node: LndNodeInfo | null = null;
   let starting: Promise<void> | null = null;
   let stopping: Promise<void> | null = null;
 
   const metrics = createMetrics({
     ...(config.metrics?.prefix ? { prefix: config.metrics.prefix } : {}),
-    readGauges: () =>
-      readGauges({
-        lnd: config.lnd,
-        store: config.store,
-        settlementLagSeconds: () => watcher.lagSeconds(),
-        isStreamConnected: () => watcher.isConnected,
-        now: () => clock.now(),
-        isLeader: () => leadership.view().isLeader,
-      }),
+    readGauges: () => facade.readGauges(),
   });
   if (config.metrics?.registry) metrics.registerInto(config.metrics.registry);
-  const lnd = instrumentLnd(config.lnd, metrics);
 
   // The last rate seen prices fee_eur / amount_eur of outgoing payments in webhook bodies.
   let lastRate: Decimal | null = null;
@@ -221,9 +217,6 @@ export function createLightning(config: LightningConfig): Lightning {
       return result;
     },
   };
-
-  const binding = createNodeBinding({ lnd, store: config.store, clock, logger });
-  const history = createHistoryMonitor();
 
   // Every logged event is appended to the store's event log in the change's transaction; after the
   // commit this process's bus gets it at once (deliverLocal), other processes' buses by tailing the log.
@@ -238,7 +231,9 @@ export function createLightning(config: LightningConfig): Lightning {
     store: config.store,
     clock,
     ...(config.random ? { random: config.random } : {}),
-    nodePubkey: () => binding.pubkey(),
+    // The node the fact is about: the row's own node, else the primary's (rows before stores knew it).
+    nodeOf: (payload) => eventNodeOf(nodeSet.registry, payload),
+    multi: () => nodeSet.registry.multi,
     lastRate: () => lastRate,
     deliverLocal: (events) => feed.deliverLocal(events),
   });
@@ -251,8 +246,7 @@ export function createLightning(config: LightningConfig): Lightning {
     },
   };
 
-  const ctx: ServiceContext = {
-    lnd,
+  const base = {
     rates,
     store,
     bus: serviceBus,
@@ -261,8 +255,7 @@ export function createLightning(config: LightningConfig): Lightning {
     metrics,
     recordEvent,
     ...(config.random ? { random: config.random } : {}),
-    node: binding,
-    async run(operation) {
+    async run<T>(operation: () => Promise<T>): Promise<T> {
       if (state !== 'started') {
         throw state === 'stopping' || state === 'stopped'
           ? new LifecycleError('STOPPED', 'lnkit is stopped; create a new instance')
@@ -277,14 +270,26 @@ export function createLightning(config: LightningConfig): Lightning {
       }
     },
   };
-
-  const liquidity = createLiquidityService(ctx);
-  const invoices = createInvoiceService(ctx);
-  const payments = createPaymentService(ctx, {
-    getNode: () => node,
-    ...(config.payments?.maxPaymentSat !== undefined ? { maxPaymentSat: config.payments.maxPaymentSat } : {}),
+  // One runtime per configured node (its binding, watcher, invoice/HODL/payment/liquidity services).
+  const nodeSet = createNodeSet(config, base, metrics);
+  const primary = nodeSet.registry.primary;
+  // Store-only roles and the primary node's roles run on the primary's context.
+  const ctx: ServiceContext = primary.ctx;
+  const facade = createLightningFacade(nodeSet.registry, ctx, {
+    config,
+    readGaugeBase: () => ({
+      store: config.store,
+      now: () => clock.now(),
+      isLeader: () => leadership.view().isLeader,
+    }),
+    healthSources: () => ({
+      store: config.store,
+      rates: config.rates,
+      clock,
+      leadership: () => ({ isLeader: leadership.view().isLeader, leaseName: LEADER_LEASE }),
+      tableStats: () => retention.lastStats(),
+    }),
   });
-  const holdInvoices = createHoldInvoiceService(ctx, config.holdInvoices);
   // A store that can claim deliveries (webhookOutbox.claimDue: FOR UPDATE SKIP LOCKED on PostgreSQL)
   // lets every process dispatch, each delivery attempted by one of them at a time; otherwise the leader does.
   const spreadDispatch = config.store.webhookOutbox.claimDue !== undefined;
@@ -293,13 +298,12 @@ export function createLightning(config: LightningConfig): Lightning {
     tuning: config.webhooks?.delivery,
     mayDispatch: () => spreadDispatch || leadership.view().isLeader,
   });
-  const watcher = createSettlementWatcher(ctx, config.settlement, history);
   const sweeper = createExpirySweeper(ctx, config.expirySweepIntervalMs);
   // A leader role: webhook rows, the event log's head every durable consumer has passed (kept at
   // least 10 minutes for other processes' live tails) and, opted in, never-paid invoices.
   const retention = createRetentionJob(ctx, config.retention);
-  // A background role like the watcher and the sweeper: the leader runs it.
-  const autoRebalancer = config.liquidity ? createAutoRebalancer(ctx, liquidity, config.liquidity) : null;
+  // A background role like the watcher and the sweeper: the leader runs it (on the primary node).
+  const autoRebalancer = config.liquidity ? createAutoRebalancer(ctx, primary.liquidity, config.liquidity) : null;
 
   const consumers = new Set<DurableConsumer>();
 
@@ -311,14 +315,11 @@ export function createLightning(config: LightningConfig): Lightning {
   async function startRoles(): Promise<void> {
     if (config.webhooks?.endpoints) await delivery.service.syncConfiguredEndpoints(config.webhooks.endpoints);
     await startDispatch();
-    await payments.retrackInFlight();
-    if (node) await reconcileRebalances(ctx);
-    await holdInvoices.watchAll();
-    watcher.start();
+    if (primary.info) await reconcileRebalances(ctx);
     sweeper.start();
-    // The first reconcile has run and the invoice stream is open (or its first attempt failed and it
-    // retries): a settlement from now on is caught, and health() does not report a closed stream.
-    await watcher.ready();
+    // Each node: payment re-tracking, HODL watchers, its settlement watcher (resolves once each
+    // watcher's first reconcile ran and its stream is open, or its first attempt failed and it retries).
+    await nodeSet.startRoles();
     autoRebalancer?.start();
     retention.start();
   }
@@ -328,8 +329,7 @@ export function createLightning(config: LightningConfig): Lightning {
     await autoRebalancer?.stop();
     await retention.stop();
     await sweeper.stop();
-    await watcher.stop();
-    await holdInvoices.stop();
+    await nodeSet.stopRoles();
     if (!spreadDispatch) await delivery.stop();
   }
 
@@ -343,44 +343,11 @@ export function createLightning(config: LightningConfig): Lightning {
     onDeposed: stopRoles,
   });
 
-  /**
-   * GetInfo, or null with a macaroon that may not call it (invoice.macaroon: a host that only takes
-   * payments). Then the connection is proven with ListInvoices, network checks are skipped and
-   * outgoing payments are unavailable.
-   */
-  async function readNodeInfo(): Promise<LndNodeInfo | null> {
-    try {
-      return await lnd.getInfo();
-    } catch (error) {
-      if (!isLightningError(error) || error.code !== 'LND_PERMISSION') throw error;
-      if (config.network || config.requireSynced) throw error;
-      await lnd.listInvoices({ maxInvoices: 1 });
-      logger.warn(
-        {},
-        'the macaroon cannot call GetInfo (invoice.macaroon?): network checks skipped, payments unavailable',
-      );
-      return null;
-    }
-  }
-
   async function doStart(): Promise<void> {
     await config.store.migrate();
-    const info = await readNodeInfo();
-    if (info) {
-      if (config.network && info.network !== config.network) {
-        throw new LndError(`LND is on ${info.network}, expected ${config.network}`, undefined, {
-          code: 'LND_WRONG_NETWORK',
-        });
-      }
-      if (!info.isSyncedToChain) {
-        if (config.requireSynced)
-          throw new LndError('LND is not synced to chain', undefined, { code: 'LND_NOT_SYNCED' });
-        logger.warn({ block_height: info.blockHeight }, 'LND is not synced to chain');
-      }
-    }
-    node = info;
-    // Before anything is written: a store of another node stops here (StoreNodeMismatchError).
-    await binding.bind(info);
+    // GetInfo, network and sync checks, then binding, node by node: a store of another node stops
+    // here (StoreNodeMismatchError) before anything is written, a name moved to another node too.
+    await nodeSet.bindAll();
     // Checked in every process; only the leader writes them (two processes starting at once would race).
     if (config.webhooks?.endpoints) validateConfiguredEndpoints(config.webhooks.endpoints);
     await feed.start();
@@ -389,15 +356,28 @@ export function createLightning(config: LightningConfig): Lightning {
     // Spread dispatch runs on followers too (the leader started it with its roles).
     if (spreadDispatch && (config.webhooks || (await store.webhookEndpoints.list()).length > 0)) delivery.start();
     state = 'started';
+    const info = primary.info;
     logger.info(
       {
         pubkey: info?.pubkey ?? null,
         network: info?.network ?? null,
         alias: info?.alias ?? null,
         leader: leadership.view().isLeader,
+        ...(nodeSet.registry.multi ? { nodes: nodeSet.registry.nodes.map((n) => n.label).join(',') } : {}),
       },
       'lnkit started',
     );
+  }
+
+  /** Stops every component (also after a failed start). */
+  async function stopComponents(): Promise<void> {
+    await leadership.stop();
+    await sweeper.stop();
+    await autoRebalancer?.stop();
+    await retention.stop();
+    await nodeSet.stopAll();
+    await delivery.stop();
+    await feed.stop();
   }
 
   async function doStop(timeoutMs: number): Promise<void> {
@@ -414,32 +394,17 @@ export function createLightning(config: LightningConfig): Lightning {
       });
     }
     await Promise.all([...consumers].map((c) => c.stop()));
-    await leadership.stop();
-    await sweeper.stop();
-    await retention.stop();
-    await payments.stop();
-    await holdInvoices.stop();
-    await watcher.stop();
-    await delivery.stop();
-    await feed.stop();
+    await stopComponents();
     await config.store.close();
     state = 'stopped';
     if (wasStarted) logger.info({}, 'lnkit stopped');
   }
 
   const lightning: Lightning = {
-    invoices: { ...invoices, createHold: holdInvoices.createHold, settleHold: holdInvoices.settleHold },
-    payments: { pay: payments.pay, get: payments.get, list: payments.list, decode: payments.decode },
+    invoices: facade.invoices,
+    payments: facade.payments,
     webhooks: delivery.api,
-    liquidity: {
-      snapshot: liquidity.snapshot,
-      check: liquidity.check,
-      plan: liquidity.plan,
-      rebalance: liquidity.rebalance,
-      quote: liquidity.quote,
-      listRebalances: liquidity.listRebalances,
-      canReceive: liquidity.canReceive,
-    },
+    liquidity: facade.liquidity,
     events: {
       ...bus,
       consume(name, handler, options) {
@@ -471,29 +436,19 @@ export function createLightning(config: LightningConfig): Lightning {
     },
     metrics: { snapshot: () => metrics.snapshot(), prometheus: () => metrics.prometheus() },
     health: async () => {
-      const report = await checkHealth(
-        {
-          lnd,
-          store: config.store,
-          rates: config.rates,
-          clock,
-          settlementLagSeconds: () => watcher.lagSeconds(),
-          isStreamConnected: () => watcher.isConnected,
-          history: () => history.status(),
-          leadership: () => ({ isLeader: leadership.view().isLeader, leaseName: LEADER_LEASE }),
-          tableStats: () => retention.lastStats(),
-        },
-        config.health,
-      );
+      const report = await facade.health();
       const store = report.checks.find((c) => c.name === 'store');
       // A store that cannot write loses whatever lnkit "records" next: never a quiet detail.
       if (store && !store.healthy) logger.error({ detail: store.detail }, 'the store cannot write');
       return report;
     },
     get node() {
-      return node;
+      return primary.info;
     },
-    acknowledgeHistoryReset: () => history.acknowledge(),
+    get nodes() {
+      return nodeSet.list();
+    },
+    acknowledgeHistoryReset: () => nodeSet.registry.nodes.map((n) => n.history.acknowledge()).some(Boolean),
     start() {
       if (state === 'started') return Promise.resolve();
       if (state === 'stopping' || state === 'stopped')
@@ -503,15 +458,7 @@ export function createLightning(config: LightningConfig): Lightning {
         starting = doStart().catch(async (error: unknown) => {
           state = 'idle';
           starting = null;
-          await leadership.stop();
-          await watcher.stop();
-          await sweeper.stop();
-          await autoRebalancer?.stop();
-          await retention.stop();
-          await payments.stop();
-          await holdInvoices.stop();
-          await delivery.stop();
-          await feed.stop();
+          await stopComponents();
           throw error;
         });
       }

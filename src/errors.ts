@@ -250,3 +250,37 @@ export class StoreLockedError extends LightningError<'STORE_LOCKED'> {
     super('STORE_LOCKED', message, options);
   }
 }
+
+/**
+ * A configured node name meets another pubkey than the one the store recorded for it (a name swapped
+ * to another node's credentials), or a known node under another name. Nothing was written.
+ */
+export class NodeNameMismatchError extends LightningError<'NODE_NAME_MISMATCH'> {
+  constructor(
+    /** The configured name. */
+    readonly nodeName: string,
+    /** The pubkey the store recorded (for this name, or for this node). */
+    readonly storedPubkey: string,
+    /** The pubkey of the configured client. */
+    readonly nodePubkey: string,
+    message: string,
+  ) {
+    super('NODE_NAME_MISMATCH', message);
+  }
+}
+
+/**
+ * The node an operation was pinned to (`invoices.create({ node })`, `payments.pay({ node })`) is down:
+ * its circuit breaker is open or its invoice stream is disconnected. Nothing was sent to it.
+ */
+export class NodeUnavailableError extends LightningError<'NODE_UNAVAILABLE'> {
+  constructor(
+    /** The node's configured name. */
+    readonly nodeName: string,
+    /** Why lnkit holds it down. */
+    readonly reason: string,
+    options?: LightningErrorOptions,
+  ) {
+    super('NODE_UNAVAILABLE', `node ${nodeName} is unavailable (${reason}); pick another node or none`, options);
+  }
+}

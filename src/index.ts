@@ -80,5 +80,8 @@ export type {
   WebhookEndpointInput,
   WebhooksApi,
 } from './webhooks/outbox/webhook-service.js';
-export type { HealthCheck, HealthConfig, HealthReport } from './operations/health.js';
+export type { HealthCheck, HealthConfig, HealthReport, NodeHealth } from './operations/health.js';
+export type { LndConfig } from './nodes/node-config.js';
+export type { LightningNode } from './nodes/node-set.js';
+export type { PlacementCandidate, PlacementPolicy, PlacementRequest } from './nodes/placement.js';
 export type { GaugeSample, Metrics, MetricsSnapshot, PromRegistryLike } from './operations/metrics.js';

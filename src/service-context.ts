@@ -34,6 +34,11 @@ export interface ServiceContext {
   readonly random?: RandomSource;
   /** The node the store is bound to. Absent in service tests: the legacy checkpoint names are used. */
   readonly node?: NodeBinding;
+  /**
+   * Whether a row of node `nodePubkey` (undefined: written before the store knew its node) is this
+   * context's to watch or re-track, when lnkit runs several nodes. Default is every row.
+   */
+  readonly owns?: (nodePubkey: string | undefined) => boolean;
   /** Runs a public operation: throws LifecycleError unless started, and counts it for draining. */
   run<T>(operation: () => Promise<T>): Promise<T>;
 }

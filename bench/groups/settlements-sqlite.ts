@@ -35,7 +35,8 @@ export function benchContext(store: Store): ServiceContext {
   const recorder = createEventRecorder({
     store,
     clock: systemClock,
-    nodePubkey: () => null,
+    nodeOf: () => null,
+    multi: () => false,
     lastRate: () => null,
     deliverLocal: (events) => {
       for (const event of events) bus.emit(event.type, event.payload as never);

@@ -3,10 +3,13 @@ import { ValidationError } from '../errors.js';
 import {
   DEFAULT_DB,
   DEFAULT_LND_SOCKET,
+  nodeEnv,
   redact,
   resolveConnection,
   resolveDbPath,
   resolveFixedRate,
+  resolveNodeName,
+  resolveNodeNames,
   resolveTimeoutMs,
 } from './config.js';
 
@@ -125,5 +128,48 @@ describe('other settings', () => {
       'bad macaroon [redacted] ([redacted])',
     );
     expect(redact('short', ['abc'])).toBe('short');
+  });
+});
+
+describe('several nodes (#16): --node and LIGHTNING_NODES', () => {
+  const env = {
+    LIGHTNING_NODES: 'alice, erin',
+    LNDCONNECT_ALICE: 'lndconnect://alice:10009?cert=x&macaroon=AAAAAAAAAAAA',
+    LIGHTNING_ERIN_HOST: 'erin:10009',
+    LIGHTNING_ERIN_CERT_PATH: '/erin/tls.cert',
+    LIGHTNING_ERIN_MACAROON_PATH: '/erin/admin.macaroon',
+  };
+
+  it('reads the names; --node picks one; without it the first, unless a plain connection is configured', () => {
+    expect(resolveNodeNames(env)).toEqual(['alice', 'erin']);
+    expect(resolveNodeNames({})).toEqual([]);
+    expect(resolveNodeName({ node: 'erin' }, env)).toBe('erin');
+    expect(resolveNodeName({}, env)).toBe('alice');
+    expect(resolveNodeName({ host: 'x:1' }, env)).toBeNull();
+    expect(resolveNodeName({}, { ...env, LNDCONNECT: 'lndconnect://plain:1' })).toBeNull();
+    expect(resolveNodeName({}, {})).toBeNull();
+  });
+
+  it("each node's connection comes from its own variables", () => {
+    expect(resolveConnection({}, nodeEnv(env, 'alice')).socket).toBe('alice:10009');
+    expect(resolveConnection({}, nodeEnv(env, 'erin')).client).toMatchObject({
+      socket: 'erin:10009',
+      cert: '/erin/tls.cert',
+      macaroon: '/erin/admin.macaroon',
+    });
+    // A node without its variables does not fall back to another node's (or the plain) connection.
+    expect(() => resolveConnection({}, nodeEnv({ ...env, LIGHTNING_HOST: 'plain:1' }, 'carol'))).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', field: 'connection' }),
+    );
+  });
+
+  it.each([
+    ['a --node that LIGHTNING_NODES does not list', { node: 'zed' }, env, '--node'],
+    ['a malformed --node', { node: 'a b' }, {}, '--node'],
+    ['a malformed LIGHTNING_NODES', {}, { LIGHTNING_NODES: 'alice,,erin' }, 'LIGHTNING_NODES'],
+  ])('refuses %s', (_what, options, environment, field) => {
+    expect(() => resolveNodeName(options, environment)).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', field }),
+    );
   });
 });

@@ -18,6 +18,11 @@ export interface GlobalOptions {
   readonly rate?: string;
   /** Deadline of each LND call, in seconds. */
   readonly timeout?: number;
+  /**
+   * Several nodes (#16): the node to act on, one of LIGHTNING_NODES; its connection is read from
+   * `LNDCONNECT_<NAME>`, else `LIGHTNING_<NAME>_HOST`, `_CERT_PATH`, `_MACAROON_PATH`.
+   */
+  readonly node?: string;
 }
 
 /** The environment variables the CLI reads (process.env, or a record in tests). */
@@ -90,6 +95,71 @@ function secretsOfLndconnect(uri: string): string[] {
     // An unparsable URI is rejected by createLndClient; the whole string is redacted anyway.
   }
   return secrets;
+}
+
+/** Node names: as `createLightning({ lnd: { … } })` accepts them. */
+const NODE_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/i;
+
+/**
+ * The node names of LIGHTNING_NODES (`alice,erin`), in order; empty when unset.
+ * @throws {ValidationError} on a malformed name
+ */
+export function resolveNodeNames(env: CliEnv): string[] {
+  const raw = nonEmpty(env.LIGHTNING_NODES);
+  if (raw === undefined) return [];
+  const names = raw.split(',').map((n) => n.trim());
+  for (const name of names)
+    if (!NODE_NAME.test(name))
+      throw new ValidationError(
+        'LIGHTNING_NODES',
+        `expected node names of letters, digits, - and _ separated by commas, got ${JSON.stringify(name.slice(0, 40))}`,
+      );
+  return names;
+}
+
+/**
+ * The node a command acts on: `--node`, checked against LIGHTNING_NODES; else, when only
+ * LIGHTNING_NODES names the connection (no flag, no LNDCONNECT/LIGHTNING_HOST…), its first node;
+ * else null (the single connection of before #16).
+ * @throws {ValidationError} for a name LIGHTNING_NODES does not list
+ */
+export function resolveNodeName(options: GlobalOptions, env: CliEnv): string | null {
+  const names = resolveNodeNames(env);
+  const pinned = nonEmpty(options.node);
+  if (pinned !== undefined) {
+    if (names.length > 0 && !names.includes(pinned))
+      throw new ValidationError(
+        '--node',
+        `expected one of ${names.join(', ')} (LIGHTNING_NODES), got ${JSON.stringify(pinned.slice(0, 40))}`,
+      );
+    if (!NODE_NAME.test(pinned))
+      throw new ValidationError('--node', `expected a node name, got ${JSON.stringify(pinned.slice(0, 40))}`);
+    return pinned;
+  }
+  if (names.length === 0) return null;
+  const plain = [options.lndconnect, options.host, options.cert, options.macaroon].some(
+    (v) => nonEmpty(v) !== undefined,
+  );
+  const plainEnv =
+    nonEmpty(env.LNDCONNECT) ?? envSetting(env, 'LIGHTNING_HOST') ?? envSetting(env, 'LIGHTNING_MACAROON_PATH');
+  return plain || plainEnv !== undefined ? null : names[0]!;
+}
+
+/** The environment of node `name`, seen under the plain names (LNDCONNECT, LIGHTNING_HOST…). */
+export function nodeEnv(env: CliEnv, name: string): CliEnv {
+  const upper = name.toUpperCase().replace(/-/g, '_');
+  return {
+    ...env,
+    LNDCONNECT: env[`LNDCONNECT_${upper}`],
+    LIGHTNING_HOST: env[`LIGHTNING_${upper}_HOST`],
+    LIGHTNING_CERT_PATH: env[`LIGHTNING_${upper}_CERT_PATH`],
+    LIGHTNING_MACAROON_PATH: env[`LIGHTNING_${upper}_MACAROON_PATH`],
+    LND_SOCKET: undefined,
+    LND_CERT_PATH: undefined,
+    LND_CERT: undefined,
+    LND_MACAROON_PATH: undefined,
+    LND_MACAROON: undefined,
+  };
 }
 
 /** The LND call deadline in ms from `--timeout` (seconds). @throws {ValidationError} */

@@ -95,7 +95,7 @@ describe('lnkit program', () => {
   it('sim --preset refuses an unknown network with exit 2 and starts nothing', async () => {
     const c = capture();
     expect(await runCli(['sim', '--preset', 'triangle'], c.io)).toBe(2);
-    expect(c.err()).toContain('preset: expected one of default, cycle, got "triangle"');
+    expect(c.err()).toContain('preset: expected one of default, cycle, merchants, got "triangle"');
     expect(c.out()).toBe('');
   });
 

@@ -49,6 +49,9 @@ export function buildProgram(io: CliIo, onSession: (session: Session) => void = 
     .addOption(new Option('--host <host:port>', 'LND gRPC address (env LIGHTNING_HOST; default localhost:10009)'))
     .addOption(new Option('--cert <path>', 'LND tls.cert path or PEM (env LIGHTNING_CERT_PATH)'))
     .addOption(new Option('--macaroon <path>', 'macaroon path or hex (env LIGHTNING_MACAROON_PATH)'))
+    .addOption(
+      new Option('--node <name>', 'several nodes: the node to act on, one of LIGHTNING_NODES (env LNDCONNECT_<NAME>…)'),
+    )
     .addOption(new Option('--db <file|url>', 'SQLite file or postgres:// URL (env LIGHTNING_DB; default ./lnkit.db)'))
     .addOption(
       new Option(

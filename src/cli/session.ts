@@ -9,7 +9,10 @@ import type { RateProvider } from '../rates/rate-provider.js';
 import type { Store } from '../store/store.js';
 import { openStore } from './open-store.js';
 import {
+  nodeEnv,
   resolveConnection,
+  resolveNodeName,
+  resolveNodeNames,
   resolveDbPath,
   resolveFixedRate,
   type CliEnv,
@@ -39,6 +42,13 @@ export interface Session {
   readonly connection: ConnectionSettings | null;
   /** The LND client (created on first call). @throws {ValidationError} when no connection is configured */
   lnd(): Promise<LndClient>;
+  /** The node the command acts on (`--node`, or the first of LIGHTNING_NODES); null for a plain connection. */
+  nodeName(): string | null;
+  /**
+   * Every node the command may show: each of LIGHTNING_NODES when no `--node` is given (clients
+   * created here, closed with the session), else the one of `lnd()`.
+   */
+  nodes(): Promise<{ readonly name: string | null; readonly client: LndClient }[]>;
   /** The store (SQLite file or PostgreSQL URL), not migrated (created on first call). */
   store(): Promise<Store>;
   /** `--rate`/LIGHTNING_FIXED_RATE as fixed rates, else Kraken + Bitstamp + Coinbase (median). */
@@ -58,6 +68,7 @@ export function openSession(io: CliIo, options: GlobalOptions): Session {
   let lightning: Promise<Lightning> | null = null;
   let created: Lightning | null = null;
   let closing: Promise<void> | null = null;
+  const extra: LndClient[] = [];
 
   const session: Session = {
     io,
@@ -68,11 +79,28 @@ export function openSession(io: CliIo, options: GlobalOptions): Session {
     },
     lnd() {
       lnd ??= (async () => {
-        connection = resolveConnection(options, io.env);
+        const name = session.nodeName();
+        connection = resolveConnection(options, name === null ? io.env : nodeEnv(io.env, name));
         const { createLndClient } = await import('../lnd/index.js');
         return createLndClient(connection.client);
       })();
       return lnd;
+    },
+    nodeName: () => resolveNodeName(options, io.env),
+    async nodes() {
+      const names = resolveNodeNames(io.env);
+      if (options.node !== undefined || names.length === 0 || session.nodeName() === null)
+        return [{ name: session.nodeName(), client: await session.lnd() }];
+      const { createLndClient } = await import('../lnd/index.js');
+      const first = await session.lnd();
+      const all = [{ name: names[0]!, client: first }];
+      for (const name of names.slice(1)) {
+        const settings = resolveConnection({ ...options, node: name }, nodeEnv(io.env, name));
+        const client = createLndClient(settings.client);
+        extra.push(client);
+        all.push({ name, client });
+      }
+      return all;
     },
     store() {
       store ??= openStore(resolveDbPath(options, io.env));
@@ -98,8 +126,9 @@ export function openSession(io: CliIo, options: GlobalOptions): Session {
           import('../create-lightning.js'),
         ]);
         // A one-shot command never delivers webhooks: the app's own process does.
+        const name = session.nodeName();
         created = createLightning({
-          lnd: client,
+          lnd: name === null ? client : { [name]: client },
           rates: provider,
           store: db,
           settlement: { minBackoffMs: 100, maxBackoffMs: 2_000 },
@@ -117,6 +146,7 @@ export function openSession(io: CliIo, options: GlobalOptions): Session {
           if (created) await created.stop({ timeoutMs: 2_000 }).catch(() => undefined);
           else if (store) await (await store.catch(() => null))?.close().catch(() => undefined);
           if (lnd) await (await lnd.catch(() => null))?.close().catch(() => undefined);
+          for (const client of extra) await client.close().catch(() => undefined);
         })();
         // A one-shot command must end even if a stream refuses to close; main() exits the process.
         let timer: ReturnType<typeof setTimeout> | undefined;

@@ -7,26 +7,45 @@ import type { Payment, PaymentFailureReason } from './payment.js';
 import type { Rebalance } from './rebalance.js';
 import type { LiquidityCheck } from './liquidity.js';
 
+/**
+ * The node an event is about, on invoice.*, payment.* and liquidity.rebalance* events when lnkit runs
+ * several nodes (`createLightning({ lnd: { alice: …, erin: … } })`). Webhook bodies carry it as
+ * `node_pubkey` and `node_name`.
+ */
+export interface EventNode {
+  readonly pubkey: string;
+  /** The configured name; null for a node configured as a single client. */
+  readonly name: string | null;
+}
+
 /** Payload of `invoice.*` events. */
 export interface InvoiceEvent {
   readonly invoice: Invoice;
+  /** Several nodes: the invoice's node. */
+  readonly node?: EventNode;
 }
 
 /** Payload of `payment.received`: the incoming payment and its invoice (null for external payments). */
 export interface PaymentReceivedEvent {
   readonly payment: Payment;
   readonly invoice: Invoice | null;
+  /** Several nodes: the node the payment went through. */
+  readonly node?: EventNode;
 }
 
 /** Payload of `payment.sent`. */
 export interface PaymentSentEvent {
   readonly payment: Payment;
+  /** Several nodes: the node the payment went through. */
+  readonly node?: EventNode;
 }
 
 /** Payload of `payment.failed`. */
 export interface PaymentFailedEvent {
   readonly payment: Payment;
   readonly reason: PaymentFailureReason;
+  /** Several nodes: the node the payment went through. */
+  readonly node?: EventNode;
 }
 
 /** Payload of `lnd.connected` / `lnd.disconnected`. */
@@ -81,6 +100,8 @@ export interface ListenerErrorEvent {
 /** Payload of `liquidity.rebalanced` and `liquidity.rebalance_failed`: the stored rebalance row. */
 export interface RebalanceEvent {
   readonly rebalance: Rebalance;
+  /** Several nodes: the node the payment went through. */
+  readonly node?: EventNode;
 }
 
 /** Every event lnkit emits, by name. */

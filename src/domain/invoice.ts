@@ -49,6 +49,8 @@ export interface Invoice {
   readonly closedAt: Date | null;
   /** Pubkey of the node that issued the invoice; absent on rows written before the store knew its node. */
   readonly nodePubkey?: string;
+  /** The configured name of that node (`createLightning({ lnd: { alice: … } })`), when it has one. */
+  readonly nodeName?: string;
 }
 
 const ALLOWED: Readonly<Record<InvoiceStatus, readonly InvoiceStatus[]>> = {

@@ -64,6 +64,16 @@ export interface LiquiditySnapshot {
   readonly channels: readonly ChannelLiquidity[];
   readonly peers: readonly PeerLiquidity[];
   readonly totals: LiquidityTotals;
+  /**
+   * With several nodes: each node's own snapshot (`channels`, `peers` and `totals` above are across
+   * all nodes that answered); a node that did not answer has `snapshot: null` and `error`.
+   */
+  readonly nodes?: readonly {
+    readonly name: string;
+    readonly pubkey: string | null;
+    readonly snapshot: LiquiditySnapshot | null;
+    readonly error: string | null;
+  }[];
 }
 
 /** Where a channel should sit: `midpoint` of the bounds, the node's own ratio, or a number in [0, 1]. */

@@ -41,6 +41,8 @@ export interface Payment {
   readonly completedAt: Date | null;
   /** Pubkey of the node the payment went through; absent on rows written before the store knew its node. */
   readonly nodePubkey?: string;
+  /** The configured name of that node (`createLightning({ lnd: { alice: … } })`), when it has one. */
+  readonly nodeName?: string;
 }
 
 const ALLOWED: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {

@@ -8,7 +8,7 @@
  */
 import type { Decimal } from '../domain/amount.js';
 import type { Clock } from '../domain/clock.js';
-import type { WebhookEventType } from '../domain/events.js';
+import type { EventNode, WebhookEventType } from '../domain/events.js';
 import type { RandomSource } from '../ids.js';
 import type { RecordEvent } from '../service-context.js';
 import type { EventLogInput, Repositories, Store, WebhookEndpointRecord } from '../store/store.js';
@@ -24,8 +24,13 @@ export interface EventRecorderConfig {
   readonly clock: Clock;
   /** Random source of webhook ids about no payment. Default is the CSPRNG. */
   readonly random?: RandomSource;
-  /** The bound node's pubkey (deterministic webhook ids), or null while unknown. */
-  readonly nodePubkey: () => string | null;
+  /**
+   * The node an event is about (its row's node, else the primary's; deterministic webhook ids), or
+   * null while unknown.
+   */
+  readonly nodeOf: (payload: unknown) => EventNode | null;
+  /** Several nodes: payloads carry `node` and webhook bodies `node_pubkey` and `node_name`. */
+  readonly multi: () => boolean;
   /** The last BTC/EUR rate seen (fee_eur in outgoing payment bodies), or null. */
   readonly lastRate: () => Decimal | null;
   /** Called after each commit with the events it appended, in seq order. */
@@ -52,17 +57,22 @@ export function createEventRecorder(config: EventRecorderConfig): EventRecorder 
   const { clock, random } = config;
   const open = new WeakMap<Repositories, Pending>();
 
-  const recordEvent: RecordEvent = async (tx, type, payload) => {
+  const recordEvent: RecordEvent = async (tx, type, raw) => {
     const occurredAt = new Date(clock.now());
+    const node = config.nodeOf(raw);
+    const multi = config.multi() && node !== null;
+    const payload = multi ? ({ ...raw, node } as typeof raw) : raw;
     const pending = open.get(tx);
     const all = pending ? await (pending.endpoints ??= tx.webhookEndpoints.list()) : await tx.webhookEndpoints.list();
     const endpoints = subscribedEndpoints(all, type);
     if (endpoints.length > 0) {
-      const nodePubkey = config.nodePubkey();
-      const id = nodePubkey === null ? undefined : webhookEventId(nodePubkey, type, payload);
+      const id = node === null ? undefined : webhookEventId(node.pubkey, type, payload);
       await writeWebhookEvent(tx, endpoints, {
         type,
-        data: () => webhookData(type, payload, { rate: config.lastRate() }),
+        data: () => {
+          const data = webhookData(type, payload, { rate: config.lastRate() });
+          return multi ? { ...data, node_pubkey: node.pubkey, node_name: node.name } : data;
+        },
         occurredAt,
         ...(random ? { random } : {}),
         ...(id !== undefined ? { id } : {}),

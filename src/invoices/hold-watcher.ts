@@ -223,7 +223,7 @@ export function createHoldWatcher(ctx: ServiceContext, config: HoldWatcherConfig
           limit: 500,
           ...(cursor ? { cursor } : {}),
         });
-        for (const record of page.items) watch(record.paymentHash);
+        for (const record of page.items) if (ctx.owns?.(record.nodePubkey) ?? true) watch(record.paymentHash);
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
     },

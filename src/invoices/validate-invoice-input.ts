@@ -27,6 +27,11 @@ export interface CreateInvoiceInput {
    * InsufficientInboundError otherwise). Default is false.
    */
   readonly allowInsufficientInbound?: boolean;
+  /**
+   * With several nodes: the node to create it on, by its configured name, instead of the placement
+   * policy. A node that is down fails fast with NodeUnavailableError. Default is the policy's choice.
+   */
+  readonly node?: string;
 }
 
 /** Validated create input. */

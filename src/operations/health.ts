@@ -23,6 +23,20 @@ export interface HealthCheck {
   readonly healthy: boolean;
   readonly detail: string;
   readonly latencyMs: number;
+  /** With several nodes: the node a node check is about (its configured name). */
+  readonly node?: string;
+}
+
+/** One node's state in {@link HealthReport.nodes} (several nodes). */
+export interface NodeHealth {
+  /** The configured name. */
+  readonly name: string;
+  /** Null while the node is not identified. */
+  readonly pubkey: string | null;
+  /** `down` when unreachable, its breaker is open or its stream is down; `degraded` when a node check fails. */
+  readonly status: 'ok' | 'degraded' | 'down';
+  /** Why it is down or degraded; null when ok. */
+  readonly detail: string | null;
 }
 
 /** The health report: `down` when LND or the store is unreachable, `degraded` when another check fails. */
@@ -34,6 +48,11 @@ export interface HealthReport {
    * that health() itself stays cheap). Absent before the first run or with a store without `maintenance`.
    */
   readonly tables?: { readonly at: Date; readonly tables: readonly TableStats[] };
+  /**
+   * With several nodes: each node's state. Overall, `down` when no node can take invoices (or the
+   * store is down), `degraded` when one of several is down.
+   */
+  readonly nodes?: readonly NodeHealth[];
 }
 
 /** Thresholds of the health checks. */

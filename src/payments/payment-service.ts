@@ -34,6 +34,13 @@ export interface PaymentServiceConfig {
   readonly maxPaymentSat?: bigint;
   /** The node's GetInfo cached by `start()` (pubkey and network); null before it. */
   readonly getNode: () => LndNodeInfo | null;
+  /**
+   * The payment service of another of lnkit's nodes, for a payment that node sent (several nodes):
+   * a stored payment is followed, retried or returned by the node that sent it, never by a second one.
+   * Default: every stored payment is this node's.
+   * @throws {NodeUnavailableError} when that node is not configured here
+   */
+  readonly senderOf?: (nodePubkey: string) => Pick<PaymentService, 'payChecked'> | null;
 }
 
 /** Query of `payments.list`: newest first, keyset paging with `cursor`. */
@@ -70,6 +77,11 @@ export interface PaymentService {
   list(query?: ListPaymentsInput): Promise<Page<Payment>>;
   /** Decodes a BOLT11 request locally (no RPC). @throws {ValidationError} when malformed */
   decode(request: string): Promise<DecodedPaymentRequest>;
+  /**
+   * `pay` after validation, without the in-process single flight (the multi-node router calls it on
+   * the node it chose, which keeps its own). Internal.
+   */
+  payChecked(input: ValidPayInput): Promise<Payment>;
   /** Re-tracks every in_flight/unknown outgoing payment in the background (called by start()). */
   retrackInFlight(): Promise<void>;
   /** Resolves when every tracker running now has finished. */
@@ -263,6 +275,12 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
   async function payOnce(input: ValidPayInput): Promise<Payment> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = await existing(input);
+      const mine = ctx.node?.pubkey() ?? null;
+      if (current?.nodePubkey !== undefined && mine !== null && current.nodePubkey !== mine && config.senderOf) {
+        // Sent (or tried) by another of our nodes: only that node may follow or retry it.
+        const sender = config.senderOf(current.nodePubkey);
+        if (sender) return sender.payChecked(input);
+      }
       if (current && current.status !== 'failed') {
         const active = trackers.get(current.paymentHash);
         if (active) return active;
@@ -296,31 +314,34 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
     return ctx.store.payments.list({ ...query, status: statuses as PaymentStatus[] | undefined, limit });
   }
 
+  /** The in-process single flight: one pay per payment hash and per idempotency key at a time. */
+  function payChecked(input: ValidPayInput): Promise<Payment> {
+    const key = input.idempotencyKey;
+    const byKey = key ? pendingByKey.get(key) : undefined;
+    if (byKey) {
+      if (byKey.hash !== input.paymentHash)
+        throw new ValidationError('idempotencyKey', `expected a new key: it is in use for payment hash ${byKey.hash}`);
+      return byKey.promise;
+    }
+    const byHash = pendingByHash.get(input.paymentHash);
+    if (byHash) return byHash;
+    const promise = payOnce(input).finally(() => {
+      pendingByHash.delete(input.paymentHash);
+      if (key) pendingByKey.delete(key);
+    });
+    pendingByHash.set(input.paymentHash, promise);
+    if (key) pendingByKey.set(key, { hash: input.paymentHash, promise });
+    return promise;
+  }
+
   return {
     pay: (raw) =>
       ctx.run(async () => {
         const { validatePayInput } = checks ?? (await loadChecks());
-        const input = validatePayInput(raw, { nowMs: ctx.clock.now(), node: node(), maxPaymentSat });
-        const key = input.idempotencyKey;
-        const byKey = key ? pendingByKey.get(key) : undefined;
-        if (byKey) {
-          if (byKey.hash !== input.paymentHash)
-            throw new ValidationError(
-              'idempotencyKey',
-              `expected a new key: it is in use for payment hash ${byKey.hash}`,
-            );
-          return byKey.promise;
-        }
-        const byHash = pendingByHash.get(input.paymentHash);
-        if (byHash) return byHash;
-        const promise = payOnce(input).finally(() => {
-          pendingByHash.delete(input.paymentHash);
-          if (key) pendingByKey.delete(key);
-        });
-        pendingByHash.set(input.paymentHash, promise);
-        if (key) pendingByKey.set(key, { hash: input.paymentHash, promise });
-        return promise;
+        return payChecked(validatePayInput(raw, { nowMs: ctx.clock.now(), node: node(), maxPaymentSat }));
       }),
+
+    payChecked,
 
     get: (id) =>
       ctx.run(async () => {
@@ -359,7 +380,7 @@ export function createPaymentService(ctx: ServiceContext, config: PaymentService
           ...(cursor ? { cursor } : {}),
         });
         for (const row of page.items) {
-          if (trackers.has(row.paymentHash)) continue;
+          if (trackers.has(row.paymentHash) || !(ctx.owns?.(row.nodePubkey) ?? true)) continue;
           count++;
           void runTracker(row.paymentHash, () => track(row, ctx.clock.now())).catch((error: unknown) =>
             ctx.logger.error(

@@ -28,6 +28,12 @@ export interface PayInput {
   readonly timeoutSeconds?: number;
   /** A second `pay` with the same key returns the first payment instead of sending again. */
   readonly idempotencyKey?: string;
+  /**
+   * With several nodes: the node to pay from, by its configured name. Default is the node with the
+   * most spendable outbound among those that can send the amount. A payment already stored for this
+   * hash or key stays with the node that sent it.
+   */
+  readonly node?: string;
 }
 
 /** Why a payment was refused before it was sent ({@link PaymentRejectedError.reason}). */

@@ -182,10 +182,17 @@ export interface NodeRecord {
   readonly anchorAddIndex: bigint | null;
   readonly anchorPaymentHash: string | null;
   readonly updatedAt: Date;
+  /**
+   * The name the host gave the node (`createLightning({ lnd: { alice: … } })`); absent for a node
+   * configured as a single client. Unique per store: a name stays with its pubkey.
+   */
+  readonly name?: string;
 }
 
 /** Fields of a node that can change. */
 export interface NodePatch {
+  /** A name for a node that has none (a name, once given, is never changed by lnkit). */
+  readonly name?: string;
   readonly network?: string | null;
   readonly alias?: string | null;
   readonly anchorAddIndex?: bigint | null;
@@ -195,7 +202,7 @@ export interface NodePatch {
 
 /** The nodes the store is bound to, keyed by pubkey. */
 export interface NodeRepository {
-  /** @throws {StoreConflictError} when a node with this pubkey exists */
+  /** @throws {StoreConflictError} when a node with this pubkey (or this name) exists */
   insert(node: NodeRecord): Promise<void>;
   /** The node with this pubkey, or undefined. */
   get(pubkey: string): Promise<NodeRecord | undefined>;

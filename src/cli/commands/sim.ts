@@ -18,7 +18,7 @@ function parsePort(value: string): number {
   return n;
 }
 
-const PRESETS = ['default', 'cycle'] as const;
+const PRESETS = ['default', 'cycle', 'merchants'] as const;
 
 /** Adds `sim` to `program`. */
 export function registerSim(program: Command, run: CommandRunner): void {
@@ -28,7 +28,10 @@ export function registerSim(program: Command, run: CommandRunner): void {
       'run a simulated Lightning network (alice, bob, carol, dave) and print export lines to connect, until Ctrl+C',
     )
     .option('--dir <folder>', "write each node's tls.cert and macaroons here (default: a new temporary folder)")
-    .option('--preset <name>', 'the network: default, or cycle (alice → carol → dave → alice, for rebalancing)')
+    .option(
+      '--preset <name>',
+      'the network: default, cycle (alice → carol → dave → alice, for rebalancing) or merchants (alice and erin)',
+    )
     .option('--port-base <port>', 'stable ports: alice on <port>, bob on <port>+1, … (default: free ports)', parsePort)
     .action(
       run(async (session, options: SimOptions) => {

@@ -81,4 +81,22 @@ export const nodeCases: readonly StoreConformanceCase[] = [
         assert.equal(await store.checkpoints.get('lnd.x.settle_index'), 0n, 'a rolled back reset changes nothing');
       }),
   },
+  {
+    name: 'nodes: a name is kept with its node, absent when never given, and can be given later (#16)',
+    run: (make) =>
+      withStore(make, async (store) => {
+        const named = makeNode({ name: 'alice' });
+        const plain = makeNode({ pubkey: makePubkey() });
+        await store.nodes.insert(named);
+        await store.nodes.insert(plain);
+        assert.deepEqual(await store.nodes.get(named.pubkey), named);
+        assert.equal((await store.nodes.get(plain.pubkey))?.name, undefined, 'no name: the field is absent');
+        const renamed = await store.nodes.update(plain.pubkey, { name: 'erin', updatedAt: new Date(T0 + 9) });
+        assert.equal(renamed?.name, 'erin');
+        assert.deepEqual(
+          (await store.nodes.list()).map((n) => n.name),
+          [named, plain].sort((a, b) => (a.pubkey < b.pubkey ? -1 : 1)).map((n) => (n === named ? 'alice' : 'erin')),
+        );
+      }),
+  },
 ];

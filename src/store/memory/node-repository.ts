@@ -13,6 +13,8 @@ export function createMemoryNodeRepository(tables: Tables): NodeRepository {
     async insert(node) {
       const record = copyNode(node);
       if (rows.has(record.pubkey)) throw new StoreConflictError(`nodes: duplicate pubkey ${record.pubkey}`);
+      if (record.name !== undefined && [...rows.values()].some((n) => n.name === record.name))
+        throw new StoreConflictError(`nodes: duplicate name ${record.name}`);
       rows.set(record.pubkey, record);
     },
     async get(pubkey) {
@@ -30,6 +32,8 @@ export function createMemoryNodeRepository(tables: Tables): NodeRepository {
     async update(pubkey, patch) {
       const row = rows.get(pubkey);
       if (!row) return undefined;
+      if (patch.name !== undefined && [...rows.values()].some((n) => n.name === patch.name && n.pubkey !== pubkey))
+        throw new StoreConflictError(`nodes: duplicate name ${patch.name}`);
       const next = copyNode({ ...row, ...definedEntries(patch) });
       rows.set(pubkey, next);
       return copyNode(next);

@@ -91,6 +91,7 @@ export const NODE_COLUMNS = [
   'anchor_add_index',
   'anchor_payment_hash',
   'updated_at',
+  'name',
 ] as const;
 
 /** `webhook_events`, in insert order. */

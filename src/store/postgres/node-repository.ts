@@ -9,6 +9,7 @@ import { toNode } from './rows.js';
 
 function toSet(patch: NodePatch): Record<string, unknown> {
   const set: Record<string, unknown> = {};
+  if (patch.name !== undefined) set.name = patch.name;
   if (patch.network !== undefined) set.network = patch.network;
   if (patch.alias !== undefined) set.alias = patch.alias;
   if (patch.anchorAddIndex !== undefined) set.anchor_add_index = patch.anchorAddIndex;
@@ -46,6 +47,7 @@ export function createPostgresNodeRepository(
         n.anchorAddIndex,
         n.anchorPaymentHash,
         n.updatedAt,
+        n.name ?? null,
       ]);
       if (rows.length === 0) throw conflict('nodes', 'pubkey');
     },

@@ -60,7 +60,12 @@ export function toNode(row: TextRow): NodeRecord {
     anchorAddIndex: maybeBigint(row, 'anchor_add_index'),
     anchorPaymentHash: maybeText(row, 'anchor_payment_hash'),
     updatedAt: dateOf(row, 'updated_at'),
+    ...nameOf(maybeText(row, 'name')),
   };
+}
+
+function nameOf(name: string | null): { name?: string } {
+  return name === null ? {} : { name };
 }
 
 /** Maps an `invoices` row to a record. */

@@ -17,6 +17,7 @@ const NODE_COLUMNS = [
   'anchor_add_index',
   'anchor_payment_hash',
   'updated_at',
+  'name',
 ] as const;
 const INSERT = insertSql('nodes', NODE_COLUMNS);
 const BY_PUBKEY = 'SELECT * FROM nodes WHERE pubkey = ?';
@@ -33,11 +34,13 @@ function toRow(n: NodeRecord): Record<(typeof NODE_COLUMNS)[number], unknown> {
     anchor_add_index: n.anchorAddIndex,
     anchor_payment_hash: n.anchorPaymentHash,
     updated_at: ms(n.updatedAt),
+    name: n.name ?? null,
   };
 }
 
 function toSet(patch: NodePatch): Record<string, unknown> {
   const set: Record<string, unknown> = {};
+  if (patch.name !== undefined) set.name = patch.name;
   if (patch.network !== undefined) set.network = patch.network;
   if (patch.alias !== undefined) set.alias = patch.alias;
   if (patch.anchorAddIndex !== undefined) set.anchor_add_index = patch.anchorAddIndex;

@@ -84,6 +84,7 @@ export function toNode(row: Selectable<NodesTable>): NodeRecord {
     anchorAddIndex: maybeBig(row.anchor_add_index),
     anchorPaymentHash: row.anchor_payment_hash,
     updatedAt: new Date(num(row.updated_at)),
+    ...(row.name !== null && row.name !== undefined ? { name: row.name } : {}),
   };
 }
 

@@ -141,6 +141,8 @@ export interface NodesTable {
   anchor_add_index: NullableInt;
   anchor_payment_hash: string | null;
   updated_at: Int;
+  /** Migration 007. */
+  name: string | null;
 }
 
 export interface SqliteSchema {

@@ -94,10 +94,32 @@ export const CYCLE_CHANNELS: readonly AddChannelSpec[] = [
   },
 ];
 
+/** The `merchants` preset's nodes: the default four and erin, a second merchant node. */
+export const MERCHANTS_NODES: readonly AddNodeSpec[] = [...DEFAULT_NODES, { name: 'erin', alias: 'erin (merchant)' }];
+
+/**
+ * The `merchants` preset (#16): two merchant nodes behind one lnkit, alice and erin, both reachable
+ * from bob through carol. The default channels, plus erin–carol, the twin of alice–carol (5,000,000
+ * sat, half on each side): the two merchants start with the same inbound.
+ */
+export const MERCHANTS_CHANNELS: readonly AddChannelSpec[] = [
+  ...DEFAULT_CHANNELS,
+  {
+    a: 'erin',
+    b: 'carol',
+    capacitySat: 5_000_000n,
+    localSatA: 2_500_000n,
+    chanId: '877011452253798402',
+    policyA: { baseMsat: 500n, feeRatePpm: 50n, cltvDelta: 80 },
+    policyB: CAROL,
+  },
+];
+
 /** Named networks of `startLndSimulator({ preset })`. */
 export const SIMULATOR_PRESETS = {
   default: { nodes: DEFAULT_NODES, channels: DEFAULT_CHANNELS },
   cycle: { nodes: DEFAULT_NODES, channels: CYCLE_CHANNELS },
+  merchants: { nodes: MERCHANTS_NODES, channels: MERCHANTS_CHANNELS },
 } as const;
 
 /** The name of a simulator preset. */

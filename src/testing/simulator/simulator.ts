@@ -29,7 +29,8 @@ export interface LndSimulatorOptions {
   readonly channels?: readonly ChannelSpec[];
   /**
    * The network used when `nodes` is not given. Default is `'default'`; `'cycle'` adds dave–alice
-   * so alice's channels form a cycle (alice → carol → dave → alice) for rebalancing.
+   * so alice's channels form a cycle (alice → carol → dave → alice) for rebalancing; `'merchants'`
+   * adds erin, a second merchant node reachable from bob through carol (several nodes behind one lnkit).
    */
   readonly preset?: SimulatorPreset;
   /** Drives block height, expiries, unavailability windows and latency. Default is the system clock. */

@@ -9,6 +9,7 @@ import { migration003Nodes } from './003-nodes.js';
 import { migration004LeasesEvents } from './004-leases-events.js';
 import { migration006Rebalances } from './006-rebalances.js';
 import { migration005Indexes } from './005-indexes.js';
+import { migration007NodeNames } from './007-node-names.js';
 import type { PostgresMigration } from './types.js';
 
 export type { PostgresMigration } from './types.js';
@@ -21,6 +22,7 @@ export const postgresMigrations: Readonly<Record<string, PostgresMigration>> = O
   '004_leases_events': migration004LeasesEvents,
   '006_rebalances': migration006Rebalances,
   '005_indexes': migration005Indexes,
+  '007_node_names': migration007NodeNames,
 });
 
 /** The table applied migrations are recorded in (in the store's schema). */

@@ -10,6 +10,7 @@ import { migration003Nodes } from './003-nodes.js';
 import { migration004LeasesEvents } from './004-leases-events.js';
 import { migration006Rebalances } from './006-rebalances.js';
 import { migration005Indexes } from './005-indexes.js';
+import { migration007NodeNames } from './007-node-names.js';
 
 /** Every migration by name, applied in name order by `store.migrate()`. */
 export const sqliteMigrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -19,6 +20,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = Object.free
   '004_leases_events': migration004LeasesEvents,
   '006_rebalances': migration006Rebalances,
   '005_indexes': migration005Indexes,
+  '007_node_names': migration007NodeNames,
 });
 
 /** The table Kysely's Migrator records applied migrations in. */
