@@ -23,6 +23,7 @@ const C = {
   list: 'nodes: list is oldest bound first (boundAt, then pubkey)',
   adopt: 'nodes: adoptRows stamps invoices and payments without a node, leaves other nodes’ rows, returns the count',
   reset: 'checkpoints: reset stores the value as is, also lower; advance goes on from there',
+  names: 'nodes: a name is kept with its node, absent when never given, and can be given later (#16)',
 } as const;
 
 type Rewrite = (repos: Repositories) => Repositories;
@@ -152,6 +153,22 @@ export const nodeMutants: readonly StoreMutant[] = [
     }),
   ),
   statefulMutant(`${NODES}: adoptRows takes rows of other nodes too`, [C.adopt], adoptsEveryRow),
+  mutant(
+    `${NODES}: the name is not stored`,
+    [C.names],
+    mapNodes((n) => {
+      const { name: _dropped, ...rest } = n;
+      return rest as NodeRecord;
+    }),
+  ),
+  mutant(
+    `${NODES}: update ignores a new name`,
+    [C.names],
+    patch(NODES, 'update', (o) => async (pubkey, p) => {
+      const { name: _ignored, ...rest } = p as typeof p & { name?: string };
+      return o(pubkey, rest);
+    }),
+  ),
   // Checkpoints.
   mutant(
     'checkpoints: reset never moves a checkpoint back (it is advance)',
