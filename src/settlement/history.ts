@@ -59,28 +59,6 @@ export async function scanHistory(lnd: LndClient, signal?: AbortSignal): Promise
   return { lastAddIndex, lastSettleIndex, anchor };
 }
 
-/** The first settled invoice with an add index up to `upTo` that the store has no payment for, or null. */
-async function unrecordedSettlement(
-  lnd: LndClient,
-  store: Store,
-  upTo: bigint,
-  signal?: AbortSignal,
-): Promise<{ readonly addIndex: bigint; readonly paymentHash: string } | null> {
-  let offset = 0n;
-  for (;;) {
-    if (signal?.aborted) return null;
-    const page = await lnd.listInvoices({ indexOffset: offset, maxInvoices: PAGE });
-    for (const invoice of page.invoices) {
-      if (invoice.addIndex > upTo) return null;
-      if (invoice.state !== 'SETTLED') continue;
-      if (!(await store.payments.getByPaymentHash(invoice.paymentHash, 'in')))
-        return { addIndex: invoice.addIndex, paymentHash: invoice.paymentHash };
-    }
-    if (page.invoices.length < PAGE || page.lastIndexOffset <= offset) return null;
-    offset = page.lastIndexOffset;
-  }
-}
-
 /**
  * Compares LND with what the store recorded of node `pubkey`.
  * @returns the reset, or null when LND's history is the one the store knows
@@ -114,14 +92,6 @@ export async function detectHistoryReset(
     const lastAdd = last.invoices.reduce((max, i) => (i.addIndex > max ? i.addIndex : max), 0n);
     if (lastAdd < previous.addIndex)
       reason = `LND's last add index ${lastAdd} is below the store's cursor ${previous.addIndex}`;
-    else if (previous.addIndex > 0n) {
-      // No anchor: nothing settled was seen in this history when it was bound, and everything settled
-      // since is recorded. A settled invoice below the cursor that the store never recorded means
-      // another history that has grown as long as the old one (two resets before any settlement).
-      const unseen = await unrecordedSettlement(lnd, store, previous.addIndex, signal);
-      if (unseen)
-        reason = `LND has a settled invoice ${unseen.paymentHash.slice(0, 16)}… at add index ${unseen.addIndex}, below the store's cursor ${previous.addIndex}, that the store never recorded`;
-    }
   }
   if (reason === null) return null;
   const scan = await scanHistory(lnd, signal);
