@@ -72,7 +72,7 @@ for (let seed = first; seed < first + count; seed++) {
     }
     if (count > 1 && !values['keep-going'] && !values.shrink) continue;
   }
-  if (count > 1 && (seed - first + 1) % 100 === 0)
+  if (count > 1 && (seed - first + 1) % 10 === 0)
     console.log(
       `… ${seed - first + 1}/${count} seeds, ${failures.length} failing, ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
