@@ -205,6 +205,7 @@ export function createSettlementWatcher(
       worker = null;
     };
     let background: Promise<void> = Promise.resolve();
+    let streamFailed = false;
     try {
       const stream = ctx.lnd.subscribeInvoices({ addIndex, settleIndex, signal: inner.signal });
       // Started now, it runs after the loop below has opened the stream.
@@ -222,13 +223,21 @@ export function createSettlementWatcher(
       }
       if (worker) await worker;
     } catch (error) {
+      streamFailed = true;
       if (failure === null) throw error;
     } finally {
       signal.removeEventListener('abort', onAbort);
       inner.abort();
       if (worker) await worker;
       await background;
-      if (failure === null)
+      // Saved when the stream ended cleanly (stop, or LND closed it). A stream that failed may have
+      // failed because the node's history was reset: its add index would then be written into the
+      // new history's cursor; it is dropped instead, and the OPEN events are re-read at the next connect.
+      if (streamFailed) {
+        unsavedAdd = 0n;
+        unsavedAddCount = 0;
+      }
+      if (failure === null && !streamFailed)
         await flushAdd().catch((error: unknown) =>
           ctx.logger.warn(
             { err: error },
