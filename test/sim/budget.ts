@@ -1,9 +1,9 @@
 /**
  * The budget run of `npm test`: BUDGET_SEEDS × 500 steps of the `today` profile (every fault but the
  * open gaps of known-gaps.ts; none since #10), split over two test files so that two cores share it
- * (budget-a: seeds 1–100, budget-b: 101–200). The issue's 200 seeds: ≈ 0.4–0.5 s of CPU per seed
- * since the simulation's speed-up (docs/testing.md, "Figures"), ≈ 45–50 s per core. The long runs
- * are `npm run sim`.
+ * (budget-a: seeds 1–100, budget-b: 101–200). The issue's 200 seeds: ≈ 0.6 s of CPU per seed since
+ * the simulation's speed-up (measured on a busy machine; docs/testing.md, "Figures"), ≈ 60 s per
+ * core. The long runs are `npm run sim`.
  */
 import { expect } from 'vitest';
 import { failureReport, runSeed } from './index.js';

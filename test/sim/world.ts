@@ -162,8 +162,15 @@ export class World {
   readonly outgoing = new Map<string, { hash: string; routable: boolean; key: string | null }>();
   /** Violations found while running (sendPayment checks), picked up by the step check. */
   readonly immediate: { invariant: string; message: string }[] = [];
-  /** Rows written this step (ids) and checkpoints touched, for the state-machine check. */
-  readonly touched = { invoices: new Set<string>(), payments: new Set<string>(), checkpoints: new Set<string>() };
+  /**
+   * Rows written this step (ids) and checkpoints touched (name → history epoch of the last write: a
+   * value written before a reset in the same step belongs to the old history), for the state-machine check.
+   */
+  readonly touched = {
+    invoices: new Set<string>(),
+    payments: new Set<string>(),
+    checkpoints: new Map<string, number>(),
+  };
   /** History epoch of alice: +1 at every reset. */
   epoch = 0;
   step = -1;
@@ -249,7 +256,7 @@ export class World {
         else if (repo === 'payments') this.touched.payments.add(key);
         else if (repo === 'checkpoints') {
           this.log(`store ${name} checkpoints.${method} ${key} ${String(args[1])}`);
-          this.touched.checkpoints.add(key);
+          this.touched.checkpoints.set(key, this.epoch);
           this.anyCheckpoint = true;
         }
       },
