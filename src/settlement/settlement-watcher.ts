@@ -206,6 +206,10 @@ export function createSettlementWatcher(
     };
     let background: Promise<void> = Promise.resolve();
     let streamFailed = false;
+    // An add index left unsaved by an earlier stream is not carried into this one: the node's history
+    // may have been reset in between (its OPEN events are re-read from the saved checkpoint instead).
+    unsavedAdd = 0n;
+    unsavedAddCount = 0;
     try {
       const stream = ctx.lnd.subscribeInvoices({ addIndex, settleIndex, signal: inner.signal });
       // Started now, it runs after the loop below has opened the stream.
