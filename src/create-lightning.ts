@@ -23,7 +23,7 @@ import { createRedactingLogger, silentLogger, type Logger } from './logger.js';
 import type { HealthConfig, HealthReport } from './operations/health.js';
 import { createMetrics, type Metrics, type PromRegistryLike } from './operations/metrics.js';
 import type { RateProvider } from './rates/rate-provider.js';
-import type { RecordEvent, ServiceContext } from './service-context.js';
+import type { ServiceContext } from './service-context.js';
 import type { SettlementWatcherConfig } from './settlement/settlement-watcher.js';
 import type { Store } from './store/store.js';
 import type { RandomSource } from './ids.js';
