@@ -24,6 +24,8 @@ export interface RetentionFigures {
   readonly oldLeft: number;
   readonly eventLogBefore: number;
   readonly eventLogAfter: number;
+  /** Event-log entries older than the window still there after the run (0 expected). */
+  readonly eventLogOldLeft: number;
   /** File bytes (page count × page size, after a WAL checkpoint). */
   readonly bytesBefore: number;
   readonly bytesAfter: number;
@@ -237,6 +239,7 @@ export async function retentionBench(
     oldLeft: count('SELECT count(*) FROM webhook_events WHERE created_at < ?', now - 30 * DAY),
     eventLogBefore,
     eventLogAfter: count('SELECT count(*) FROM event_log'),
+    eventLogOldLeft: count('SELECT count(*) FROM event_log WHERE created_at < ?', now - 30 * DAY),
     bytesBefore,
     bytesAfter: fileBytes(),
     pruneMs: pruneEnd - pruneStart,

@@ -191,7 +191,10 @@ describe('retention', () => {
     expect(r.oldLeft).toBe(0);
     expect(r.eventsAfter).toBeGreaterThanOrEqual(2000); // the 10% inside the window, and the new settlements' events
     expect(r.eventLogBefore).toBe(20_000);
-    expect(r.eventLogAfter).toBeLessThan(r.eventLogBefore / 10); // only the payments' own, recent entries
+    // Every old entry went; what is left are the entries of the payments made meanwhile (more on a
+    // faster machine), inside the window.
+    expect(r.eventLogOldLeft).toBe(0);
+    expect(r.eventLogAfter).toBeLessThan(r.eventLogBefore);
     expect(r.bytesAfter).toBeLessThan(r.bytesBefore / 2);
     expect(r.batches).toBeGreaterThan(5);
     expect(r.during.settlements).toBeGreaterThan(0);
