@@ -31,6 +31,10 @@ export const BUDGETS: Readonly<Record<string, Budget>> = {
     why: 'decodeBolt11(s, { verify: false }) skips the elliptic-curve work entirely',
   },
   'webhooks.sign-verify': { atLeast: 1.0, why: 'sign + verify at least as fast as standardwebhooks' },
+  'postgres.settlements': {
+    atLeast: 0.5,
+    why: 'settlement ingestion into PostgreSQL ≥ 0.5× a raw pg loop issuing the same statements (issue #11)',
+  },
   'sqlite.settlements': {
     atLeast: 0.5,
     why: 'store-level settlement recording ≥ 0.5× the same 3 essential statements in raw better-sqlite3',
