@@ -111,34 +111,19 @@ export function createSettlementWatcher(
 
   /**
    * The add index of a batch of OPEN events is written at once, one statement per batch (a batch with
-   * a settlement carries it in its own transaction). It was coalesced over batches and seconds for
-   * speed, but a lagging add cursor weakens the detection of a node's history reset before any
-   * settlement (LND's last add index compared with the cursor): the simulation found settlements of
-   * a reset node missed four times as often, so correctness won.
+   * a settlement carries it in its own transaction). Coalescing it over batches was tried for speed,
+   * but a lagging add cursor weakens the detection of a node's history reset before any settlement
+   * (LND's last add index compared with the cursor): the simulation found settlements missed.
    */
-  let unsavedAdd = 0n;
-
-  async function flushAdd(): Promise<void> {
-    if (unsavedAdd === 0n) return;
-    const value = unsavedAdd;
-    unsavedAdd = 0n;
-    await ctx.store.checkpoints.advance(cursorNames(ctx).add, value);
-  }
-
   async function commit(items: LndInvoice[]): Promise<void> {
     for (let i = 0; i < items.length; i += batchSize) {
       const batch = items.slice(i, i + batchSize);
       if (!batch.some((item) => item.state === 'SETTLED')) {
-        for (const item of batch) if (item.addIndex > unsavedAdd) unsavedAdd = item.addIndex;
-        await flushAdd();
+        const addIndex = batch.reduce((max, item) => (item.addIndex > max ? item.addIndex : max), 0n);
+        if (addIndex > 0n) await ctx.store.checkpoints.advance(cursorNames(ctx).add, addIndex);
         continue;
       }
-      const addIndex = unsavedAdd;
-      const recorded = await recordSettlements(ctx, batch, { fromStream: true, addIndex });
-      // Committed with the batch's transaction (or already covered by a later flush).
-      if (unsavedAdd === addIndex) {
-        unsavedAdd = 0n;
-      }
+      const recorded = await recordSettlements(ctx, batch, { fromStream: true });
       announceSettlements(ctx, recorded);
     }
   }
@@ -195,10 +180,6 @@ export function createSettlementWatcher(
       worker = null;
     };
     let background: Promise<void> = Promise.resolve();
-    let streamFailed = false;
-    // An add index left unsaved by an earlier stream is not carried into this one: the node's history
-    // may have been reset in between (its OPEN events are re-read from the saved checkpoint instead).
-    unsavedAdd = 0n;
     try {
       const stream = ctx.lnd.subscribeInvoices({ addIndex, settleIndex, signal: inner.signal });
       // Started now, it runs after the loop below has opened the stream.
@@ -216,26 +197,12 @@ export function createSettlementWatcher(
       }
       if (worker) await worker;
     } catch (error) {
-      streamFailed = true;
       if (failure === null) throw error;
     } finally {
       signal.removeEventListener('abort', onAbort);
       inner.abort();
       if (worker) await worker;
       await background;
-      // Saved when the stream ended cleanly (stop, or LND closed it). A stream that failed may have
-      // failed because the node's history was reset: its add index would then be written into the
-      // new history's cursor; it is dropped instead, and the OPEN events are re-read at the next connect.
-      if (streamFailed) {
-        unsavedAdd = 0n;
-      }
-      if (failure === null && !streamFailed)
-        await flushAdd().catch((error: unknown) =>
-          ctx.logger.warn(
-            { err: error },
-            'could not save the add checkpoint; OPEN events are re-read at the next connect',
-          ),
-        );
     }
     if (failure !== null) throw failure;
   }

@@ -1,3 +1,4 @@
+// size-exempt: the store root wires repositories, transactions, nesting detection and maintenance on one connection; the parts live beside it
 /**
  * The SQLite Store on Kysely + better-sqlite3: WAL, versioned migrations, exact bigint msat,
  * serialized `BEGIN IMMEDIATE` transactions, driver errors mapped to StoreError/StoreConflictError.
