@@ -8,7 +8,7 @@ import type { LndInvoice } from '../lnd/lnd-client.js';
 import type { ServiceContext } from '../service-context.js';
 import { isLightningError } from '../errors.js';
 import type { HistoryMonitor } from './history-monitor.js';
-import { detectHistoryReset, moveToNewHistory } from './history.js';
+import { anchorIfMissing, detectHistoryReset, moveToNewHistory } from './history.js';
 import { announceSettlements, cursorNames, recordSettlements } from './record-settlements.js';
 import { reconcile } from './reconcile.js';
 
@@ -61,6 +61,8 @@ export function createSettlementWatcher(
   let draining: Promise<void> = Promise.resolve();
   /** True from a detected history reset until a reconcile of the new history completed. */
   let healing = false;
+  /** True while the store has no anchor for the node (nothing of its history seen yet): see commit(). */
+  let anchorMissing = false;
   let markReady: () => void = () => undefined;
   let readyPromise = new Promise<void>((resolve) => (markReady = resolve));
 
@@ -113,17 +115,33 @@ export function createSettlementWatcher(
    * The add index of a batch of OPEN events is written at once, one statement per batch (a batch with
    * a settlement carries it in its own transaction). Coalescing it over batches was tried for speed,
    * but a lagging add cursor weakens the detection of a node's history reset before any settlement
-   * (LND's last add index compared with the cursor): the simulation found settlements missed.
+   * (LND's last add index compared with the cursor): the simulation found settlements missed. The
+   * first OPEN invoice of a history the store has no anchor for becomes the anchor, in the same
+   * transaction as the cursor: a reset after it is seen however far the new history grows.
    */
   async function commit(items: LndInvoice[]): Promise<void> {
     for (let i = 0; i < items.length; i += batchSize) {
       const batch = items.slice(i, i + batchSize);
       if (!batch.some((item) => item.state === 'SETTLED')) {
-        const addIndex = batch.reduce((max, item) => (item.addIndex > max ? item.addIndex : max), 0n);
-        if (addIndex > 0n) await ctx.store.checkpoints.advance(cursorNames(ctx).add, addIndex);
+        const newest = batch.reduce<LndInvoice | null>(
+          (max, item) => (max && max.addIndex >= item.addIndex ? max : item),
+          null,
+        );
+        if (!newest || newest.addIndex === 0n) continue;
+        const add = cursorNames(ctx).add;
+        const pubkey = ctx.node?.pubkey() ?? null;
+        if (anchorMissing && pubkey !== null) {
+          const now = new Date(ctx.clock.now());
+          await ctx.store.transaction(async (tx) => {
+            await tx.checkpoints.advance(add, newest.addIndex);
+            await anchorIfMissing(tx, pubkey, newest, now);
+          });
+          anchorMissing = false;
+        } else await ctx.store.checkpoints.advance(add, newest.addIndex);
         continue;
       }
       const recorded = await recordSettlements(ctx, batch, { fromStream: true });
+      if (recorded.length > 0) anchorMissing = false;
       announceSettlements(ctx, recorded);
     }
   }
@@ -147,6 +165,8 @@ export function createSettlementWatcher(
 
   async function consume(signal: AbortSignal): Promise<void> {
     await checkHistory(signal);
+    const pubkey = ctx.node?.pubkey() ?? null;
+    anchorMissing = pubkey !== null && !(await ctx.store.nodes.get(pubkey))?.anchorPaymentHash;
     await reconcile(ctx, signal);
     if (signal.aborted) return;
     if (healing) {

@@ -204,4 +204,49 @@ describe('a store that outlives its node’s history (situation 1)', () => {
     const hashes = await incoming('shop.db');
     expect(hashes.sort()).toEqual([...oldHashes, reused.paymentHash, ...fresh, marker.paymentHash].sort());
   });
+
+  it('before any settlement: a new history that grew past the store’s cursors before lnkit came back is still seen', async () => {
+    const first = await simulator();
+    const lightning = open(client(first.node('alice')), 'quiet.db');
+    await lightning.start();
+    for (let i = 0; i < 3; i++) {
+      const invoice = await lightning.invoices.create({
+        amountSat: 1_000n + BigInt(i),
+        description: `never paid ${i}`,
+      });
+      await lightning.invoices.cancel(invoice.id);
+    }
+    await lightning.stop();
+    // A restart reconciles: every invoice is final, the reconcile cursor moves to add index 3.
+    const again = open(client(first.node('alice')), 'quiet.db');
+    await again.start();
+    await again.stop();
+    await first.stop();
+    sims.splice(sims.indexOf(first), 1);
+
+    // The node comes back with a new history and takes payments at add indices 1 and 2, below the
+    // store's cursor, then grows past it, all before lnkit starts again: LND's last add index (4) is
+    // not below the cursors; only the invoice the store saw at its anchor's add index tells.
+    const second = await simulator();
+    const paid: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const added = await client(second.node('alice')).addInvoice({
+        valueMsat: 2_000_000n + BigInt(i),
+        memo: `new ${i}`,
+      });
+      if (i < 2) {
+        await pay(client(second.node('bob')), added.paymentRequest);
+        paid.push(added.paymentHash);
+      }
+    }
+    const third = open(client(second.node('alice')), 'quiet.db');
+    const resets: LndHistoryResetEvent[] = [];
+    third.events.on('lnd.history_reset', (e) => void resets.push(e));
+    await third.start();
+    expect(resets).toHaveLength(1);
+    expect(resets[0]!.reason).toMatch(/another invoice at add index/);
+    await waitUntil(async () => (await third.payments.list({ direction: 'in' })).items.length === 2, 10_000, 'both');
+    await third.stop();
+    expect((await incoming('quiet.db')).sort()).toEqual(paid.sort());
+  });
 });
