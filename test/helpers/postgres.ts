@@ -59,19 +59,51 @@ export async function postgresForTests(label: string): Promise<PostgresForTests>
     newSchema,
     async recycledSchema() {
       if (recycled === undefined) return (recycled = newSchema());
+      const schema = recycled;
       const tables = (
         await client.query<{ tablename: string }>(
           `SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> 'lnkit_migration'`,
-          [recycled],
+          [schema],
         )
-      ).rows.map((r) => `"${recycled}"."${r.tablename}"`);
-      if (tables.length === 0) return recycled; // never migrated: still empty
+      ).rows.map((r) => r.tablename);
+      if (tables.length === 0) return schema; // never migrated: still empty
       try {
+        // DELETE, not TRUNCATE: on tables of a few rows it is ~10x faster (TRUNCATE swaps every table's
+        // and index's files: ~0.5 s a case). Referencing tables first; then every sequence restarts.
+        const refs = (
+          await client.query<{ child: string; parent: string }>(
+            `SELECT c.relname AS child, p.relname AS parent FROM pg_constraint k
+               JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class p ON p.oid = k.confrelid
+               JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE k.contype = 'f' AND n.nspname = $1`,
+            [schema],
+          )
+        ).rows;
+        const ordered: string[] = [];
+        const visit = (table: string): void => {
+          if (ordered.includes(table)) return;
+          for (const r of refs) if (r.parent === table && r.child !== table) visit(r.child);
+          ordered.push(table);
+        };
+        for (const table of tables) visit(table);
+        const sequences = (
+          await client.query<{ sequencename: string }>(`SELECT sequencename FROM pg_sequences WHERE schemaname = $1`, [
+            schema,
+          ])
+        ).rows.map((r) => r.sequencename);
         await client.query(`SET lock_timeout = '2s'`);
-        await client.query(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY CASCADE`);
-        return recycled;
+        await client.query(
+          [
+            'BEGIN',
+            ...ordered.map((t) => `DELETE FROM "${schema}"."${t}"`),
+            ...sequences.map((q) => `ALTER SEQUENCE "${schema}"."${q}" RESTART`),
+            'COMMIT',
+          ].join('; '),
+        );
+        return schema;
       } catch (error) {
         if (process.env.LNKIT_DEBUG_RECYCLE) console.warn('recycle fallback', (error as Error).message);
+        await client.query('ROLLBACK').catch(() => undefined);
         return (recycled = newSchema());
       } finally {
         await client.query(`RESET lock_timeout`);
