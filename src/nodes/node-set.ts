@@ -8,6 +8,7 @@ import type { LndNodeInfo } from '../lnd/lnd-client.js';
 import type { PaymentService } from '../payments/payment-service.js';
 import type { LightningConfig } from '../create-lightning.js';
 import type { MetricsRecorder } from '../metrics-recorder.js';
+import type { NodeMetrics } from '../operations/metrics.js';
 import type { ServiceContext } from '../service-context.js';
 import { normalizeLndConfig } from './node-config.js';
 import { createNodeRegistry, type NodeRegistry } from './node-registry.js';
@@ -49,7 +50,7 @@ export interface NodeSet {
 export function createNodeSet(
   config: LightningConfig,
   base: Omit<ServiceContext, 'lnd' | 'node'>,
-  metrics: MetricsRecorder,
+  metrics: MetricsRecorder & NodeMetrics,
 ): NodeSet {
   const { entries, multi } = normalizeLndConfig(config.lnd);
   const nodes: NodeRuntime[] = [];

@@ -17,6 +17,18 @@ const COUNTERS: Readonly<Record<CounterName, string>> = {
   webhook_delivery_success: 'Webhook deliveries answered 2xx',
 };
 
+/**
+ * Counters about one node's facts: with several nodes they are kept per node and exposed with a
+ * `node` label (the others, about rates and webhooks, stay one series).
+ */
+export const NODE_COUNTERS: ReadonlySet<CounterName> = new Set<CounterName>([
+  'invoices_created',
+  'payments_received',
+  'payments_sent',
+  'payments_failed',
+  'lnd_connection_errors',
+]);
+
 /** The gauges lnkit reports, read at collection time. */
 export const GAUGES = {
   circuit_state: 'LND circuit breaker: 0 closed, 1 half-open, 2 open',
@@ -44,7 +56,13 @@ export interface GaugeSample {
 
 /** A point-in-time copy of every metric. */
 export interface MetricsSnapshot {
+  /** Each counter's total (over every node). */
   readonly counters: Readonly<Record<CounterName, number>>;
+  /**
+   * With several nodes: the node counters (`invoices_created`, `payments_received`, `payments_sent`,
+   * `payments_failed`, `lnd_connection_errors`) per node name. Absent with a single client.
+   */
+  readonly countersByNode?: Readonly<Record<string, Readonly<Partial<Record<CounterName, number>>>>>;
   readonly gauges: readonly GaugeSample[];
   readonly lndCallDurationSeconds: {
     readonly buckets: readonly { readonly le: number; readonly count: number }[];
@@ -67,16 +85,34 @@ export interface PromRegistryLike {
   registerMetric(metric: unknown): void;
 }
 
+/** Internal: a recorder whose node counters are kept under one node's name. */
+export interface NodeMetrics {
+  /**
+   * The recorder of node `node` (several nodes): its node counters count under that name and in the
+   * totals; everything else goes to the shared metrics. Call it for each node before the first scrape
+   * so that every node has its series (at 0) from the start.
+   */
+  forNode(node: string): MetricsRecorder;
+}
+
 /** Creates the metrics store; `readGauges` is called at each collection. */
 export function createMetrics(options: {
   prefix?: string;
   readGauges: () => Promise<readonly GaugeSample[]>;
 }): Metrics &
-  MetricsRecorder & {
+  MetricsRecorder &
+  NodeMetrics & {
     registerInto(registry: PromRegistryLike): void;
   } {
   const prefix = options.prefix ?? 'lnkit_';
   const counters = Object.fromEntries(Object.keys(COUNTERS).map((k) => [k, 0])) as Record<CounterName, number>;
+  // Several nodes: the node counters per node name, in configuration order.
+  const byNode = new Map<string, Partial<Record<CounterName, number>>>();
+  /** The series of counter `name`: one per node for a node counter with several nodes, else one. */
+  const series = (name: CounterName): { labels: Record<string, string>; value: number }[] =>
+    byNode.size > 0 && NODE_COUNTERS.has(name)
+      ? [...byNode].map(([node, values]) => ({ labels: { node }, value: values[name] ?? 0 }))
+      : [{ labels: {}, value: counters[name] }];
   const bucketCounts = BUCKETS.map(() => 0);
   let sum = 0;
   let count = 0;
@@ -94,6 +130,9 @@ export function createMetrics(options: {
     const read = await readGaugesOnce();
     return {
       counters: { ...counters },
+      ...(byNode.size > 0
+        ? { countersByNode: Object.fromEntries([...byNode].map(([node, values]) => [node, { ...values }])) }
+        : {}),
       gauges: [...read, ...staticGauges.values()],
       lndCallDurationSeconds: { buckets: BUCKETS.map((le, i) => ({ le, count: bucketCounts[i]! })), sum, count },
     };
@@ -110,7 +149,8 @@ export function createMetrics(options: {
     const lines: string[] = [];
     for (const [name, help] of Object.entries(COUNTERS)) {
       lines.push(`# HELP ${prefix}${name}_total ${help}`, `# TYPE ${prefix}${name}_total counter`);
-      lines.push(`${prefix}${name}_total ${snap.counters[name as CounterName]}`);
+      for (const s of series(name as CounterName))
+        lines.push(`${prefix}${name}_total${labelText(s.labels)} ${s.value}`);
     }
     const byName = new Map<string, GaugeSample[]>();
     for (const g of snap.gauges) byName.set(g.name, [...(byName.get(g.name) ?? []), g]);
@@ -125,9 +165,7 @@ export function createMetrics(options: {
     return `${lines.join('\n')}\n`;
   }
 
-  return {
-    snapshot,
-    prometheus,
+  const recorder: MetricsRecorder = {
     increment(name, by = 1) {
       counters[name] += by;
     },
@@ -145,6 +183,24 @@ export function createMetrics(options: {
         ...(labels ? { labels } : {}),
       });
     },
+  };
+
+  return {
+    snapshot,
+    prometheus,
+    ...recorder,
+    forNode(node) {
+      const own: Partial<Record<CounterName, number>> = byNode.get(node) ?? {};
+      for (const name of NODE_COUNTERS) own[name] ??= 0;
+      byNode.set(node, own);
+      return {
+        ...recorder,
+        increment(name, by = 1) {
+          recorder.increment(name, by);
+          if (NODE_COUNTERS.has(name)) own[name] = (own[name] ?? 0) + by;
+        },
+      };
+    },
     registerInto(registry) {
       // prom-client calls `get()` on registered metrics at scrape time; lnkit answers from its own state.
       for (const [name, help] of Object.entries(COUNTERS)) {
@@ -159,7 +215,7 @@ export function createMetrics(options: {
             help,
             type: 'counter',
             aggregator: 'sum',
-            values: [{ value: counters[name as CounterName], labels: {} }],
+            values: series(name as CounterName),
           }),
         });
       }
