@@ -20,6 +20,11 @@ export interface RebalanceInput {
   readonly maxFeePpm?: number;
   /** A second call with the same key returns (or rethrows) the first call's outcome and sends nothing. */
   readonly idempotencyKey?: string;
+  /**
+   * Several nodes (#16): the node to rebalance, by its configured name (the circular payment leaves
+   * and comes back to that node). Default is the primary (the first configured) node.
+   */
+  readonly node?: string;
 }
 
 /** Validated rebalance input. */
