@@ -14,7 +14,6 @@ import type { GaugeSample } from '../operations/metrics.js';
 import { DEFAULT_MAX_PAYMENT_SAT, type PaymentService } from '../payments/payment-service.js';
 import type { ServiceContext } from '../service-context.js';
 import { ValidationError } from '../errors.js';
-import type { RebalanceInput } from '../liquidity/validate-liquidity-input.js';
 import { checkNodeHealth, checkNodesHealth, readNodesGauges, type NodeHealthSources } from './node-health.js';
 import { createNodeInvoices } from './node-invoices.js';
 import { createNodeLiquidity } from './node-liquidity.js';
@@ -60,7 +59,7 @@ export function createLightningFacade(registry: NodeRegistry, ctx: ServiceContex
   if (!registry.multi) {
     const l = primary.liquidity;
     // One client has no node names: a `node` here is a mistake to report, never ignored.
-    const noNode = (input: RebalanceInput): void => {
+    const noNode = (input: unknown): void => {
       const node = (input as { node?: unknown } | null | undefined)?.node;
       if (node !== undefined)
         throw new ValidationError(
@@ -69,9 +68,26 @@ export function createLightningFacade(registry: NodeRegistry, ctx: ServiceContex
         );
     };
     return {
-      invoices: { ...primary.invoices, createHold: primary.hold.createHold, settleHold: primary.hold.settleHold },
+      invoices: {
+        ...primary.invoices,
+        create: (input) =>
+          ctx.run(() => {
+            noNode(input);
+            return primary.invoices.create(input);
+          }),
+        createHold: (input) =>
+          ctx.run(() => {
+            noNode(input);
+            return primary.hold.createHold(input);
+          }),
+        settleHold: primary.hold.settleHold,
+      },
       payments: {
-        pay: primary.payments.pay,
+        pay: (input) =>
+          ctx.run(() => {
+            noNode(input);
+            return primary.payments.pay(input);
+          }),
         get: primary.payments.get,
         list: primary.payments.list,
         decode: primary.payments.decode,
