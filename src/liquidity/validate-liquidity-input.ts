@@ -22,9 +22,10 @@ export interface RebalanceInput {
   readonly idempotencyKey?: string;
   /**
    * Several nodes (#16): the node to rebalance, by its configured name (the circular payment leaves
-   * and comes back to that node). Default is the primary (the first configured) node.
+   * and comes back to that node). Default (also `undefined`, so that a plan's `nodeName` can be passed
+   * as is, with one client too) is the primary (the first configured) node.
    */
-  readonly node?: string;
+  readonly node?: string | undefined;
 }
 
 /** Validated rebalance input. */
