@@ -18,8 +18,14 @@ describe('counters by node (#16)', () => {
     metrics.increment('payments_received', 2);
     const text = await metrics.prometheus();
     expect(text).toContain('\nlnkit_payments_received_total 2\n');
-    expect(text).not.toContain('node=');
-    expect((await metrics.snapshot()).countersByNode).toBeUndefined();
+    metrics.observeLndCall('getInfo', 0.02, true);
+    const after = await metrics.prometheus();
+    expect(after).toContain('\nlnkit_lnd_call_duration_seconds_bucket{le="0.025"} 1\n');
+    expect(after).toContain('\nlnkit_lnd_call_duration_seconds_count 1\n');
+    expect(after).not.toContain('node=');
+    const snap = await metrics.snapshot();
+    expect(snap.countersByNode).toBeUndefined();
+    expect(snap.lndCallDurationSecondsByNode).toBeUndefined();
   });
 
   it('several nodes: node counters per node (every node from 0), totals in counters, shared counters unlabelled', async () => {
@@ -63,6 +69,27 @@ describe('counters by node (#16)', () => {
     });
   });
 
+  it('several nodes: the LND latency histogram is one series per node; the snapshot keeps the total', async () => {
+    const metrics = createMetrics(noGauges);
+    metrics.forNode('alice').observeLndCall('addInvoice', 0.02, true);
+    metrics.forNode('erin').observeLndCall('addInvoice', 3, true);
+    // (parse-prometheus-text-format merges labelled histogram series: read the lines.)
+    const lines = (await metrics.prometheus()).split('\n').filter((l) => l.startsWith('lnkit_lnd_call'));
+    for (const line of [
+      'lnkit_lnd_call_duration_seconds_bucket{node="alice",le="0.025"} 1',
+      'lnkit_lnd_call_duration_seconds_bucket{node="erin",le="0.025"} 0',
+      'lnkit_lnd_call_duration_seconds_bucket{node="erin",le="5"} 1',
+      'lnkit_lnd_call_duration_seconds_count{node="alice"} 1',
+      'lnkit_lnd_call_duration_seconds_sum{node="erin"} 3',
+    ])
+      expect(lines).toContain(line);
+    // Only labelled series: no unlabelled total beside them (a sum() would count it twice).
+    expect(lines.filter((l) => !l.includes('node='))).toEqual([]);
+    const snap = await metrics.snapshot();
+    expect(snap.lndCallDurationSeconds.count).toBe(2);
+    expect(snap.lndCallDurationSecondsByNode?.erin?.sum).toBe(3);
+  });
+
   it('a host prom-client registry gets the same labelled series', async () => {
     const metrics = createMetrics(noGauges);
     metrics.forNode('alice').increment('payments_sent', 4);
@@ -72,5 +99,6 @@ describe('counters by node (#16)', () => {
     const text = await registry.metrics();
     expect(samples(text, 'lnkit_payments_sent_total')).toEqual({ '{"node":"alice"}': 4, '{"node":"erin"}': 0 });
     expect(samples(text, 'lnkit_webhook_delivery_success_total')).toEqual({ '{}': 0 });
+    expect(text).toContain('lnkit_lnd_call_duration_seconds_count{node="erin"} 0');
   });
 });

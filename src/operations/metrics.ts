@@ -64,11 +64,17 @@ export interface MetricsSnapshot {
    */
   readonly countersByNode?: Readonly<Record<string, Readonly<Partial<Record<CounterName, number>>>>>;
   readonly gauges: readonly GaugeSample[];
-  readonly lndCallDurationSeconds: {
-    readonly buckets: readonly { readonly le: number; readonly count: number }[];
-    readonly sum: number;
-    readonly count: number;
-  };
+  /** Latency of every LND call (of every node). */
+  readonly lndCallDurationSeconds: HistogramSnapshot;
+  /** With several nodes: the latency of each node's LND calls, by node name. Absent with a single client. */
+  readonly lndCallDurationSecondsByNode?: Readonly<Record<string, HistogramSnapshot>>;
+}
+
+/** A latency histogram: cumulative buckets (seconds), sum and count. */
+export interface HistogramSnapshot {
+  readonly buckets: readonly { readonly le: number; readonly count: number }[];
+  readonly sum: number;
+  readonly count: number;
 }
 
 /** The `lightning.metrics` API. */
@@ -88,8 +94,8 @@ export interface PromRegistryLike {
 /** Internal: a recorder whose node counters are kept under one node's name. */
 export interface NodeMetrics {
   /**
-   * The recorder of node `node` (several nodes): its node counters count under that name and in the
-   * totals; everything else goes to the shared metrics. Call it for each node before the first scrape
+   * The recorder of node `node` (several nodes): its node counters and its LND call latency count
+   * under that name and in the totals; everything else goes to the shared metrics. Call it for each node before the first scrape
    * so that every node has its series (at 0) from the start.
    */
   forNode(node: string): MetricsRecorder;
@@ -113,9 +119,27 @@ export function createMetrics(options: {
     byNode.size > 0 && NODE_COUNTERS.has(name)
       ? [...byNode].map(([node, values]) => ({ labels: { node }, value: values[name] ?? 0 }))
       : [{ labels: {}, value: counters[name] }];
-  const bucketCounts = BUCKETS.map(() => 0);
-  let sum = 0;
-  let count = 0;
+  const newHistogram = () => ({ bucketCounts: BUCKETS.map(() => 0), sum: 0, count: 0 });
+  type Histogram = ReturnType<typeof newHistogram>;
+  const observe = (histogram: Histogram, seconds: number): void => {
+    histogram.sum += seconds;
+    histogram.count++;
+    // Cumulative buckets: each bucket counts observations ≤ its bound.
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) histogram.bucketCounts[i]!++;
+  };
+  const histogramSnapshot = (h: Histogram): HistogramSnapshot => ({
+    buckets: BUCKETS.map((le, i) => ({ le, count: h.bucketCounts[i]! })),
+    sum: h.sum,
+    count: h.count,
+  });
+  const latency = newHistogram();
+  // Several nodes: each node's LND latency, in configuration order.
+  const latencyByNode = new Map<string, Histogram>();
+  /** The latency series: one per node with several nodes, else one unlabelled. */
+  const latencySeries = (): { labels: Record<string, string>; h: Histogram }[] =>
+    latencyByNode.size > 0
+      ? [...latencyByNode].map(([node, h]) => ({ labels: { node }, h }))
+      : [{ labels: {}, h: latency }];
   const staticGauges = new Map<string, GaugeSample>();
 
   // One scrape reads several gauges (prom-client calls each metric's get()): share one read per second.
@@ -134,7 +158,14 @@ export function createMetrics(options: {
         ? { countersByNode: Object.fromEntries([...byNode].map(([node, values]) => [node, { ...values }])) }
         : {}),
       gauges: [...read, ...staticGauges.values()],
-      lndCallDurationSeconds: { buckets: BUCKETS.map((le, i) => ({ le, count: bucketCounts[i]! })), sum, count },
+      lndCallDurationSeconds: histogramSnapshot(latency),
+      ...(latencyByNode.size > 0
+        ? {
+            lndCallDurationSecondsByNode: Object.fromEntries(
+              [...latencyByNode].map(([node, h]) => [node, histogramSnapshot(h)]),
+            ),
+          }
+        : {}),
     };
   }
 
@@ -160,8 +191,12 @@ export function createMetrics(options: {
     }
     const h = `${prefix}lnd_call_duration_seconds`;
     lines.push(`# HELP ${h} Latency of calls to LND`, `# TYPE ${h} histogram`);
-    for (const b of snap.lndCallDurationSeconds.buckets) lines.push(`${h}_bucket{le="${b.le}"} ${b.count}`);
-    lines.push(`${h}_bucket{le="+Inf"} ${count}`, `${h}_sum ${sum}`, `${h}_count ${count}`);
+    for (const { labels, h: series } of latencySeries()) {
+      const le = (bound: string) => labelText({ ...labels, le: bound });
+      BUCKETS.forEach((bound, i) => lines.push(`${h}_bucket${le(String(bound))} ${series.bucketCounts[i]}`));
+      lines.push(`${h}_bucket${le('+Inf')} ${series.count}`);
+      lines.push(`${h}_sum${labelText(labels)} ${series.sum}`, `${h}_count${labelText(labels)} ${series.count}`);
+    }
     return `${lines.join('\n')}\n`;
   }
 
@@ -170,10 +205,7 @@ export function createMetrics(options: {
       counters[name] += by;
     },
     observeLndCall(_method, seconds) {
-      sum += seconds;
-      count++;
-      // Cumulative buckets: each bucket counts observations ≤ its bound.
-      for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) bucketCounts[i]!++;
+      observe(latency, seconds);
     },
     setGauge(name, value, labels) {
       staticGauges.set(`${name}${labelText(labels)}`, {
@@ -193,8 +225,14 @@ export function createMetrics(options: {
       const own: Partial<Record<CounterName, number>> = byNode.get(node) ?? {};
       for (const name of NODE_COUNTERS) own[name] ??= 0;
       byNode.set(node, own);
+      const ownLatency = latencyByNode.get(node) ?? newHistogram();
+      latencyByNode.set(node, ownLatency);
       return {
         ...recorder,
+        observeLndCall(method, seconds, ok) {
+          recorder.observeLndCall(method, seconds, ok);
+          observe(ownLatency, seconds);
+        },
         increment(name, by = 1) {
           recorder.increment(name, by);
           if (NODE_COUNTERS.has(name)) own[name] = (own[name] ?? 0) + by;
@@ -253,12 +291,16 @@ export function createMetrics(options: {
           help: hHelp,
           type: 'histogram',
           aggregator: 'sum',
-          values: [
-            ...BUCKETS.map((le, i) => ({ metricName: `${h}_bucket`, labels: { le }, value: bucketCounts[i]! })),
-            { metricName: `${h}_bucket`, labels: { le: '+Inf' }, value: count },
-            { metricName: `${h}_sum`, labels: {}, value: sum },
-            { metricName: `${h}_count`, labels: {}, value: count },
-          ],
+          values: latencySeries().flatMap(({ labels, h: series }) => [
+            ...BUCKETS.map((le, i) => ({
+              metricName: `${h}_bucket`,
+              labels: { ...labels, le },
+              value: series.bucketCounts[i]!,
+            })),
+            { metricName: `${h}_bucket`, labels: { ...labels, le: '+Inf' }, value: series.count },
+            { metricName: `${h}_sum`, labels, value: series.sum },
+            { metricName: `${h}_count`, labels, value: series.count },
+          ]),
         }),
       });
     },
