@@ -68,8 +68,11 @@ export interface LiquidityTotals {
 
 /** One node's part of a view across several nodes; `error` says why it is missing (or null). */
 export interface NodeLiquidityStatus {
+  /** The configured name. */
   readonly name: string;
+  /** Null while the node is not identified. */
   readonly pubkey: string | null;
+  /** Why the node is not part of the view (it did not answer), or null. */
   readonly error: string | null;
 }
 

@@ -72,8 +72,11 @@ export interface MetricsSnapshot {
 
 /** A latency histogram: cumulative buckets (seconds), sum and count. */
 export interface HistogramSnapshot {
+  /** Observations ≤ each bound `le` (seconds), cumulative. */
   readonly buckets: readonly { readonly le: number; readonly count: number }[];
+  /** Sum of the observations, in seconds. */
   readonly sum: number;
+  /** Number of observations. */
   readonly count: number;
 }
 
