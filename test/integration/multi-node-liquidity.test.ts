@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLightning, type Lightning } from '../../src/create-lightning.js';
 import { createLndClient } from '../../src/lnd/index.js';
 import type { LndClient } from '../../src/lnd/lnd-client.js';
+import { newId } from '../../src/ids.js';
 import { createFixedRates } from '../../src/rates/fixed.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
 import { startLndSimulator, type LndSimulator } from '../../src/testing/simulator/index.js';
@@ -24,6 +25,13 @@ let dir: string;
 let sim: LndSimulator;
 let lightning: Lightning;
 const clients: LndClient[] = [];
+const open = (): Lightning =>
+  createLightning({
+    lnd: { alice: client('alice'), erin: client('erin') },
+    rates: createFixedRates('90000'),
+    store: createSqliteStore({ filename: join(dir, 'shop.db') }),
+    expirySweepIntervalMs: 86_400_000,
+  });
 
 function client(name: string): LndClient {
   const node = sim.node(name);
@@ -57,12 +65,7 @@ beforeAll(async () => {
     policyA: { baseMsat: 1000n, feeRatePpm: 200n, cltvDelta: 144 },
     policyB: { baseMsat: 500n, feeRatePpm: 50n, cltvDelta: 80 },
   });
-  lightning = createLightning({
-    lnd: { alice: client('alice'), erin: client('erin') },
-    rates: createFixedRates('90000'),
-    store: createSqliteStore({ filename: join(dir, 'shop.db') }),
-    expirySweepIntervalMs: 86_400_000,
-  });
+  lightning = open();
   await lightning.start();
 });
 
@@ -193,5 +196,52 @@ describe('liquidity across alice and erin (#16)', () => {
     const snapshot = await lightning.metrics.snapshot();
     expect(snapshot.counters.invoices_created).toBe(3);
     expect(snapshot.countersByNode?.erin?.invoices_created).toBe(2);
+  });
+
+  it('a rebalance on erin cut short by a crash is completed at the next start from erin, not from the primary', async () => {
+    // What a crash leaves: erin paid the self-invoice, the row is still in flight.
+    const erin = client('erin');
+    const invoice = await erin.addInvoice({ valueMsat: 50_000_000n, memo: 'lnkit rebalance', expirySeconds: 600 });
+    let status = '';
+    for await (const update of erin.sendPayment({
+      paymentRequest: invoice.paymentRequest,
+      feeLimitMsat: 100_000n,
+      outgoingChanIds: ['877011452253798402'],
+      lastHopPubkey: sim.node('dave').pubkey,
+      allowSelfPayment: true,
+    }))
+      status = update.status;
+    expect(status).toBe('SUCCEEDED');
+    await lightning.stop();
+    const store = createSqliteStore({ filename: join(dir, 'shop.db') });
+    const now = new Date();
+    const id = newId('rbl', now.getTime());
+    await store.rebalances.insert({
+      id,
+      status: 'in_flight',
+      outChanId: '877011452253798402',
+      inPeer: sim.node('dave').pubkey,
+      inChanId: null,
+      amountSat: 50_000n,
+      feeMsat: 0n,
+      maxFeeMsat: 100_000n,
+      paymentHash: invoice.paymentHash,
+      failureReason: null,
+      failureMessage: null,
+      isAutomatic: false,
+      idempotencyKey: null,
+      createdAt: now,
+      updatedAt: now,
+      completedAt: null,
+      nodePubkey: sim.node('erin').pubkey,
+    });
+    await store.close();
+
+    lightning = open();
+    await lightning.start();
+    const row = (await lightning.liquidity.listRebalances()).items.find((r) => r.id === id);
+    // Asked of alice (the primary) it would be unknown there and marked failed.
+    expect(row).toMatchObject({ status: 'succeeded', inChanId: DAVE_ERIN, nodeName: 'erin' });
+    expect(row!.feeMsat).toBeGreaterThan(0n);
   });
 });
