@@ -315,7 +315,8 @@ export function createLightning(config: LightningConfig): Lightning {
   async function startRoles(): Promise<void> {
     if (config.webhooks?.endpoints) await delivery.service.syncConfiguredEndpoints(config.webhooks.endpoints);
     await startDispatch();
-    if (primary.info) await reconcileRebalances(ctx);
+    // Rebalances cut short by a crash, each on the node that ran it (one that was down at start: next time).
+    for (const node of nodeSet.registry.nodes) if (node.info) await reconcileRebalances(node.ctx);
     sweeper.start();
     // Each node: payment re-tracking, HODL watchers, its settlement watcher (resolves once each
     // watcher's first reconcile ran and its stream is open, or its first attempt failed and it retries).

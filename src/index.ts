@@ -44,6 +44,7 @@ export type {
   LiquiditySnapshot,
   LiquidityTarget,
   LiquidityTotals,
+  NodeLiquidityStatus,
   PeerLiquidity,
 } from './domain/liquidity.js';
 export type { InboundCheck, LiquidityService } from './liquidity/liquidity-service.js';
@@ -84,4 +85,10 @@ export type { HealthCheck, HealthConfig, HealthReport, NodeHealth } from './oper
 export type { LndConfig } from './nodes/node-config.js';
 export type { LightningNode } from './nodes/node-set.js';
 export type { PlacementCandidate, PlacementPolicy, PlacementRequest } from './nodes/placement.js';
-export type { GaugeSample, Metrics, MetricsSnapshot, PromRegistryLike } from './operations/metrics.js';
+export type {
+  GaugeSample,
+  HistogramSnapshot,
+  Metrics,
+  MetricsSnapshot,
+  PromRegistryLike,
+} from './operations/metrics.js';

@@ -26,6 +26,10 @@ export interface ChannelLiquidity {
   readonly inboundSat: bigint;
   /** local / (local + remote), 0 when both are 0. */
   readonly localRatio: number;
+  /** Several nodes (#16): the configured name of the node this is on. Absent with a single client. */
+  readonly nodeName?: string;
+  /** Several nodes: that node's pubkey. */
+  readonly nodePubkey?: string;
 }
 
 /** Every channel with one peer, summed (a peer may forward over any of them). */
@@ -39,6 +43,10 @@ export interface PeerLiquidity {
   readonly outboundSat: bigint;
   readonly inboundSat: bigint;
   readonly localRatio: number;
+  /** Several nodes (#16): the configured name of the node these channels are on. Absent with a single client. */
+  readonly nodeName?: string;
+  /** Several nodes: that node's pubkey. */
+  readonly nodePubkey?: string;
 }
 
 /** The node's totals over its active channels. */
@@ -58,6 +66,16 @@ export interface LiquidityTotals {
   readonly localRatio: number;
 }
 
+/** One node's part of a view across several nodes; `error` says why it is missing (or null). */
+export interface NodeLiquidityStatus {
+  /** The configured name. */
+  readonly name: string;
+  /** Null while the node is not identified. */
+  readonly pubkey: string | null;
+  /** Why the node is not part of the view (it did not answer), or null. */
+  readonly error: string | null;
+}
+
 /** {@link LiquidityService.snapshot}. */
 export interface LiquiditySnapshot {
   readonly at: Date;
@@ -65,15 +83,12 @@ export interface LiquiditySnapshot {
   readonly peers: readonly PeerLiquidity[];
   readonly totals: LiquidityTotals;
   /**
-   * With several nodes: each node's own snapshot (`channels`, `peers` and `totals` above are across
-   * all nodes that answered); a node that did not answer has `snapshot: null` and `error`.
+   * With several nodes: each node's own snapshot. `channels` and `peers` above are those of every node
+   * that answered, each tagged with `nodeName` and `nodePubkey` (a peer is listed once per node it has
+   * channels with), `totals` are summed across them; a node that did not answer has `snapshot: null`
+   * and `error`.
    */
-  readonly nodes?: readonly {
-    readonly name: string;
-    readonly pubkey: string | null;
-    readonly snapshot: LiquiditySnapshot | null;
-    readonly error: string | null;
-  }[];
+  readonly nodes?: readonly (NodeLiquidityStatus & { readonly snapshot: LiquiditySnapshot | null })[];
 }
 
 /** Where a channel should sit: `midpoint` of the bounds, the node's own ratio, or a number in [0, 1]. */
@@ -123,6 +138,11 @@ export interface LiquidityCheck {
   readonly channels: readonly ChannelCheck[];
   /** The channels whose status is `too_low` or `too_high`. */
   readonly outOfBounds: readonly ChannelCheck[];
+  /**
+   * With several nodes: each node checked (`error: null`) or not (it did not answer). The channels
+   * above carry `nodeName`; `'nodeCoefficient'` targets are each node's own ratio.
+   */
+  readonly nodes?: readonly NodeLiquidityStatus[];
 }
 
 const clampZero = (v: bigint): bigint => (v > 0n ? v : 0n);

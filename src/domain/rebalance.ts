@@ -58,4 +58,11 @@ export interface Rebalance {
   readonly updatedAt: Date;
   /** When it succeeded or failed. */
   readonly completedAt: Date | null;
+  /**
+   * Several nodes (#16): pubkey of the node the rebalance ran on. Absent with a single client and on
+   * rows written before: those are the primary node's.
+   */
+  readonly nodePubkey?: string;
+  /** Several nodes: the configured name of that node. */
+  readonly nodeName?: string;
 }

@@ -33,6 +33,12 @@ export interface InboundCheck {
   readonly fitsAcrossChannels: boolean;
   readonly receivableSat: bigint;
   readonly maxChannelReceivableSat: bigint;
+  /**
+   * With several nodes: each node that answered, tagged with `nodeName` and `nodePubkey`. An invoice
+   * lives on one node, so the figures above are the best of one node (the most any one node can
+   * receive), never a sum across nodes.
+   */
+  readonly nodes?: readonly (InboundCheck & { readonly nodeName: string; readonly nodePubkey: string })[];
 }
 
 /** The `lightning.liquidity` API. */
@@ -40,37 +46,50 @@ export interface LiquidityService {
   /**
    * Per channel and per peer: capacity, balances, spendable outbound and receivable inbound after
    * reserves and commitment fees, pending HTLCs, local ratio, active/private, alias; and totals.
+   * Several nodes: every node's channels and peers (tagged `nodeName`, `nodePubkey`), totals across
+   * them, and `nodes` (each node's own snapshot, or why it is missing).
    * @example const { totals } = await lightning.liquidity.snapshot(); totals.inboundSat
    */
   snapshot(): Promise<LiquiditySnapshot>;
   /**
-   * Classifies every channel against `policy`; emits `liquidity.checked`.
+   * Classifies every channel against `policy`; emits `liquidity.checked`. Several nodes: every node
+   * that answers (listed in `nodes`), each against its own node coefficient; one event.
    * @throws {ValidationError} on a bad policy
    * @example const { outOfBounds } = await lightning.liquidity.check({ minLocalRatio: 0.3, maxLocalRatio: 0.7 });
    */
   check(policy?: LiquidityPolicy): Promise<LiquidityCheck>;
   /**
    * A dry run: which channel to leave by, which peer to come back through, how much, the route and
-   * its fee from QueryRoutes. Sends nothing.
+   * its fee from QueryRoutes. Sends nothing. Several nodes: the plans of every node that answers, each
+   * circular on its own node and tagged with it (`nodeName`: pass it as `node` to `rebalance`).
    * @throws {ValidationError} on a bad policy or budget
    */
   plan(policy?: LiquidityPolicy, budget?: RebalanceBudget): Promise<readonly RebalancePlan[]>;
   /**
    * A circular self-payment out of `outChannel` and back through `inPeer`, never above the fee limit.
-   * Records a rebalance row; emits `liquidity.rebalanced` or `liquidity.rebalance_failed`.
-   * @throws {ValidationError} bad input, unknown/inactive channel, or `inPeer` is the out channel's peer (nothing sent)
+   * Records a rebalance row; emits `liquidity.rebalanced` or `liquidity.rebalance_failed`. Several
+   * nodes: on `input.node` (default the primary); the row names its node.
+   * @throws {ValidationError} bad input, unknown/inactive channel, or `inPeer` is the out channel's peer (nothing sent);
+   *   a `node` that is not a configured name (or any `node` with a single client), field `node`
+   * @throws {NodeUnavailableError} when the named node is down (nothing sent)
    * @throws {RebalanceError} `REBALANCE_FEE_TOO_HIGH` / `REBALANCE_NO_ROUTE` (nothing sent), `REBALANCE_FAILED`
    * @example await lightning.liquidity.rebalance({ outChannel: '8770…049', inPeer: '03ab…', amountSat: 250_000n, maxFeeSat: 500n })
    */
   rebalance(input: RebalanceInput): Promise<Rebalance>;
   /**
-   * Prices one rebalance exactly as `rebalance` would (same checks, QueryRoutes) and sends nothing.
+   * Prices one rebalance exactly as `rebalance` would (same checks, QueryRoutes, same node) and sends nothing.
    * @throws {ValidationError} as `rebalance`
+   * @throws {NodeUnavailableError} as `rebalance`
    */
   quote(input: RebalanceInput): Promise<RebalancePlan>;
-  /** The stored rebalances, newest first. */
+  /** The stored rebalances, newest first (several nodes: of every node, each with `nodeName`). */
   listRebalances(query?: RebalanceListQuery): Promise<Page<Rebalance>>;
-  /** Whether the active channels can receive `amountSat` (what `invoices.create` checks). */
+  /**
+   * Whether the active channels can receive `amountSat` (what `invoices.create` checks). Several
+   * nodes: whether one node that is up can (an invoice lives on one node), with each node in `nodes`.
+   * @throws {ValidationError} unless `amountSat` is a positive bigint
+   * @throws {LndUnavailableError} several nodes, none of them answering
+   */
   canReceive(amountSat: bigint): Promise<InboundCheck>;
 }
 

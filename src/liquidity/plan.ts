@@ -28,6 +28,10 @@ export interface RebalancePlan {
   readonly reason: PlanSkipReason | null;
   /** A sentence for humans. */
   readonly detail: string;
+  /** Several nodes (#16): the node it would run on; pass it as `node` to `rebalance`. */
+  readonly nodeName?: string;
+  /** Several nodes: that node's pubkey. */
+  readonly nodePubkey?: string;
 }
 
 /** Pairs a source channel may not be used in (the automatic mode's backoff). */

@@ -218,6 +218,9 @@ async function insertRow(
   options: RunRebalanceOptions,
 ): Promise<Rebalance | { replayed: Rebalance }> {
   const now = new Date(ctx.clock.now());
+  // Several nodes (ctx.owns is set): the row names the node it runs on, so that its events, its
+  // listing and its reconcile after a crash go to that node. A single client writes rows as before.
+  const nodePubkey = ctx.owns ? (ctx.node?.pubkey() ?? null) : null;
   const row: Rebalance = {
     id: newId('rbl', now.getTime(), ctx.random),
     status: 'in_flight',
@@ -235,6 +238,7 @@ async function insertRow(
     createdAt: now,
     updatedAt: now,
     completedAt: null,
+    ...(nodePubkey !== null ? { nodePubkey } : {}),
   };
   try {
     await ctx.store.rebalances.insert(row);
@@ -347,7 +351,8 @@ async function fail(
 export async function reconcileRebalances(ctx: ServiceContext): Promise<number> {
   let completed = 0;
   const { items } = await ctx.store.rebalances.list({ status: 'in_flight', limit: 1000 });
-  for (const row of items) {
+  // Several nodes: each node completes its own rows (rows without a node are the primary's).
+  for (const row of items.filter((r) => ctx.owns?.(r.nodePubkey) ?? true)) {
     const now = new Date(ctx.clock.now());
     const failed = (message: string) =>
       finish(ctx, row, {

@@ -20,6 +20,12 @@ export interface RebalanceInput {
   readonly maxFeePpm?: number;
   /** A second call with the same key returns (or rethrows) the first call's outcome and sends nothing. */
   readonly idempotencyKey?: string;
+  /**
+   * Several nodes (#16): the node to rebalance, by its configured name (the circular payment leaves
+   * and comes back to that node). Default (also `undefined`, so that a plan's `nodeName` can be passed
+   * as is, with one client too) is the primary (the first configured) node.
+   */
+  readonly node?: string | undefined;
 }
 
 /** Validated rebalance input. */

@@ -26,7 +26,7 @@ const isClient = (value: unknown): value is LndClient =>
 
 /**
  * Normalizes the `lnd` option.
- * @throws {ValidationError} on anything but a client or a non-empty record of clients under valid names
+ * @throws {ValidationError} on anything but a client or a non-empty record of distinct clients under valid names
  */
 export function normalizeLndConfig(lnd: unknown): { readonly entries: readonly NodeEntry[]; readonly multi: boolean } {
   if (isClient(lnd)) return { entries: [{ name: null, client: lnd }], multi: false };
@@ -40,6 +40,12 @@ export function normalizeLndConfig(lnd: unknown): { readonly entries: readonly N
         `expected node names of letters, digits, - and _ (1 to 32), got ${JSON.stringify(name.slice(0, 40))}`,
       );
     if (!isClient(client)) throw new ValidationError(`lnd.${name}`, 'expected an LND client (createLndClient(…))');
+    const twin = entries.find((e) => e.client === client);
+    if (twin)
+      throw new ValidationError(
+        `lnd.${name}`,
+        `expected one client per node, got the client of ${twin.name} again: a node has one name`,
+      );
     entries.push({ name, client });
   }
   if (entries.length === 0) throw new ValidationError('lnd', 'expected at least one node, got an empty record');

@@ -13,14 +13,10 @@ import type { HealthReport } from '../operations/health.js';
 import type { GaugeSample } from '../operations/metrics.js';
 import { DEFAULT_MAX_PAYMENT_SAT, type PaymentService } from '../payments/payment-service.js';
 import type { ServiceContext } from '../service-context.js';
-import {
-  checkNodeHealth,
-  checkNodesHealth,
-  readNodesGauges,
-  snapshotAcrossNodes,
-  type NodeHealthSources,
-} from './node-health.js';
+import { ValidationError } from '../errors.js';
+import { checkNodeHealth, checkNodesHealth, readNodesGauges, type NodeHealthSources } from './node-health.js';
 import { createNodeInvoices } from './node-invoices.js';
+import { createNodeLiquidity } from './node-liquidity.js';
 import { createNodePayments } from './node-payments.js';
 import type { NodeRegistry } from './node-registry.js';
 
@@ -45,8 +41,14 @@ export function eventNodeOf(registry: NodeRegistry, payload: unknown): EventNode
   const p = payload as {
     invoice?: { nodePubkey?: string } | null;
     payment?: { nodePubkey?: string } | null;
+    rebalance?: { nodePubkey?: string } | null;
   };
-  const pubkey = p.payment?.nodePubkey ?? p.invoice?.nodePubkey ?? registry.primary.binding.pubkey() ?? undefined;
+  const pubkey =
+    p.payment?.nodePubkey ??
+    p.invoice?.nodePubkey ??
+    p.rebalance?.nodePubkey ??
+    registry.primary.binding.pubkey() ??
+    undefined;
   if (pubkey === undefined) return null;
   return { pubkey, name: registry.nameOf(pubkey) };
 }
@@ -54,25 +56,59 @@ export function eventNodeOf(registry: NodeRegistry, payload: unknown): EventNode
 /** Creates the facade. */
 export function createLightningFacade(registry: NodeRegistry, ctx: ServiceContext, deps: FacadeDeps): LightningFacade {
   const primary = registry.primary;
-  const liquidityOf = (l: LiquidityService): LiquidityService => ({
-    snapshot: l.snapshot,
-    check: l.check,
-    plan: l.plan,
-    rebalance: l.rebalance,
-    quote: l.quote,
-    listRebalances: l.listRebalances,
-    canReceive: l.canReceive,
-  });
   if (!registry.multi) {
+    const l = primary.liquidity;
+    // One client has no node names: a `node` here is a mistake to report, never ignored.
+    const noNode = (input: unknown): void => {
+      const node = (input as { node?: unknown } | null | undefined)?.node;
+      if (node !== undefined)
+        throw new ValidationError(
+          'node',
+          `expected no node: lnkit runs one LND client (name several in createLightning({ lnd: { name: client } })), got ${typeof node === 'string' ? JSON.stringify(node.slice(0, 40)) : typeof node}`,
+        );
+    };
     return {
-      invoices: { ...primary.invoices, createHold: primary.hold.createHold, settleHold: primary.hold.settleHold },
+      invoices: {
+        ...primary.invoices,
+        create: (input) =>
+          ctx.run(() => {
+            noNode(input);
+            return primary.invoices.create(input);
+          }),
+        createHold: (input) =>
+          ctx.run(() => {
+            noNode(input);
+            return primary.hold.createHold(input);
+          }),
+        settleHold: primary.hold.settleHold,
+      },
       payments: {
-        pay: primary.payments.pay,
+        pay: (input) =>
+          ctx.run(() => {
+            noNode(input);
+            return primary.payments.pay(input);
+          }),
         get: primary.payments.get,
         list: primary.payments.list,
         decode: primary.payments.decode,
       },
-      liquidity: liquidityOf(primary.liquidity),
+      liquidity: {
+        snapshot: l.snapshot,
+        check: l.check,
+        plan: l.plan,
+        rebalance: (input) =>
+          ctx.run(() => {
+            noNode(input);
+            return l.rebalance(input);
+          }),
+        quote: (input) =>
+          ctx.run(() => {
+            noNode(input);
+            return l.quote(input);
+          }),
+        listRebalances: l.listRebalances,
+        canReceive: l.canReceive,
+      },
       health: () => checkNodeHealth(primary, deps.healthSources(), deps.config.health),
       readGauges: () =>
         readGauges({
@@ -86,10 +122,7 @@ export function createLightningFacade(registry: NodeRegistry, ctx: ServiceContex
   return {
     invoices: createNodeInvoices(registry, ctx, deps.config.placement ?? 'inbound'),
     payments: createNodePayments(registry, ctx, deps.config.payments?.maxPaymentSat ?? DEFAULT_MAX_PAYMENT_SAT),
-    liquidity: {
-      ...liquidityOf(primary.liquidity),
-      snapshot: () => ctx.run(() => snapshotAcrossNodes(registry, new Date(ctx.clock.now()))),
-    },
+    liquidity: createNodeLiquidity(registry, ctx),
     health: () => checkNodesHealth(registry, deps.healthSources(), deps.config.health),
     readGauges: () => readNodesGauges(registry, deps.readGaugeBase()),
   };

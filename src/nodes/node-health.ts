@@ -1,8 +1,6 @@
 /**
- * One view over several nodes: health per node and overall, gauges labelled by node, and the
- * liquidity snapshot across nodes.
+ * One view over several nodes: health per node and overall, gauges labelled by node.
  */
-import { summarize, type LiquiditySnapshot } from '../domain/liquidity.js';
 import type { Clock } from '../domain/clock.js';
 import {
   checkHealth,
@@ -123,31 +121,4 @@ export async function readNodesGauges(
     }
   });
   return samples;
-}
-
-/** One node's part of {@link LiquiditySnapshot.nodes}. */
-export type NodeLiquidity = NonNullable<LiquiditySnapshot['nodes']>[number];
-
-/**
- * The liquidity of every node that answers, and totals across them (channels and peers of all nodes;
- * a node that does not answer is listed with `error`).
- */
-export async function snapshotAcrossNodes(registry: NodeRegistry, now: Date): Promise<LiquiditySnapshot> {
-  const results = await Promise.all(
-    registry.nodes.map((node) =>
-      node.liquidity.snapshot().then(
-        (snapshot) => ({ node, snapshot, error: null }),
-        (error: unknown) => ({ node, snapshot: null, error: error instanceof Error ? error.message : String(error) }),
-      ),
-    ),
-  );
-  const channels = results.flatMap((r) => r.snapshot?.channels ?? []);
-  const merged = summarize(channels, now);
-  const nodes: NodeLiquidity[] = results.map((r) => ({
-    name: r.node.label,
-    pubkey: r.node.binding.pubkey(),
-    snapshot: r.snapshot,
-    error: r.error,
-  }));
-  return { ...merged, nodes };
 }

@@ -14,6 +14,7 @@ import {
 } from '../liquidity/liquidity-service.js';
 import { instrumentLnd } from '../operations/instrument-lnd.js';
 import type { MetricsRecorder } from '../metrics-recorder.js';
+import type { NodeMetrics } from '../operations/metrics.js';
 import type { ServiceContext } from '../service-context.js';
 import { createHistoryMonitor, type HistoryMonitor } from '../settlement/history-monitor.js';
 import { createNodeBinding, type NodeBinding } from '../settlement/node-binding.js';
@@ -65,7 +66,8 @@ export interface NodeRuntime {
 /** What the runtimes share. */
 export interface NodeRuntimeDeps {
   readonly base: Omit<ServiceContext, 'lnd' | 'node'>;
-  readonly metrics: MetricsRecorder;
+  /** Several nodes: each node's counters are kept under its name (`forNode`). */
+  readonly metrics: MetricsRecorder & NodeMetrics;
   readonly config: LightningConfig;
   readonly multi: boolean;
   /** A node that failed this recently counts as down (without a breaker to say so). */
@@ -77,7 +79,9 @@ export interface NodeRuntimeDeps {
 /** Creates the runtime of one configured node. */
 export function createNodeRuntime(entry: NodeEntry, isPrimary: boolean, deps: NodeRuntimeDeps): NodeRuntime {
   const { base, config } = deps;
-  const lnd = instrumentLnd(entry.client, deps.metrics);
+  // Several nodes: the node's facts (invoices created, payments, lost streams) counted under its name.
+  const metrics = deps.multi && entry.name !== null ? deps.metrics.forNode(entry.name) : base.metrics;
+  const lnd = instrumentLnd(entry.client, metrics);
   const binding = createNodeBinding({
     lnd,
     store: base.store,
@@ -93,6 +97,7 @@ export function createNodeRuntime(entry: NodeEntry, isPrimary: boolean, deps: No
     lnd,
     node: binding,
     logger,
+    metrics,
     ...(deps.multi
       ? {
           owns: (pubkey: string | undefined) => (pubkey === undefined ? isPrimary : pubkey === binding.pubkey()),

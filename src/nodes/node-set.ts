@@ -3,13 +3,15 @@
  * background roles (settlement watcher with its own checkpoints, HODL watchers, payment re-tracking)
  * while this process leads, stop them. createLightning holds one node set.
  */
-import { LndError, isLightningError } from '../errors.js';
+import { LndError, ValidationError, isLightningError, shortPubkey } from '../errors.js';
 import type { LndNodeInfo } from '../lnd/lnd-client.js';
 import type { PaymentService } from '../payments/payment-service.js';
 import type { LightningConfig } from '../create-lightning.js';
 import type { MetricsRecorder } from '../metrics-recorder.js';
+import type { NodeMetrics } from '../operations/metrics.js';
 import type { ServiceContext } from '../service-context.js';
 import { normalizeLndConfig } from './node-config.js';
+import { validatePlacementPolicy } from './placement.js';
 import { createNodeRegistry, type NodeRegistry } from './node-registry.js';
 import { createNodeRuntime, isConnectivityError, type NodeRuntime } from './node-runtime.js';
 
@@ -49,9 +51,10 @@ export interface NodeSet {
 export function createNodeSet(
   config: LightningConfig,
   base: Omit<ServiceContext, 'lnd' | 'node'>,
-  metrics: MetricsRecorder,
+  metrics: MetricsRecorder & NodeMetrics,
 ): NodeSet {
   const { entries, multi } = normalizeLndConfig(config.lnd);
+  validatePlacementPolicy(config.placement, multi ? entries.map((e) => e.name!) : []);
   const nodes: NodeRuntime[] = [];
   // Late-bound: a payment service asks for another node's only when paying, after the set is built.
   const senderOf = (pubkey: string): PaymentService | null => registry.byPubkey(pubkey)?.payments ?? null;
@@ -103,26 +106,56 @@ export function createNodeSet(
     }
   }
 
+  /**
+   * Two names for one node (the same credentials twice) would bind it under both.
+   * @throws {ValidationError}
+   */
+  function checkDistinct(infos: ReadonlyMap<NodeRuntime, LndNodeInfo | null>): void {
+    const seen = new Map<string, NodeRuntime>();
+    for (const [node, info] of infos) {
+      if (!info) continue;
+      const twin = seen.get(info.pubkey);
+      if (twin)
+        throw new ValidationError(
+          `lnd.${node.label}`,
+          `expected a different node per name, got ${shortPubkey(info.pubkey)} as both ${twin.label} and ${node.label}`,
+        );
+      seen.set(info.pubkey, node);
+    }
+  }
+
   return {
     registry,
     async bindAll() {
+      // Every node is read and checked before any is bound: a configuration that fails (another
+      // network, one node under two names) writes nothing.
+      const infos = new Map<NodeRuntime, LndNodeInfo | null>();
+      const unreachable = new Map<NodeRuntime, unknown>();
       for (const node of nodes) {
-        let info: LndNodeInfo | null;
         try {
-          info = await readNodeInfo(node);
+          const info = await readNodeInfo(node);
+          if (info) checkInfo(node, info);
+          infos.set(node, info);
         } catch (error) {
           // Several nodes: one the store already knows may be down (an upgrade, a resync) without
           // stopping checkout on the others; it is bound by its stored name and comes back by itself.
           if (!multi || !isConnectivityError(error)) throw error;
+          unreachable.set(node, error);
+        }
+      }
+      checkDistinct(infos);
+      for (const node of nodes) {
+        const error = unreachable.get(node);
+        if (error !== undefined) {
           if (!(await node.binding.bindStored())) throw error;
           node.noteFailure(error);
           node.ctx.logger.warn({ err: error }, 'node unreachable at start: started without it until it answers');
           continue;
         }
-        if (info) checkInfo(node, info);
+        const info = infos.get(node) ?? null;
         node.info = info;
-        // Before anything is written: a store of another node stops here (StoreNodeMismatchError),
-        // a name moved to another node too (NodeNameMismatchError).
+        // A store of another node stops here (StoreNodeMismatchError), a name moved to another node
+        // too (NodeNameMismatchError).
         await node.binding.bind(info);
       }
       await registry.refreshNames();

@@ -59,3 +59,17 @@ export function choosePlacement(policy: PlacementPolicy, request: PlacementReque
   const most = candidates.reduce((a, b) => (b.inboundSat > a.inboundSat ? b : a));
   throw new InsufficientInboundError(amountSat, most.inboundSat, most.maxChannelInboundSat);
 }
+
+/**
+ * Checks the `placement` option against the configured node names (none with a single client).
+ * @throws {ValidationError} on anything but `'inbound'`, `'round-robin'`, a configured name or a function
+ */
+export function validatePlacementPolicy(policy: unknown, names: readonly string[]): void {
+  if (policy === undefined || policy === 'inbound' || policy === 'round-robin' || typeof policy === 'function') return;
+  if (typeof policy === 'string' && names.includes(policy)) return;
+  const choices = ["'inbound'", "'round-robin'", ...names.map((n) => `'${n}'`), 'a function'].join(', ');
+  throw new ValidationError(
+    'placement',
+    `expected one of ${choices}, got ${typeof policy === 'string' ? JSON.stringify(policy.slice(0, 40)) : typeof policy}`,
+  );
+}

@@ -17,6 +17,18 @@ const COUNTERS: Readonly<Record<CounterName, string>> = {
   webhook_delivery_success: 'Webhook deliveries answered 2xx',
 };
 
+/**
+ * Counters about one node's facts: with several nodes they are kept per node and exposed with a
+ * `node` label (the others, about rates and webhooks, stay one series).
+ */
+export const NODE_COUNTERS: ReadonlySet<CounterName> = new Set<CounterName>([
+  'invoices_created',
+  'payments_received',
+  'payments_sent',
+  'payments_failed',
+  'lnd_connection_errors',
+]);
+
 /** The gauges lnkit reports, read at collection time. */
 export const GAUGES = {
   circuit_state: 'LND circuit breaker: 0 closed, 1 half-open, 2 open',
@@ -44,13 +56,28 @@ export interface GaugeSample {
 
 /** A point-in-time copy of every metric. */
 export interface MetricsSnapshot {
+  /** Each counter's total (over every node). */
   readonly counters: Readonly<Record<CounterName, number>>;
+  /**
+   * With several nodes: the node counters (`invoices_created`, `payments_received`, `payments_sent`,
+   * `payments_failed`, `lnd_connection_errors`) per node name. Absent with a single client.
+   */
+  readonly countersByNode?: Readonly<Record<string, Readonly<Partial<Record<CounterName, number>>>>>;
   readonly gauges: readonly GaugeSample[];
-  readonly lndCallDurationSeconds: {
-    readonly buckets: readonly { readonly le: number; readonly count: number }[];
-    readonly sum: number;
-    readonly count: number;
-  };
+  /** Latency of every LND call (of every node). */
+  readonly lndCallDurationSeconds: HistogramSnapshot;
+  /** With several nodes: the latency of each node's LND calls, by node name. Absent with a single client. */
+  readonly lndCallDurationSecondsByNode?: Readonly<Record<string, HistogramSnapshot>>;
+}
+
+/** A latency histogram: cumulative buckets (seconds), sum and count. */
+export interface HistogramSnapshot {
+  /** Observations ≤ each bound `le` (seconds), cumulative. */
+  readonly buckets: readonly { readonly le: number; readonly count: number }[];
+  /** Sum of the observations, in seconds. */
+  readonly sum: number;
+  /** Number of observations. */
+  readonly count: number;
 }
 
 /** The `lightning.metrics` API. */
@@ -67,19 +94,55 @@ export interface PromRegistryLike {
   registerMetric(metric: unknown): void;
 }
 
+/** Internal: a recorder whose node counters are kept under one node's name. */
+export interface NodeMetrics {
+  /**
+   * The recorder of node `node` (several nodes): its node counters and its LND call latency count
+   * under that name and in the totals; everything else goes to the shared metrics. Call it for each node before the first scrape
+   * so that every node has its series (at 0) from the start.
+   */
+  forNode(node: string): MetricsRecorder;
+}
+
 /** Creates the metrics store; `readGauges` is called at each collection. */
 export function createMetrics(options: {
   prefix?: string;
   readGauges: () => Promise<readonly GaugeSample[]>;
 }): Metrics &
-  MetricsRecorder & {
+  MetricsRecorder &
+  NodeMetrics & {
     registerInto(registry: PromRegistryLike): void;
   } {
   const prefix = options.prefix ?? 'lnkit_';
   const counters = Object.fromEntries(Object.keys(COUNTERS).map((k) => [k, 0])) as Record<CounterName, number>;
-  const bucketCounts = BUCKETS.map(() => 0);
-  let sum = 0;
-  let count = 0;
+  // Several nodes: the node counters per node name, in configuration order.
+  const byNode = new Map<string, Partial<Record<CounterName, number>>>();
+  /** The series of counter `name`: one per node for a node counter with several nodes, else one. */
+  const series = (name: CounterName): { labels: Record<string, string>; value: number }[] =>
+    byNode.size > 0 && NODE_COUNTERS.has(name)
+      ? [...byNode].map(([node, values]) => ({ labels: { node }, value: values[name] ?? 0 }))
+      : [{ labels: {}, value: counters[name] }];
+  const newHistogram = () => ({ bucketCounts: BUCKETS.map(() => 0), sum: 0, count: 0 });
+  type Histogram = ReturnType<typeof newHistogram>;
+  const observe = (histogram: Histogram, seconds: number): void => {
+    histogram.sum += seconds;
+    histogram.count++;
+    // Cumulative buckets: each bucket counts observations ≤ its bound.
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) histogram.bucketCounts[i]!++;
+  };
+  const histogramSnapshot = (h: Histogram): HistogramSnapshot => ({
+    buckets: BUCKETS.map((le, i) => ({ le, count: h.bucketCounts[i]! })),
+    sum: h.sum,
+    count: h.count,
+  });
+  const latency = newHistogram();
+  // Several nodes: each node's LND latency, in configuration order.
+  const latencyByNode = new Map<string, Histogram>();
+  /** The latency series: one per node with several nodes, else one unlabelled. */
+  const latencySeries = (): { labels: Record<string, string>; h: Histogram }[] =>
+    latencyByNode.size > 0
+      ? [...latencyByNode].map(([node, h]) => ({ labels: { node }, h }))
+      : [{ labels: {}, h: latency }];
   const staticGauges = new Map<string, GaugeSample>();
 
   // One scrape reads several gauges (prom-client calls each metric's get()): share one read per second.
@@ -94,8 +157,18 @@ export function createMetrics(options: {
     const read = await readGaugesOnce();
     return {
       counters: { ...counters },
+      ...(byNode.size > 0
+        ? { countersByNode: Object.fromEntries([...byNode].map(([node, values]) => [node, { ...values }])) }
+        : {}),
       gauges: [...read, ...staticGauges.values()],
-      lndCallDurationSeconds: { buckets: BUCKETS.map((le, i) => ({ le, count: bucketCounts[i]! })), sum, count },
+      lndCallDurationSeconds: histogramSnapshot(latency),
+      ...(latencyByNode.size > 0
+        ? {
+            lndCallDurationSecondsByNode: Object.fromEntries(
+              [...latencyByNode].map(([node, h]) => [node, histogramSnapshot(h)]),
+            ),
+          }
+        : {}),
     };
   }
 
@@ -110,7 +183,8 @@ export function createMetrics(options: {
     const lines: string[] = [];
     for (const [name, help] of Object.entries(COUNTERS)) {
       lines.push(`# HELP ${prefix}${name}_total ${help}`, `# TYPE ${prefix}${name}_total counter`);
-      lines.push(`${prefix}${name}_total ${snap.counters[name as CounterName]}`);
+      for (const s of series(name as CounterName))
+        lines.push(`${prefix}${name}_total${labelText(s.labels)} ${s.value}`);
     }
     const byName = new Map<string, GaugeSample[]>();
     for (const g of snap.gauges) byName.set(g.name, [...(byName.get(g.name) ?? []), g]);
@@ -120,22 +194,21 @@ export function createMetrics(options: {
     }
     const h = `${prefix}lnd_call_duration_seconds`;
     lines.push(`# HELP ${h} Latency of calls to LND`, `# TYPE ${h} histogram`);
-    for (const b of snap.lndCallDurationSeconds.buckets) lines.push(`${h}_bucket{le="${b.le}"} ${b.count}`);
-    lines.push(`${h}_bucket{le="+Inf"} ${count}`, `${h}_sum ${sum}`, `${h}_count ${count}`);
+    for (const { labels, h: series } of latencySeries()) {
+      const le = (bound: string) => labelText({ ...labels, le: bound });
+      BUCKETS.forEach((bound, i) => lines.push(`${h}_bucket${le(String(bound))} ${series.bucketCounts[i]}`));
+      lines.push(`${h}_bucket${le('+Inf')} ${series.count}`);
+      lines.push(`${h}_sum${labelText(labels)} ${series.sum}`, `${h}_count${labelText(labels)} ${series.count}`);
+    }
     return `${lines.join('\n')}\n`;
   }
 
-  return {
-    snapshot,
-    prometheus,
+  const recorder: MetricsRecorder = {
     increment(name, by = 1) {
       counters[name] += by;
     },
     observeLndCall(_method, seconds) {
-      sum += seconds;
-      count++;
-      // Cumulative buckets: each bucket counts observations ≤ its bound.
-      for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) bucketCounts[i]!++;
+      observe(latency, seconds);
     },
     setGauge(name, value, labels) {
       staticGauges.set(`${name}${labelText(labels)}`, {
@@ -144,6 +217,30 @@ export function createMetrics(options: {
         value,
         ...(labels ? { labels } : {}),
       });
+    },
+  };
+
+  return {
+    snapshot,
+    prometheus,
+    ...recorder,
+    forNode(node) {
+      const own: Partial<Record<CounterName, number>> = byNode.get(node) ?? {};
+      for (const name of NODE_COUNTERS) own[name] ??= 0;
+      byNode.set(node, own);
+      const ownLatency = latencyByNode.get(node) ?? newHistogram();
+      latencyByNode.set(node, ownLatency);
+      return {
+        ...recorder,
+        observeLndCall(method, seconds, ok) {
+          recorder.observeLndCall(method, seconds, ok);
+          observe(ownLatency, seconds);
+        },
+        increment(name, by = 1) {
+          recorder.increment(name, by);
+          if (NODE_COUNTERS.has(name)) own[name] = (own[name] ?? 0) + by;
+        },
+      };
     },
     registerInto(registry) {
       // prom-client calls `get()` on registered metrics at scrape time; lnkit answers from its own state.
@@ -159,7 +256,7 @@ export function createMetrics(options: {
             help,
             type: 'counter',
             aggregator: 'sum',
-            values: [{ value: counters[name as CounterName], labels: {} }],
+            values: series(name as CounterName),
           }),
         });
       }
@@ -197,12 +294,16 @@ export function createMetrics(options: {
           help: hHelp,
           type: 'histogram',
           aggregator: 'sum',
-          values: [
-            ...BUCKETS.map((le, i) => ({ metricName: `${h}_bucket`, labels: { le }, value: bucketCounts[i]! })),
-            { metricName: `${h}_bucket`, labels: { le: '+Inf' }, value: count },
-            { metricName: `${h}_sum`, labels: {}, value: sum },
-            { metricName: `${h}_count`, labels: {}, value: count },
-          ],
+          values: latencySeries().flatMap(({ labels, h: series }) => [
+            ...BUCKETS.map((le, i) => ({
+              metricName: `${h}_bucket`,
+              labels: { ...labels, le },
+              value: series.bucketCounts[i]!,
+            })),
+            { metricName: `${h}_bucket`, labels: { ...labels, le: '+Inf' }, value: series.count },
+            { metricName: `${h}_sum`, labels, value: series.sum },
+            { metricName: `${h}_count`, labels, value: series.count },
+          ]),
         }),
       });
     },

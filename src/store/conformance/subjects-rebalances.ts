@@ -57,6 +57,8 @@ export const rebalanceSubject: SubjectWith<'update' | 'conditional' | 'list' | '
       completedAt: new Date(T0 + 2),
     }),
     makeRebalance({ paymentHash: null, status: 'failed', failureReason: 'fee_too_high', failureMessage: 'x' }),
+    // Several nodes (#16): the node it ran on.
+    makeRebalance({ nodePubkey: `03${hex32()}` }),
   ],
   insert: (repos, row) => repos.rebalances.insert(row),
   readers: [

@@ -28,6 +28,7 @@ export const REBALANCE_COLUMNS = [
   'created_at',
   'updated_at',
   'completed_at',
+  'node_pubkey',
 ] as const;
 
 /** Maps a `rebalances` row to a record. */
@@ -50,7 +51,14 @@ export function toRebalance(row: TextRow): Rebalance {
     createdAt: dateOf(row, 'created_at'),
     updatedAt: dateOf(row, 'updated_at'),
     completedAt: maybeDate(row, 'completed_at'),
+    ...owner(row),
   };
+}
+
+/** `{ nodePubkey }` when the row names its node (several nodes); nothing otherwise. */
+function owner(row: TextRow): { nodePubkey?: string } {
+  const nodePubkey = maybeText(row, 'node_pubkey');
+  return nodePubkey === null ? {} : { nodePubkey };
 }
 
 function insertValues(r: Rebalance): unknown[] {
@@ -71,6 +79,7 @@ function insertValues(r: Rebalance): unknown[] {
     r.createdAt,
     r.updatedAt,
     r.completedAt,
+    r.nodePubkey ?? null,
   ];
 }
 

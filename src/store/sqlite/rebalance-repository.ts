@@ -40,6 +40,7 @@ export function toRebalance(row: Row): Rebalance {
     createdAt: new Date(num(row.created_at)),
     updatedAt: new Date(num(row.updated_at)),
     completedAt: row.completed_at === null ? null : new Date(num(row.completed_at)),
+    ...(row.node_pubkey !== null ? { nodePubkey: row.node_pubkey } : {}),
   };
 }
 
@@ -61,6 +62,7 @@ function toRow(r: Rebalance): Insertable<RebalancesTable> {
     created_at: ms(r.createdAt),
     updated_at: ms(r.updatedAt),
     completed_at: maybeMs(r.completedAt),
+    node_pubkey: r.nodePubkey ?? null,
   };
 }
 
@@ -94,6 +96,7 @@ const COLUMNS = [
   'created_at',
   'updated_at',
   'completed_at',
+  'node_pubkey',
 ] as const;
 const INSERT = insertSql('rebalances', COLUMNS);
 const BY_ID = 'SELECT * FROM rebalances WHERE id = ?';

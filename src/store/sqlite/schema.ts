@@ -129,6 +129,8 @@ export interface RebalancesTable {
   created_at: Int;
   updated_at: Int;
   completed_at: NullableInt;
+  /** Migration 008. */
+  node_pubkey: string | null;
 }
 
 /** The whole database as Kysely sees it. */

@@ -10,6 +10,7 @@ import { migration004LeasesEvents } from './004-leases-events.js';
 import { migration006Rebalances } from './006-rebalances.js';
 import { migration005Indexes } from './005-indexes.js';
 import { migration007NodeNames } from './007-node-names.js';
+import { migration008RebalanceNodes } from './008-rebalance-nodes.js';
 import type { PostgresMigration } from './types.js';
 
 export type { PostgresMigration } from './types.js';
@@ -23,6 +24,7 @@ export const postgresMigrations: Readonly<Record<string, PostgresMigration>> = O
   '006_rebalances': migration006Rebalances,
   '005_indexes': migration005Indexes,
   '007_node_names': migration007NodeNames,
+  '008_rebalance_nodes': migration008RebalanceNodes,
 });
 
 /** The table applied migrations are recorded in (in the store's schema). */

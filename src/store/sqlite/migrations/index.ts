@@ -11,6 +11,7 @@ import { migration004LeasesEvents } from './004-leases-events.js';
 import { migration006Rebalances } from './006-rebalances.js';
 import { migration005Indexes } from './005-indexes.js';
 import { migration007NodeNames } from './007-node-names.js';
+import { migration008RebalanceNodes } from './008-rebalance-nodes.js';
 
 /** Every migration by name, applied in name order by `store.migrate()`. */
 export const sqliteMigrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -21,6 +22,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = Object.free
   '006_rebalances': migration006Rebalances,
   '005_indexes': migration005Indexes,
   '007_node_names': migration007NodeNames,
+  '008_rebalance_nodes': migration008RebalanceNodes,
 });
 
 /** The table Kysely's Migrator records applied migrations in. */
