@@ -57,6 +57,8 @@ const { values: args } = parseArgs({
     'skip-build': { type: 'boolean', default: false },
     // PostgreSQL query section (when reachable): invoices to build in a schema of its own (0: skip).
     'pg-invoices': { type: 'string', default: '1000000' },
+    // Build the PostgreSQL data in this schema and keep it (reused when it exists: re-measure without a rebuild).
+    'pg-schema': { type: 'string' },
     // On a shared, loaded machine: enforce the page budget on CPU time per query instead of wall time.
     'budget-on': { type: 'string', default: 'wall' },
   },
@@ -73,7 +75,7 @@ if (!args['skip-build']) {
     console.log(`building ${fmt(n)} invoices in ${file} …`);
     const built = await buildSqliteStore(file, n, { log: (line) => console.log(line) });
     console.log(
-      `built in ${((built.loadMs + built.indexMs) / 1000).toFixed(1)} s (load ${(built.loadMs / 1000).toFixed(1)} s, indexes ${(built.indexMs / 1000).toFixed(1)} s), ${(built.bytes / 2 ** 20).toFixed(0)} MiB`,
+      `built in ${((built.loadMs + built.indexMs) / 1000).toFixed(1)} s (load ${(built.loadMs / 1000).toFixed(1)} s, indexes ${(built.indexMs / 1000).toFixed(1)} s; CPU ${(built.cpuMs / 1000).toFixed(1)} s), ${(built.bytes / 2 ** 20).toFixed(0)} MiB`,
     );
   } else console.log(`reusing ${file} (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB)`);
   const raw = new Database(file, { readonly: true });
@@ -135,13 +137,20 @@ if (pgN > 0) {
       () => false,
     )
   ) {
-    const schema = `lnkit_scale_${process.pid}`;
+    const kept = args['pg-schema'];
+    const schema = kept ?? `lnkit_scale_${process.pid}`;
+    const exists =
+      kept !== undefined &&
+      (await probe.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [kept])).rows.length > 0;
     try {
-      console.log(`\nbuilding ${fmt(pgN)} invoices on PostgreSQL (schema ${schema}) …`);
-      const built = await buildPostgresStore(pgUrl, schema, pgN, { log: (line) => console.log(line) });
-      console.log(
-        `built in ${((built.loadMs + built.indexMs) / 1000).toFixed(1)} s (load ${(built.loadMs / 1000).toFixed(1)} s, indexes ${(built.indexMs / 1000).toFixed(1)} s), ${(built.bytes / 2 ** 20).toFixed(0)} MiB`,
-      );
+      if (exists) console.log(`\nreusing PostgreSQL schema ${schema}`);
+      else {
+        console.log(`\nbuilding ${fmt(pgN)} invoices on PostgreSQL (schema ${schema}) …`);
+        const built = await buildPostgresStore(pgUrl, schema, pgN, { log: (line) => console.log(line) });
+        console.log(
+          `built in ${((built.loadMs + built.indexMs) / 1000).toFixed(1)} s (load ${(built.loadMs / 1000).toFixed(1)} s, indexes ${(built.indexMs / 1000).toFixed(1)} s), ${(built.bytes / 2 ** 20).toFixed(0)} MiB`,
+        );
+      }
       const samples = await postgresSamples(pgUrl, schema);
       const store = createPostgresStore({ connectionString: pgUrl }, { schema });
       try {
@@ -163,7 +172,7 @@ if (pgN > 0) {
         await store.close();
       }
     } finally {
-      await probe.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      if (kept === undefined) await probe.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     }
   } else console.log('\nPostgreSQL: not reachable, query section skipped (set LNKIT_TEST_POSTGRES_URL)');
   await probe.end().catch(() => undefined);

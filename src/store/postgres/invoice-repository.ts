@@ -86,20 +86,27 @@ export function createPostgresInvoiceRepository(
       const after = decodeCursor(query.cursor);
       const statuses = statusList(query.status);
       if (statuses?.length === 0) return { items: [], nextCursor: null };
-      const arm = (status: string | undefined) => {
+      const values = {
+        createdAfter: query.createdAfter,
+        createdBefore: query.createdBefore,
+        afterAt: after && new Date(after.createdAtMs),
+        afterId: after?.id,
+      };
+      const arm = (status: string | undefined, v: typeof values) => {
         let q = env.db.selectFrom('invoices').select(INVOICE_COLUMNS);
         if (status !== undefined) q = q.where('status', '=', status);
         // A literal, so that the partial `WHERE is_hold` indexes match.
         if (query.isHold !== undefined) q = q.where('is_hold', '=', raw.lit(query.isHold));
-        if (query.createdAfter) q = q.where('created_at', '>=', query.createdAfter);
-        if (query.createdBefore) q = q.where('created_at', '<', query.createdBefore);
-        if (after)
+        if (v.createdAfter !== undefined) q = q.where('created_at', '>=', v.createdAfter);
+        if (v.createdBefore !== undefined) q = q.where('created_at', '<', v.createdBefore);
+        if (v.afterAt !== undefined && v.afterId !== undefined)
           q = q.where(({ eb, refTuple, tuple }) =>
-            eb(refTuple('created_at', 'id'), '<', tuple(new Date(after.createdAtMs), after.id)),
+            eb(refTuple('created_at', 'id'), '<', tuple(v.afterAt!, v.afterId!)),
           );
         return q;
       };
-      const compiled = compileNewestFirst(env.db, statuses, arm, limit + 1);
+      const shape = `invoices|hold=${query.isHold}`;
+      const compiled = compileNewestFirst(env, shape, values, statuses, arm, limit + 1);
       return toPage((await runCompiled(env, compiled)).map(toInvoice), limit);
     },
     async update(id, patch, options) {

@@ -91,17 +91,22 @@ export function createPostgresPaymentRepository(
       const after = decodeCursor(query.cursor);
       const statuses = statusList(query.status);
       if (statuses?.length === 0) return { items: [], nextCursor: null };
-      const arm = (status: string | undefined) => {
+      const values = {
+        direction: query.direction,
+        afterAt: after && new Date(after.createdAtMs),
+        afterId: after?.id,
+      };
+      const arm = (status: string | undefined, v: typeof values) => {
         let q = env.db.selectFrom('payments').select(PAYMENT_COLUMNS);
-        if (query.direction !== undefined) q = q.where('direction', '=', query.direction);
+        if (v.direction !== undefined) q = q.where('direction', '=', v.direction);
         if (status !== undefined) q = q.where('status', '=', status);
-        if (after)
+        if (v.afterAt !== undefined && v.afterId !== undefined)
           q = q.where(({ eb, refTuple, tuple }) =>
-            eb(refTuple('created_at', 'id'), '<', tuple(new Date(after.createdAtMs), after.id)),
+            eb(refTuple('created_at', 'id'), '<', tuple(v.afterAt!, v.afterId!)),
           );
         return q;
       };
-      const compiled = compileNewestFirst(env.db, statuses, arm, limit + 1);
+      const compiled = compileNewestFirst(env, 'payments', values, statuses, arm, limit + 1);
       return toPage((await runCompiled(env, compiled)).map(toPayment), limit);
     },
     async update(id, patch, options) {

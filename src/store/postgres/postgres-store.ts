@@ -34,6 +34,7 @@ import {
   createPostgresPaymentRepository,
   paymentStatements,
 } from './payment-repository.js';
+import type { ListCache } from './list-arms.js';
 import type { RepositoryEnv } from './repository-env.js';
 import type { PostgresSchema } from './schema.js';
 import { createPostgresEndpointRepository, endpointStatements } from './webhook-endpoint-repository.js';
@@ -149,7 +150,8 @@ export function createPostgresStore(config: PostgresStoreConfig, options: Postgr
   }).withSchema(schemaName);
   const sql = buildStatements(schema);
   const names = new Map<string, string>();
-  const env = (ctx: PostgresContext): RepositoryEnv => ({ ctx, db, schema, names });
+  const lists: ListCache = new Map();
+  const env = (ctx: PostgresContext): RepositoryEnv => ({ ctx, db, schema, names, lists });
   const insideTransaction = createAsyncSlot<true>();
   let queue: Promise<unknown> = Promise.resolve();
   let closing: Promise<void> | undefined;

@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import { statementName, type PostgresContext, type TextRow } from './context.js';
+import type { ListCache } from './list-arms.js';
 import type { PostgresSchema } from './schema.js';
 
 /** A fixed statement and the name it is prepared under. */
@@ -23,6 +24,8 @@ export interface RepositoryEnv {
   readonly schema: string;
   /** Names of dynamic statements (updates), shared by the store's contexts. */
   readonly names: Map<string, string>;
+  /** List statements compiled per shape, shared by the store's contexts. */
+  readonly lists: ListCache;
 }
 
 /** Runs a fixed statement. */

@@ -172,22 +172,42 @@ export function createPostgresOutboxRepository(
       // An event has one delivery per endpoint: its index bounds the read, so the other filters are
       // written so that they cannot steer the planner to a longer walk (not indexable, one arm).
       const byEvent = query.eventId !== undefined;
-      const arm = (status: string | undefined) => {
+      // With an event id, the statuses are one `IN (…)` filter of the event's arm: one value each.
+      const values: Readonly<Record<string, string | Date | undefined>> = {
+        eventId: query.eventId,
+        endpointId: query.endpointId,
+        afterAt: after && new Date(after.createdAtMs),
+        afterId: after?.id,
+        ...(byEvent && statuses ? Object.fromEntries(statuses.map((s, i) => [`in${i}`, s])) : {}),
+      };
+      const arm = (status: string | undefined, v: typeof values) => {
         let q = env.db.selectFrom('webhook_deliveries').select(DELIVERY_COLUMNS);
-        if (query.eventId !== undefined) q = q.where('event_id', '=', query.eventId);
-        if (query.endpointId !== undefined)
+        if (v.eventId !== undefined) q = q.where('event_id', '=', v.eventId as string);
+        if (v.endpointId !== undefined)
           q = byEvent
-            ? q.where(raw<string>`(endpoint_id || '')`, '=', query.endpointId)
-            : q.where('endpoint_id', '=', query.endpointId);
+            ? q.where(raw<string>`(endpoint_id || '')`, '=', v.endpointId as string)
+            : q.where('endpoint_id', '=', v.endpointId as string);
         if (status !== undefined) q = q.where('status', '=', status);
-        if (byEvent && statuses) q = q.where(raw<string>`(status || '')`, 'in', statuses);
-        if (after)
+        if (byEvent && statuses)
+          q = q.where(
+            raw<string>`(status || '')`,
+            'in',
+            statuses.map((_, i) => v[`in${i}`] as string),
+          );
+        if (v.afterAt !== undefined && v.afterId !== undefined)
           q = q.where(({ eb, refTuple, tuple }) =>
-            eb(refTuple('created_at', 'id'), '<', tuple(new Date(after.createdAtMs), after.id)),
+            eb(refTuple('created_at', 'id'), '<', tuple(v.afterAt as Date, v.afterId as string)),
           );
         return q;
       };
-      const compiled = compileNewestFirst(env.db, byEvent ? undefined : statuses, arm, limit + 1);
+      const compiled = compileNewestFirst(
+        env,
+        `deliveries|event=${byEvent}`,
+        values,
+        byEvent ? undefined : statuses,
+        arm,
+        limit + 1,
+      );
       return toPage((await runCompiled(env, compiled)).map(toDelivery), limit);
     },
     async updateDelivery(id, patch) {
