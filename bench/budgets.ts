@@ -39,25 +39,25 @@ export const BUDGETS: Readonly<Record<string, Budget>> = {
     atLeast: 0.5,
     why: 'store-level settlement recording ≥ 0.5× the same 3 essential statements in raw better-sqlite3',
     pendingOn:
-      'work beyond #15 (0.49–0.54 in the --check runs at load 8–20, ~0.5–0.7 by CPU time alone): lnkit now issues the raw statements (2 per settlement + one multi-row event-log INSERT per batch), so what remains is JS — the RETURNING * row → store record → domain invoice, the tagged lossless encoding of two payloads per settlement, the async repository wrappers — and the garbage they make (GC ~18% of the profile)',
+      'work beyond #15 (0.31–0.70 in the --check runs at load 5–20, ~0.5–0.7 by CPU time alone): lnkit now issues the raw statements (2 per settlement + one multi-row event-log INSERT per batch), so what remains is JS — the RETURNING * row → store record → domain invoice, the tagged lossless encoding of two payloads per settlement, the async repository wrappers — and the garbage they make (GC ~18% of the profile)',
   },
   'catchup.rate': {
     atLeast: 5000,
     why: 'backlog catch-up over gRPC ≥ 5,000 settlements/s',
     pendingOn:
-      'work beyond #15 (600–980/s in the --check runs on the loaded 2-core machine): bounded by start() (migrations, GetInfo, lease, history check) and by the catch-up reading every settlement twice — reconcile over ListInvoices records it, then the stream replays it from the settle checkpoint that reconcile may not move — each a full Invoice decode (proto-loader toObject, longs as String) and conversion',
+      'work beyond #15 (550–2,300/s in the --check runs on the loaded 2-core machine): bounded by start() (migrations, GetInfo, lease, history check) and by the catch-up reading every settlement twice — reconcile over ListInvoices records it, then the stream replays it from the settle checkpoint that reconcile may not move — each a full Invoice decode (proto-loader toObject, longs as String) and conversion',
   },
   'catchup.cpu': {
     atMost: 0.2,
     why: 'merchant CPU per caught-up settlement ≤ 0.2 ms',
     pendingOn:
-      'work beyond #15 (0.45–0.56 ms in the --check runs): the double read of each settlement (reconcile, then the stream replay) and two gRPC Invoice decodes per settlement; the store part is ~0.1 ms',
+      'work beyond #15 (0.37–0.72 ms in the --check runs): the double read of each settlement (reconcile, then the stream replay) and two gRPC Invoice decodes per settlement; the store part is ~0.1 ms',
   },
   'invoices.create': {
     atLeast: 0.95,
     why: 'invoices.create at concurrency 32 ≥ 0.95× bare AddInvoice on the same simulator',
     pendingOn:
-      'group commit of concurrent creates (0.30–0.39 in the --check runs): each create is its own SQLite transaction (insert + event-log row + endpoint list) serialized on the one connection, plus the policies and conversions around AddInvoice, all on the 2 cores the simulator signs on',
+      'group commit of concurrent creates (0.30–0.53 in the --check runs): each create is its own SQLite transaction (insert + event-log row + endpoint list) serialized on the one connection, plus the policies and conversions around AddInvoice, all on the 2 cores the simulator signs on',
   },
   'grpc.client-cpu': {
     atMost: 1.1,

@@ -1,7 +1,7 @@
 /**
  * Ids: a prefix and 26 Crockford base32 characters, time-ordered (ULID layout).
  */
-import { randomBytes, randomFillSync } from 'node:crypto';
+import { nodeCrypto } from './node-crypto.js';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
@@ -13,7 +13,7 @@ export type RandomSource = () => number;
 
 /** `length` random bytes from `random`, or from the CSPRNG when `random` is undefined. */
 export function randomBytesFrom(length: number, random?: RandomSource): Uint8Array {
-  if (!random) return randomBytes(length);
+  if (!random) return nodeCrypto().randomBytes(length);
   const bytes = new Uint8Array(length);
   for (let i = 0; i < length; i++) bytes[i] = Math.floor(random() * 256) & 0xff;
   return bytes;
@@ -31,7 +31,7 @@ let poolOffset = POOL_SIZE;
 function pooledRandomPart(): string {
   if (poolOffset + 16 > POOL_SIZE) {
     pool ??= Buffer.allocUnsafe(POOL_SIZE);
-    randomFillSync(pool);
+    nodeCrypto().randomFillSync(pool);
     poolOffset = 0;
   }
   const bytes = pool!;

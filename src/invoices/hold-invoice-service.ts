@@ -3,8 +3,8 @@
  * lnkit generates and keeps the preimage unless the host supplies the payment hash; the preimage is
  * never logged and never put in an event or a webhook.
  */
-import { createHash } from 'node:crypto';
 import { randomBytesFrom } from '../ids.js';
+import { nodeCrypto } from '../node-crypto.js';
 import type { Invoice } from '../domain/invoice.js';
 import { InvalidStateTransitionError, InvoiceNotFoundError, ValidationError } from '../errors.js';
 import type { ServiceContext } from '../service-context.js';
@@ -55,7 +55,8 @@ export interface HoldInvoiceService {
 /** What `lightning.invoices` gains from the hold invoice service. */
 export type HoldInvoiceMethods = Pick<HoldInvoiceService, 'createHold' | 'settleHold'>;
 
-const sha256Hex = (hex: string): string => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
+const sha256Hex = (hex: string): string =>
+  nodeCrypto().createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
 
 /** Validates a preimage without ever echoing it. */
 function validatePreimage(value: unknown): string {

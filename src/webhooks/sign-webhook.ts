@@ -1,7 +1,7 @@
 /**
  * Signing per Standard Webhooks: HMAC-SHA256 over `${id}.${timestamp}.${body}`, base64, `v1,` prefix.
  */
-import { createHmac } from 'node:crypto';
+import { nodeCrypto } from './node-crypto.js';
 import { decodeWebhookSecret, secretList } from './webhook-secret.js';
 import { WebhookInputError } from './webhook-verification-error.js';
 
@@ -34,7 +34,7 @@ export function bodyBytes(body: WebhookBody): Buffer {
 
 /** HMAC-SHA256 of `${id}.${timestamp}.` + body with `key`. */
 export function computeSignature(key: Buffer, id: string, timestamp: string, body: Buffer): Buffer {
-  return createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest();
+  return nodeCrypto().createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest();
 }
 
 /**

@@ -2,7 +2,7 @@
  * Verification per Standard Webhooks, synchronous (node:crypto): headers, timestamp window, a
  * constant-time HMAC check against every configured secret and every `v1` signature, then the body.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from './node-crypto.js';
 import { bodyBytes, computeSignature, type WebhookBody } from './sign-webhook.js';
 import { decodeWebhookSecret, secretList } from './webhook-secret.js';
 import { WebhookInputError, WebhookVerificationError } from './webhook-verification-error.js';
@@ -126,7 +126,7 @@ export function verifyWebhook<T = Record<string, unknown>>(input: VerifyWebhookI
   let matched = false;
   for (const key of keys) {
     const expected = computeSignature(key, id, timestamp, raw);
-    for (const candidate of candidates) if (timingSafeEqual(candidate, expected)) matched = true;
+    for (const candidate of candidates) if (nodeCrypto().timingSafeEqual(candidate, expected)) matched = true;
   }
   if (!matched) {
     fail(

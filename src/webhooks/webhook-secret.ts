@@ -1,7 +1,7 @@
 /**
  * Standard Webhooks secrets: `whsec_` followed by the base64 of the HMAC key.
  */
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from './node-crypto.js';
 import { WebhookVerificationError } from './webhook-verification-error.js';
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -53,7 +53,7 @@ export function generateWebhookSecret(bytes = 32): string {
       `expected a secret length of 24 to 64 bytes, got ${String(bytes)}`,
     );
   }
-  return `whsec_${randomBytes(bytes).toString('base64')}`;
+  return `whsec_${nodeCrypto().randomBytes(bytes).toString('base64')}`;
 }
 
 /** Collects `secret` and `secrets` into one list. */

@@ -1,7 +1,7 @@
 /**
  * The root entry stays cheap to import (#15): nothing heavy loads with `import('lnkit')`. The curve
- * library, big.js, eventemitter3 and the HTTP stack load on first use instead (first payment
- * check, first decimal, first event bus, first webhook POST). Needs `npm run build`.
+ * library, big.js, eventemitter3, node:crypto and the HTTP stack load on first use instead (first
+ * payment check, first decimal, first event bus, first id or signature, first webhook POST). Needs `npm run build`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -31,10 +31,10 @@ function loadedBy(script: string): string[] {
     .map((l) => l.slice(7));
 }
 
-const HEAVY = /@noble\/curves|big\.js|eventemitter3|kysely|@grpc|node:https?$|node:dns$/;
+const HEAVY = /@noble\/curves|big\.js|eventemitter3|kysely|@grpc|node:https?$|node:dns$|node:crypto$/;
 
 describe('cold import of lnkit', () => {
-  it.skipIf(!built)('loads no curve library, big.js, eventemitter3, kysely, gRPC or HTTP stack', () => {
+  it.skipIf(!built)('loads no curve library, big.js, eventemitter3, kysely, gRPC, HTTP stack or node:crypto', () => {
     expect(loadedBy(`await import('lnkit')`).filter((u) => HEAVY.test(u))).toEqual([]);
   });
 

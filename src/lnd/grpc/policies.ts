@@ -67,12 +67,16 @@ export function createLndPolicies(config: LndPolicyConfig): LndPolicies {
   });
   const withRetry: IPolicy = wrap(retryPolicy, breaker);
   let lastFailure: unknown;
-  const noting = async <T>(fn: () => Promise<T>): Promise<T> => {
+  const note = (error: unknown): never => {
+    if (isConnectivityFailure(error)) lastFailure = error;
+    throw error;
+  };
+  // A rejection handler, not an async wrapper: one promise per call instead of an async frame (#15).
+  const noting = <T>(fn: () => Promise<T>): Promise<T> => {
     try {
-      return await fn();
+      return fn().then(undefined, note);
     } catch (error) {
-      if (isConnectivityFailure(error)) lastFailure = error;
-      throw error;
+      return Promise.reject(error).then(undefined, note);
     }
   };
   return {

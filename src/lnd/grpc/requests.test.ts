@@ -15,7 +15,7 @@ const PUBKEY = `02${'11'.repeat(32)}`;
 describe('request builders', () => {
   it('encode bytes as Buffers and 64-bit values as exact decimal strings', () => {
     const invoice = addInvoiceRequest({ valueMsat: 2n ** 62n + 1n, memo: 'm', preimage: HASH });
-    expect(invoice).toMatchObject({ value_msat: '4611686018427387905', expiry: '86400', cltv_expiry: '80' });
+    expect(invoice).toMatchObject({ value_msat: '4611686018427387905', expiry: 86_400, cltv_expiry: 80 });
     expect(Buffer.isBuffer(invoice['r_preimage'])).toBe(true);
     expect(subscribeInvoicesRequest({ addIndex: 2n ** 64n - 1n, settleIndex: 0n })).toEqual({
       add_index: '18446744073709551615',

@@ -1,7 +1,9 @@
 /**
  * Port inputs → LND request messages. Inputs are validated first (a `ValidationError` naming the
  * field, nothing sent); bytes go out as Buffers (a string would be read as base64), 64-bit values
- * as decimal strings so nothing is rounded.
+ * as decimal strings so nothing is rounded. Bounded small ones (expiry, CLTV delta) go as numbers,
+ * exact far below 2^53: protobufjs turns a number into its Long directly but parses a string digit
+ * by digit, and AddInvoice is the hot path (#15).
  */
 import { ValidationError } from '../../errors.js';
 import type {
@@ -63,8 +65,8 @@ export function addInvoiceRequest(input: LndAddInvoiceInput): Record<string, unk
   return {
     memo: text('memo', input.memo),
     value_msat: amount('valueMsat', input.valueMsat),
-    expiry: String(integer('expirySeconds', input.expirySeconds ?? 86_400, 1, 31_536_000)),
-    cltv_expiry: String(integer('cltvExpiry', input.cltvExpiry ?? 80, 1, 65_535)),
+    expiry: integer('expirySeconds', input.expirySeconds ?? 86_400, 1, 31_536_000),
+    cltv_expiry: integer('cltvExpiry', input.cltvExpiry ?? 80, 1, 65_535),
     ...(input.descriptionHash === undefined
       ? {}
       : { description_hash: hexBytes('descriptionHash', input.descriptionHash, 32) }),
@@ -78,8 +80,8 @@ export function addHoldInvoiceRequest(input: LndAddHoldInvoiceInput): Record<str
     hash: hexBytes('paymentHash', input.paymentHash, 32),
     memo: text('memo', input.memo),
     value_msat: amount('valueMsat', input.valueMsat),
-    expiry: String(integer('expirySeconds', input.expirySeconds ?? 86_400, 1, 31_536_000)),
-    cltv_expiry: String(integer('cltvExpiry', input.cltvExpiry ?? 80, 1, 65_535)),
+    expiry: integer('expirySeconds', input.expirySeconds ?? 86_400, 1, 31_536_000),
+    cltv_expiry: integer('cltvExpiry', input.cltvExpiry ?? 80, 1, 65_535),
   };
 }
 

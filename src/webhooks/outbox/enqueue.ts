@@ -1,7 +1,7 @@
 /**
  * Writes a webhook into the outbox, inside the caller's transaction, so it commits with the change it reports.
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 import type { LightningEvents, WebhookEventType } from '../../domain/events.js';
 import { ValidationError } from '../../errors.js';
 import { newId, type RandomSource } from '../../ids.js';
@@ -61,7 +61,7 @@ export function webhookEventId<K extends WebhookEventType>(
   // Not about one payment (a rebalance, an endpoint): no natural key, a fresh random id.
   if (!hash) return undefined;
   const attempt = type === 'payment.failed' && p.payment ? `:${p.payment.updatedAt.getTime()}` : '';
-  const digest = createHash('sha256').update(`${nodePubkey}:${hash}:${type}${attempt}`, 'utf8').digest();
+  const digest = nodeCrypto().createHash('sha256').update(`${nodePubkey}:${hash}:${type}${attempt}`, 'utf8').digest();
   return `msg_${base32(digest).slice(0, 32)}`;
 }
 
