@@ -37,7 +37,9 @@ describe('node binding by name (#16)', () => {
     await bind(fake.lnd, store, 'alice');
     await bind(fake.payer, store, 'erin');
     const nodes = await store.nodes.list();
-    expect(nodes.map((n) => [n.name, n.pubkey])).toEqual([
+    // list() orders by boundAt, then pubkey: two binds in one millisecond come in pubkey order.
+    const byName = [...nodes].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
+    expect(byName.map((n) => [n.name, n.pubkey])).toEqual([
       ['alice', alice.pubkey],
       ['erin', bob.pubkey],
     ]);
