@@ -181,12 +181,12 @@ describe('invoices.get / cancel refuse bad ids and illegal moves', () => {
       seen.push(...page.items.map((i) => i.id));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    expect(seen).toEqual(
-      made
-        .slice(1)
-        .map((i) => i.id)
-        .reverse(),
-    );
+    // Newest first: createdAt desc, then id desc (ids are random within one millisecond, so two
+    // invoices created in the same millisecond are ordered by id, not by creation).
+    const newestFirst = made
+      .slice(1)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    expect(seen).toEqual(newestFirst.map((i) => i.id));
     await expect(lightning.invoices.list({ limit: 0 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(lightning.invoices.list({ status: 'paid' as never })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
