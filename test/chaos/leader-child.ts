@@ -63,7 +63,10 @@ const lightning = createLightning({
               allowPrivateNetwork: true,
             },
           ],
-          delivery: { pollIntervalMs: 100 },
+          // The receiver is local and answers at once: a 2 s timeout is ample, and a 5 s claim means a
+          // delivery claimed by a SIGKILLed process is sent again after 5 s, not after the default
+          // 4 × timeout + 30 s (90 s), which once stretched a CI run by 70 s.
+          delivery: { pollIntervalMs: 100, timeoutMs: 2_000, claimTtlMs: 5_000 },
         },
       }
     : {}),
