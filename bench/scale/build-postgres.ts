@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { createPostgresStore } from '../../src/store/postgres/index.js';
-import { ENDPOINT_ID, NOW_MS, STEP_MS } from './build-sqlite.js';
+import { ENDPOINT_ID, insertBenchEndpoint, NOW_MS, STEP_MS } from './build-sqlite.js';
 
 const CHUNK = 250_000;
 const OPEN_WINDOW = 2_000;
@@ -77,18 +77,7 @@ export async function buildPostgresStore(
   const log = options.log ?? (() => undefined);
   const store = createPostgresStore({ connectionString: url }, { schema });
   await store.migrate();
-  await store.webhookEndpoints.insert({
-    id: ENDPOINT_ID,
-    url: 'https://shop.example/hooks',
-    secrets: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`],
-    events: null,
-    allowInsecure: false,
-    allowPrivateNetwork: false,
-    isEnabled: true,
-    disabledReason: null,
-    createdAt: new Date(NOW_MS - n * STEP_MS),
-    updatedAt: new Date(NOW_MS - n * STEP_MS),
-  });
+  await insertBenchEndpoint(store, n);
   await store.close();
 
   const client = new pg.Client({ connectionString: url });

@@ -14,6 +14,7 @@
  */
 import Database from 'better-sqlite3';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
+import type { Store } from '../../src/store/store.js';
 
 /** The newest invoice's created_at; history runs back from here one invoice every `STEP_MS`. */
 export const NOW_MS = Date.UTC(2026, 11, 1);
@@ -23,6 +24,22 @@ export const STEP_MS = 10_000;
 const OPEN_WINDOW = 2_000;
 /** The endpoint every generated delivery goes to. */
 export const ENDPOINT_ID = 'whe_bench';
+
+/** The one webhook endpoint of a built store (every delivery row points at it), as old as its first invoice. */
+export async function insertBenchEndpoint(store: Pick<Store, 'webhookEndpoints'>, n: number): Promise<void> {
+  await store.webhookEndpoints.insert({
+    id: ENDPOINT_ID,
+    url: 'https://shop.example/hooks',
+    secrets: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`],
+    events: null,
+    allowInsecure: false,
+    allowPrivateNetwork: false,
+    isEnabled: true,
+    disabledReason: null,
+    createdAt: new Date(NOW_MS - n * STEP_MS),
+    updatedAt: new Date(NOW_MS - n * STEP_MS),
+  });
+}
 
 const CHUNK = 1_000_000;
 /** Page cache of the build's connection (KiB): holds the payment-hash index of 10M invoices. */
@@ -113,18 +130,7 @@ export async function buildSqliteStore(
   const cpu = process.cpuUsage();
   const store = createSqliteStore({ filename: file });
   await store.migrate();
-  await store.webhookEndpoints.insert({
-    id: ENDPOINT_ID,
-    url: 'https://shop.example/hooks',
-    secrets: [`whsec_${Buffer.alloc(32, 1).toString('base64')}`],
-    events: null,
-    allowInsecure: false,
-    allowPrivateNetwork: false,
-    isEnabled: true,
-    disabledReason: null,
-    createdAt: new Date(NOW_MS - n * STEP_MS),
-    updatedAt: new Date(NOW_MS - n * STEP_MS),
-  });
+  await insertBenchEndpoint(store, n);
   await store.close();
 
   const db = new Database(file);

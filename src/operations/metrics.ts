@@ -4,6 +4,17 @@
  * registration into a host's prom-client registry.
  */
 import type { CounterName, MetricsRecorder } from '../metrics-recorder.js';
+import {
+  BUCKETS,
+  histogramSnapshot,
+  labelText,
+  newHistogram,
+  observe,
+  type Histogram,
+  type HistogramSnapshot,
+} from './histogram.js';
+
+export type { HistogramSnapshot } from './histogram.js';
 
 /** Help text of every counter. */
 const COUNTERS: Readonly<Record<CounterName, string>> = {
@@ -43,9 +54,6 @@ export const GAUGES = {
   leader: '1 while this process leads the store (runs the background roles), 0 while it follows',
 } as const;
 
-/** Latency buckets in seconds. */
-const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
-
 /** One gauge sample. */
 export interface GaugeSample {
   readonly name: string;
@@ -68,16 +76,6 @@ export interface MetricsSnapshot {
   readonly lndCallDurationSeconds: HistogramSnapshot;
   /** With several nodes: the latency of each node's LND calls, by node name. Absent with a single client. */
   readonly lndCallDurationSecondsByNode?: Readonly<Record<string, HistogramSnapshot>>;
-}
-
-/** A latency histogram: cumulative buckets (seconds), sum and count. */
-export interface HistogramSnapshot {
-  /** Observations ≤ each bound `le` (seconds), cumulative. */
-  readonly buckets: readonly { readonly le: number; readonly count: number }[];
-  /** Sum of the observations, in seconds. */
-  readonly sum: number;
-  /** Number of observations. */
-  readonly count: number;
 }
 
 /** The `lightning.metrics` API. */
@@ -122,19 +120,6 @@ export function createMetrics(options: {
     byNode.size > 0 && NODE_COUNTERS.has(name)
       ? [...byNode].map(([node, values]) => ({ labels: { node }, value: values[name] ?? 0 }))
       : [{ labels: {}, value: counters[name] }];
-  const newHistogram = () => ({ bucketCounts: BUCKETS.map(() => 0), sum: 0, count: 0 });
-  type Histogram = ReturnType<typeof newHistogram>;
-  const observe = (histogram: Histogram, seconds: number): void => {
-    histogram.sum += seconds;
-    histogram.count++;
-    // Cumulative buckets: each bucket counts observations ≤ its bound.
-    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) histogram.bucketCounts[i]!++;
-  };
-  const histogramSnapshot = (h: Histogram): HistogramSnapshot => ({
-    buckets: BUCKETS.map((le, i) => ({ le, count: h.bucketCounts[i]! })),
-    sum: h.sum,
-    count: h.count,
-  });
   const latency = newHistogram();
   // Several nodes: each node's LND latency, in configuration order.
   const latencyByNode = new Map<string, Histogram>();
@@ -171,12 +156,6 @@ export function createMetrics(options: {
         : {}),
     };
   }
-
-  const labelText = (labels?: Readonly<Record<string, string>>): string => {
-    const entries = Object.entries(labels ?? {});
-    if (entries.length === 0) return '';
-    return `{${entries.map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`;
-  };
 
   async function prometheus(): Promise<string> {
     const snap = await snapshot();

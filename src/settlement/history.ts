@@ -47,6 +47,9 @@ export interface HistoryReset {
   readonly scan: HistoryScan;
 }
 
+/** What the history checks read and write: LND, the store, the clock of anchor updates. */
+type HistoryDeps = { readonly lnd: LndClient; readonly store: Store; readonly clock: Clock };
+
 const PAGE = 1000;
 
 /** Pages once through LND's invoices: the last add index, the highest settle index, the anchor. */
@@ -83,7 +86,7 @@ export async function scanHistory(lnd: LndClient, signal?: AbortSignal): Promise
  * @returns the reset, or null when LND's history is the one the store knows
  */
 export async function detectHistoryReset(
-  deps: { readonly lnd: LndClient; readonly store: Store; readonly clock: Clock },
+  deps: HistoryDeps,
   pubkey: string,
   names: CheckpointNames,
   signal?: AbortSignal,
@@ -128,11 +131,7 @@ export async function detectHistoryReset(
  * the anchor moves to the next invoice.
  * @returns why this is another history, or null when it is the same one
  */
-async function checkAnchor(
-  deps: { readonly lnd: LndClient; readonly store: Store; readonly clock: Clock },
-  pubkey: string,
-  anchor: HistoryAnchor,
-): Promise<string | null> {
+async function checkAnchor(deps: HistoryDeps, pubkey: string, anchor: HistoryAnchor): Promise<string | null> {
   const { lnd, store } = deps;
   const short = `${anchor.paymentHash.slice(0, 16)}…`;
   try {
