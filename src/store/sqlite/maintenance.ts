@@ -10,7 +10,7 @@ import type { PruneTarget, StoreMaintenance, TableStats } from '../maintenance.j
 import { checkPruneInput } from '../prune-input.js';
 import { resolveBatchLimit } from '../paging.js';
 import { runImmediate, type PrepareCached } from './context.js';
-import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, sqliteMigrations } from './migrations/index.js';
+import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationNameOrder, sqliteMigrations } from './migrations/index.js';
 import type { SqliteSchema } from './schema.js';
 
 /** Tables lnkit writes, with the column their age is read from (null: attempts, see below). */
@@ -94,6 +94,7 @@ async function expectedIndexes(): Promise<Set<string>> {
       provider: { getMigrations: async () => ({ ...sqliteMigrations }) },
       migrationTableName: MIGRATION_TABLE,
       migrationLockTableName: MIGRATION_LOCK_TABLE,
+      nameComparator: migrationNameOrder,
     });
     const { error } = await migrator.migrateToLatest();
     if (error !== undefined) throw error;

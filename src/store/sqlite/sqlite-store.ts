@@ -15,7 +15,7 @@ import { mapSqliteError } from './errors.js';
 import { createSqliteMaintenance, preferIncrementalVacuum } from './maintenance.js';
 import { createSqliteInvoiceRepository } from './invoice-repository.js';
 import { createSqliteEventLogRepository, createSqliteLeaseRepository } from './leadership-repositories.js';
-import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, sqliteMigrations } from './migrations/index.js';
+import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationNameOrder, sqliteMigrations } from './migrations/index.js';
 import { createSqliteCheckpointRepository, createSqlitePaymentRepository } from './payment-repository.js';
 import type { SqliteSchema } from './schema.js';
 import { createSqliteEndpointRepository } from './webhook-endpoint-repository.js';
@@ -208,6 +208,7 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
         provider: { getMigrations: async () => ({ ...sqliteMigrations }) },
         migrationTableName: MIGRATION_TABLE,
         migrationLockTableName: MIGRATION_LOCK_TABLE,
+        nameComparator: migrationNameOrder,
         // Migrations are numbered per feature (003–007) and may land in any order.
         allowUnorderedMigrations: true,
       });
