@@ -65,6 +65,8 @@ export function redact(value: unknown, known: readonly string[] = [], depth = 0)
 
 /** Wraps `logger` so every line is redacted first. `known` are exact secrets to scrub anywhere. */
 export function createRedactingLogger(logger: Logger, known: () => readonly string[] = () => []): Logger {
+  // Nothing is written: nothing to redact (a log line per settlement would otherwise be walked for secrets).
+  if (logger === silentLogger) return silentLogger;
   const wrap =
     (level: keyof Logger) =>
     (fields: LogFields, message: string): void => {
