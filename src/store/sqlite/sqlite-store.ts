@@ -97,6 +97,18 @@ function createRepositories(ctx: SqliteContext): Repositories {
  * const store = createSqliteStore({ filename: './lnkit.db' });
  * await store.migrate();
  */
+/** True when every migration lnkit knows is recorded as applied (then `migrate()` takes no write lock). */
+function allMigrationsApplied(prepare: (sqlText: string) => Database.Statement): boolean {
+  let applied: Set<string>;
+  try {
+    const rows = prepare(`SELECT name FROM ${MIGRATION_TABLE}`).all() as { name: string }[];
+    applied = new Set(rows.map((row) => row.name));
+  } catch {
+    return false; // a new file: no migration table yet
+  }
+  return Object.keys(sqliteMigrations).every((name) => applied.has(name));
+}
+
 export function createSqliteStore(config: SqliteStoreConfig): Store {
   const { database, owns } = openDatabase(config);
   const busyTimeoutMs = config.busyTimeoutMs ?? 5000;
@@ -203,18 +215,35 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
     maintenance: maintenance.maintenance,
     async migrate() {
       assertUsable('migrate');
-      const migrator = new Migrator({
-        db,
-        provider: { getMigrations: async () => ({ ...sqliteMigrations }) },
-        migrationTableName: MIGRATION_TABLE,
-        migrationLockTableName: MIGRATION_LOCK_TABLE,
-        nameComparator: migrationNameOrder,
-        // Migrations are numbered per feature (003–007) and may land in any order.
-        allowUnorderedMigrations: true,
-      });
-      const { error, results } = await migrator.migrateToLatest();
-      if (error !== undefined) {
-        const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'migrations';
+      if (allMigrationsApplied(statements.prepare)) return;
+      // Kysely runs SQLite migrations with neither a transaction nor a lock: two processes starting on
+      // a new file both ran 001 and one failed ("table invoices already exists"). One BEGIN IMMEDIATE
+      // around the whole run serializes them (the second waits up to busyTimeoutMs, then finds every
+      // migration applied) and makes a failed run leave nothing half-done.
+      let failed = 'migrations';
+      try {
+        await runImmediate(
+          db,
+          async (conn) => {
+            const migrator = new Migrator({
+              db: conn,
+              provider: { getMigrations: async () => ({ ...sqliteMigrations }) },
+              migrationTableName: MIGRATION_TABLE,
+              migrationLockTableName: MIGRATION_LOCK_TABLE,
+              nameComparator: migrationNameOrder,
+              // Migrations are numbered per feature (003–007) and may land in any order.
+              allowUnorderedMigrations: true,
+            });
+            const { error, results } = await migrator.migrateToLatest();
+            if (error !== undefined) {
+              failed = results?.find((r) => r.status === 'Error')?.migrationName ?? failed;
+              throw error;
+            }
+          },
+          begin,
+          statements.prepare,
+        );
+      } catch (error) {
         throw new StoreError(
           `sqlite migrate: ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
           { cause: error },
