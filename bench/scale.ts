@@ -22,7 +22,7 @@ import { createPostgresStore } from '../src/store/postgres/index.js';
 import { ENDPOINT_ID, NOW_MS, buildSqliteStore, createdAtOf } from './scale/build-sqlite.js';
 import { measureQueries, type QueryFigure } from './scale/measure.js';
 import { bytesPerSettledInvoice, type BytesPerInvoice } from './scale/bytes-per-invoice.js';
-import { buildPostgresStore, postgresSamples } from './scale/build-postgres.js';
+import { BUILT_NOTE, buildPostgresStore, postgresSamples } from './scale/build-postgres.js';
 import { retentionBench } from './scale/retention-bench.js';
 
 /** p95 budget of a page of 50 (the issue's acceptance). */
@@ -61,6 +61,8 @@ const { values: args } = parseArgs({
     'pg-schema': { type: 'string' },
     // On a shared, loaded machine: enforce the page budget on CPU time per query instead of wall time.
     'budget-on': { type: 'string', default: 'wall' },
+    // Build the stores (`--file`, `--pg-schema`) when missing, measure nothing.
+    'build-only': { type: 'boolean', default: false },
   },
 });
 const n = Number(args.invoices);
@@ -78,6 +80,9 @@ if (!args['skip-build']) {
       `built in ${((built.loadMs + built.indexMs) / 1000).toFixed(1)} s (load ${(built.loadMs / 1000).toFixed(1)} s, indexes ${(built.indexMs / 1000).toFixed(1)} s; CPU ${(built.cpuMs / 1000).toFixed(1)} s), ${(built.bytes / 2 ** 20).toFixed(0)} MiB`,
     );
   } else console.log(`reusing ${file} (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB)`);
+}
+if (!args['skip-build'] && !args['build-only']) {
+  const file = args.file ?? join(dir, `scale-${n}.db`);
   const raw = new Database(file, { readonly: true });
   const invoices = Number(raw.prepare('SELECT count(*) FROM invoices').pluck().get());
   const sampleHashes = raw
@@ -139,43 +144,61 @@ if (pgN > 0) {
   ) {
     const kept = args['pg-schema'];
     const schema = kept ?? `lnkit_scale_${process.pid}`;
-    const exists =
-      kept !== undefined &&
-      (await probe.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [kept])).rows.length > 0;
+    const found =
+      kept === undefined
+        ? []
+        : (
+            await probe.query<{ note: string | null }>(
+              "SELECT obj_description(oid, 'pg_namespace') AS note FROM pg_namespace WHERE nspname = $1",
+              [kept],
+            )
+          ).rows;
+    if (found.length > 0 && !found[0]!.note?.startsWith(BUILT_NOTE))
+      throw new Error(`schema ${schema} exists but is not a finished build: DROP SCHEMA "${schema}" CASCADE first`);
     try {
-      if (exists) console.log(`\nreusing PostgreSQL schema ${schema}`);
+      if (found.length > 0) console.log(`\nreusing PostgreSQL schema ${schema} (${found[0]!.note})`);
       else {
         console.log(`\nbuilding ${fmt(pgN)} invoices on PostgreSQL (schema ${schema}) …`);
-        const built = await buildPostgresStore(pgUrl, schema, pgN, { log: (line) => console.log(line) });
-        console.log(
-          `built in ${((built.loadMs + built.indexMs) / 1000).toFixed(1)} s (load ${(built.loadMs / 1000).toFixed(1)} s, indexes ${(built.indexMs / 1000).toFixed(1)} s), ${(built.bytes / 2 ** 20).toFixed(0)} MiB`,
-        );
-      }
-      const samples = await postgresSamples(pgUrl, schema);
-      const store = createPostgresStore({ connectionString: pgUrl }, { schema });
-      try {
-        const figures = await measureQueries(
-          store,
-          {
-            invoices: samples.invoices,
-            createdAtOf: (i) => createdAtOf(i, samples.invoices),
-            idOf: (i) => `inv_${String(i).padStart(12, '0')}`,
-            now: NOW_MS,
-            endpointId: ENDPOINT_ID,
-            sampleHashes: samples.sampleHashes,
-            sampleEventIds: samples.sampleEventIds,
+        const built = await buildPostgresStore(pgUrl, schema, pgN, { log: (line) => console.log(line) }).catch(
+          async (error: unknown) => {
+            await probe.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+            throw error;
           },
-          Number(args.runs),
         );
-        printFigures(`PostgreSQL, ${fmt(samples.invoices)} invoices`, figures, true);
-      } finally {
-        await store.close();
+        console.log(
+          `built in ${((built.loadMs + built.indexMs) / 1000).toFixed(1)} s (load ${(built.loadMs / 1000).toFixed(1)} s, indexes ${(built.indexMs / 1000).toFixed(1)} s; server CPU ${built.serverCpuMs === undefined ? 'not readable' : `${(built.serverCpuMs / 1000).toFixed(1)} s`}), ${(built.bytes / 2 ** 20).toFixed(0)} MiB`,
+        );
       }
+      if (!args['build-only']) await measurePostgres(schema);
     } finally {
       if (kept === undefined) await probe.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     }
   } else console.log('\nPostgreSQL: not reachable, query section skipped (set LNKIT_TEST_POSTGRES_URL)');
   await probe.end().catch(() => undefined);
+}
+
+/** Times every query on the PostgreSQL schema `schema`. */
+async function measurePostgres(schema: string): Promise<void> {
+  const samples = await postgresSamples(pgUrl, schema);
+  const store = createPostgresStore({ connectionString: pgUrl }, { schema });
+  try {
+    const figures = await measureQueries(
+      store,
+      {
+        invoices: samples.invoices,
+        createdAtOf: (i) => createdAtOf(i, samples.invoices),
+        idOf: (i) => `inv_${String(i).padStart(12, '0')}`,
+        now: NOW_MS,
+        endpointId: ENDPOINT_ID,
+        sampleHashes: samples.sampleHashes,
+        sampleEventIds: samples.sampleEventIds,
+      },
+      Number(args.runs),
+    );
+    printFigures(`PostgreSQL, ${fmt(samples.invoices)} invoices`, figures, true);
+  } finally {
+    await store.close();
+  }
 }
 
 // 3. Bytes per settled invoice.
