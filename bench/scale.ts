@@ -211,7 +211,7 @@ const printBytes = (store: string, b: BytesPerInvoice) => {
   if (b.kept > KEPT_BYTES_BUDGET)
     failures.push(`${store} bytes kept per settled invoice ${b.kept} > ${KEPT_BYTES_BUDGET}`);
 };
-if (!args['queries-only'] && !args['skip-bytes']) {
+if (!args['queries-only'] && !args['build-only'] && !args['skip-bytes']) {
   console.log('');
   const sqlite = createSqliteStore({ filename: join(dir, 'size.db') });
   await sqlite.migrate();
@@ -241,7 +241,7 @@ if (!args['queries-only'] && !args['skip-bytes']) {
 }
 
 // 4. Retention while lnkit takes payments.
-if (!args['queries-only'] && !args['skip-retention']) {
+if (!args['queries-only'] && !args['build-only'] && !args['skip-retention']) {
   const events = Number(args['retention-events']);
   const onCpu = args['budget-on'] === 'cpu';
   console.log(
