@@ -11,7 +11,7 @@
  * the budget, a write transaction holds the lock more than 50 ms while pruning, or a settlement's
  * latency during pruning exceeds the baseline median by more than 100 ms.
  */
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -63,6 +63,9 @@ const { values: args } = parseArgs({
     'budget-on': { type: 'string', default: 'wall' },
     // Build the stores (`--file`, `--pg-schema`) when missing, measure nothing.
     'build-only': { type: 'boolean', default: false },
+    // Read each store's files into the OS page cache before timing its queries (random positions of
+    // a 10M store otherwise measure the disk: reads of pages no earlier query touched).
+    warm: { type: 'boolean', default: false },
   },
 });
 const n = Number(args.invoices);
@@ -83,6 +86,7 @@ if (!args['skip-build']) {
 }
 if (!args['skip-build'] && !args['build-only']) {
   const file = args.file ?? join(dir, `scale-${n}.db`);
+  if (args.warm) warmFile(file);
   const raw = new Database(file, { readonly: true });
   const invoices = Number(raw.prepare('SELECT count(*) FROM invoices').pluck().get());
   const sampleHashes = raw
@@ -179,6 +183,7 @@ if (pgN > 0) {
 
 /** Times every query on the PostgreSQL schema `schema`. */
 async function measurePostgres(schema: string): Promise<void> {
+  if (args.warm) await warmSchema(schema);
   const samples = await postgresSamples(pgUrl, schema);
   const store = createPostgresStore({ connectionString: pgUrl }, { schema });
   try {
@@ -198,6 +203,54 @@ async function measurePostgres(schema: string): Promise<void> {
     printFigures(`PostgreSQL, ${fmt(samples.invoices)} invoices`, figures, true);
   } finally {
     await store.close();
+  }
+}
+
+/** Reads `file` (and its WAL) once, so that its pages are in the OS page cache. */
+function warmFile(file: string): void {
+  const started = performance.now();
+  const buffer = Buffer.allocUnsafe(16 * 2 ** 20);
+  let bytes = 0;
+  for (const path of [file, `${file}-wal`].filter((p) => existsSync(p))) {
+    const fd = openSync(path, 'r');
+    try {
+      for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) bytes += n;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  console.log(
+    `warmed ${file}: ${(bytes / 2 ** 20).toFixed(0)} MiB read in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+
+/**
+ * Reads every table and index of `schema` once (pg_prewarm's `read` mode: into the OS page cache),
+ * with the extension in a schema of its own. Skipped with a note when pg_prewarm is not available.
+ */
+async function warmSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  try {
+    const available = await client.query("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_prewarm'");
+    if (available.rows.length === 0) {
+      console.log('pg_prewarm is not available: PostgreSQL measured without warming');
+      return;
+    }
+    await client.query('CREATE SCHEMA IF NOT EXISTS lnkit_bench_prewarm');
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_prewarm SCHEMA lnkit_bench_prewarm');
+    const started = performance.now();
+    const { rows } = await client.query<{ blocks: string }>(
+      `SELECT coalesce(sum(lnkit_bench_prewarm.pg_prewarm(c.oid, 'read')), 0) AS blocks FROM pg_class c
+        WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'i', 't')`,
+      [schema],
+    );
+    const mib = (Number(rows[0]!.blocks) * 8192) / 2 ** 20;
+    console.log(
+      `warmed schema ${schema}: ${mib.toFixed(0)} MiB read in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+  } finally {
+    await client.end();
   }
 }
 
