@@ -10,6 +10,10 @@
  * `--check` exits 1 when a page-of-50 query's p95 exceeds 5 ms, bytes per settled invoice exceed
  * the budget, a write transaction holds the lock more than 50 ms while pruning, or a settlement's
  * latency during pruning exceeds the baseline median by more than 100 ms.
+ * Re-measuring kept stores: `--file F` (SQLite, built when missing) and `--pg-schema S` (built
+ * when missing, reused when its build finished); `--build-only` builds them and measures nothing;
+ * `--queries-only` skips sections 3 and 4; `--warm` reads each store into the OS page cache
+ * before its queries are timed (without it, random positions of a 10M store time the disk).
  */
 import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
