@@ -252,7 +252,8 @@ async function releaseSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
-    const dataDirectory = (await client.query<{ d: string }>('SHOW data_directory')).rows[0]!.d;
+    const dataDirectory = (await client.query<{ d: string }>("SELECT current_setting('data_directory') AS d")).rows[0]!
+      .d;
     const { rows } = await client.query<{ path: string }>(
       `SELECT pg_relation_filepath(c.oid) AS path FROM pg_class c
         WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'i') AND pg_relation_filepath(c.oid) IS NOT NULL`,
