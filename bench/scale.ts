@@ -10,8 +10,13 @@
  * `--check` exits 1 when a page-of-50 query's p95 exceeds 5 ms, bytes per settled invoice exceed
  * the budget, a write transaction holds the lock more than 50 ms while pruning, or a settlement's
  * latency during pruning exceeds the baseline median by more than 100 ms.
+ * Re-measuring kept stores: `--file F` (SQLite, built when missing) and `--pg-schema S` (built
+ * when missing, reused when its build finished); `--build-only` builds them and measures nothing;
+ * `--queries-only` skips sections 3 and 4; `--warm` reads each store into the OS page cache
+ * before its queries are timed (without it, random positions of a 10M store time the disk).
  */
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,7 +27,7 @@ import { createPostgresStore } from '../src/store/postgres/index.js';
 import { ENDPOINT_ID, NOW_MS, buildSqliteStore, createdAtOf } from './scale/build-sqlite.js';
 import { measureQueries, type QueryFigure } from './scale/measure.js';
 import { bytesPerSettledInvoice, type BytesPerInvoice } from './scale/bytes-per-invoice.js';
-import { buildPostgresStore, postgresSamples } from './scale/build-postgres.js';
+import { BUILT_NOTE, buildPostgresStore, postgresSamples } from './scale/build-postgres.js';
 import { retentionBench } from './scale/retention-bench.js';
 
 /** p95 budget of a page of 50 (the issue's acceptance). */
@@ -61,12 +66,18 @@ const { values: args } = parseArgs({
     'pg-schema': { type: 'string' },
     // On a shared, loaded machine: enforce the page budget on CPU time per query instead of wall time.
     'budget-on': { type: 'string', default: 'wall' },
+    // Build the stores (`--file`, `--pg-schema`) when missing, measure nothing.
+    'build-only': { type: 'boolean', default: false },
+    // Read each store's files into the OS page cache before timing its queries (random positions of
+    // a 10M store otherwise measure the disk: reads of pages no earlier query touched).
+    warm: { type: 'boolean', default: false },
   },
 });
 const n = Number(args.invoices);
 const failures: string[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'lnkit-scale-'));
 const fmt = (x: number) => x.toLocaleString('en-US');
+const pgUrl = process.env.LNKIT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 // 1-2. The large store and its queries.
 if (!args['skip-build']) {
@@ -78,6 +89,15 @@ if (!args['skip-build']) {
       `built in ${((built.loadMs + built.indexMs) / 1000).toFixed(1)} s (load ${(built.loadMs / 1000).toFixed(1)} s, indexes ${(built.indexMs / 1000).toFixed(1)} s; CPU ${(built.cpuMs / 1000).toFixed(1)} s), ${(built.bytes / 2 ** 20).toFixed(0)} MiB`,
     );
   } else console.log(`reusing ${file} (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB)`);
+}
+if (!args['skip-build'] && !args['build-only']) {
+  const file = args.file ?? join(dir, `scale-${n}.db`);
+  if (args.warm) {
+    // The kernel keeps pages read twice before pages read once: a kept PostgreSQL schema measured
+    // earlier would push the file out again while it is being read.
+    if (args['pg-schema'] !== undefined) await releaseSchema(args['pg-schema']);
+    warmFile(file);
+  }
   const raw = new Database(file, { readonly: true });
   const invoices = Number(raw.prepare('SELECT count(*) FROM invoices').pluck().get());
   const sampleHashes = raw
@@ -105,6 +125,9 @@ if (!args['skip-build']) {
     Number(args.runs),
   );
   await store.close();
+  // Give the page cache back for the PostgreSQL section (a 10M SQLite file and a 10M schema do
+  // not both fit in this machine's memory, and the kernel keeps the pages read twice first).
+  if (args.warm) releaseFile(file);
   printFigures(`SQLite, ${fmt(invoices)} invoices`, figures);
   if (!args.file) rmSync(file, { force: true });
 }
@@ -125,8 +148,6 @@ function printFigures(title: string, figures: readonly QueryFigure[], serverSide
   }
 }
 
-const pgUrl = process.env.LNKIT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
 // 2b. The same queries on PostgreSQL, in a schema of its own (dropped afterwards).
 const pgN = Number(args['pg-invoices']);
 if (pgN > 0) {
@@ -139,43 +160,151 @@ if (pgN > 0) {
   ) {
     const kept = args['pg-schema'];
     const schema = kept ?? `lnkit_scale_${process.pid}`;
-    const exists =
-      kept !== undefined &&
-      (await probe.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [kept])).rows.length > 0;
+    const found =
+      kept === undefined
+        ? []
+        : (
+            await probe.query<{ note: string | null }>(
+              "SELECT obj_description(oid, 'pg_namespace') AS note FROM pg_namespace WHERE nspname = $1",
+              [kept],
+            )
+          ).rows;
+    if (found.length > 0 && !found[0]!.note?.startsWith(BUILT_NOTE))
+      throw new Error(`schema ${schema} exists but is not a finished build: DROP SCHEMA "${schema}" CASCADE first`);
     try {
-      if (exists) console.log(`\nreusing PostgreSQL schema ${schema}`);
+      if (found.length > 0) console.log(`\nreusing PostgreSQL schema ${schema} (${found[0]!.note})`);
       else {
         console.log(`\nbuilding ${fmt(pgN)} invoices on PostgreSQL (schema ${schema}) …`);
-        const built = await buildPostgresStore(pgUrl, schema, pgN, { log: (line) => console.log(line) });
-        console.log(
-          `built in ${((built.loadMs + built.indexMs) / 1000).toFixed(1)} s (load ${(built.loadMs / 1000).toFixed(1)} s, indexes ${(built.indexMs / 1000).toFixed(1)} s), ${(built.bytes / 2 ** 20).toFixed(0)} MiB`,
-        );
-      }
-      const samples = await postgresSamples(pgUrl, schema);
-      const store = createPostgresStore({ connectionString: pgUrl }, { schema });
-      try {
-        const figures = await measureQueries(
-          store,
-          {
-            invoices: samples.invoices,
-            createdAtOf: (i) => createdAtOf(i, samples.invoices),
-            idOf: (i) => `inv_${String(i).padStart(12, '0')}`,
-            now: NOW_MS,
-            endpointId: ENDPOINT_ID,
-            sampleHashes: samples.sampleHashes,
-            sampleEventIds: samples.sampleEventIds,
+        const built = await buildPostgresStore(pgUrl, schema, pgN, { log: (line) => console.log(line) }).catch(
+          async (error: unknown) => {
+            await probe.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+            throw error;
           },
-          Number(args.runs),
         );
-        printFigures(`PostgreSQL, ${fmt(samples.invoices)} invoices`, figures, true);
-      } finally {
-        await store.close();
+        console.log(
+          `built in ${((built.loadMs + built.indexMs) / 1000).toFixed(1)} s (load ${(built.loadMs / 1000).toFixed(1)} s, indexes ${(built.indexMs / 1000).toFixed(1)} s; server CPU ${built.serverCpuMs === undefined ? 'not readable' : `${(built.serverCpuMs / 1000).toFixed(1)} s`}), ${(built.bytes / 2 ** 20).toFixed(0)} MiB`,
+        );
       }
+      if (!args['build-only']) await measurePostgres(schema);
     } finally {
       if (kept === undefined) await probe.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     }
   } else console.log('\nPostgreSQL: not reachable, query section skipped (set LNKIT_TEST_POSTGRES_URL)');
   await probe.end().catch(() => undefined);
+}
+
+/** Times every query on the PostgreSQL schema `schema`. */
+async function measurePostgres(schema: string): Promise<void> {
+  if (args.warm) await warmSchema(schema);
+  const samples = await postgresSamples(pgUrl, schema);
+  const store = createPostgresStore({ connectionString: pgUrl }, { schema });
+  try {
+    const figures = await measureQueries(
+      store,
+      {
+        invoices: samples.invoices,
+        createdAtOf: (i) => createdAtOf(i, samples.invoices),
+        idOf: (i) => `inv_${String(i).padStart(12, '0')}`,
+        now: NOW_MS,
+        endpointId: ENDPOINT_ID,
+        sampleHashes: samples.sampleHashes,
+        sampleEventIds: samples.sampleEventIds,
+      },
+      Number(args.runs),
+    );
+    printFigures(`PostgreSQL, ${fmt(samples.invoices)} invoices`, figures, true);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Reads `file` (and its WAL) once, so that its pages are in the OS page cache. */
+function warmFile(file: string): void {
+  const started = performance.now();
+  const buffer = Buffer.allocUnsafe(16 * 2 ** 20);
+  let bytes = 0;
+  for (const path of [file, `${file}-wal`].filter((p) => existsSync(p))) {
+    const fd = openSync(path, 'r');
+    try {
+      for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) bytes += n;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  console.log(
+    `warmed ${file}: ${(bytes / 2 ** 20).toFixed(0)} MiB read in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+
+/** Asks the kernel to drop `file` (and its WAL) from the page cache (GNU dd's `iflag=nocache`). */
+function releaseFile(file: string): void {
+  for (const path of [file, `${file}-wal`].filter((p) => existsSync(p))) {
+    const dd = spawnSync('dd', [`if=${path}`, 'iflag=nocache', 'count=0'], { stdio: 'ignore' });
+    if (dd.status !== 0) console.log(`could not drop ${path} from the page cache (dd iflag=nocache)`);
+  }
+}
+
+/**
+ * Asks the kernel to drop the files of `schema`'s tables and indexes from the page cache, when the
+ * server runs on this machine and its data directory is readable (else nothing, with a note).
+ */
+async function releaseSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    const dataDirectory = (await client.query<{ d: string }>("SELECT current_setting('data_directory') AS d")).rows[0]!
+      .d;
+    const { rows } = await client.query<{ path: string }>(
+      `SELECT pg_relation_filepath(c.oid) AS path FROM pg_class c
+        WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'i') AND pg_relation_filepath(c.oid) IS NOT NULL`,
+      [schema],
+    );
+    let files = 0;
+    for (const { path } of rows) {
+      // 1 GB segments: base/…/123, 123.1, 123.2, …
+      for (let segment = 0; ; segment++) {
+        const file = join(dataDirectory, segment === 0 ? path : `${path}.${segment}`);
+        if (!existsSync(file)) break;
+        releaseFile(file);
+        files++;
+      }
+    }
+    console.log(`dropped schema ${schema} from the page cache (${files} files)`);
+  } catch (error) {
+    console.log(`could not drop schema ${schema} from the page cache: ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Reads every table and index of `schema` once (pg_prewarm's `read` mode: into the OS page cache),
+ * with the extension in a schema of its own. Skipped with a note when pg_prewarm is not available.
+ */
+async function warmSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  try {
+    const available = await client.query("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_prewarm'");
+    if (available.rows.length === 0) {
+      console.log('pg_prewarm is not available: PostgreSQL measured without warming');
+      return;
+    }
+    await client.query('CREATE SCHEMA IF NOT EXISTS lnkit_bench_prewarm');
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_prewarm SCHEMA lnkit_bench_prewarm');
+    const started = performance.now();
+    const { rows } = await client.query<{ blocks: string }>(
+      `SELECT coalesce(sum(lnkit_bench_prewarm.pg_prewarm(c.oid, 'read')), 0) AS blocks FROM pg_class c
+        WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'i', 't')`,
+      [schema],
+    );
+    const mib = (Number(rows[0]!.blocks) * 8192) / 2 ** 20;
+    console.log(
+      `warmed schema ${schema}: ${mib.toFixed(0)} MiB read in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+  } finally {
+    await client.end();
+  }
 }
 
 // 3. Bytes per settled invoice.
@@ -188,7 +317,7 @@ const printBytes = (store: string, b: BytesPerInvoice) => {
   if (b.kept > KEPT_BYTES_BUDGET)
     failures.push(`${store} bytes kept per settled invoice ${b.kept} > ${KEPT_BYTES_BUDGET}`);
 };
-if (!args['queries-only'] && !args['skip-bytes']) {
+if (!args['queries-only'] && !args['build-only'] && !args['skip-bytes']) {
   console.log('');
   const sqlite = createSqliteStore({ filename: join(dir, 'size.db') });
   await sqlite.migrate();
@@ -218,7 +347,7 @@ if (!args['queries-only'] && !args['skip-bytes']) {
 }
 
 // 4. Retention while lnkit takes payments.
-if (!args['queries-only'] && !args['skip-retention']) {
+if (!args['queries-only'] && !args['build-only'] && !args['skip-retention']) {
   const events = Number(args['retention-events']);
   const onCpu = args['budget-on'] === 'cpu';
   console.log(

@@ -119,6 +119,19 @@ async function postgresProblems(dropIndex?: string): Promise<{ statements: numbe
       await client.query('ROLLBACK');
       const lines = result.rows.map((r: Record<string, string>) => r['QUERY PLAN']!);
       for (const p of postgresPlanProblems(text, lines)) problems.push(`${p}\n    in: ${text}`);
+      // lnkit runs its statements prepared, and after five executions PostgreSQL may keep a
+      // generic plan (one made without the values): that plan must obey the same rules.
+      if (values.length === 0) continue;
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      await client.query('SET LOCAL enable_sort = off');
+      await client.query('SET LOCAL plan_cache_mode = force_generic_plan');
+      await client.query(`PREPARE lnkit_plan_test AS ${text}`);
+      const generic = await client.query(`EXPLAIN EXECUTE lnkit_plan_test(${values.map(() => 'NULL').join(', ')})`);
+      await client.query('ROLLBACK');
+      await client.query('DEALLOCATE lnkit_plan_test');
+      const genericLines = generic.rows.map((r: Record<string, string>) => r['QUERY PLAN']!);
+      for (const p of postgresPlanProblems(text, genericLines)) problems.push(`${p} (generic plan)\n    in: ${text}`);
     }
   } finally {
     client.release();

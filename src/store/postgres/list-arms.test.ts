@@ -37,10 +37,14 @@ describe('compileNewestFirst', () => {
     expect(first.parameters).toEqual(['in', 'failed', 51, 'in', 'in_flight', 51, 51]);
     expect(second.parameters).toEqual(['out', 'succeeded', 11, 'out', 'failed', 11, 11]);
     expect(second.sql).toBe(first.sql);
+    // One prepared statement per shape, named by its text.
+    expect(first.name).toMatch(/^lnkit_[0-9a-f]{20}$/);
+    expect(second.name).toBe(first.name);
     const paged = compileNewestFirst({ db, lists }, 'p', { afterAt: at, afterId: 'pay_9' }, undefined, arm, 51);
     expect(paged.parameters).toEqual([at, 'pay_9', 51]);
     expect(paged.sql).toContain('("created_at", "id") < ($1, $2)');
     expect(lists.size).toBe(2);
+    expect(paged.name).not.toBe(first.name);
   });
 
   it('the same call compiles to what Kysely writes for it directly', () => {
@@ -53,6 +57,16 @@ describe('compileNewestFirst', () => {
       .compile();
     expect(cached.sql).toBe(direct.sql);
     expect(cached.parameters).toEqual(direct.parameters);
+  });
+
+  it('runs a shape unnamed once the cache is full (no prepared statement per uncached call)', () => {
+    const lists: ListCache = new Map(
+      Array.from({ length: 512 }, (_, i) => [`other${i}`, { sql: '', slots: [], name: '' }]),
+    );
+    const full = compileNewestFirst({ db, lists }, 'p', { direction: 'in' }, undefined, arm, 51);
+    expect(full.name).toBeUndefined();
+    expect(full.parameters).toEqual(['in', 51]);
+    expect(lists.size).toBe(512);
   });
 
   it('fails instead of caching a value that did not come from the values', () => {

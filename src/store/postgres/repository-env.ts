@@ -45,10 +45,10 @@ export function runDynamic(env: RepositoryEnv, text: string, values: readonly un
   return env.ctx.query(text, values, name);
 }
 
-/** Runs a query Kysely compiled (unnamed: list filters vary). */
+/** Runs a query Kysely compiled: prepared under its name when it has one (a cached list shape), else unnamed. */
 export function runCompiled(
   env: RepositoryEnv,
-  compiled: { readonly sql: string; readonly parameters: readonly unknown[] },
+  compiled: { readonly sql: string; readonly parameters: readonly unknown[]; readonly name?: string },
 ): Promise<TextRow[]> {
-  return env.ctx.query(compiled.sql, compiled.parameters);
+  return env.ctx.query(compiled.sql, compiled.parameters, compiled.name);
 }

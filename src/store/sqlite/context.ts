@@ -12,6 +12,12 @@ import type { SqliteSchema } from './schema.js';
 /** Returns the prepared (cached, safeIntegers) statement for `sqlText`. */
 export type PrepareCached = (sqlText: string) => BetterSqlite3.Statement;
 
+/** Where a context gets its cached statements (row objects, and rows as arrays). */
+export interface StatementSources {
+  readonly prepare: PrepareCached;
+  readonly prepareRaw: PrepareCached;
+}
+
 /** The handle repositories use. */
 export interface SqliteContext {
   /** Kysely on the root (top level) or on the held connection (inside a transaction). */
@@ -20,6 +26,8 @@ export interface SqliteContext {
   hold<T>(fn: () => T): Promise<T>;
   /** A cached prepared statement; use inside {@link hold}. */
   statement: PrepareCached;
+  /** A cached prepared statement whose rows are arrays of values (the lists); use inside {@link hold}. */
+  rawStatement: PrepareCached;
   /** Runs `fn` all-or-nothing: its own transaction at the top level, a savepoint inside one. */
   atomic<T>(fn: () => T): Promise<T>;
 }
@@ -104,13 +112,14 @@ export async function runImmediate<T>(
  */
 export function rootContext(
   db: Kysely<SqliteSchema>,
-  statement: PrepareCached,
+  statements: StatementSources,
   begin: BeginImmediate = beginBlocking,
   inTransaction: () => boolean = () => true,
 ): SqliteContext {
   return {
     db,
-    statement,
+    statement: statements.prepare,
+    rawStatement: statements.prepareRaw,
     hold: (fn) => {
       if (inTransaction()) return db.connection().execute(async () => fn());
       try {
@@ -124,10 +133,12 @@ export function rootContext(
 }
 
 /** A context for the connection held by a transaction: atomic work gets a savepoint. */
-export function transactionContext(conn: Kysely<SqliteSchema>, statement: PrepareCached): SqliteContext {
+export function transactionContext(conn: Kysely<SqliteSchema>, statements: StatementSources): SqliteContext {
+  const statement = statements.prepare;
   return {
     db: conn,
     statement,
+    rawStatement: statements.prepareRaw,
     // Not an async function: one promise per statement instead of two (this runs for every statement).
     hold: (fn) => {
       try {

@@ -76,6 +76,37 @@ export const INVOICE_COLUMNS = [
   'closed_at',
   'node_pubkey',
 ] as const;
+
+/**
+ * A list row read as an array (values in {@link INVOICE_COLUMNS} order) as the row object the mapper
+ * reads: a fixed-shape literal, a fraction of the size of the row object better-sqlite3 makes.
+ */
+export const invoiceRowOf = (v: readonly unknown[]): Row =>
+  ({
+    id: v[0],
+    payment_hash: v[1],
+    payment_request: v[2],
+    amount_msat: v[3],
+    amount_eur: v[4],
+    rate: v[5],
+    rate_source: v[6],
+    rate_fetched_at: v[7],
+    description: v[8],
+    metadata: v[9],
+    status: v[10],
+    is_hold: v[11],
+    add_index: v[12],
+    settle_index: v[13],
+    amount_paid_msat: v[14],
+    idempotency_key: v[15],
+    preimage: v[16],
+    created_at: v[17],
+    expires_at: v[18],
+    settled_at: v[19],
+    closed_at: v[20],
+    node_pubkey: v[21],
+  }) as Row;
+
 const INSERT = insertSql('invoices', INVOICE_COLUMNS);
 const BY_ID = 'SELECT * FROM invoices WHERE id = ?';
 const BY_HASH = 'SELECT * FROM invoices WHERE payment_hash = ?';
@@ -105,7 +136,7 @@ export function createSqliteInvoiceRepository(ctx: SqliteContext): InvoiceReposi
       const statuses = statusList(query.status);
       if (statuses?.length === 0) return { items: [], nextCursor: null };
       const arm = (status: string | undefined) => {
-        let q = db.selectFrom('invoices').selectAll();
+        let q = db.selectFrom('invoices').select(INVOICE_COLUMNS);
         if (status !== undefined) q = q.where('status', '=', status);
         // A literal, so that the partial `WHERE is_hold = 1` indexes match.
         if (query.isHold !== undefined) q = q.where(sql<boolean>`is_hold = ${sql.lit(query.isHold ? 1 : 0)}`);
@@ -117,12 +148,16 @@ export function createSqliteInvoiceRepository(ctx: SqliteContext): InvoiceReposi
           );
         return q;
       };
-      const rows = await unionOfArms(statuses, arm)
+      const { sql: text, parameters } = unionOfArms(statuses, arm)
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .limit(limit + 1)
-        .execute();
-      return toPage(rows.map(toInvoice), limit);
+        .compile();
+      const rows = await ctx.hold(() => ctx.rawStatement(text).all(...parameters) as unknown[][]);
+      return toPage(
+        rows.map((v) => toInvoice(invoiceRowOf(v))),
+        limit,
+      );
     },
     async update(id, patch, options) {
       const from = options?.fromStatus;

@@ -201,10 +201,7 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
     busyTimeoutMs,
     statements.prepare,
   );
-  const outer = guard(
-    createRepositories(rootContext(db, statements.prepare, begin, () => database.inTransaction)),
-    true,
-  );
+  const outer = guard(createRepositories(rootContext(db, statements, begin, () => database.inTransaction)), true);
   const maintenance = guard(
     { maintenance: createSqliteMaintenance({ db, prepare: statements.prepare, database }) } as unknown as Repositories,
     true,
@@ -262,7 +259,7 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
             let active = true;
             let ended: () => void = () => undefined;
             inProgress = new Promise<void>((resolve) => (ended = resolve));
-            const tx = guard(createRepositories(transactionContext(conn, statements.prepare)), false, () => active);
+            const tx = guard(createRepositories(transactionContext(conn, statements)), false, () => active);
             try {
               callingCallback = true;
               let pending: ReturnType<typeof fn>;
