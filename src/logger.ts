@@ -63,8 +63,12 @@ export function redact(value: unknown, known: readonly string[] = [], depth = 0)
   return value;
 }
 
-/** Wraps `logger` so every line is redacted first. `known` are exact secrets to scrub anywhere. */
+/**
+ * Wraps `logger` so every line is redacted first. `known` are exact secrets to scrub anywhere.
+ * The silent logger (the default) is returned as is: nothing to redact for, and no deep copy per line.
+ */
 export function createRedactingLogger(logger: Logger, known: () => readonly string[] = () => []): Logger {
+  if (logger === silentLogger) return silentLogger;
   const wrap =
     (level: keyof Logger) =>
     (fields: LogFields, message: string): void => {
