@@ -63,9 +63,11 @@ export function redact(value: unknown, known: readonly string[] = [], depth = 0)
   return value;
 }
 
-/** Wraps `logger` so every line is redacted first. `known` are exact secrets to scrub anywhere. */
+/**
+ * Wraps `logger` so every line is redacted first. `known` are exact secrets to scrub anywhere.
+ * The silent logger (the default) is returned as is: nothing to redact for, and no deep copy per line.
+ */
 export function createRedactingLogger(logger: Logger, known: () => readonly string[] = () => []): Logger {
-  // Nothing is written: nothing to redact (a log line per settlement would otherwise be walked for secrets).
   if (logger === silentLogger) return silentLogger;
   const wrap =
     (level: keyof Logger) =>

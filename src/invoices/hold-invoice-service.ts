@@ -11,7 +11,7 @@ import type { ServiceContext } from '../service-context.js';
 import { announceSettlements, recordSettlements } from '../settlement/record-settlements.js';
 import type { InvoiceRecord } from '../store/store.js';
 import { createHoldWatcher, type HoldWatcherConfig } from './hold-watcher.js';
-import { issueInvoice } from './issue-invoice.js';
+import { createInvoiceCommit, issueInvoice } from './issue-invoice.js';
 import { toInvoice } from './to-invoice.js';
 import {
   validateCreateInvoiceInput,
@@ -81,6 +81,7 @@ export function createHoldInvoiceService(
   if (!Number.isInteger(interval) || interval < 1)
     throw new ValidationError('checkIntervalMs', `expected a positive whole number of ms, got ${String(interval)}`);
   const watcher = createHoldWatcher(ctx, config);
+  const commit = createInvoiceCommit(ctx);
 
   async function load(id: string): Promise<InvoiceRecord> {
     const record = await ctx.store.invoices.get(validateInvoiceId(id));
@@ -94,6 +95,7 @@ export function createHoldInvoiceService(
     const preimage = suppliedHash === null ? Buffer.from(randomBytesFrom(32, ctx.random)).toString('hex') : null;
     const paymentHash = suppliedHash ?? sha256Hex(preimage!);
     const invoice = await issueInvoice(ctx, input, {
+      commit,
       isHold: true,
       preimage,
       paymentHash: suppliedHash,

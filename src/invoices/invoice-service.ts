@@ -6,8 +6,8 @@ import { canTransitionInvoice, INVOICE_STATUSES } from '../domain/invoice.js';
 import { InvalidStateTransitionError, InvoiceNotFoundError, ValidationError } from '../errors.js';
 import type { ServiceContext } from '../service-context.js';
 import type { InvoiceRecord, Page } from '../store/store.js';
-import { checkInbound } from './check-inbound.js';
-import { issueInvoice } from './issue-invoice.js';
+import { createInboundCheck } from './check-inbound.js';
+import { createInvoiceCommit, issueInvoice } from './issue-invoice.js';
 import { toInvoice } from './to-invoice.js';
 import {
   validateCreateInvoiceInput,
@@ -53,6 +53,8 @@ export interface InvoiceService {
 /** Creates the invoice service. Internal: use `createLightning`. */
 export function createInvoiceService(ctx: ServiceContext): InvoiceService {
   const pendingByKey = new Map<string, Promise<Invoice>>();
+  const commit = createInvoiceCommit(ctx);
+  const checkInbound = createInboundCheck(ctx);
 
   async function load(id: string): Promise<InvoiceRecord> {
     const record = await ctx.store.invoices.get(validateInvoiceId(id));
@@ -62,9 +64,10 @@ export function createInvoiceService(ctx: ServiceContext): InvoiceService {
 
   const createOnce = (input: ValidCreateInvoiceInput): Promise<Invoice> =>
     issueInvoice(ctx, input, {
+      commit,
       isHold: false,
       preimage: null,
-      ...(input.allowInsufficientInbound ? {} : { checkInbound: (msat: bigint) => checkInbound(ctx, msat) }),
+      ...(input.allowInsufficientInbound ? {} : { checkInbound }),
       addToLnd: (valueMsat) =>
         ctx.lnd.addInvoice({ valueMsat, memo: input.description, expirySeconds: input.expirySeconds }),
     });

@@ -1,7 +1,8 @@
 /**
  * The one flow behind `invoices.create` and `invoices.createHold`: idempotency, price (rate locked
- * in), the LND call, one transaction (row + outbox), then `invoice.created`. An LND invoice whose row
- * could not be written is cancelled, so nobody can pay an invoice lnkit does not know.
+ * in), the LND call, the row and its event committed (grouped with concurrent creates: {@link
+ * createInvoiceCommit}), then `invoice.created`. An LND invoice whose row could not be written is
+ * cancelled, so nobody can pay an invoice lnkit does not know.
  */
 import { eurToMsat, satToMsat } from '../domain/amount.js';
 import type { Invoice } from '../domain/invoice.js';
@@ -9,12 +10,39 @@ import { StoreConflictError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { RateQuote } from '../rates/rate-provider.js';
 import type { ServiceContext } from '../service-context.js';
+import { createGroupCommit } from '../store/group-commit.js';
 import type { InvoiceRecord } from '../store/store.js';
 import { toInvoice } from './to-invoice.js';
 import { checkInvoiceLimit, type ValidCreateInvoiceInput } from './validate-invoice-input.js';
 
+/** A new invoice's row and the domain invoice its `invoice.created` event carries. */
+export interface NewInvoice {
+  readonly record: InvoiceRecord;
+  readonly invoice: Invoice;
+}
+
+/** Writes a new invoice's row and its `invoice.created` event; resolves once committed. */
+export type CommitInvoice = (row: NewInvoice) => Promise<void>;
+
+/**
+ * The commit of new invoices for one service: creates whose AddInvoice answered while the previous
+ * transaction ran are written in one transaction (rows + event-log rows + outbox rows), and a row
+ * that conflicts (an idempotency key another process used meanwhile) fails only its own create.
+ */
+export function createInvoiceCommit(ctx: ServiceContext): CommitInvoice {
+  return createGroupCommit<NewInvoice>({
+    store: ctx.store,
+    write: async (tx, { record, invoice }) => {
+      await tx.invoices.insert(record);
+      await ctx.recordEvent(tx, 'invoice.created', { invoice });
+    },
+  });
+}
+
 /** What differs between a regular and a HODL invoice. */
 export interface IssueInvoiceOptions {
+  /** Writes the row and its event: the service's {@link createInvoiceCommit}. */
+  readonly commit: CommitInvoice;
   readonly isHold: boolean;
   /** Hex preimage lnkit keeps (HODL invoices it generated the preimage for); never logged. */
   readonly preimage: string | null;
@@ -147,10 +175,7 @@ export async function issueInvoice(
   };
   const invoice = toInvoice(record);
   try {
-    await ctx.store.transaction(async (tx) => {
-      await tx.invoices.insert(record);
-      await ctx.recordEvent(tx, 'invoice.created', { invoice });
-    });
+    await options.commit({ record, invoice });
   } catch (error) {
     await ctx.lnd
       .cancelInvoice(added.paymentHash)
