@@ -8,14 +8,14 @@
 import type { Selectable } from 'kysely';
 import type { IncomingSettlementInput, IncomingSettlementResult } from '../store.js';
 import type { SqliteContext } from './context.js';
-import { toSet } from './invoice-repository.js';
+import { INVOICE_COLUMNS, invoiceRowOf, toSet } from './invoice-repository.js';
 import { PAYMENT_COLUMNS, toRow as toPaymentRow } from './payment-repository.js';
 import { toInvoice } from './rows.js';
 import type { InvoicesTable } from './schema.js';
 
 type InvoiceRow = Selectable<InvoicesTable>;
 
-const BY_HASH = 'SELECT * FROM invoices WHERE payment_hash = ?';
+const BY_HASH = `SELECT ${INVOICE_COLUMNS.join(', ')} FROM invoices WHERE payment_hash = ?`;
 const texts: Record<string, string> = {};
 
 /** The payment INSERT guarded by the (direction, payment_hash) unique index. Built on first use. */
@@ -24,13 +24,17 @@ function insertIfAbsentSql(): string {
   ON CONFLICT (direction, payment_hash) DO NOTHING`);
 }
 
-/** `UPDATE invoices SET … WHERE payment_hash = @hash AND status IN (…) AND NOT EXISTS (incoming payment) RETURNING *`. */
+/**
+ * `UPDATE invoices SET … WHERE payment_hash = @hash AND status IN (…) AND NOT EXISTS (incoming payment)
+ * RETURNING <columns>`, read as an array: better-sqlite3's row object of 22 columns is a dictionary-mode
+ * object several times the size of the fixed-shape row {@link invoiceRowOf} makes, once per settlement.
+ */
 function settleSql(columns: readonly string[], statuses: number): string {
   const key = `settle|${columns.join(',')}|${statuses}`;
   return (texts[key] ??= `UPDATE invoices SET ${columns.map((c) => `${c} = @${c}`).join(', ')}
      WHERE payment_hash = @hash AND status IN (${Array.from({ length: statuses }, (_, i) => `@from${i}`).join(', ')})
        AND NOT EXISTS (SELECT 1 FROM payments WHERE direction = 'in' AND payment_hash = @hash)
-     RETURNING *`);
+     RETURNING ${INVOICE_COLUMNS.join(', ')}`);
 }
 
 /** Records one incoming settlement on `ctx` (inside its transaction). */
@@ -49,10 +53,14 @@ export function recordIncoming(
     if (columns.length > 0 && fromStatus.length > 0) {
       const params: Record<string, unknown> = { ...set, hash };
       for (let i = 0; i < fromStatus.length; i++) params[`from${i}`] = fromStatus[i];
-      row = ctx.statement(settleSql(columns, fromStatus.length)).get(params) as InvoiceRow | undefined;
+      const values = ctx.rawStatement(settleSql(columns, fromStatus.length)).get(params) as unknown[] | undefined;
+      row = values && invoiceRowOf(values);
       updated = row !== undefined;
     }
-    row ??= ctx.statement(BY_HASH).get(hash) as InvoiceRow | undefined;
+    if (row === undefined) {
+      const values = ctx.rawStatement(BY_HASH).get(hash) as unknown[] | undefined;
+      row = values && invoiceRowOf(values);
+    }
     // When the UPDATE matched, no incoming payment existed (its NOT EXISTS guard, same transaction),
     // so this INSERT cannot conflict; when it did not, a conflict means "recorded already".
     // Positional parameters: binding 17 named ones costs a property lookup each.
