@@ -61,7 +61,25 @@ function channelOptions(config: ResolvedLndConfig, serverName: string | undefine
   };
 }
 
-function methodTable(protosDir: string | undefined): Map<string, LndMethod> {
+/**
+ * Method tables by protos folder, shared by every client of the process: parsing the protos costs
+ * ~100 ms, and protobufjs generates each message's codec on its first use (the `Invoice` decoder and
+ * `toObject` another ~100 ms). A second client (another node, a restart in the same process) reuses
+ * both. The definitions are never changed after loading.
+ */
+const methodTables = new Map<string, ReadonlyMap<string, LndMethod>>();
+
+function methodTable(protosDir: string | undefined): ReadonlyMap<string, LndMethod> {
+  const key = protosDir ?? '';
+  let table = methodTables.get(key);
+  if (table === undefined) {
+    table = loadMethodTable(protosDir);
+    methodTables.set(key, table);
+  }
+  return table;
+}
+
+function loadMethodTable(protosDir: string | undefined): Map<string, LndMethod> {
   const definition = loadLndProtos(protosDir);
   const table = new Map<string, LndMethod>();
   for (const serviceName of LND_SERVICES) {
