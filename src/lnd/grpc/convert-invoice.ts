@@ -26,6 +26,7 @@ import {
   unixSeconds,
   type Message,
 } from './validate.js';
+import { WireDecoded } from './invoice-wire.js';
 
 const INVOICE_STATES: readonly LndInvoiceState[] = ['OPEN', 'SETTLED', 'CANCELED', 'ACCEPTED'];
 const HTLC_STATES = ['ACCEPTED', 'SETTLED', 'CANCELED'] as const;
@@ -40,8 +41,9 @@ function toHtlc(msg: Message, where: string): LndInvoiceHtlc {
   };
 }
 
-/** lnrpc.Invoice → {@link LndInvoice}. */
+/** lnrpc.Invoice → {@link LndInvoice} (as proto-loader decodes it, or already decoded from the wire). */
 export function toLndInvoice(value: unknown): LndInvoice {
+  if (value instanceof WireDecoded) return (value as WireDecoded<LndInvoice>).unwrap();
   const where = 'Invoice';
   const msg = message(value, where);
   const settleDate = count(msg, 'settle_date', where);
@@ -88,8 +90,9 @@ export function toAddHoldInvoiceResult(value: unknown): LndAddHoldInvoiceResult 
   };
 }
 
-/** lnrpc.ListInvoiceResponse → {@link LndInvoicePage}. */
+/** lnrpc.ListInvoiceResponse → {@link LndInvoicePage} (as proto-loader decodes it, or from the wire). */
 export function toInvoicePage(value: unknown): LndInvoicePage {
+  if (value instanceof WireDecoded) return (value as WireDecoded<LndInvoicePage>).unwrap();
   const where = 'ListInvoiceResponse';
   const msg = message(value, where);
   return {

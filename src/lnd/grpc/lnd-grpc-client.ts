@@ -8,6 +8,7 @@ import { LndConnectionError, LndError, isLightningError } from '../../errors.js'
 import type { LndClient } from '../lnd-client.js';
 import { resolveLndConfig, type LndClientConfig, type ResolvedLndConfig } from './client-config.js';
 import { createLndCredentials, ipServerName, macaroonMetadata } from './credentials.js';
+import { decodeInvoicePageWire, decodeInvoiceWire } from './invoice-wire.js';
 import { LND_SERVICES, loadLndProtos } from './load-protos.js';
 import { isDisconnect, toLightningError } from './map-grpc-error.js';
 import { createLndPolicies, type CircuitStateName, type LndPolicies } from './policies.js';
@@ -79,13 +80,24 @@ function methodTable(protosDir: string | undefined): ReadonlyMap<string, LndMeth
   return table;
 }
 
+/** The invoice answers decoded straight from the wire (src/lnd/grpc/invoice-wire.ts), not by proto-loader. */
+const WIRE_DECODERS: Readonly<Record<string, (buffer: Buffer) => unknown>> = {
+  'Lightning.ListInvoices': decodeInvoicePageWire,
+  'Lightning.LookupInvoice': decodeInvoiceWire,
+  'Lightning.SubscribeInvoices': decodeInvoiceWire,
+  'Invoices.SubscribeSingleInvoice': decodeInvoiceWire,
+};
+
 function loadMethodTable(protosDir: string | undefined): Map<string, LndMethod> {
   const definition = loadLndProtos(protosDir);
   const table = new Map<string, LndMethod>();
   for (const serviceName of LND_SERVICES) {
     const service = definition[serviceName] as ServiceDefinition;
-    for (const [name, method] of Object.entries(service))
-      table.set(`${serviceName.split('.')[1]}.${name}`, method as LndMethod);
+    for (const [name, method] of Object.entries(service)) {
+      const rpc = `${serviceName.split('.')[1]}.${name}`;
+      const wire = WIRE_DECODERS[rpc];
+      table.set(rpc, wire ? { ...(method as LndMethod), responseDeserialize: wire } : (method as LndMethod));
+    }
   }
   return table;
 }
