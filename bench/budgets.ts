@@ -57,7 +57,7 @@ export const BUDGETS: Readonly<Record<string, Budget>> = {
     atLeast: 0.95,
     why: 'invoices.create at concurrency 32 ≥ 0.95× bare AddInvoice on the same simulator',
     pendingOn:
-      'a quieter machine or less merchant work around each AddInvoice (0.86 / 1.04 / 0.77 in three runs at load 9 after group commit and the shared channel listing, 0.31 before): by CPU the merchant now spends as much per create as per bare AddInvoice with the stream watcher (~0.7 ms) and the simulator the same per call; what is left is how two processes share two loaded cores — the SQLite batches and WAL checkpoints run in bursts on the event loop, and the stream watcher writes the add checkpoint once per OPEN event (src/settlement)',
+      "less merchant work per create, and creates that do not move in waves (0.70–1.04 in three-run sets at load 2–9 after group commit and the shared channel listing, 0.31–0.35 before): the merchant now spends about as much CPU per create as per bare AddInvoice with the stream watcher and the simulator the same per call, but a batch's creates resolve together, so the simulator idles while the merchant commits a wave (~3.5 ms for ~30 rows, mostly the COMMIT writing a random payment_hash index page per invoice); see docs/performance.md",
   },
   'grpc.client-cpu': {
     atMost: 1.1,

@@ -4,10 +4,13 @@
  *
  * One channel listing serves every create for {@link INBOUND_LISTING_TTL_MS}, and concurrent creates
  * share the listing in flight: without that, each create doubled LND's work (ListChannels beside
- * AddInvoice). A listing that is kept may only let an invoice through: a refusal is always decided
- * on a listing made after the create began, so inbound added a moment ago (a channel opened, a
- * rebalance) is seen at once. A channel lost a moment ago may let invoices through for up to a
- * second — which the check can never rule out anyway: inbound changes between an invoice and its payment.
+ * AddInvoice). Past that second the next create asks LND again but does not wait for the answer as
+ * long as the kept listing is younger than {@link INBOUND_LISTING_MAX_AGE_MS}: otherwise every create
+ * would stall behind one ListChannels round trip each second. A kept listing may only let an invoice
+ * through: a refusal is always decided on a listing begun after the create began, so inbound added a
+ * moment ago (a channel opened, a rebalance) is seen at once. A channel lost a moment ago may let
+ * invoices through for about a second under steady traffic (at most three after a quiet spell) —
+ * which the check can never rule out anyway: inbound changes between an invoice and its payment.
  */
 import { channelLiquidity, summarize, type LiquidityTotals } from '../domain/liquidity.js';
 import { InsufficientInboundError, isLightningError } from '../errors.js';
@@ -15,6 +18,9 @@ import type { ServiceContext } from '../service-context.js';
 
 /** How long one ListChannels answers the check: at most one listing a second, however many creates. */
 export const INBOUND_LISTING_TTL_MS = 1000;
+
+/** How old a kept listing may be and still let an invoice through while its successor is listed. */
+export const INBOUND_LISTING_MAX_AGE_MS = 3000;
 
 /** The receivable totals of a listing, or null when the macaroon may not list channels (check skipped). */
 type Receivable = LiquidityTotals | null;
@@ -71,7 +77,12 @@ export function createInboundCheck(ctx: ServiceContext): (valueMsat: bigint) => 
     const now = ctx.clock.now();
     const amountSat = (valueMsat + 999n) / 1000n;
     // Passing may rest on any listing (kept, or in flight since before this create); refusing on one begun since.
-    let current = kept !== null && now >= kept.at && now - kept.at < INBOUND_LISTING_TTL_MS ? kept : await listing(0);
+    const age = kept !== null && now >= kept.at ? now - kept.at : Infinity;
+    if (age >= INBOUND_LISTING_TTL_MS && age < INBOUND_LISTING_MAX_AGE_MS) {
+      // Its successor is listed in the background; a failure shows in the create that has to wait for one.
+      listing(0).catch(() => undefined);
+    }
+    let current = age < INBOUND_LISTING_MAX_AGE_MS ? kept! : await listing(0);
     if (current.receivable !== null && current.receivable.inboundSat < amountSat && current.number <= before)
       current = await listing(before + 1);
     const receivable = current.receivable;

@@ -8,7 +8,7 @@ import { makeInvoice } from '../store/conformance/fixtures.js';
 import { createFakeLnd } from '../testing/fake-lnd.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { createTestContext } from '../testing/service-context-fixture.js';
-import { INBOUND_LISTING_TTL_MS } from './check-inbound.js';
+import { INBOUND_LISTING_MAX_AGE_MS, INBOUND_LISTING_TTL_MS } from './check-inbound.js';
 import { createInvoiceService } from './invoice-service.js';
 
 /** alice (fake LND) with every added invoice's hash noted, and ListChannels counted and switchable. */
@@ -18,7 +18,7 @@ function setup(options: { store?: Store; onAdd?: (memo: string) => Promise<void>
   const added: string[] = [];
   const hashByMemo = new Map<string, string>();
   let listings = 0;
-  let channels: 'real' | 'none' | 'denied' = 'real';
+  let channels: 'real' | 'none' | 'denied' | 'hang' = 'real';
   const lnd: LndClient = {
     ...fake.lnd,
     async addInvoice(input) {
@@ -31,6 +31,7 @@ function setup(options: { store?: Store; onAdd?: (memo: string) => Promise<void>
     async listChannels() {
       listings++;
       if (channels === 'denied') throw new LndPermissionError();
+      if (channels === 'hang') return new Promise(() => undefined);
       return channels === 'none' ? [] : fake.lnd.listChannels();
     },
   };
@@ -162,13 +163,34 @@ describe('invoices.create: the inbound check lists channels once for concurrent 
     // Within the second, a kept listing that lets the amount through is used as is (documented).
     expect((await t.invoices.create({ amountSat: 1000n, description: 'x' })).status).toBe('open');
     expect(t.listings()).toBe(2);
+    // Past it, the create still passes on the kept listing while the next one is listed …
     await t.clock.advance(INBOUND_LISTING_TTL_MS);
+    expect((await t.invoices.create({ amountSat: 1000n, description: 'x' })).status).toBe('open');
+    expect(t.listings()).toBe(3);
+    await new Promise((resolve) => setImmediate(resolve));
+    // … and the creates after it hear what that listing said.
     await expect(t.invoices.create({ amountSat: 1000n, description: 'x' })).rejects.toMatchObject({
       code: 'INSUFFICIENT_INBOUND',
       requestedSat: 1000n,
       receivableSat: 0n,
     });
-    expect(t.added).toHaveLength(2); // nothing added in LND for the refused ones
+    expect(t.added).toHaveLength(3); // nothing added in LND for the refused ones
+  });
+
+  it('past the TTL a create does not wait for the new listing; past the max age it does', async () => {
+    const t = setup();
+    await t.invoices.create({ amountSat: 1000n, description: 'x' });
+    t.setChannels('hang'); // LND takes its time to list channels
+    await t.clock.advance(INBOUND_LISTING_TTL_MS);
+    expect((await t.invoices.create({ amountSat: 1000n, description: 'x' })).status).toBe('open');
+    expect((await t.invoices.create({ amountSat: 1000n, description: 'x' })).status).toBe('open');
+    expect(t.listings()).toBe(2); // one listing in flight, shared
+    await t.clock.advance(INBOUND_LISTING_MAX_AGE_MS - INBOUND_LISTING_TTL_MS);
+    let settled = false;
+    void t.invoices.create({ amountSat: 1000n, description: 'x' }).finally(() => (settled = true));
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false); // waits for the listing that has not answered
+    expect(t.added).toHaveLength(3);
   });
 
   it('a macaroon that may not list channels skips the check, warning once per listing', async () => {

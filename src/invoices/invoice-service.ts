@@ -30,7 +30,8 @@ export interface ListInvoicesInput {
 /** The `lightning.invoices` API. */
 export interface InvoiceService {
   /**
-   * Creates an invoice: rate (for EUR), LND AddInvoice, one transaction (row + outbox), then `invoice.created`.
+   * Creates an invoice: rate (for EUR), the inbound check (one ListChannels a second at most), LND AddInvoice,
+   * one transaction (row + outbox; concurrent creates share it), then `invoice.created`.
    * @throws {ValidationError} on bad input (nothing is called or written)
    * @throws {RateUnavailableError} when no fresh rate exists
    * @throws {InsufficientInboundError} when the active channels cannot receive the amount (unless `allowInsufficientInbound`)
