@@ -94,7 +94,7 @@ export const BUILT_NOTE = 'lnkit scale build, complete:';
 const BIG_TABLES = ['invoices', 'payments', 'webhook_events', 'webhook_deliveries', 'webhook_attempts'];
 
 /** Every relation, column, index and constraint of `schema`, name → definition. */
-async function schemaOf(client: pg.Client, schema: string): Promise<Map<string, string>> {
+export async function schemaOf(client: pg.Client, schema: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const rows = async (text: string) => (await client.query<{ k: string; v: string }>(text, [schema])).rows;
   for (const r of await rows(

@@ -112,8 +112,8 @@ const BY_ID = 'SELECT * FROM invoices WHERE id = ?';
 const BY_HASH = 'SELECT * FROM invoices WHERE payment_hash = ?';
 const BY_KEY = 'SELECT * FROM invoices WHERE idempotency_key = ?';
 // 'open' is a literal so that the partial index invoices_open_expires_idx matches.
-const EXPIRED =
-  "SELECT * FROM invoices WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at ASC, id ASC LIMIT ?";
+const EXPIRED = `SELECT ${INVOICE_COLUMNS.join(', ')} FROM invoices WHERE status = 'open' AND expires_at <= ?
+  ORDER BY expires_at ASC, id ASC LIMIT ?`;
 
 /** Creates the invoice repository on `ctx`. */
 export function createSqliteInvoiceRepository(ctx: SqliteContext): InvoiceRepository {
@@ -168,8 +168,8 @@ export function createSqliteInvoiceRepository(ctx: SqliteContext): InvoiceReposi
     },
     async listExpired(now, limit) {
       const max = resolveBatchLimit(limit);
-      const rows = await ctx.hold(() => ctx.statement(EXPIRED).all(msKey(now), max) as Row[]);
-      return rows.map(toInvoice);
+      const rows = await ctx.hold(() => ctx.rawStatement(EXPIRED).all(msKey(now), max) as unknown[][]);
+      return rows.map((v) => toInvoice(invoiceRowOf(v)));
     },
   };
 }
