@@ -7,6 +7,14 @@ import { createTestContext } from '../testing/service-context-fixture.js';
 import { RECONCILE_INDEX, SETTLE_INDEX } from './record-settlements.js';
 import { reconcile, unbrokenRunTop } from './reconcile.js';
 
+/** A memory store whose reconcile checkpoint is at `reconcileIndex`, and a context on it and `lnd`. */
+async function reconcilingFrom(lnd: LndClient, reconcileIndex: bigint) {
+  const store = createMemoryStore();
+  await store.migrate();
+  await store.checkpoints.advance(RECONCILE_INDEX, reconcileIndex);
+  return { store, ctx: createTestContext({ lnd, store }) };
+}
+
 describe('reconcile', () => {
   it('announces each page as it commits it: a failure on a later page loses no event', async () => {
     const fake = createFakeLnd();
@@ -24,10 +32,7 @@ describe('reconcile', () => {
         return fake.lnd.listInvoices(input);
       },
     };
-    const store = createMemoryStore();
-    await store.migrate();
-    await store.checkpoints.advance(RECONCILE_INDEX, 0n);
-    const ctx = createTestContext({ lnd: flaky, store });
+    const { store, ctx } = await reconcilingFrom(flaky, 0n);
     await expect(reconcile(ctx)).rejects.toMatchObject({ code: 'LND_UNAVAILABLE' });
     const received = ctx.emittedEvents.filter((e) => e.type === 'payment.received');
     expect(received).toHaveLength(3);
@@ -45,10 +50,7 @@ describe('reconcile', () => {
     await fake.lnd.addInvoice({ valueMsat: 1_000n, memo: 'c' });
     await fake.simulate.pay(a.paymentRequest);
     await fake.lnd.cancelInvoice(b.paymentHash);
-    const store = createMemoryStore();
-    await store.migrate();
-    await store.checkpoints.advance(RECONCILE_INDEX, 0n);
-    const ctx = createTestContext({ lnd: fake.lnd, store });
+    const { store, ctx } = await reconcilingFrom(fake.lnd, 0n);
     await expect(reconcile(ctx)).resolves.toBe(1);
     expect(await store.checkpoints.get(RECONCILE_INDEX)).toBe(2n);
   });
@@ -60,10 +62,7 @@ describe('reconcile', () => {
       requests.push((await fake.lnd.addInvoice({ valueMsat: 1_000n, memo: `s${i}` })).paymentRequest);
     // Paid out of add order: settle indices 1..4 go to invoices 5, 1, 3, 2; invoices 4 and 6 stay open.
     for (const i of [4, 0, 2, 1]) await fake.simulate.pay(requests[i]!);
-    const store = createMemoryStore();
-    await store.migrate();
-    await store.checkpoints.advance(RECONCILE_INDEX, 0n);
-    const ctx = createTestContext({ lnd: fake.lnd, store });
+    const { store, ctx } = await reconcilingFrom(fake.lnd, 0n);
     await expect(reconcile(ctx)).resolves.toBe(4);
     expect(await store.checkpoints.get(SETTLE_INDEX)).toBe(4n);
     expect(await store.checkpoints.get(RECONCILE_INDEX)).toBe(3n);
@@ -81,10 +80,7 @@ describe('reconcile', () => {
     await fake.simulate.pay(a.paymentRequest); // settle index 1, at or below R: not scanned
     await fake.simulate.pay(c.paymentRequest); // settle index 2
     await fake.simulate.pay(b.paymentRequest); // settle index 3
-    const store = createMemoryStore();
-    await store.migrate();
-    await store.checkpoints.advance(RECONCILE_INDEX, 1n);
-    const ctx = createTestContext({ lnd: fake.lnd, store });
+    const { store, ctx } = await reconcilingFrom(fake.lnd, 1n);
     await expect(reconcile(ctx)).resolves.toBe(2);
     // Settlement 1 was not seen by this pass: the checkpoint may not pass it.
     expect(await store.checkpoints.get(SETTLE_INDEX)).toBeUndefined();

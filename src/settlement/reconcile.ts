@@ -90,10 +90,9 @@ function listPage(ctx: ServiceContext, offset: bigint): Promise<LndInvoicePage> 
 }
 
 /** The highest T such that every index from `from` + 1 to T is in `indices` (`from` when none is). */
-export function unbrokenRunTop(from: bigint, indices: bigint[]): bigint {
-  indices.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+export function unbrokenRunTop(from: bigint, indices: readonly bigint[]): bigint {
   let top = from;
-  for (const index of indices) {
+  for (const index of [...indices].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (index === top + 1n) top = index;
     else if (index > top + 1n) break;
   }

@@ -36,7 +36,7 @@ interface Entry<T> {
 export function createGroupCommit<T>(config: GroupCommitConfig<T>): (item: T) => Promise<void> {
   const { store, write } = config;
   const maxBatch = config.maxBatch ?? 64;
-  let queue: Entry<T>[] = [];
+  const queue: Entry<T>[] = [];
   let draining = false;
 
   async function commitAlone(entry: Entry<T>): Promise<void> {
@@ -67,11 +67,7 @@ export function createGroupCommit<T>(config: GroupCommitConfig<T>): (item: T) =>
   }
 
   async function drain(): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
-      queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch);
-      await commitBatch(batch);
-    }
+    while (queue.length > 0) await commitBatch(queue.splice(0, maxBatch));
     draining = false;
   }
 

@@ -5,12 +5,12 @@
  * the batch (the retention job sizes batches to stay near 20 ms).
  */
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import type { PruneTarget, StoreMaintenance, TableStats } from '../maintenance.js';
 import { checkPruneInput } from '../prune-input.js';
 import { resolveBatchLimit } from '../paging.js';
 import { runImmediate, type PrepareCached } from './context.js';
-import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationNameOrder, sqliteMigrations } from './migrations/index.js';
+import { createSqliteMigrator } from './migrations/index.js';
 import type { SqliteSchema } from './schema.js';
 
 /** Tables lnkit writes, with the column their age is read from (null: attempts, see below). */
@@ -89,14 +89,7 @@ async function expectedIndexes(): Promise<Set<string>> {
   const memory = new Database(':memory:');
   const db = new Kysely<SqliteSchema>({ dialect: new SqliteDialect({ database: memory }) });
   try {
-    const migrator = new Migrator({
-      db,
-      provider: { getMigrations: async () => ({ ...sqliteMigrations }) },
-      migrationTableName: MIGRATION_TABLE,
-      migrationLockTableName: MIGRATION_LOCK_TABLE,
-      nameComparator: migrationNameOrder,
-    });
-    const { error } = await migrator.migrateToLatest();
+    const { error } = await createSqliteMigrator(db).migrateToLatest();
     if (error !== undefined) throw error;
     return new Set(indexNames(memory));
   } finally {

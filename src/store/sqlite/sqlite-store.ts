@@ -5,7 +5,7 @@
  */
 import { createSqliteRebalanceRepository } from './rebalance-repository.js';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { StoreError, ValidationError } from '../../errors.js';
 import type { StoreMaintenance } from '../maintenance.js';
 import type { Repositories, Store } from '../store.js';
@@ -15,7 +15,7 @@ import { mapSqliteError } from './errors.js';
 import { createSqliteMaintenance, preferIncrementalVacuum } from './maintenance.js';
 import { createSqliteInvoiceRepository } from './invoice-repository.js';
 import { createSqliteEventLogRepository, createSqliteLeaseRepository } from './leadership-repositories.js';
-import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationNameOrder, sqliteMigrations } from './migrations/index.js';
+import { createSqliteMigrator, MIGRATION_TABLE, sqliteMigrations } from './migrations/index.js';
 import { createSqliteCheckpointRepository, createSqlitePaymentRepository } from './payment-repository.js';
 import type { SqliteSchema } from './schema.js';
 import { createSqliteEndpointRepository } from './webhook-endpoint-repository.js';
@@ -88,15 +88,6 @@ function createRepositories(ctx: SqliteContext): Repositories {
   };
 }
 
-/**
- * Creates a SQLite store. Opens the database now (synchronously); call `migrate()` before use.
- * With `{ database }`, your handle stays open after `close()`.
- * @throws {ValidationError} on a bad config
- * @throws {StoreError} when the file cannot be opened
- * @example
- * const store = createSqliteStore({ filename: './lnkit.db' });
- * await store.migrate();
- */
 /** True when every migration lnkit knows is recorded as applied (then `migrate()` takes no write lock). */
 function allMigrationsApplied(prepare: (sqlText: string) => Database.Statement): boolean {
   let applied: Set<string>;
@@ -109,6 +100,15 @@ function allMigrationsApplied(prepare: (sqlText: string) => Database.Statement):
   return Object.keys(sqliteMigrations).every((name) => applied.has(name));
 }
 
+/**
+ * Creates a SQLite store. Opens the database now (synchronously); call `migrate()` before use.
+ * With `{ database }`, your handle stays open after `close()`.
+ * @throws {ValidationError} on a bad config
+ * @throws {StoreError} when the file cannot be opened
+ * @example
+ * const store = createSqliteStore({ filename: './lnkit.db' });
+ * await store.migrate();
+ */
 export function createSqliteStore(config: SqliteStoreConfig): Store {
   const { database, owns } = openDatabase(config);
   const busyTimeoutMs = config.busyTimeoutMs ?? 5000;
@@ -222,16 +222,7 @@ export function createSqliteStore(config: SqliteStoreConfig): Store {
         await runImmediate(
           db,
           async (conn) => {
-            const migrator = new Migrator({
-              db: conn,
-              provider: { getMigrations: async () => ({ ...sqliteMigrations }) },
-              migrationTableName: MIGRATION_TABLE,
-              migrationLockTableName: MIGRATION_LOCK_TABLE,
-              nameComparator: migrationNameOrder,
-              // Migrations are numbered per feature (003–007) and may land in any order.
-              allowUnorderedMigrations: true,
-            });
-            const { error, results } = await migrator.migrateToLatest();
+            const { error, results } = await createSqliteMigrator(conn).migrateToLatest();
             if (error !== undefined) {
               failed = results?.find((r) => r.status === 'Error')?.migrationName ?? failed;
               throw error;

@@ -3,7 +3,7 @@
  * zero-padded prefix. To evolve the schema (e.g. `003_rebalances`), add a file and one entry
  * here; never edit or reorder a released migration.
  */
-import type { Migration } from 'kysely';
+import { Migrator, type Migration, type MigratorProps } from 'kysely';
 import { migration001Core } from './001-core.js';
 import { migration002Webhooks } from './002-webhooks.js';
 import { migration003Nodes } from './003-nodes.js';
@@ -31,8 +31,19 @@ export const MIGRATION_TABLE = 'lnkit_migration';
 export const MIGRATION_LOCK_TABLE = 'lnkit_migration_lock';
 
 /**
- * Orders migration names by code point, as Kysely orders the available ones. Kysely's default for
- * applied migrations of one timestamp is `localeCompare`, whose first call loads ICU's collator
- * (~50 ms of every `start()`); the names are ASCII (`001_core`), so the order is the same.
+ * The Migrator of lnkit's SQLite migrations on `db` (a store's connection, or a scratch database).
+ * Names are ordered by code point, as Kysely orders the available ones: Kysely's default for applied
+ * migrations of one timestamp is `localeCompare`, whose first call loads ICU's collator (~50 ms of
+ * every `start()`); the names are ASCII (`001_core`), so the order is the same. Migrations are
+ * numbered per feature (003–007) and may land in any order.
  */
-export const migrationNameOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+export function createSqliteMigrator(db: MigratorProps['db']): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...sqliteMigrations }) },
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+    nameComparator: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+    allowUnorderedMigrations: true,
+  });
+}
