@@ -3,6 +3,7 @@
  */
 import { unknownError } from '../network/rpc-error.js';
 import { serverStream, unary, type RpcHandler } from './handler.js';
+import { encodeInvoice, encodeInvoicePage } from './invoice-encode.js';
 import {
   bigField,
   boolField,
@@ -21,7 +22,6 @@ import {
   toWireChannelEdge,
   toWireChannelBalance,
   toWireInfo,
-  toWireInvoice,
   toWirePayReq,
   toWirePayment,
   toWireRoute,
@@ -74,7 +74,7 @@ export const lightningHandlers: Readonly<Record<string, RpcHandler>> = {
     };
   }),
 
-  LookupInvoice: unary((request, node) => toWireInvoice(node.lookupInvoice(lookupHash(request)))),
+  LookupInvoice: unary((request, node) => encodeInvoice(node.lookupInvoice(lookupHash(request)))),
 
   ListInvoices: unary((request, node) => {
     const start = Number(bigField(request, 'creation_date_start'));
@@ -89,11 +89,7 @@ export const lightningHandlers: Readonly<Record<string, RpcHandler>> = {
       creationDateStart: start,
       creationDateEnd: end,
     });
-    return {
-      invoices: page.invoices.map(toWireInvoice),
-      last_index_offset: page.lastIndexOffset.toString(),
-      first_index_offset: page.firstIndexOffset.toString(),
-    };
+    return encodeInvoicePage(page);
   }),
 
   SubscribeInvoices: serverStream(
@@ -102,7 +98,7 @@ export const lightningHandlers: Readonly<Record<string, RpcHandler>> = {
         addIndex: bigField(request, 'add_index'),
         settleIndex: bigField(request, 'settle_index'),
       }),
-    toWireInvoice,
+    encodeInvoice,
   ),
 
   ListChannels: unary((request, node) => {

@@ -19,7 +19,8 @@ import {
   unmarshallAmount,
   type WireRequest,
 } from './wire-in.js';
-import { toWireInvoice, toWirePayment } from './wire-out.js';
+import { encodeInvoice } from './invoice-encode.js';
+import { toWirePayment } from './wire-out.js';
 
 const NOT_FOUND = 5;
 
@@ -118,8 +119,8 @@ export const invoicesHandlers: Readonly<Record<string, RpcHandler>> = {
 
   SubscribeSingleInvoice: serverStream(
     (request, node) => node.subscribeSingleInvoice(makeHash(bytesField(request, 'r_hash'))),
-    toWireInvoice,
+    encodeInvoice,
   ),
 
-  LookupInvoiceV2: unary((request, node) => toWireInvoice(lookupInvoiceV2(request, node))),
+  LookupInvoiceV2: unary((request, node) => encodeInvoice(lookupInvoiceV2(request, node))),
 };

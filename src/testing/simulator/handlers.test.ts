@@ -4,9 +4,10 @@ import { createManualClock } from '../manual-clock.js';
 import { createNetwork } from '../network/network.js';
 import type { SimNode } from '../network/types.js';
 import { DEFAULT_CHANNELS, DEFAULT_NODES } from './default-network.js';
-import type { RpcHandler } from './handler.js';
+import type { RpcHandler, RpcResponse } from './handler.js';
 import { lightningHandlers } from './handlers-lightning.js';
 import { invoicesHandlers, routerHandlers } from './handlers-router-invoices.js';
+import { loadLndServices } from './load-protos.js';
 import type { Wire } from './wire-out.js';
 
 const network = createNetwork({ clock: createManualClock() });
@@ -17,11 +18,18 @@ const bob = network.node('bob');
 afterAll(() => network.close());
 
 const handlers: Record<string, RpcHandler> = { ...lightningHandlers, ...routerHandlers, ...invoicesHandlers };
+const { Lightning, Router, Invoices } = loadLndServices();
+const methods = { ...Lightning.service, ...Router.service, ...Invoices.service };
+
+/** A response as a client decodes it (handlers answering bytes included). */
+function received(method: string, response: RpcResponse): Wire {
+  return Buffer.isBuffer(response) ? (methods[method]?.responseDeserialize(response) as Wire) : response;
+}
 
 function run(method: string, request: Wire, node: SimNode = alice): Wire {
   const handler = handlers[method];
   if (handler?.kind !== 'unary') throw new Error(`${method} is not unary`);
-  return handler.run(request, node);
+  return received(method, handler.run(request, node));
 }
 
 function open(method: string, request: Wire, node: SimNode = alice): Wire[] {
@@ -30,7 +38,7 @@ function open(method: string, request: Wire, node: SimNode = alice): Wire[] {
   const { stream, map, skip } = handler.open(request, node);
   const items: Wire[] = [];
   stream.onData((item) => {
-    if (!skip?.(item)) items.push(map(item));
+    if (!skip?.(item)) items.push(received(method, map(item)));
   });
   return items;
 }

@@ -62,6 +62,22 @@ function toStatus(error: unknown): Partial<grpc.StatusObject> & { message: strin
 }
 
 /**
+ * `service` with response serializers that send a Buffer unchanged (a response the handler
+ * encoded itself, see invoice-encode.ts) and serialize anything else as before.
+ */
+function passingEncoded(service: grpc.ServiceDefinition): grpc.ServiceDefinition {
+  const wrapped: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  for (const [name, method] of Object.entries(service)) {
+    const serialize = method.responseSerialize;
+    wrapped[name] = {
+      ...method,
+      responseSerialize: (value: unknown) => (Buffer.isBuffer(value) ? value : serialize(value)),
+    };
+  }
+  return wrapped;
+}
+
+/**
  * Starts a gRPC server for `node` on 127.0.0.1 (a free port unless `port` is given).
  * @example const server = await startNodeServer({ node, services, clock });
  */
@@ -192,9 +208,13 @@ export async function startNodeServer(options: {
   async function start(): Promise<void> {
     if (server) return;
     const next = new grpc.Server();
-    next.addService(services.Lightning.service, implementation(services.Lightning.service, lightningHandlers));
-    next.addService(services.Router.service, implementation(services.Router.service, routerHandlers));
-    next.addService(services.Invoices.service, implementation(services.Invoices.service, invoicesHandlers));
+    for (const [service, handlers] of [
+      [services.Lightning.service, lightningHandlers],
+      [services.Router.service, routerHandlers],
+      [services.Invoices.service, invoicesHandlers],
+    ] as const) {
+      next.addService(passingEncoded(service), implementation(service, handlers));
+    }
     const credentials = grpc.ServerCredentials.createSsl(
       null,
       [{ cert_chain: Buffer.from(tls.certPem), private_key: Buffer.from(tls.keyPem) }],

@@ -51,16 +51,15 @@ const seconds = (date: Date | null): string => (date ? Math.floor(date.getTime()
 const nanos = (date: Date | null): string => (date ? (BigInt(date.getTime()) * 1_000_000n).toString() : '0');
 const hexBytes = (hex: string | null | undefined): Buffer => Buffer.from(hex ?? '', 'hex');
 
+/** lnrpc.Feature for one feature bit (even bits are required, odd ones optional). */
+export function feature(bit: number): { name: string; is_required: boolean; is_known: boolean } {
+  return { name: FEATURE_NAMES[bit] ?? 'unknown', is_required: bit % 2 === 0, is_known: bit in FEATURE_NAMES };
+}
+
 /** `map<uint32, Feature>` for the given feature bits. */
 export function featureMap(bits: readonly number[]): Record<string, Wire> {
   const map: Record<string, Wire> = {};
-  for (const bit of bits) {
-    map[String(bit)] = {
-      name: FEATURE_NAMES[bit] ?? 'unknown',
-      is_required: bit % 2 === 0,
-      is_known: bit in FEATURE_NAMES,
-    };
-  }
+  for (const bit of bits) map[String(bit)] = feature(bit);
   return map;
 }
 
