@@ -76,9 +76,36 @@ export function createEventLogFeed(config: EventLogFeedConfig): EventLogFeed {
     bus.emit(record.type as WebhookEventType, payload as never);
   }
 
+  /**
+   * Moves the cursor over the seqs after it that this process delivered itself, reading only seqs
+   * (a store with `readSeqsAfter`); stops at the first one another process appended.
+   * @returns how many seqs it read, and whether it stopped at another process's event
+   */
+  async function skipLocal(readSeqsAfter: (after: bigint, limit: number) => Promise<readonly bigint[]>) {
+    const seqs = await readSeqsAfter(cursor, BATCH);
+    for (const seq of seqs) {
+      if (seq <= cursor) continue;
+      if (!deliveredLocally.has(seq)) return { read: seqs.length, foreign: true };
+      deliveredLocally.delete(seq);
+      cursor = seq;
+    }
+    return { read: seqs.length, foreign: false };
+  }
+
   async function poll(): Promise<void> {
     let read = 0;
+    const readSeqsAfter = store.events.readSeqsAfter?.bind(store.events);
     for (;;) {
+      // Most of the log is usually this process's own events, delivered at their commit: with
+      // readSeqsAfter their payloads are not read back, only another process's events are.
+      if (readSeqsAfter) {
+        const skipped = await skipLocal(readSeqsAfter);
+        read += skipped.read;
+        if (!skipped.foreign) {
+          if (skipped.read < BATCH || !running) break;
+          continue;
+        }
+      }
       const records = await store.events.readAfter(cursor, BATCH);
       for (const record of records) {
         if (record.seq <= cursor) continue;

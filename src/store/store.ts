@@ -420,6 +420,13 @@ export interface EventLogRepository {
    * @throws {ValidationError} when `limit` is not a positive integer
    */
   readAfter(after: bigint, limit: number): Promise<readonly EventLogRecord[]>;
+  /**
+   * Optional: the seqs `readAfter(after, limit)` would return, without their records. A process's
+   * bus tails the log to hear other processes' events; with this it skips reading back the payloads
+   * of the events it appended itself (the bulk of the log for a single process).
+   * @throws {ValidationError} when `limit` is not a positive integer
+   */
+  readSeqsAfter?(after: bigint, limit: number): Promise<readonly bigint[]>;
   /** The highest committed seq, or 0n when the log is empty. */
   latestSeq(): Promise<bigint>;
   /** A named consumer's position (the last seq it has handled), or undefined when never set. */

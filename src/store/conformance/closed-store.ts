@@ -90,6 +90,7 @@ export const closedStoreProbes: Probes = {
   events: {
     append: (r) => r.append([{ type: 'invoice.created', payload: '{}', createdAt: now }]),
     readAfter: (r) => r.readAfter(0n, 10),
+    readSeqsAfter: (r) => r.readSeqsAfter!(0n, 10),
     latestSeq: (r) => r.latestSeq(),
     getCursor: (r) => r.getCursor('c'),
     setCursor: (r) => r.setCursor('c', 1n),

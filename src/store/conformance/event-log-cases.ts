@@ -94,6 +94,43 @@ export const eventLogCases: readonly StoreConformanceCase[] = [
       }),
   },
   {
+    name: 'events: readSeqsAfter (where implemented) gives the seqs readAfter gives, and rejects a bad limit',
+    run: (make) =>
+      withStore(make, async (store) => {
+        if (!store.events.readSeqsAfter) return;
+        const readSeqsAfter = store.events.readSeqsAfter.bind(store.events);
+        const base = await store.events.latestSeq();
+        assert.deepEqual(await readSeqsAfter(base, 10), [], 'nothing after the end');
+        const seqs = [
+          ...(await store.events.append([logInput(1), logInput(2)])),
+          ...(await store.events.append([logInput(3)])),
+        ];
+        for (const [after, limit] of [
+          [base, 10],
+          [base, 2],
+          [seqs[0]!, 10],
+          [seqs[2]!, 10],
+        ] as const) {
+          assert.deepEqual(
+            await readSeqsAfter(after, limit),
+            seqsOf(await store.events.readAfter(after, limit)),
+            `after ${after}, limit ${limit}`,
+          );
+        }
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.events.append([logInput(4)]);
+            throw new Error('roll back');
+          }),
+          /roll back/,
+        );
+        assert.deepEqual(await readSeqsAfter(seqs[2]!, 10), [], 'a rolled-back append is not there');
+        for (const limit of [0, -1, 2.5, Number.NaN]) {
+          await assertRejectsWithCode(readSeqsAfter(0n, limit), 'INVALID_INPUT', `limit ${limit}`);
+        }
+      }),
+  },
+  {
     name: 'events: watch (where implemented) calls back after an append commits, not for a rollback, and not once stopped',
     run: (make) =>
       withStore(make, async (store) => {

@@ -44,6 +44,7 @@ function appendSql(rows: number): string {
     `INSERT INTO event_log (type, payload, created_at) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?)').join(', ')} RETURNING seq`);
 }
 const EVENT_READ = 'SELECT seq, type, payload, created_at FROM event_log WHERE seq > ? ORDER BY seq LIMIT ?';
+const EVENT_SEQS = 'SELECT seq FROM event_log WHERE seq > ? ORDER BY seq LIMIT ?';
 const EVENT_LATEST = 'SELECT coalesce(max(seq), 0) AS seq FROM event_log';
 const CURSOR_GET = 'SELECT seq FROM event_cursors WHERE name = ?';
 const CURSOR_SET =
@@ -133,6 +134,12 @@ export function createSqliteEventLogRepository(ctx: SqliteContext): EventLogRepo
       checkReadLimit(limit);
       const rows = await ctx.hold(() => ctx.statement(EVENT_READ).all(after, limit) as EventRow[]);
       return rows.map(toRecord);
+    },
+    async readSeqsAfter(after, limit) {
+      checkReadLimit(limit);
+      // The rowid alone: no payload is read. Rows as arrays (one value each), no row objects.
+      const rows = await ctx.hold(() => ctx.rawStatement(EVENT_SEQS).all(after, limit) as [bigint][]);
+      return rows.map((row) => big(row[0]));
     },
     async latestSeq() {
       const row = await ctx.hold(() => ctx.statement(EVENT_LATEST).get() as { seq: bigint });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { InvoiceStatus } from '../../domain/invoice.js';
 import { makeInvoice, makePayment } from '../conformance/fixtures.js';
 import type { IncomingSettlementResult, InvoicePatch, Repositories } from '../store.js';
+import { PAYMENT_COLUMNS, paymentValues, toRow } from './payment-repository.js';
 import { createSqliteStore } from './sqlite-store.js';
 
 const FROM: readonly InvoiceStatus[] = ['open', 'accepted', 'expired'];
@@ -82,5 +83,26 @@ describe('sqlite payments.recordIncoming', () => {
     expect((await store.invoices.get(invoice.id))?.status).toBe('open');
     expect((await store.payments.getByPaymentHash(hash, 'in'))?.id).toBe(first.id);
     await store.close();
+  });
+});
+
+describe('paymentValues', () => {
+  it('is toRow in PAYMENT_COLUMNS order, for every field set or null', () => {
+    const full = makePayment({
+      paymentRequest: 'lnbcrt1…',
+      invoiceId: 'inv_1',
+      preimage: 'cd'.repeat(32),
+      failureReason: 'no_route',
+      idempotencyKey: 'key',
+      settleIndex: 9n,
+      feeLimitMsat: 1000n,
+      completedAt: new Date(2e12),
+      nodePubkey: '02'.padEnd(66, 'a'),
+    });
+    const bare = makePayment({ paymentRequest: null, invoiceId: null, completedAt: null });
+    for (const payment of [full, bare]) {
+      const row = toRow(payment) as Record<string, unknown>;
+      expect(paymentValues(payment)).toEqual(PAYMENT_COLUMNS.map((column) => row[column] ?? null));
+    }
   });
 });
