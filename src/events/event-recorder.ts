@@ -48,8 +48,6 @@ interface Pending {
   readonly records: EventLogInput[];
   readonly events: { readonly type: WebhookEventType; readonly payload: unknown }[];
   endpoints: Promise<readonly WebhookEndpointRecord[]> | null;
-  /** Encodings of the objects this transaction's payloads share. */
-  readonly encoded: WeakMap<object, unknown>;
 }
 
 /** Creates the event recorder. Internal: createLightning wires it. */
@@ -80,7 +78,7 @@ export function createEventRecorder(config: EventRecorderConfig): EventRecorder 
     }
     const record: EventLogInput = {
       type,
-      payload: encodeEventPayload(payload, pending?.encoded),
+      payload: encodeEventPayload(payload),
       createdAt: occurredAt,
     };
     if (pending) {
@@ -99,7 +97,7 @@ export function createEventRecorder(config: EventRecorderConfig): EventRecorder 
       const result = await config.store.transaction(async (tx) => {
         // Per attempt: a store that retries the callback starts from nothing.
         delivered = [];
-        const pending: Pending = { records: [], events: [], endpoints: null, encoded: new WeakMap() };
+        const pending: Pending = { records: [], events: [], endpoints: null };
         open.set(tx, pending);
         try {
           const value = await fn(tx);
