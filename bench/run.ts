@@ -7,12 +7,20 @@
  *   npm run bench -- --only=bolt11,import
  *   npm run bench -- --rounds=7        rounds per comparison (default 5)
  *
- * Groups: amounts, bolt11, webhooks, sqlite, postgres, grpc-client, grpc, simulator, import.
+ * Each group runs in a process of its own, so one group's heap and V8's type feedback from its code
+ * paths (the settlement path driven with the bench's own context, say) do not slow the next group's.
+ *
+ * Groups: amounts, bolt11, webhooks, sqlite, postgres, grpc-client, grpc, catchup, simulator, import.
  */
-import { cpus, loadavg } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BUDGETS, describeBudget, verdict } from './budgets.js';
 import { type Figure, fmt } from './harness.js';
 import { benchAmounts } from './groups/amounts.js';
+import { benchCatchUp } from './groups/catchup.js';
 import { benchBolt11 } from './groups/bolt11.js';
 import { benchGrpcClientCpu, benchSimulatorGrpc } from './groups/grpc.js';
 import { benchImportCost } from './groups/import-cost.js';
@@ -59,6 +67,7 @@ const GROUPS: Record<string, () => Promise<Figure[]> | Figure[]> = {
   postgres,
   'grpc-client': () => benchGrpcClientCpu(Math.max(rounds * 3, 15)),
   grpc: () => benchSimulatorGrpc(Math.min(rounds, 3)),
+  catchup: () => benchCatchUp(Math.max(rounds, 3)),
   simulator: () => benchSimulator(),
   import: () => benchImportCost(Math.max(rounds, 7)),
 };
@@ -68,6 +77,36 @@ const selected = only ? only.split(',') : Object.keys(GROUPS);
 for (const name of selected)
   if (!(name in GROUPS)) throw new Error(`--only: no group ${name}; groups: ${Object.keys(GROUPS).join(', ')}`);
 
+// A group's own process: run it, hand its figures back in the file named by --group-out.
+const groupOut = flag('group-out');
+if (groupOut) {
+  writeFileSync(groupOut, JSON.stringify(await GROUPS[selected[0]!]!()));
+  process.exit(0);
+}
+
+/** Runs `name` in a new process with this one's Node options (--expose-gc, tsx); its output goes to ours. */
+function runGroup(name: string): Figure[] {
+  const dir = mkdtempSync(join(tmpdir(), 'lnkit-bench-group-'));
+  const out = join(dir, 'figures.json');
+  try {
+    const child = spawnSync(
+      process.execPath,
+      [
+        ...process.execArgv,
+        fileURLToPath(import.meta.url),
+        `--only=${name}`,
+        `--rounds=${rounds}`,
+        `--group-out=${out}`,
+      ],
+      { stdio: 'inherit' },
+    );
+    if (child.status !== 0) throw new Error(`bench group ${name} exited with ${child.status ?? child.signal}`);
+    return JSON.parse(readFileSync(out, 'utf8')) as Figure[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 console.log(
   `lnkit bench: ${cpus().length} CPUs, load ${loadavg()
     .map((x) => x.toFixed(2))
@@ -76,7 +115,7 @@ console.log(
 const misses: string[] = [];
 for (const name of selected) {
   console.log(`\n[${name}]`);
-  const figures = await GROUPS[name]!();
+  const figures = runGroup(name);
   for (const figure of figures) {
     const budget = BUDGETS[figure.id];
     const v = verdict(figure.id, figure.value);
