@@ -65,7 +65,7 @@ const GROUPS: Record<string, () => Promise<Figure[]> | Figure[]> = {
   webhooks: () => benchWebhooks(rounds),
   sqlite: () => benchSqliteSettlements(rounds),
   postgres,
-  'grpc-client': () => benchGrpcClientCpu(Math.max(rounds * 3, 15)),
+  'grpc-client': () => benchGrpcClientCpu(Math.max(rounds * 6, 31)),
   grpc: () => benchSimulatorGrpc(Math.min(rounds, 3)),
   catchup: () => benchCatchUp(Math.max(rounds, 3)),
   simulator: () => benchSimulator(),
