@@ -55,7 +55,9 @@ async function setUp() {
   /** Appends on the feed's store and delivers the events at once, as the event recorder does after a commit. */
   const appendOwn = async (...ns: number[]) => {
     const seqs = await own.events.append(ns.map(input));
-    feed.deliverLocal(seqs.map((seq, i) => ({ seq, type: 'invoice.created' as WebhookEventType, payload: { n: ns[i] } })));
+    feed.deliverLocal(
+      seqs.map((seq, i) => ({ seq, type: 'invoice.created' as WebhookEventType, payload: { n: ns[i] } })),
+    );
   };
   const close = async () => {
     await feed.stop();
