@@ -15,6 +15,7 @@ const C = {
   limit: 'events: readAfter rejects a limit that is not a positive integer',
   watch:
     'events: watch (where implemented) calls back after an append commits, not for a rollback, and not once stopped',
+  seqs: 'events: readSeqsAfter (where implemented) gives the seqs readAfter gives, and rejects a bad limit',
 } as const;
 
 const S = {
@@ -70,8 +71,39 @@ function watchMutant(name: string, fault: 'silent' | 'early' | 'unstoppable'): S
   };
 }
 
+/**
+ * Gives the memory store (which has no `events.readSeqsAfter`) one built on its `readAfter`, broken as
+ * told: it includes the seq at `after`, ignores `limit`, or takes any limit.
+ */
+function readSeqsMutant(name: string, fault: 'inclusive' | 'unlimited' | 'unchecked'): StoreMutant {
+  return {
+    name,
+    killedBy: [C.seqs],
+    wrap: (store) =>
+      rewriteStore(store, (repos) => ({
+        ...repos,
+        events: {
+          ...repos.events,
+          async readSeqsAfter(after, limit) {
+            const from = fault === 'inclusive' && after > 0n ? after - 1n : after;
+            const n =
+              fault === 'unlimited'
+                ? 10_000
+                : fault === 'unchecked' && !(Number.isInteger(limit) && limit > 0)
+                  ? 10
+                  : limit;
+            return (await repos.events.readAfter(from, n)).map((record) => record.seq);
+          },
+        },
+      })),
+  };
+}
+
 /** Mutants of the lease and event-log cases. */
 export const leadershipMutants: readonly StoreMutant[] = [
+  readSeqsMutant('events: readSeqsAfter includes the seq at `after`', 'inclusive'),
+  readSeqsMutant('events: readSeqsAfter ignores limit', 'unlimited'),
+  readSeqsMutant('events: readSeqsAfter takes a limit that is not a positive integer', 'unchecked'),
   watchMutant('events: watch never calls back', 'silent'),
   watchMutant('events: watch calls back at the append, before the commit', 'early'),
   watchMutant('events: watch cannot be stopped', 'unstoppable'),
