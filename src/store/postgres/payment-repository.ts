@@ -10,29 +10,10 @@ import { compileNewestFirst } from './list-arms.js';
 import { run, runCompiled, runDynamic, statement, type RepositoryEnv, type Statement } from './repository-env.js';
 import { toPayment } from './rows.js';
 import { bigintOf } from './values.js';
+import { paymentColumnValues } from '../payment-values.js';
 
 /** The values of an insert, in {@link PAYMENT_COLUMNS} order. */
-function insertValues(p: Payment): unknown[] {
-  return [
-    p.id,
-    p.direction,
-    p.status,
-    p.paymentHash,
-    p.paymentRequest,
-    p.amountMsat,
-    p.feeMsat,
-    p.invoiceId,
-    p.preimage,
-    p.failureReason,
-    p.idempotencyKey,
-    p.settleIndex,
-    p.feeLimitMsat,
-    p.createdAt,
-    p.updatedAt,
-    p.completedAt,
-    p.nodePubkey ?? null,
-  ];
-}
+const insertValues = (p: Payment): unknown[] => paymentColumnValues(p, (date) => date);
 
 function toSet(patch: PaymentPatch): Record<string, unknown> {
   const set: Record<string, unknown> = {};

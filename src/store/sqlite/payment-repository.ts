@@ -9,6 +9,7 @@ import { insertSql, updateSql, type SqliteContext } from './context.js';
 import { big, maybeMs, ms, toPayment, msKey } from './rows.js';
 import type { PaymentsTable } from './schema.js';
 import { unionOfArms } from './list-arms.js';
+import { paymentColumnValues } from '../payment-values.js';
 import { recordIncoming } from './record-incoming.js';
 
 /** Maps a payment to its row (column → value). */
@@ -38,27 +39,7 @@ export function toRow(p: Payment): Insertable<PaymentsTable> {
  * The values of {@link toRow} in {@link PAYMENT_COLUMNS} order, for positional parameters (binding
  * 17 named ones costs a property lookup each). Kept in step with `toRow` by record-incoming.test.ts.
  */
-export function paymentValues(p: Payment): unknown[] {
-  return [
-    p.id,
-    p.direction,
-    p.status,
-    p.paymentHash,
-    p.paymentRequest,
-    p.amountMsat,
-    p.feeMsat,
-    p.invoiceId,
-    p.preimage,
-    p.failureReason,
-    p.idempotencyKey,
-    p.settleIndex,
-    p.feeLimitMsat,
-    ms(p.createdAt),
-    ms(p.updatedAt),
-    maybeMs(p.completedAt),
-    p.nodePubkey ?? null,
-  ];
-}
+export const paymentValues = (p: Payment): unknown[] => paymentColumnValues(p, ms);
 
 function toSet(patch: PaymentPatch): Updateable<PaymentsTable> {
   const set: Updateable<PaymentsTable> = {};
