@@ -12,10 +12,8 @@
  *
  * Groups: amounts, bolt11, webhooks, sqlite, postgres, grpc-client, grpc, catchup, simulator, import.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BUDGETS, describeBudget, verdict } from './budgets.js';
 import { type Figure, fmt } from './harness.js';
@@ -27,6 +25,7 @@ import { benchImportCost } from './groups/import-cost.js';
 import { benchSqliteSettlements } from './groups/settlements-sqlite.js';
 import { benchSimulator } from './groups/simulator.js';
 import { benchWebhooks } from './groups/webhooks.js';
+import { runInNewProcess } from './support/in-new-process.js';
 import { benchPostgresSettlements } from './postgres-settlements.js';
 
 const args = process.argv.slice(2);
@@ -85,27 +84,12 @@ if (groupOut) {
 }
 
 /** Runs `name` in a new process with this one's Node options (--expose-gc, tsx); its output goes to ours. */
-function runGroup(name: string): Figure[] {
-  const dir = mkdtempSync(join(tmpdir(), 'lnkit-bench-group-'));
-  const out = join(dir, 'figures.json');
-  try {
-    const child = spawnSync(
-      process.execPath,
-      [
-        ...process.execArgv,
-        fileURLToPath(import.meta.url),
-        `--only=${name}`,
-        `--rounds=${rounds}`,
-        `--group-out=${out}`,
-      ],
-      { stdio: 'inherit' },
-    );
-    if (child.status !== 0) throw new Error(`bench group ${name} exited with ${child.status ?? child.signal}`);
-    return JSON.parse(readFileSync(out, 'utf8')) as Figure[];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const runGroup = (name: string): Figure[] =>
+  runInNewProcess(
+    fileURLToPath(import.meta.url),
+    (out) => [`--only=${name}`, `--rounds=${rounds}`, `--group-out=${out}`],
+    `bench group ${name}`,
+  );
 
 console.log(
   `lnkit bench: ${cpus().length} CPUs, load ${loadavg()

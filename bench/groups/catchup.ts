@@ -9,7 +9,6 @@
  * processes (a single catch-up swings by a third from run to run on this machine), each with the
  * main thread's CPU apart from the other threads' (V8's compiler, GC helpers).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import { createFixedRates } from '../../src/rates/fixed.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
 import { type Figure, fmt, load, stats } from '../harness.js';
 import type { RawAddInvoiceResponse } from '../support/raw-invoice-store.js';
+import { runInNewProcess } from '../support/in-new-process.js';
 import { spawnChild, type BenchChild } from '../support/spawn-child.js';
 import { cpuMicros, openLightning, pool, rawLightning } from './grpc.js';
 
@@ -117,18 +117,12 @@ export async function measureCatchUps(): Promise<{ readonly first: CatchUp; read
 }
 
 /** Runs bench/support/catchup-child.ts in a new process with this one's Node options; its result. */
-function inNewProcess(): { readonly first: CatchUp; readonly compiled: CatchUp } {
-  const dir = mkdtempSync(join(tmpdir(), 'lnkit-bench-catchup-run-'));
-  const out = join(dir, 'result.json');
-  try {
-    const script = fileURLToPath(new URL('../support/catchup-child.ts', import.meta.url));
-    const run = spawnSync(process.execPath, [...process.execArgv, script, out], { stdio: 'inherit' });
-    if (run.status !== 0) throw new Error(`catch-up process exited with ${run.status ?? run.signal}`);
-    return JSON.parse(readFileSync(out, 'utf8')) as { first: CatchUp; compiled: CatchUp };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const inNewProcess = (): { readonly first: CatchUp; readonly compiled: CatchUp } =>
+  runInNewProcess(
+    fileURLToPath(new URL('../support/catchup-child.ts', import.meta.url)),
+    (out) => [out],
+    'catch-up process',
+  );
 
 /** The catch-up figures: medians over `processes` first catch-ups, and over their compiled repeats. */
 export function benchCatchUp(processes: number): Figure[] {

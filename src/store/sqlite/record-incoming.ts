@@ -34,8 +34,6 @@ function insertIfAbsent(): NonNullable<typeof insert> {
 
 /** The settle statements built so far, by SET columns and number of statuses. */
 const texts = new Map<string, string>();
-/** The last one asked for: a backlog asks for the same statement thousands of times in a row. */
-let last: { readonly columns: readonly string[]; readonly statuses: number; readonly sql: string } | null = null;
 
 /**
  * `UPDATE invoices SET … WHERE payment_hash = ? AND status IN (…) AND NOT EXISTS (incoming payment)
@@ -44,13 +42,6 @@ let last: { readonly columns: readonly string[]; readonly statuses: number; read
  * dictionary-mode object several times the size of the fixed-shape row {@link invoiceRowOf} makes.
  */
 function settleSql(columns: readonly string[], statuses: number): string {
-  if (
-    last !== null &&
-    last.statuses === statuses &&
-    last.columns.length === columns.length &&
-    last.columns.every((column, i) => column === columns[i])
-  )
-    return last.sql;
   const key = `${columns.join(',')}|${statuses}`;
   let sql = texts.get(key);
   if (sql === undefined) {
@@ -60,7 +51,6 @@ function settleSql(columns: readonly string[], statuses: number): string {
      RETURNING ${INVOICE_COLUMNS.join(', ')}`;
     texts.set(key, sql);
   }
-  last = { columns, statuses, sql };
   return sql;
 }
 
