@@ -127,6 +127,16 @@ describe('encodeEventPayload matches the tagged-tree encoding', () => {
     }
   });
 
+  it('applies the toJSON of a plain object as JSON.stringify does, and rejects a cycle with its TypeError', () => {
+    const payload = { a: { toJSON: () => ({ b: 1n, at: new Date(5) }) }, c: 2n };
+    expect(encodeEventPayload(payload)).toBe(
+      '{"a":{"b":{"$t":"n","v":"1"},"at":{"$t":"d","v":5}},"c":{"$t":"n","v":"2"}}',
+    );
+    const cyclic: Record<string, unknown> = { n: 1n };
+    cyclic.self = { back: cyclic };
+    expect(() => encodeEventPayload({ cyclic })).toThrow(TypeError);
+  });
+
   it('round-trips an invoice shared by two payloads, as invoice.settled and payment.received carry it', () => {
     const invoice = {
       id: 'inv_1',

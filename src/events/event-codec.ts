@@ -61,13 +61,65 @@ function decode(value: unknown): unknown {
   throw new StoreError(`event log: unknown tagged value ${JSON.stringify(object).slice(0, 60)}`);
 }
 
+/** Thrown by {@link taggedCopy} for what only the replacer writes right. */
+const USE_REPLACER = Symbol('use the replacer');
+
+/** Objects nested deeper than this go to the replacer (which also reports a cycle). */
+const MAX_DEPTH = 32;
+
 /**
- * Encodes an event payload as JSON text, keeping bigint, Date and Decimal exact: one native
- * JSON.stringify with a replacer (no intermediate tree, and little code for V8 to compile on a
- * process's first settlements).
+ * The value as the replacer would have JSON.stringify see it, built ahead: bigint, Date and Decimal
+ * as their tags, an object carrying a `$t` key wrapped, an object of another class as its own
+ * properties. A plain object with a `toJSON` (never in an event payload) throws {@link USE_REPLACER}.
+ */
+function taggedCopy(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case 'bigint':
+      return { $t: 'n', v: value.toString() };
+    case 'object':
+      break;
+    default:
+      return value;
+  }
+  if (value === null) return null;
+  if (value instanceof Date) return { $t: 'd', v: value.getTime() };
+  if (depth > MAX_DEPTH) throw USE_REPLACER;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) {
+    if (isDecimal(value)) return { $t: 'x', v: value.toFixed() };
+    if (Array.isArray(value)) {
+      const items = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) items[i] = taggedCopy(value[i], depth + 1);
+      return items;
+    }
+  } else if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    throw USE_REPLACER;
+  }
+  const object = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(object)) {
+    const member = taggedCopy(object[key], depth + 1);
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value: member, enumerable: true, writable: true, configurable: true });
+    else copy[key] = member;
+  }
+  return Object.hasOwn(object, '$t') && object.$t !== undefined ? { $t: 'o', v: copy } : copy;
+}
+
+/**
+ * Encodes an event payload as JSON text, keeping bigint, Date and Decimal exact. The text is what
+ * JSON.stringify with the replacer above gives. It is written from a tagged copy by JSON.stringify
+ * without a replacer: V8 calls a replacer from native code for every member, which costs more than
+ * the copy (about 1.5× the time for an invoice and a payment, measured on a process's first
+ * settlements), and a copy allocates far less than writing the text piece by piece in JavaScript.
  */
 export function encodeEventPayload(payload: unknown): string {
-  return JSON.stringify(payload, replacer);
+  try {
+    return JSON.stringify(taggedCopy(payload, 0));
+  } catch (error) {
+    if (error !== USE_REPLACER) throw error;
+    return JSON.stringify(payload, replacer);
+  }
 }
 
 /**

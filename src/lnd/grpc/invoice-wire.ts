@@ -45,7 +45,10 @@ class Reader {
     this.pos = start;
   }
 
-  /** A varint of up to 64 bits as a number when it is below 2^53, else as a bigint. */
+  /**
+   * A varint of up to 64 bits as a number when it is below 2^49, else as a bigint. Kept small (the
+   * rare long tail is {@link Reader.varintTail}): V8 inlines it where it is called.
+   */
   varint(): number | bigint {
     const { buf, end } = this;
     let result = 0;
@@ -57,8 +60,13 @@ class Reader {
       if (byte < 0x80) return result;
       multiplier *= 128;
     }
-    // More than 49 bits: finish exactly as a bigint.
-    let big = BigInt(result);
+    return this.varintTail(result);
+  }
+
+  /** The bytes after a varint's first 49 bits, finished exactly as a bigint. */
+  varintTail(low: number): bigint {
+    const { buf, end } = this;
+    let big = BigInt(low);
     let shift = 49n;
     for (let i = 7; i < 10; i++) {
       if (this.pos >= end) throw truncated();
@@ -156,12 +164,18 @@ function decodeHtlc(buf: Buffer, start: number, end: number, where: string): Lnd
     const key = r.varint();
     const field = Number(key) >>> 3;
     const wireType = Number(key) & 7;
-    if (wireType === 0 && field === 1) chanId = r.varint();
-    else if (wireType === 0 && field === 3) amount = r.varint();
-    else if (wireType === 0 && field === 4) acceptHeight = r.varint();
-    else if (wireType === 0 && field === 7) expiryHeight = r.varint();
-    else if (wireType === 0 && field === 8) state = r.varint();
-    else r.skip(wireType);
+    if (wireType !== 0) {
+      r.skip(wireType);
+      continue;
+    }
+    // One read per field, then only assignments: each `r.varint()` call site is a copy of it once
+    // V8 inlines it, and compiling those copies cost more than running them on a first catch-up.
+    const value = r.varint();
+    if (field === 1) chanId = value;
+    else if (field === 3) amount = value;
+    else if (field === 4) acceptHeight = value;
+    else if (field === 7) expiryHeight = value;
+    else if (field === 8) state = value;
   }
   return {
     chanId: u64(chanId).toString(),
@@ -196,25 +210,26 @@ function decodeInvoiceAt(buf: Buffer, start: number, end: number): LndInvoice {
     const field = Number(key) >>> 3;
     const wireType = Number(key) & 7;
     if (wireType === 2) {
-      if (field === 1) memo = r.delimited();
-      else if (field === 3) preimage = r.delimited();
-      else if (field === 4) hash = r.delimited();
-      else if (field === 9) request = r.delimited();
-      else if (field === 22) htlcs.push(r.delimited());
-      else r.skip(wireType);
+      const bounds = r.delimited();
+      if (field === 1) memo = bounds;
+      else if (field === 3) preimage = bounds;
+      else if (field === 4) hash = bounds;
+      else if (field === 9) request = bounds;
+      else if (field === 22) htlcs.push(bounds);
     } else if (wireType === 0) {
-      if (field === 23) valueMsat = r.varint();
-      else if (field === 7) creationDate = r.varint();
-      else if (field === 8) settleDate = r.varint();
-      else if (field === 11) expiry = r.varint();
-      else if (field === 13) cltvExpiry = r.varint();
-      else if (field === 16) addIndex = r.varint();
-      else if (field === 17) settleIndex = r.varint();
-      else if (field === 20) amountPaidMsat = r.varint();
-      else if (field === 21) state = r.varint();
-      else if (field === 25) isKeysend = r.varint() !== 0;
-      else if (field === 27) isAmp = r.varint() !== 0;
-      else r.skip(wireType);
+      // One read per field (see decodeHtlc).
+      const value = r.varint();
+      if (field === 23) valueMsat = value;
+      else if (field === 7) creationDate = value;
+      else if (field === 8) settleDate = value;
+      else if (field === 11) expiry = value;
+      else if (field === 13) cltvExpiry = value;
+      else if (field === 16) addIndex = value;
+      else if (field === 17) settleIndex = value;
+      else if (field === 20) amountPaidMsat = value;
+      else if (field === 21) state = value;
+      else if (field === 25) isKeysend = value !== 0;
+      else if (field === 27) isAmp = value !== 0;
     } else r.skip(wireType);
   }
   const text = (bounds: [number, number] | null): string =>
