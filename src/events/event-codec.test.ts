@@ -127,6 +127,29 @@ describe('encodeEventPayload matches the tagged-tree encoding', () => {
     }
   });
 
+  it('gives the same text with a memo, for frozen members met again in later payloads', () => {
+    let hits = 0;
+    for (let seed = 1; seed <= 3000; seed++) {
+      const next = generator(seed);
+      const shared: object[] = [];
+      const memo = new WeakMap<object, string>();
+      const flat = Object.freeze({
+        id: `inv_${seed}`,
+        amountMsat: BigInt(seed),
+        at: new Date(seed),
+        eur: decimal('1.5'),
+      });
+      const first = { invoice: flat, value: value(next, 0, shared) };
+      const payloads = [first, { payment: value(next, 0, shared), invoice: flat }, ...shared.map((s) => ({ s, flat }))];
+      for (const payload of payloads) {
+        const expected = JSON.stringify(referenceEncode(payload));
+        expect(encodeEventPayload(payload, memo), `seed ${seed}`).toBe(expected);
+      }
+      if (memo.has(flat)) hits++;
+    }
+    expect(hits).toBe(3000);
+  });
+
   it('applies the toJSON of a plain object as JSON.stringify does, and rejects a cycle with its TypeError', () => {
     const payload = { a: { toJSON: () => ({ b: 1n, at: new Date(5) }) }, c: 2n };
     expect(encodeEventPayload(payload)).toBe(
@@ -135,6 +158,17 @@ describe('encodeEventPayload matches the tagged-tree encoding', () => {
     const cyclic: Record<string, unknown> = { n: 1n };
     cyclic.self = { back: cyclic };
     expect(() => encodeEventPayload({ cyclic })).toThrow(TypeError);
+  });
+
+  it('never reuses a memoized text for an object that can change', () => {
+    const memo = new WeakMap<object, string>();
+    const open = { n: 1 };
+    const nested = { n: 1 };
+    const frozen = Object.freeze({ nested });
+    expect(encodeEventPayload({ open, frozen }, memo)).toBe('{"open":{"n":1},"frozen":{"nested":{"n":1}}}');
+    open.n = 2;
+    nested.n = 2;
+    expect(encodeEventPayload({ open, frozen }, memo)).toBe('{"open":{"n":2},"frozen":{"nested":{"n":2}}}');
   });
 
   it('round-trips an invoice shared by two payloads, as invoice.settled and payment.received carry it', () => {

@@ -14,7 +14,7 @@ import type { RecordEvent } from '../service-context.js';
 import type { EventLogInput, Repositories, Store, WebhookEndpointRecord } from '../store/store.js';
 import { subscribedEndpoints, webhookEventId, writeWebhookEvent } from '../webhooks/outbox/enqueue.js';
 import { webhookData } from '../webhooks/outbox/payloads.js';
-import { encodeEventPayload } from './event-codec.js';
+import { encodeEventPayload, type PayloadMemo } from './event-codec.js';
 import type { LocalEvent } from './event-log-feed.js';
 
 /** What {@link createEventRecorder} needs. */
@@ -48,6 +48,8 @@ interface Pending {
   readonly records: EventLogInput[];
   readonly events: { readonly type: WebhookEventType; readonly payload: unknown }[];
   endpoints: Promise<readonly WebhookEndpointRecord[]> | null;
+  /** Member texts encoded in this transaction (an invoice settled is carried by two events). */
+  readonly memo: PayloadMemo;
 }
 
 /** Creates the event recorder. Internal: createLightning wires it. */
@@ -78,7 +80,7 @@ export function createEventRecorder(config: EventRecorderConfig): EventRecorder 
     }
     const record: EventLogInput = {
       type,
-      payload: encodeEventPayload(payload),
+      payload: encodeEventPayload(payload, pending?.memo),
       createdAt: occurredAt,
     };
     if (pending) {
@@ -97,7 +99,7 @@ export function createEventRecorder(config: EventRecorderConfig): EventRecorder 
       const result = await config.store.transaction(async (tx) => {
         // Per attempt: a store that retries the callback starts from nothing.
         delivered = [];
-        const pending: Pending = { records: [], events: [], endpoints: null };
+        const pending: Pending = { records: [], events: [], endpoints: null, memo: new WeakMap() };
         open.set(tx, pending);
         try {
           const value = await fn(tx);
