@@ -41,21 +41,19 @@ export const BUDGETS: Readonly<Record<string, Budget>> = {
   },
   'catchup.rate': {
     atLeast: 5000,
-    why: 'backlog catch-up over gRPC ≥ 5,000 settlements/s',
-    pendingOn:
-      "work beyond #15. Each figure is the median of five processes' first catch-up (4,300–5,000/s on the quiet 2-core machine). In a process's first catch-up V8 compiles the settlement path as it becomes hot: the threads other than the main one take ~190–230 ms of its ~490–550 ms of CPU (~0.1 ms per settlement at 2,000), against ~60–125 ms when the same catch-up runs again in the process (catchup.rate-compiled, catchup.cpu-compiled: ~4,400–6,600/s and ~0.15–0.20 ms per settlement, medians of five, printed only: their wall time swings with the WAL checkpoint's fsync). What is left then is the store (the invoice UPDATE with its indexes, the payment INSERT with six, two event-log rows carrying the invoice), encoding those payloads, and the WAL checkpoint one COMMIT runs on the main thread",
+    why: "backlog catch-up over gRPC ≥ 5,000 settlements/s (median of seven processes' first catch-up)",
   },
   'catchup.cpu': {
     atMost: 0.2,
     why: 'merchant CPU per caught-up settlement ≤ 0.2 ms',
     pendingOn:
-      'work beyond #15 (see catchup.rate: 0.24–0.28 ms on the first catch-up of a process, of which the main thread 0.14–0.16 ms; 0.15–0.18 ms with the code compiled)',
+      "a restated budget or a change in V8's costs. The figure is the median of seven processes' first catch-up (0.21–0.23 ms in three full runs on 2026-12-02, 0.13–0.21 ms when the group ran alone; this shared machine's speed drifts by a third within minutes). In a process's first catch-up V8 compiles the settlement path as it becomes hot: the threads other than the main one took 180–225 ms of its 430–485 ms of CPU in the full runs (~0.1 ms per settlement at 2,000), against 80–105 ms when the same catch-up runs again in the process, whose figure (catchup.cpu-compiled, printed) was 0.13–0.18 ms in every process of those runs",
   },
   'invoices.create': {
     atLeast: 0.95,
     why: 'invoices.create at concurrency 32 ≥ 0.95× bare AddInvoice on the same simulator',
     pendingOn:
-      "a restated budget: on this 2-core machine the simulator and the merchant share the cores, so any work the merchant adds per create slows the simulator too. The floor printed beside it (invoices.create-floor: bare AddInvoice plus only the invoice's row and one event-log row in raw better-sqlite3, group-committed) comes out at ~0.84×, and a bare 4-column table in its place at ~0.85–0.9×: no library that keeps its invoices in SQLite reaches 0.95× here. lnkit is at ~0.89× of that floor (invoices.create-vs-floor)",
+      "a restated budget: on this 2-core machine the simulator and the merchant share the cores, so any work the merchant adds per create slows the simulator too. The floor printed beside it (invoices.create-floor: bare AddInvoice plus only the invoice's row and one event-log row in raw better-sqlite3, group-committed) came out at 0.77–0.96× in the three full runs of 2026-12-02 (earlier ~0.84×; a bare 4-column table in its place ~0.85–0.9×): no library that keeps its invoices in SQLite reaches 0.95× here. lnkit is at 0.86–0.93× of that floor (invoices.create-vs-floor)",
   },
   'grpc.client-cpu': {
     atMost: 1.1,

@@ -66,7 +66,7 @@ const GROUPS: Record<string, () => Promise<Figure[]> | Figure[]> = {
   postgres,
   'grpc-client': () => benchGrpcClientCpu(Math.max(rounds * 6, 31)),
   grpc: () => benchSimulatorGrpc(Math.min(rounds, 3)),
-  catchup: () => benchCatchUp(Math.max(rounds, 3)),
+  catchup: () => benchCatchUp(Math.max(rounds, 7)),
   simulator: () => benchSimulator(),
   import: () => benchImportCost(Math.max(rounds, 7)),
 };
