@@ -134,13 +134,11 @@ function isFlat(object: Record<string, unknown>): boolean {
 
 /** One member's text (undefined when JSON leaves it out), from `memo` for a frozen flat plain object. */
 function memberText(value: unknown, memo: PayloadMemo): string | undefined {
-  const memoized = isPlainMembers(value) && Object.isFrozen(value) && isFlat(value);
-  if (memoized) {
-    const known = memo.get(value);
-    if (known !== undefined) return known;
-  }
+  // Only an object that passed the checks below is in the memo, and being frozen it still passes them.
+  const known = typeof value === 'object' && value !== null ? memo.get(value) : undefined;
+  if (known !== undefined) return known;
   const text = JSON.stringify(taggedCopy(value, 1)) as string | undefined;
-  if (memoized && text !== undefined) memo.set(value as object, text);
+  if (text !== undefined && isPlainMembers(value) && Object.isFrozen(value) && isFlat(value)) memo.set(value, text);
   return text;
 }
 
