@@ -134,11 +134,17 @@ function recordLockHolds(database: Database.Database): { between(from: number, t
 
 /**
  * Runs the figure on a new file `file`. `baselineMs` bounds the payment loop after pruning.
+ * `payEveryMs` paces the loop (one payment started at most every so many ms; default: back to
+ * back): the file's size after the run then does not depend on how fast the machine settles.
  */
 export async function retentionBench(
   file: string,
   events: number,
-  options: { readonly baselineMs?: number; readonly log?: (line: string) => void } = {},
+  options: {
+    readonly baselineMs?: number;
+    readonly payEveryMs?: number;
+    readonly log?: (line: string) => void;
+  } = {},
 ): Promise<RetentionFigures> {
   const log = options.log ?? (() => undefined);
   const now = Date.now();
@@ -207,7 +213,9 @@ export async function retentionBench(
 
   const samples: [start: number, ms: number][] = [];
   let stopAt = Number.POSITIVE_INFINITY;
+  const payEveryMs = options.payEveryMs ?? 0;
   for (let i = 0; performance.now() < stopAt; i++) {
+    const started = performance.now();
     const invoice = await lightning.invoices.create({ amountSat: 100, description: `retention bench ${i}` });
     const heard = new Promise<void>((resolve) => settled.set(invoice.paymentHash, resolve));
     const t = performance.now();
@@ -216,7 +224,8 @@ export async function retentionBench(
     samples.push([t, performance.now() - t]);
     settled.delete(invoice.paymentHash);
     // The fake LND answers in microtasks: yield to timers and I/O (retention runs on a timer).
-    await new Promise((resolve) => setImmediate(resolve));
+    const wait = started + payEveryMs - performance.now();
+    await new Promise((resolve) => (wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve)));
     if (ranAt !== null && stopAt === Number.POSITIVE_INFINITY)
       stopAt = performance.now() + (options.baselineMs ?? 10_000);
   }
