@@ -5,20 +5,19 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
+import { CLI_ARGS } from '../helpers/cli-entry.js';
 
-const CLI = join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'src/cli/main.ts');
 const DAY = 86_400_000;
 let dir: string;
 let file: string;
 
 function lnkit(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--db', file, ...args], {
+    const child = spawn(process.execPath, [...CLI_ARGS, '--db', file, ...args], {
       env: { PATH: process.env.PATH, HOME: dir },
     });
     let stdout = '';

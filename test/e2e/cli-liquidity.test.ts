@@ -1,6 +1,6 @@
 /**
- * `lnkit liquidity` and `lnkit rebalance` end to end: real processes (`node --import tsx
- * src/cli/main.ts …`) against the simulator's `cycle` network over gRPC/TLS, with a SQLite file.
+ * `lnkit liquidity` and `lnkit rebalance` end to end: real processes (the built CLI, or the source
+ * under tsx: test/helpers/cli-entry.ts) against the simulator's `cycle` network over gRPC/TLS, with a SQLite file.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,9 +9,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLndSimulator, type LndSimulator } from '../../src/testing/simulator/index.js';
+import { CLI_ARGS } from '../helpers/cli-entry.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'src/cli/main.ts');
 const RUN_TIMEOUT_MS = 45_000;
 
 interface RunResult {
@@ -25,7 +25,7 @@ let dir: string;
 let env: NodeJS.ProcessEnv;
 
 function lnkit(args: readonly string[]): Promise<RunResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const child = spawn(process.execPath, [...CLI_ARGS, ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

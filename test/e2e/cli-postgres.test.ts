@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLndSimulator, type LndSimulator } from '../../src/testing/simulator/index.js';
 import { postgresForTests } from '../helpers/postgres.js';
+import { CLI_ARGS } from '../helpers/cli-entry.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'src/cli/main.ts');
 const server = await postgresForTests('cli');
 let sim: LndSimulator;
 let dir: string;
@@ -20,7 +20,7 @@ let env: NodeJS.ProcessEnv;
 
 function lnkit(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((done, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    const child = spawn(process.execPath, [...CLI_ARGS, ...args], {
       cwd: ROOT,
       env: { ...env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,9 +13,9 @@ import { createLndClient } from '../../src/lnd/index.js';
 import type { LndClient } from '../../src/lnd/lnd-client.js';
 import { startLndSimulator, type LndSimulator } from '../../src/testing/simulator/index.js';
 import { payFromBob, readDb, spawnStandby, type StandbyProcess } from '../helpers/leader-cluster.js';
+import { CLI_ARGS } from '../helpers/cli-entry.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'src/cli/main.ts');
 let sim: LndSimulator;
 let dir: string;
 let bob: LndClient;
@@ -41,7 +41,7 @@ it('invoice create --wait in a follower CLI exits 0 once bob pays, heard through
   const leader = await app.activate();
   expect(leader.startedAsLeader).toBe(true);
   const creds = await sim.writeCredentials(dir);
-  const cli = spawn(process.execPath, ['--import', 'tsx', CLI, 'invoice', 'create', '5', 'follower wait', '--wait'], {
+  const cli = spawn(process.execPath, [...CLI_ARGS, 'invoice', 'create', '5', 'follower wait', '--wait'], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -2,7 +2,7 @@
  * The `lnkit` CLI end to end against the LND simulator over gRPC/TLS, with a SQLite file. One
  * simulator for every case. Most commands run in this process through `runCli` (the same program
  * `main.ts` runs, with captured output); a few run as real processes
- * (`node --import tsx src/cli/main.ts …`) to prove the executable itself: its exit codes, its
+ * (`node dist/cli.js …`, or the source under tsx: test/helpers/cli-entry.ts) to prove the executable itself: its exit codes, its
  * output streams and its SIGINT handling.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,9 +17,9 @@ import type { LndClient } from '../../src/lnd/lnd-client.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
 import { startLndSimulator, type LndSimulator, type NodeCredentialPaths } from '../../src/testing/simulator/index.js';
 import { createWebhookService } from '../../src/webhooks/outbox/webhook-service.js';
+import { CLI_ARGS } from '../helpers/cli-entry.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'src/cli/main.ts');
 const RUN_TIMEOUT_MS = 45_000;
 const LND_VARS = [
   'LNDCONNECT',
@@ -53,7 +53,7 @@ function baseEnv(): NodeJS.ProcessEnv {
 }
 
 function start(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  return spawn(process.execPath, [...CLI_ARGS, ...args], {
     cwd: ROOT,
     env: { ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
