@@ -1,9 +1,24 @@
 /**
  * A TypeScript script run as a real child process (node --import tsx), for crash tests that
- * SIGKILL it: its stdout lines, its exit, and a bounded wait for a line.
+ * SIGKILL it: its stdout lines, its exit, and a bounded wait for a line. Every child still running
+ * when its test file ends is killed (an `afterAll` registered by this module, and a process `exit`
+ * hook as a backstop): a child spawned late, such as a spare replica still loading when the test
+ * finished, otherwise outlived the run as an orphan.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll } from 'vitest';
 import { waitUntil } from './wait.js';
+
+const running = new Set<ChildProcess>();
+
+/** SIGKILLs every child spawned by {@link spawnTsx} that has not exited. */
+export function killChildren(): void {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  running.clear();
+}
+
+afterAll(killChildren);
+process.once('exit', killChildren);
 
 /** A running child. */
 export interface TsxChild {
@@ -22,6 +37,8 @@ export function spawnTsx(script: string, env: Record<string, string>): TsxChild 
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const lines: string[] = [];
   let buffer = '';
   child.stdout!.on('data', (chunk: Buffer) => {
