@@ -14,6 +14,9 @@
  * replacements dominate), so the default is LNKIT_CHAOS_SCALE=0.05 (100 invoices, 10 double
  * payments); kills (5 + 5) and stream drops (10) are never scaled.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { decodeEventPayload } from '../../src/events/event-codec.js';
 import { createLndClient } from '../../src/lnd/index.js';
@@ -31,6 +34,7 @@ import {
   type StandbyProcess,
   type WebhookReceiver,
 } from '../helpers/leader-cluster.js';
+import { killChildren } from '../helpers/child-process.js';
 import { postgresForTests } from '../helpers/postgres.js';
 import { waitUntil } from '../helpers/wait.js';
 
@@ -50,8 +54,9 @@ let sim: LndSimulator;
 let receiver: WebhookReceiver;
 let bob: LndClient;
 let dave: LndClient;
-const standbyChildren: StandbyProcess[] = [];
 const processes: LnkitProcess[] = [];
+/** The children's event files. */
+const dir = mkdtempSync(join(tmpdir(), 'lnkit-pg-replicas-'));
 
 beforeAll(async () => {
   if (server.skip) return;
@@ -71,12 +76,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const p of standbyChildren) if (p.child.process.exitCode === null) p.child.process.kill('SIGKILL');
+  // Every replica, a spare still loading when the test ended included.
+  killChildren();
   await bob?.close();
   await dave?.close();
   await receiver?.close();
   await sim?.stop();
   await server.cleanup();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 it.skipIf(server.skip)(
@@ -86,15 +93,9 @@ it.skipIf(server.skip)(
     const schema = server.newSchema();
     const q = (text: string) => server.query<Record<string, string>>(text.replaceAll('$s', `"${schema}"`));
     const webhook = { url: receiver.url, secret: receiver.secret };
-    const dir = (await import('node:os')).tmpdir();
     let n = 0;
     const spawn = (): Promise<StandbyProcess> =>
-      spawnStandby(sim, dir, server.url, `pg-${process.pid}-${++n}`, { webhook, leaseTtlMs: TTL_MS, schema }).then(
-        (s) => {
-          standbyChildren.push(s);
-          return s;
-        },
-      );
+      spawnStandby(sim, dir, server.url, `pg-${++n}`, { webhook, leaseTtlMs: TTL_MS, schema });
     // Three replicas now, and always one loaded spare to replace a killed one at once.
     const first = await Promise.all([spawn(), spawn(), spawn(), spawn()]);
     let spare: Promise<StandbyProcess> = Promise.resolve(first[3]!);

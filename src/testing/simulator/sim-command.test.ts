@@ -1,4 +1,4 @@
-import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,11 +73,15 @@ describe('runSimCommand', () => {
     expect(lines.at(-1)).toMatch(/^lnkit sim: stopped/);
   });
 
-  it('refuses a --port-base that leaves no room', async () => {
+  it('refuses a --port-base that leaves no room, and leaves no credentials folder behind', async () => {
+    // The folder it would create: lnkit-sim- and six random characters (not this file's lnkit-sim-cmd-…).
+    const folders = async () => (await readdir(tmpdir())).filter((name) => /^lnkit-sim-[A-Za-z0-9]{6}$/.test(name));
+    const before = await folders();
     await expect(runSimCommand({ portBase: 65_535, out: () => undefined })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       field: 'portBase',
     });
+    expect((await folders()).filter((name) => !before.includes(name))).toEqual([]);
   });
 
   it('returns at once when the signal is already aborted', async () => {

@@ -47,12 +47,13 @@ function waitForStop(signal: AbortSignal | undefined): Promise<void> {
  */
 export async function runSimCommand(options: SimCommandOptions = {}): Promise<void> {
   const out = options.out ?? ((line: string) => void process.stdout.write(`${line}\n`));
-  const dir = resolve(options.dir ?? (await mkdtemp(join(tmpdir(), 'lnkit-sim-'))));
+  // The simulator first: a refused option or a taken port leaves no empty credentials folder behind.
   const sim = await startLndSimulator({
     ...options.simulator,
     ...(options.portBase === undefined ? {} : { portBase: options.portBase }),
   });
   try {
+    const dir = resolve(options.dir ?? (await mkdtemp(join(tmpdir(), 'lnkit-sim-'))));
     const paths = await sim.writeCredentials(dir);
     const nodes = sim.nodes().map((node) => ({
       name: node.name,
