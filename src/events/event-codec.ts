@@ -13,6 +13,17 @@ function isDecimal(value: object): value is Decimal {
   return typeof d.eq === 'function' && typeof d.toFixed === 'function' && typeof d.plus === 'function';
 }
 
+/** An object JSON.stringify writes as its members: its prototype is Object.prototype or null. */
+function isPlainPrototype(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** A plain object carrying a `$t` key that is written (not undefined): wrapped, never read as a tag. */
+function carriesTag(object: Record<string, unknown>): boolean {
+  return Object.hasOwn(object, '$t') && object.$t !== undefined;
+}
+
 /** The `{ $t: 'o', v }` wrappers the replacer made: their `v` is the object as is, not wrapped again. */
 const wrappers = new WeakSet<object>();
 
@@ -28,9 +39,8 @@ function replacer(this: Record<string, unknown>, key: string, value: unknown): u
   if (typeof original !== 'object' || original === null) return value;
   if (original instanceof Date) return { $t: 'd', v: original.getTime() };
   if (key === 'v' && wrappers.has(this)) return value;
-  const proto = Object.getPrototypeOf(original) as unknown;
   const object = original as Record<string, unknown>;
-  if (proto !== Object.prototype && proto !== null) {
+  if (!isPlainPrototype(original)) {
     if (isDecimal(original)) return { $t: 'x', v: original.toFixed() };
     if (Array.isArray(original)) return value;
   } else if (value !== original) {
@@ -38,7 +48,7 @@ function replacer(this: Record<string, unknown>, key: string, value: unknown): u
     return value;
   }
   // An undefined `$t` is not written, so it needs no wrapping.
-  if (!Object.hasOwn(object, '$t') || object.$t === undefined) return object;
+  if (!carriesTag(object)) return object;
   const wrapper = { $t: 'o', v: object };
   wrappers.add(wrapper);
   return wrapper;
@@ -84,8 +94,7 @@ function taggedCopy(value: unknown, depth: number): unknown {
   if (value === null) return null;
   if (value instanceof Date) return { $t: 'd', v: value.getTime() };
   if (depth > MAX_DEPTH) throw USE_REPLACER;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) {
+  if (!isPlainPrototype(value)) {
     if (isDecimal(value)) return { $t: 'x', v: value.toFixed() };
     if (Array.isArray(value)) {
       const items = new Array<unknown>(value.length);
@@ -103,7 +112,7 @@ function taggedCopy(value: unknown, depth: number): unknown {
       Object.defineProperty(copy, key, { value: member, enumerable: true, writable: true, configurable: true });
     else copy[key] = member;
   }
-  return Object.hasOwn(object, '$t') && object.$t !== undefined ? { $t: 'o', v: copy } : copy;
+  return carriesTag(object) ? { $t: 'o', v: copy } : copy;
 }
 
 /**
@@ -114,11 +123,9 @@ export type PayloadMemo = WeakMap<object, string>;
 
 /** A plain object JSON.stringify writes as its members (no `toJSON`, no `$t` to wrap it for). */
 function isPlainMembers(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return false;
+  if (typeof value !== 'object' || value === null || !isPlainPrototype(value)) return false;
   const object = value as Record<string, unknown>;
-  return typeof object.toJSON !== 'function' && (!Object.hasOwn(object, '$t') || object.$t === undefined);
+  return typeof object.toJSON !== 'function' && !carriesTag(object);
 }
 
 /** Every member a primitive, bigint, Date or Decimal: nothing nested that could change. */
@@ -126,8 +133,7 @@ function isFlat(object: Record<string, unknown>): boolean {
   for (const key of Object.keys(object)) {
     const value = object[key];
     if (typeof value !== 'object' || value === null || value instanceof Date) continue;
-    const proto = Object.getPrototypeOf(value) as unknown;
-    if (proto === Object.prototype || proto === null || !isDecimal(value)) return false;
+    if (isPlainPrototype(value) || !isDecimal(value)) return false;
   }
   return true;
 }
